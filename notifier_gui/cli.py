@@ -1,0 +1,346 @@
+"""``notifier``: the command-line face of the core (automation and scripting).
+
+Exit status: 0 done, 1 failure while running (message on stderr, details in the log),
+2 bad input (one line on stderr, nothing written).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .core import validation as v
+from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
+from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.recipients import clean_recipient, import_csv
+from .core.runtime import Runtime, current_user
+from .core.secrets import SECRET_NAMES, SecretStoreError
+from .core.templates import has_placeholders, render
+
+log = logging.getLogger("notifier.cli")
+
+
+class BadInput(Exception):
+    """Exit status 2: the user's input is wrong; nothing was written."""
+
+
+def _channels(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    order = [c.strip() for c in text.split(",") if c.strip()]
+    bad = [c for c in order if c not in CHANNEL_NAMES]
+    if not order or bad or len(set(order)) != len(order):
+        raise BadInput(f"--channels must list distinct channels from {','.join(CHANNEL_NAMES)}; got {text!r}")
+    return order
+
+
+def _emit(out: TextIO, as_json: bool, data: Any, human: str) -> None:
+    out.write((json.dumps(data, ensure_ascii=False) if as_json else human) + "\n")
+    out.flush()
+
+
+# -- commands ---------------------------------------------------------------------------
+
+def cmd_users_add(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    row = clean_recipient(a.name, a.email, a.phone, a.telegram_chat_id,
+                          _channels(a.channels) or (), region=rt.settings.phone_region)
+    order = (row.pop("channels") or "").split(",") if row.get("channels") else []
+    rid = rt.store.add_recipient(channels=[c for c in order if c], **row)
+    _emit(out, a.json, {"id": rid}, f"added recipient {rid}")
+    return 0
+
+
+def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    people = rt.store.list_recipients()
+    if a.json:
+        keys = ("id", "name", "email", "phone", "telegram_chat_id")
+        _emit(out, True, [{k: r.as_dict()[k] for k in keys} for r in people], "")
+        return 0
+    for r in people:
+        out.write(f"{r.id:>5}  {r.name:<24} {r.email or '-':<28} {r.phone or '-':<16} {r.telegram_chat_id or '-'}\n")
+    return 0
+
+
+def cmd_users_import(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    try:
+        data = Path(a.file).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read {a.file}: {exc.strerror}") from None
+    report = import_csv(rt.store, data, rt.settings.phone_region)
+    out.write(f"imported {len(report.imported)} recipient(s)\n")
+    for line, reason in report.rejected:
+        sys.stderr.write(f"line {line}: {reason}\n")
+    return 0 if report.ok else 2
+
+
+def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    body = v.message(a.message or "")
+    subject = v.subject(a.subject or "")
+    order = _channels(a.channels)
+    smtp_user = v.header_value(a.smtp_user, "smtp-user") if a.smtp_user else None
+    if a.smtp_password_stdin and not smtp_user:
+        raise BadInput("--smtp-password-stdin needs --smtp-user")
+    if smtp_user and not a.smtp_password_stdin:
+        raise BadInput("--smtp-user needs --smtp-password-stdin (the password is read from standard input)")
+    password = None
+    if a.smtp_password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise BadInput("no SMTP password on standard input")
+        rt.secrets.redactor.add(password)
+    ids = a.user
+    people = {i: rt.store.get_recipient(i) for i in dict.fromkeys(ids)}
+    missing = [i for i, r in people.items() if r is None]
+    if missing:
+        raise BadInput(f"no recipient with id {', '.join(map(str, missing))}")
+    bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None  # type: ignore[arg-type]
+    subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None  # type: ignore[arg-type]
+    refs: list[str] = []
+    try:
+        if password:
+            refs = [rt.secrets.put_per_send(password) for _ in ids]
+        nids = rt.store.enqueue(ids, body, subject=subject, channels=order,
+                                default_channels=rt.settings.channels, smtp_user=smtp_user,
+                                smtp_secret_refs=refs or None, queued_by=current_user(),
+                                bodies=bodies, subjects=subjects)
+    except BaseException:
+        for ref in refs:
+            rt.secrets.delete(ref)
+        raise
+    _emit(out, a.json, {"ids": nids}, "queued " + ", ".join(f"#{n}" for n in nids))
+    return 0
+
+
+def _event_line(e: Event) -> str:
+    if isinstance(e, AttemptStarted):
+        return f"#{e.notification_id} {e.recipient}: {e.channel} ..."
+    if isinstance(e, AttemptFinished):
+        secs = (e.finished_at - e.started_at).total_seconds()
+        return f"#{e.notification_id} {e.recipient}: {e.channel} {e.outcome} ({secs:.2f}s) {e.detail}"
+    assert isinstance(e, NotificationUpdated)
+    if e.state == "queued" and e.next_attempt_at:
+        return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"
+    extra = f" via {e.delivered_via}" if e.delivered_via else (f": {e.reason}" if e.reason else "")
+    return f"#{e.notification_id} {e.recipient}: {e.state}{extra}"
+
+
+def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bool,
+               max_seconds: float | None, quiet: bool = False) -> int:
+    lock = threading.Lock()
+
+    def on_event(e: Event) -> None:
+        if quiet or isinstance(e, AttemptStarted):
+            return
+        with lock:
+            out.write(_event_line(e) + "\n")
+            out.flush()
+
+    stop = threading.Event()
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        def handler(signum: int, frame: Any) -> None:
+            stop.set()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        mode = "sandbox (writing to the outbox)" if rt.sandbox() else "live"
+        if not quiet:
+            out.write(f"worker started: {mode}, data in {rt.settings.data_dir}\n")
+            out.flush()
+        rt.dispatcher(on_event, concurrency).run(stop, until_done=until_done, max_seconds=max_seconds)
+    finally:
+        for sig, h in previous.items():
+            signal.signal(sig, h)
+    return 0
+
+
+def cmd_worker(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    if a.concurrency is not None and not 1 <= a.concurrency <= 64:
+        raise BadInput("--concurrency must be between 1 and 64")
+    return run_worker(rt, out, a.concurrency, a.until_done, a.max_seconds)
+
+
+def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    n = rt.store.notification(a.id)
+    if n is None:
+        raise BadInput(f"no notification with id {a.id}")
+    if a.json:
+        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")
+        _emit(out, True, {k: n[k] for k in keys}, "")
+        return 0
+    out.write(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
+              + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
+              + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
+              + (f" - {n['last_error']}" if n["last_error"] else "") + "\n")
+    for at in n["attempts"]:
+        out.write(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}\n")
+    return 0
+
+
+def cmd_secrets(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    if a.action == "status":
+        _emit(out, a.json, rt.secrets.status(),
+              "\n".join(f"{k:<20} {s}" for k, s in rt.secrets.status().items())
+              + f"\nbackend: {rt.secrets.backend_name()}")
+        return 0
+    if a.name not in SECRET_NAMES:
+        raise BadInput(f"unknown secret {a.name!r}; known: {', '.join(SECRET_NAMES)}")
+    if a.action == "set":
+        value = stdin.readline().rstrip("\r\n")
+        if not value:
+            raise BadInput("no value on standard input")
+        rt.secrets.set(a.name, value)
+        out.write(f"{a.name} saved to the credential store\n")
+        return 0
+    removed = rt.secrets.delete(a.name)
+    out.write(f"{a.name} {'deleted' if removed else 'was not stored'}\n")
+    return 0
+
+
+DEMO_PEOPLE = (
+    ("Анна Иванова", "anna@example.org", None, None),
+    ("Boris (no email)", None, "+79161234567", None),
+    ("Clara (Telegram only)", None, None, "123456789"),
+)
+
+
+def cmd_demo(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    out.write(f"Sandbox demo in {rt.settings.data_dir}: nothing leaves this computer.\n")
+    ids = []
+    existing = {r.name: r.id for r in rt.store.list_recipients()}
+    for name, email, phone, tg in DEMO_PEOPLE:
+        if name in existing:
+            ids.append(existing[name])
+            continue
+        row = clean_recipient(name, email, phone, tg)
+        row.pop("channels")
+        ids.append(rt.store.add_recipient(**row))
+    text = "Привет, {name}! The server room is above 30 °C."
+    people = [rt.store.get_recipient(i) for i in ids]
+    nids = rt.store.enqueue(ids, text, subject="Проверка уведомлений", default_channels=rt.settings.channels,
+                            queued_by=current_user(), bodies=[render(text, p) for p in people if p])
+    out.write(f"queued {len(nids)} notifications; running the worker until they are done\n")
+    run_worker(rt, out, None, True, 60)
+    for nid in nids:
+        cmd_show(rt, argparse.Namespace(id=nid, json=False), out)
+    out.write(f"Outbox: {rt.settings.outbox_dir}\n")
+    return 0
+
+
+# -- parser and entry point ------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="notifier", description="Deliver notifications by Email -> SMS -> Telegram.")
+    p.add_argument("--version", action="version", version=f"notifier {__version__}")
+    p.add_argument("--data-dir", help="data folder (default: NOTIFIER_DATA_DIR or the per-user data folder)")
+    p.add_argument("--sandbox", action="store_true", help="write to the outbox instead of sending")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    users = sub.add_parser("users", help="manage recipients").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help="add a recipient")
+    add.add_argument("--name", required=True)
+    add.add_argument("--email")
+    add.add_argument("--phone", help="E.164, e.g. +79161234567")
+    add.add_argument("--telegram-chat-id")
+    add.add_argument("--channels", help="preferred order for this person, e.g. telegram,email")
+    add.add_argument("--json", action="store_true")
+    lst = users.add_parser("list", help="list recipients")
+    lst.add_argument("--json", action="store_true")
+    imp = users.add_parser("import", help="import recipients from CSV (name,email,phone,telegram_chat_id)")
+    imp.add_argument("file")
+
+    send = sub.add_parser("send", help="queue one notification per recipient")
+    send.add_argument("--user", type=int, action="append", required=True, help="recipient id (repeatable)")
+    send.add_argument("--message", required=True)
+    send.add_argument("--subject", default="")
+    send.add_argument("--channels", help="channel order for this send, e.g. email,sms,telegram")
+    send.add_argument("--smtp-user", help="SMTP login for this send only")
+    send.add_argument("--smtp-password-stdin", action="store_true", help="read that login's password from stdin")
+    send.add_argument("--json", action="store_true")
+
+    worker = sub.add_parser("worker", help="deliver queued notifications")
+    worker.add_argument("--concurrency", type=int)
+    worker.add_argument("--until-done", action="store_true", help="exit when nothing is queued or waiting")
+    worker.add_argument("--max-seconds", type=float)
+
+    show = sub.add_parser("show", help="a notification and its attempts")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+
+    sec = sub.add_parser("secrets", help="secrets in the OS credential store").add_subparsers(dest="action", required=True)
+    sset = sec.add_parser("set", help="store a secret read from standard input")
+    sset.add_argument("name", help=", ".join(SECRET_NAMES))
+    sdel = sec.add_parser("delete", help="remove a stored secret")
+    sdel.add_argument("name", help=", ".join(SECRET_NAMES))
+    sst = sec.add_parser("status", help="where each secret comes from (never the values)")
+    sst.add_argument("--json", action="store_true")
+
+    sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
+    return p
+
+
+def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    table: dict[tuple[str, str | None], Callable[[], int]] = {
+        ("users", "add"): lambda: cmd_users_add(rt, a, out),
+        ("users", "list"): lambda: cmd_users_list(rt, a, out),
+        ("users", "import"): lambda: cmd_users_import(rt, a, out),
+        ("send", None): lambda: cmd_send(rt, a, out, stdin),
+        ("worker", None): lambda: cmd_worker(rt, a, out),
+        ("show", None): lambda: cmd_show(rt, a, out),
+        ("secrets", "set"): lambda: cmd_secrets(rt, a, out, stdin),
+        ("secrets", "delete"): lambda: cmd_secrets(rt, a, out, stdin),
+        ("secrets", "status"): lambda: cmd_secrets(rt, a, out, stdin),
+        ("demo", None): lambda: cmd_demo(rt, a, out),
+    }
+    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets"} else None)
+    return table[key]()
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    stdin = stdin or sys.stdin
+    a = build_parser().parse_args(argv)
+    overrides: dict[str, Any] = {}
+    if a.data_dir:
+        overrides["NOTIFIER_DATA_DIR"] = a.data_dir
+    if a.sandbox:
+        overrides["NOTIFIER_SANDBOX"] = "1"
+    if a.command == "demo":
+        overrides["NOTIFIER_SANDBOX"] = "1"
+        if not a.data_dir:  # keep the demo away from the operator's real database
+            base = os.environ.get("NOTIFIER_DATA_DIR") or str(default_data_dir())
+            overrides["NOTIFIER_DATA_DIR"] = str(Path(base) / "demo")
+    rt: Runtime | None = None
+    try:
+        rt = Runtime.open(overrides=overrides)
+        return _dispatch(rt, a, out, stdin)
+    except (BadInput, v.ValidationError, ConfigError) as exc:
+        msg = rt.secrets.redactor(str(exc)) if rt else str(exc)
+        sys.stderr.write(f"notifier: {msg}\n")
+        return 2
+    except SecretStoreError as exc:
+        sys.stderr.write(f"notifier: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.exception("notifier %s failed", a.command)
+        where = f" (details in {rt.log_path})" if rt else ""
+        text = rt.secrets.redactor(str(exc)) if rt else type(exc).__name__
+        sys.stderr.write(f"notifier: {type(exc).__name__}: {text.splitlines()[0] if text else ''}{where}\n")
+        return 1
+    finally:
+        if rt is not None:
+            rt.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Qt-free core: configuration, secrets, storage, delivery. Never imports Qt."""

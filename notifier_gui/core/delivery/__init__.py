@@ -1,0 +1,1 @@
+"""Delivery: error classes, retry policy, channels, the chain and the dispatcher."""

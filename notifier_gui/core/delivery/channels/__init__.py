@@ -1,0 +1,52 @@
+"""Channel construction: one set of channel objects per worker thread."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...config import Settings
+from ...secrets import CredentialStore
+from .base import Channel, Message, NotConfigured, Sent
+from .email import EmailChannel
+from .outbox import OutboxChannel
+
+ChannelFactory = Callable[[], dict[str, Channel]]
+
+__all__ = ["Channel", "ChannelFactory", "Message", "Sent", "build_channels", "is_sandbox", "configured_channels"]
+
+# Extra real channels (SMS providers, Telegram) register a builder here:
+# name -> (settings, secrets) -> Channel
+EXTRA_BUILDERS: dict[str, Callable[[Settings, CredentialStore], Channel]] = {}
+
+
+def configured_channels(settings: Settings, secrets: CredentialStore) -> list[str]:
+    """Channels that have enough settings to try a real delivery."""
+    out = []
+    if settings.smtp_host:
+        out.append("email")
+    if settings.sms_provider:
+        out.append("sms")
+    try:
+        if secrets.get("telegram_bot_token"):
+            out.append("telegram")
+    except Exception:  # an unreadable keyring is not a configured channel
+        pass
+    return out
+
+
+def is_sandbox(settings: Settings, secrets: CredentialStore) -> bool:
+    if settings.sandbox is not None:
+        return settings.sandbox
+    return not configured_channels(settings, secrets)
+
+
+def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool) -> dict[str, Channel]:
+    if sandbox:
+        return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
+    channels: dict[str, Channel] = {
+        "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor),
+        "sms": NotConfigured("sms", "SMS is not configured (SMS_PROVIDER is empty)"),
+        "telegram": NotConfigured("telegram", "Telegram is not configured (no telegram_bot_token)"),
+    }
+    for name, builder in EXTRA_BUILDERS.items():
+        channels[name] = builder(settings, secrets)
+    return channels

@@ -1,0 +1,72 @@
+"""What every channel implements, and the message a channel is given."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ...storage.repository import RecipientData
+
+
+@dataclass(frozen=True)
+class Message:
+    notification_id: int
+    recipient: RecipientData
+    subject: str
+    body: str
+    html_body: str | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider_message_id: str | None = None
+    detail: str = ""
+
+
+class Channel(ABC):
+    """One delivery channel, owned by one worker thread (so it may keep a connection).
+
+    ``send`` either returns :class:`Sent` or raises a :class:`DeliveryError` subclass;
+    nothing else escapes. ``unavailable_reason`` answers without touching the network.
+    """
+
+    name: ClassVar[str]
+
+    def unavailable_reason(self, msg: Message) -> str | None:
+        return None
+
+    @abstractmethod
+    def send(self, msg: Message) -> Sent: ...
+
+    def close(self) -> None:
+        """Release connections; the channel may be used again afterwards."""
+
+
+def address_reason(channel: str, msg: Message) -> str | None:
+    """The recipient has no address for ``channel``: that makes the channel unavailable."""
+    r = msg.recipient
+    if channel == "email" and not r.email:
+        return "the recipient has no email address"
+    if channel == "sms" and not r.phone:
+        return "the recipient has no phone number"
+    if channel == "telegram" and not r.telegram_chat_id:
+        return "the recipient has no linked Telegram chat (they must press Start in the bot first)"
+    return None
+
+
+class NotConfigured(Channel):
+    """Stands in for a channel whose settings are missing: always unavailable."""
+
+    def __init__(self, name: str, why: str) -> None:
+        self.name = name  # type: ignore[misc]
+        self.why = why
+
+    def unavailable_reason(self, msg: Message) -> str | None:
+        return self.why
+
+    def send(self, msg: Message) -> Sent:  # pragma: no cover - never called when unavailable
+        from ..errors import Unavailable
+
+        raise Unavailable(self.why)

@@ -1,0 +1,318 @@
+"""Claims due notifications and runs their chains on a small pool of worker threads.
+
+Threads, not asyncio: smtplib and requests block, and a handful of threads is all a desk
+needs. Each worker thread owns its own channel objects (so an SMTP connection or an HTTP
+session is reused across that thread's messages). The claiming loop runs in the thread
+that calls :meth:`Dispatcher.run`.
+
+Events (:class:`AttemptStarted`, :class:`AttemptFinished`, :class:`NotificationUpdated`)
+go to ``on_event`` from worker threads, always *after* the matching commit.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import psutil
+
+from ..secrets import CredentialStore, SecretStoreError
+from ..storage.repository import LeaseLost, Store, Work
+from .channels import ChannelFactory
+from .channels.base import Channel, Message
+from .errors import DeliveryError
+from .policy import Delivered, Failed, Policy, Retry, Step, advance
+
+log = logging.getLogger("notifier.dispatcher")
+
+
+@dataclass(frozen=True)
+class AttemptStarted:
+    attempt_id: int
+    notification_id: int
+    recipient: str
+    channel: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class AttemptFinished:
+    attempt_id: int | None
+    notification_id: int
+    recipient: str
+    channel: str
+    outcome: str
+    detail: str
+    started_at: datetime
+    finished_at: datetime
+
+
+@dataclass(frozen=True)
+class NotificationUpdated:
+    notification_id: int
+    recipient: str
+    state: str
+    delivered_via: str | None = None
+    next_attempt_at: datetime | None = None
+    reason: str | None = None
+
+
+Event = AttemptStarted | AttemptFinished | NotificationUpdated
+EventSink = Callable[[Event], None]
+
+
+def process_owner() -> str:
+    """Lease owner id: host/pid/process start time (so a reused pid is not mistaken)."""
+    created = int(psutil.Process(os.getpid()).create_time())
+    return f"{socket.gethostname()}/{os.getpid()}/{created}"
+
+
+def owner_alive(owner: str) -> bool | None:
+    """False if the owning process is gone, True if running, None if it is another host's."""
+    try:
+        host, pid, created = owner.split("/")
+        pid_n, created_n = int(pid), int(created)
+    except ValueError:
+        return None
+    if host != socket.gethostname():
+        return None
+    try:
+        return int(psutil.Process(pid_n).create_time()) == created_n
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    except psutil.Error:
+        return None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        channel_factory: ChannelFactory,
+        secrets: CredentialStore,
+        policy: Policy,
+        concurrency: int = 4,
+        lease_seconds: float = 120.0,
+        on_event: EventSink | None = None,
+        rng: random.Random | None = None,
+        owner: str | None = None,
+        poll_interval: float = 0.5,
+    ) -> None:
+        self.store = store
+        self.channel_factory = channel_factory
+        self.secrets = secrets
+        self.policy = policy
+        self.concurrency = concurrency
+        self.lease_seconds = lease_seconds
+        self.on_event = on_event or (lambda e: None)
+        self.rng = rng or random.Random()
+        self._rng_lock = threading.Lock()
+        self.owner = owner or process_owner()
+        self.poll_interval = poll_interval
+        self._wake = threading.Event()
+        self._paused = threading.Event()
+        self._idle = threading.Condition()
+        self._busy = 0
+        self._local: queue.Queue[Work | None] = queue.Queue()
+
+    # -- control (any thread) ---------------------------------------------------------
+    def wake(self) -> None:
+        """New work was queued in this process: claim now instead of at the next poll."""
+        self._wake.set()
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+        self._wake.set()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    # -- start-up recovery ------------------------------------------------------------
+    def recover(self) -> int:
+        """Release leases of dead local processes; drop per-send secrets of finished work."""
+        dead = [o for o in self.store.lease_owners() if o != self.owner and owner_alive(o) is False]
+        n = self.store.expire_leases_of(dead)
+        if n:
+            log.warning("reclaiming %d notification(s) from %d stopped worker(s)", n, len(dead))
+        for nid, ref in self.store.finished_secret_refs():
+            self._drop_secret(nid, ref)
+        return n
+
+    # -- main loop --------------------------------------------------------------------
+    def run(self, stop: threading.Event, until_done: bool = False, max_seconds: float | None = None) -> None:
+        self.recover()
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        threads = [threading.Thread(target=self._worker, name=f"notifier-worker-{i}", daemon=True)
+                   for i in range(self.concurrency)]
+        for t in threads:
+            t.start()
+        log.info("dispatcher %s started with %d worker(s)", self.owner, self.concurrency)
+        try:
+            while not stop.is_set():
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                claimed = 0
+                if not self._paused.is_set():
+                    with self._idle:
+                        free = self.concurrency - self._busy - self._local.qsize()
+                    if free > 0:
+                        for work in self.store.claim(self.owner, free, self.lease_seconds):
+                            with self._idle:
+                                self._busy += 1
+                            self._local.put(work)
+                            claimed += 1
+                if claimed:
+                    continue
+                if until_done and not self._paused.is_set():
+                    with self._idle:
+                        busy = self._busy
+                    if busy == 0 and self.store.pending() == 0:
+                        break
+                self._sleep(stop)
+        finally:
+            for _ in threads:
+                self._local.put(None)
+            for t in threads:
+                t.join()
+            log.info("dispatcher %s stopped", self.owner)
+
+    def _sleep(self, stop: threading.Event) -> None:
+        wait = self.poll_interval
+        with self._idle:
+            full = self._busy >= self.concurrency
+        if not full:
+            nxt = self.store.next_due()
+            if nxt is not None:
+                wait = min(wait, max((nxt - self.store.clock()).total_seconds(), 0.0))
+        self._wake.wait(max(wait, 0.005))
+        self._wake.clear()
+
+    # -- workers ----------------------------------------------------------------------
+    def _worker(self) -> None:
+        channels: dict[str, Channel] | None = None
+        try:
+            while True:
+                work = self._local.get()
+                if work is None:
+                    return
+                try:
+                    if channels is None:
+                        channels = self.channel_factory()
+                    if self._paused.is_set():
+                        self.store.release(work)
+                    else:
+                        self._process(work, channels)
+                except LeaseLost as exc:
+                    log.warning("%s", exc)
+                except Exception:
+                    log.exception("notification %d: internal error; it will be retried when its lease expires", work.id)
+                finally:
+                    with self._idle:
+                        self._busy -= 1
+                    self._wake.set()
+        finally:
+            for ch in (channels or {}).values():
+                try:
+                    ch.close()
+                except Exception:  # closing must never kill the worker thread's exit
+                    log.exception("closing channel %s", ch.name)
+
+    def _advance(self, work: Work, outcome: str, retry_after: float | None = None) -> Step:
+        with self._rng_lock:
+            return advance(self.policy, work.channels, work.cursor, outcome,  # type: ignore[arg-type]
+                           self.store.clock(), work.queued_at, self.rng, retry_after)
+
+    def _message(self, work: Work) -> Message:
+        password = None
+        if work.smtp_secret_ref:
+            try:
+                password = self.secrets.get(work.smtp_secret_ref)
+            except SecretStoreError as exc:
+                log.error("notification %d: %s", work.id, exc)
+        return Message(work.id, work.recipient, work.subject, work.body, work.html_body,
+                       work.smtp_user, password)
+
+    def _process(self, work: Work, channels: dict[str, Channel]) -> None:
+        name = work.recipient.name
+        if work.open_attempts:
+            # A previous worker died mid-call. Close those attempts; try that channel again.
+            self.store.interrupt_open_attempts(work)
+            now = self.store.clock()
+            for aid, ch in work.open_attempts:
+                self.on_event(AttemptFinished(aid, work.id, name, ch, "interrupted",
+                                              "the worker stopped during this attempt", now, now))
+            step = self._advance(work, "interrupted")
+            keep = isinstance(step, Retry) and step.at <= self.store.clock()
+            self.store.save_step(work, step, keep=keep)
+            if not self._continue(work, step, keep):
+                return
+            assert isinstance(step, Retry)
+            work = replace(work, cursor=step.cursor, open_attempts=())
+
+        msg = self._message(work)
+        while True:
+            channel_name = work.channels[work.cursor.channel_index]
+            channel = channels.get(channel_name)
+            reason = channel.unavailable_reason(msg) if channel else f"unknown channel {channel_name}"
+            attempt_id: int | None = None
+            retry_after: float | None = None
+            provider_id: str | None = None
+            if reason:
+                outcome, detail = "unavailable", reason
+                started = self.store.clock()
+            else:
+                assert channel is not None
+                attempt_id, started = self.store.start_attempt(work, channel_name, self.lease_seconds, self.owner)
+                self.on_event(AttemptStarted(attempt_id, work.id, name, channel_name, started))
+                try:
+                    sent = channel.send(msg)
+                    outcome, detail, provider_id = "delivered", sent.detail, sent.provider_message_id
+                except DeliveryError as exc:
+                    outcome, detail, retry_after = exc.outcome, exc.detail, exc.retry_after
+                except Exception as exc:  # a bug in a channel must not lose the notification
+                    log.exception("channel %s crashed on notification %d", channel_name, work.id)
+                    outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
+            detail = self.secrets.redactor(detail)
+            step = self._advance(work, outcome, retry_after)
+            keep = isinstance(step, Retry) and step.at <= self.store.clock()
+            finished = self.store.finish_attempt(work, attempt_id, channel_name, outcome, detail, step,
+                                                 provider_id, self.lease_seconds, keep)
+            self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
+            if not self._continue(work, step, keep):
+                return
+            assert isinstance(step, Retry)
+            work = replace(work, cursor=step.cursor)
+
+    def _continue(self, work: Work, step: Step, keep: bool) -> bool:
+        """Report a saved ``step``; True if this worker goes on with the notification now."""
+        if keep:
+            return True
+        name = work.recipient.name
+        if isinstance(step, Delivered):
+            self.on_event(NotificationUpdated(work.id, name, "delivered", delivered_via=step.channel))
+        elif isinstance(step, Failed):
+            log.warning("notification %d failed: %s", work.id, step.reason)
+            self.on_event(NotificationUpdated(work.id, name, "failed", reason=step.reason))
+        elif isinstance(step, Retry):
+            self.on_event(NotificationUpdated(work.id, name, "queued", next_attempt_at=step.at))
+        if isinstance(step, (Delivered, Failed)) and work.smtp_secret_ref:
+            self._drop_secret(work.id, work.smtp_secret_ref)
+        return False
+
+    def _drop_secret(self, notification_id: int, ref: str) -> None:
+        try:
+            self.secrets.delete(ref)
+            self.store.clear_secret_ref(notification_id)
+        except SecretStoreError as exc:
+            log.error("notification %d: per-send password not removed: %s", notification_id, exc)

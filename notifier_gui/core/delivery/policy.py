@@ -1,0 +1,138 @@
+"""Retry and fallback schedule: pure functions over a cursor (DESIGN.md "Delivery semantics").
+
+A notification's position in its chain is a :class:`Cursor`, stored on the row. After every
+attempt :func:`advance` decides what happens next: delivered, try again at some time (same
+channel, next channel or a new round), or failed. Waiting is expressed as a time, never a
+sleep, so a worker is never blocked by a schedule.
+
+Rounds: a round walks the channel list once. A channel that failed *permanently* is not
+tried again in later rounds (repeating will not help); unavailable channels are looked at
+again, because an operator may have configured them meanwhile (it costs nothing).
+A new round starts only if the round ended with at least one transient failure, the
+delay doubles per round (capped) and nothing is scheduled past the lifetime.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+Outcome = Literal["delivered", "transient", "permanent", "unavailable", "interrupted"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_tries: int = 3
+    backoff: tuple[float, ...] = (2.0, 10.0)
+    jitter: float = 0.2
+    round_delay: float = 300.0
+    round_delay_max: float = 3600.0
+    lifetime: float = 86400.0
+
+
+@dataclass(frozen=True)
+class Cursor:
+    channel_index: int = 0
+    tries: int = 0  # tries already made on that channel in this round
+    round_no: int = 0
+    round_transient: bool = False
+    dead: frozenset[str] = field(default_factory=frozenset)  # permanent failures, never again
+
+
+@dataclass(frozen=True)
+class Delivered:
+    channel: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    cursor: Cursor
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str
+
+
+Step = Delivered | Retry | Failed
+
+
+def jittered(seconds: float, jitter: float, rng: random.Random) -> float:
+    if seconds <= 0 or jitter <= 0:
+        return max(seconds, 0.0)
+    return seconds * rng.uniform(1 - jitter, 1 + jitter)
+
+
+def backoff_wait(policy: Policy, tries_done: int, rng: random.Random) -> float:
+    """Wait after the ``tries_done``-th failed try on a channel (1-based)."""
+    base = policy.backoff[min(tries_done, len(policy.backoff)) - 1]
+    return jittered(base, policy.jitter, rng)
+
+
+def round_wait(policy: Policy, finished_round: int, rng: random.Random) -> float:
+    """Wait before the round after ``finished_round`` (0-based): base, doubling, capped."""
+    base = min(policy.round_delay * (2 ** min(finished_round, 30)), policy.round_delay_max)
+    return min(jittered(base, policy.jitter, rng), policy.round_delay_max * (1 + policy.jitter))
+
+
+def current_channel(channels: tuple[str, ...], cursor: Cursor) -> str:
+    return channels[cursor.channel_index]
+
+
+def _next_live(channels: tuple[str, ...], start: int, dead: frozenset[str]) -> int | None:
+    for i in range(start, len(channels)):
+        if channels[i] not in dead:
+            return i
+    return None
+
+
+def advance(
+    policy: Policy,
+    channels: tuple[str, ...],
+    cursor: Cursor,
+    outcome: Outcome,
+    now: datetime,
+    created_at: datetime,
+    rng: random.Random,
+    retry_after: float | None = None,
+) -> Step:
+    """What to do after an attempt on ``channels[cursor.channel_index]`` ended with ``outcome``."""
+    channel = channels[cursor.channel_index]
+    deadline = created_at + timedelta(seconds=policy.lifetime)
+    if outcome == "delivered":
+        return Delivered(channel)
+
+    c = cursor
+    if outcome in ("transient", "interrupted"):
+        tries = c.tries + 1
+        if tries < policy.max_tries:
+            if outcome == "interrupted":
+                wait = 0.0  # the worker died mid-call: try that channel again at once
+            elif retry_after is not None:
+                wait = retry_after  # the server said exactly how long; honour it
+            else:
+                wait = backoff_wait(policy, tries, rng)
+            at = now + timedelta(seconds=max(wait, 0.0))
+            if at <= deadline:
+                return Retry(replace(c, tries=tries), at)
+        c = replace(c, round_transient=True)
+    elif outcome == "permanent":
+        c = replace(c, dead=c.dead | {channel})
+    # unavailable: just move on
+
+    nxt = _next_live(channels, c.channel_index + 1, c.dead)
+    if nxt is not None:
+        return Retry(replace(c, channel_index=nxt, tries=0), now)
+
+    # End of the round.
+    if not c.round_transient:
+        return Failed("every channel failed or is unavailable")
+    first = _next_live(channels, 0, c.dead)
+    if first is None:  # pragma: no cover - a transient channel is never dead
+        return Failed("every channel failed")
+    at = now + timedelta(seconds=round_wait(policy, c.round_no, rng))
+    if at > deadline:
+        return Failed(f"gave up after {c.round_no + 1} rounds: lifetime of {policy.lifetime:g} s reached")
+    return Retry(Cursor(channel_index=first, tries=0, round_no=c.round_no + 1, round_transient=False, dead=c.dead), at)

@@ -1,0 +1,162 @@
+"""Secrets in the OS credential store (keyring), and redaction of secret values.
+
+The keyring backend is chosen the standard way (``PYTHON_KEYRING_BACKEND`` or keyring's
+own discovery); a store can also be given an explicit backend. Environment values
+(``SMTP_DEFAULT_PASSWORD`` …) are accepted for headless runs and win over the keyring,
+like every other setting. Nothing here ever logs or formats a secret value.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from .config import SECRET_ENV_NAMES
+
+SERVICE = "notifier-gui"
+SECRET_NAMES = tuple(SECRET_ENV_NAMES)
+PER_SEND_PREFIX = "send:"
+
+log = logging.getLogger("notifier.secrets")
+
+
+class SecretStoreError(RuntimeError):
+    """The credential store cannot be used; the message says why (never the value)."""
+
+
+class Redactor:
+    """Replaces every known secret value (and Telegram bot tokens in URLs) with ``***``.
+
+    Thread-safe; values are added as they become known (keyring reads, per-send passwords).
+    """
+
+    # /bot<digits>:<token>/ in Bot API URLs, whatever the value: catches tokens we never saw.
+    _BOT_URL = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
+    _BASIC = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?basic\s+)[A-Za-z0-9+/=]+")
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._values: set[str] = set()
+        for v in values:
+            self.add(v)
+
+    def add(self, value: str | None) -> None:
+        if value and len(value) >= 4:
+            with self._lock:
+                self._values.add(value)
+                # the percent-encoded form shows up in URLs
+                self._values.add(quote(value, safe=""))
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        text = self._BOT_URL.sub(r"\1***", text)
+        text = self._BASIC.sub(r"\1***", text)
+        with self._lock:
+            values = sorted(self._values, key=len, reverse=True)
+        for v in values:
+            if v in text:
+                text = text.replace(v, "***")
+        return text
+
+
+class CredentialStore:
+    """Named secrets: keyring entries under service ``notifier-gui``, environment as override."""
+
+    def __init__(
+        self,
+        environ: Mapping[str, str] | None = None,
+        backend: KeyringBackend | None = None,
+        redactor: Redactor | None = None,
+    ) -> None:
+        self._environ = dict(environ or {})
+        self._backend = backend
+        self.redactor = redactor or Redactor()
+        for value in self._environ.values():
+            self.redactor.add(value)
+
+    @property
+    def backend(self) -> KeyringBackend:
+        return self._backend or keyring.get_keyring()
+
+    def backend_name(self) -> str:
+        b = self.backend
+        return f"{type(b).__module__}.{type(b).__name__}"
+
+    def _check_name(self, name: str) -> None:
+        if name not in SECRET_NAMES and not name.startswith(PER_SEND_PREFIX):
+            raise SecretStoreError(f"unknown secret {name!r}; known: {', '.join(SECRET_NAMES)}")
+
+    def env_value(self, name: str) -> str | None:
+        env_name = SECRET_ENV_NAMES.get(name)
+        return self._environ.get(env_name) if env_name else None
+
+    def get(self, name: str) -> str | None:
+        self._check_name(name)
+        value = self.env_value(name)
+        if value:
+            return value
+        try:
+            value = self.backend.get_password(SERVICE, name)
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"the credential store ({self.backend_name()}) cannot be read: {type(exc).__name__}") from None
+        self.redactor.add(value)
+        return value
+
+    def set(self, name: str, value: str) -> None:
+        self._check_name(name)
+        if not value:
+            raise SecretStoreError("an empty secret cannot be stored; use delete")
+        self.redactor.add(value)
+        try:
+            self.backend.set_password(SERVICE, name, value)
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"the credential store ({self.backend_name()}) refused to save {name}: {type(exc).__name__}") from None
+        log.info("secret %s saved to %s", name, self.backend_name())
+
+    def delete(self, name: str) -> bool:
+        self._check_name(name)
+        try:
+            self.backend.delete_password(SERVICE, name)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"the credential store ({self.backend_name()}) refused to delete {name}: {type(exc).__name__}") from None
+        log.info("secret %s deleted", name)
+        return True
+
+    def status(self) -> dict[str, str]:
+        """Where each secret comes from: 'environment', 'keyring' or 'missing'. Never values."""
+        out: dict[str, str] = {}
+        for name in SECRET_NAMES:
+            if self.env_value(name):
+                out[name] = "environment"
+                continue
+            try:
+                stored = self.backend.get_password(SERVICE, name)
+            except keyring.errors.KeyringError:
+                out[name] = "unreadable"
+                continue
+            out[name] = "keyring" if stored else "missing"
+        return out
+
+    # Per-send SMTP passwords: a keyring entry referenced from the notification row.
+    def put_per_send(self, value: str) -> str:
+        ref = f"{PER_SEND_PREFIX}{uuid.uuid4().hex}"
+        self.set(ref, value)
+        return ref
+
+    def load_all(self) -> None:
+        """Read every named secret once so the redactor knows them (before logging starts)."""
+        for name in SECRET_NAMES:
+            try:
+                self.get(name)
+            except SecretStoreError:
+                pass

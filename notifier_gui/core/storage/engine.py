@@ -1,0 +1,86 @@
+"""Engine creation, SQLite pragmas, transaction control and automatic migrations.
+
+SQLite: pysqlite's own transaction handling starts transactions lazily and never with
+``BEGIN IMMEDIATE``, which makes read-then-write races possible. We switch it off
+(``isolation_level=None``) and emit BEGIN ourselves: plain ``BEGIN`` for readers,
+``BEGIN IMMEDIATE`` for writers (engine option ``immediate=True``), so a writer takes the
+write lock up front and waits on ``busy_timeout`` instead of failing halfway.
+"""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+
+log = logging.getLogger("notifier.storage")
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get("immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create(url: str) -> Engine:
+    """An engine with the project's settings; the SQLite file's folder is created."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            pool_size=16,
+            max_overflow=16,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrations_config(engine: Engine) -> Config:
+    cfg = Config()
+    location = resources.files("notifier_gui.core.storage") / "migrations"
+    cfg.set_main_option("script_location", str(location))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (idempotent, safe for concurrent starts)."""
+    cfg = migrations_config(engine)
+    command.upgrade(cfg, "head")
+
+
+def open_database(url: str) -> Engine:
+    engine = create(url)
+    migrate(engine)
+    log.info("database ready: %s", engine.url.render_as_string(hide_password=True))
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """Same pool, but each transaction starts with BEGIN IMMEDIATE on SQLite."""
+    return engine.execution_options(immediate=True)

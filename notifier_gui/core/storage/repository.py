@@ -1,0 +1,491 @@
+"""The only code that reads and writes the tables. Every public method is one transaction.
+
+Writers run on an engine whose transactions start with ``BEGIN IMMEDIATE`` on SQLite, so a
+claim (subselect + update in one ``UPDATE … RETURNING``) is atomic across processes.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
+from ..validation import ValidationError
+from .engine import writer
+from .schema import FINISHED_STATES, Attempt, Notification, Recipient, utcnow
+
+log = logging.getLogger("notifier.storage")
+
+
+@dataclass(frozen=True)
+class RecipientData:
+    id: int
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    telegram_chat_id: int | None = None
+    channels: tuple[str, ...] = ()
+    notes: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "telegram_chat_id": self.telegram_chat_id,
+            "channels": list(self.channels),
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class Work:
+    """A claimed notification: everything a worker needs, detached from any session."""
+
+    id: int
+    recipient: RecipientData
+    subject: str
+    body: str
+    html_body: str | None
+    channels: tuple[str, ...]
+    cursor: Cursor
+    queued_at: datetime
+    smtp_user: str | None
+    smtp_secret_ref: str | None
+    owner: str
+    open_attempts: tuple[tuple[int, str], ...] = field(default=())  # (attempt id, channel) left by a dead worker
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    id: int
+    notification_id: int
+    channel: str
+    outcome: str | None
+    detail: str
+    started_at: datetime
+    finished_at: datetime | None
+    provider_message_id: str | None
+    recipient_name: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "outcome": self.outcome,
+            "detail": self.detail,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "provider_message_id": self.provider_message_id,
+        }
+
+
+class LeaseLost(RuntimeError):
+    """Our claim on a notification expired and someone else may own it now."""
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p for p in (text or "").split(",") if p)
+
+
+def _recipient(r: Recipient) -> RecipientData:
+    return RecipientData(r.id, r.name, r.email, r.phone, r.telegram_chat_id, _split(r.channels), r.notes)
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+        self.clock = clock
+        self._pg = engine.dialect.name == "postgresql"
+
+    # -- sessions ---------------------------------------------------------------------
+    def _read(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _write(self) -> Session:
+        return Session(self._writer, expire_on_commit=False)
+
+    # -- recipients -------------------------------------------------------------------
+    def add_recipient(
+        self,
+        name: str,
+        email: str | None = None,
+        phone: str | None = None,
+        telegram_chat_id: int | None = None,
+        channels: Sequence[str] = (),
+        notes: str = "",
+    ) -> int:
+        with self._write() as s, s.begin():
+            self._check_unique(s, email, phone, None)
+            r = Recipient(name=name, email=email, phone=phone, telegram_chat_id=telegram_chat_id,
+                          channels=",".join(channels) or None, notes=notes)
+            s.add(r)
+            s.flush()
+            return r.id
+
+    def add_recipients(self, rows: Iterable[dict[str, Any]]) -> list[int]:
+        """Insert many validated recipients in one transaction (CSV import)."""
+        with self._write() as s, s.begin():
+            ids = []
+            for row in rows:
+                r = Recipient(**row)
+                s.add(r)
+                s.flush()
+                ids.append(r.id)
+            return ids
+
+    def update_recipient(self, recipient_id: int, **values: Any) -> None:
+        if "channels" in values:
+            values["channels"] = ",".join(values["channels"]) or None
+        with self._write() as s, s.begin():
+            r = s.get(Recipient, recipient_id)
+            if r is None:
+                raise ValidationError("recipient", f"no recipient with id {recipient_id}")
+            self._check_unique(s, values.get("email"), values.get("phone"), recipient_id)
+            for k, v in values.items():
+                setattr(r, k, v)
+
+    def delete_recipient(self, recipient_id: int) -> None:
+        with self._write() as s, s.begin():
+            pending = s.scalar(select(func.count()).select_from(Notification).where(
+                Notification.recipient_id == recipient_id, Notification.state.in_(("queued", "sending"))))
+            if pending:
+                raise ValidationError("recipient", f"has {pending} notification(s) still queued; cancel them first")
+            s.execute(delete(Recipient).where(Recipient.id == recipient_id))
+
+    def _check_unique(self, s: Session, email: str | None, phone: str | None, own_id: int | None) -> None:
+        for col, value, label in ((Recipient.email, email, "email"), (Recipient.phone, phone, "phone")):
+            if value is None:
+                continue
+            other = s.scalar(select(Recipient.id).where(col == value))
+            if other is not None and other != own_id:
+                raise ValidationError(label, f"{value} already belongs to recipient {other}")
+
+    def get_recipient(self, recipient_id: int) -> RecipientData | None:
+        with self._read() as s:
+            r = s.get(Recipient, recipient_id)
+            return _recipient(r) if r else None
+
+    def list_recipients(self) -> list[RecipientData]:
+        with self._read() as s:
+            return [_recipient(r) for r in s.scalars(select(Recipient).order_by(Recipient.id))]
+
+    def existing_contacts(self) -> tuple[set[str], set[str]]:
+        with self._read() as s:
+            rows = s.execute(select(Recipient.email, Recipient.phone)).all()
+        return {e for e, _ in rows if e}, {p for _, p in rows if p}
+
+    # -- enqueue ----------------------------------------------------------------------
+    def enqueue(
+        self,
+        recipient_ids: Sequence[int],
+        body: str,
+        subject: str = "",
+        html_body: str | None = None,
+        channels: Sequence[str] | None = None,
+        default_channels: Sequence[str] = ("email", "sms", "telegram"),
+        smtp_user: str | None = None,
+        smtp_secret_refs: Sequence[str] | None = None,
+        queued_by: str = "",
+        dedupe_keys: Sequence[str | None] | None = None,
+        subjects: Sequence[str] | None = None,
+        bodies: Sequence[str] | None = None,
+    ) -> list[int]:
+        """One notification per recipient, all in one transaction (bulk insert).
+
+        ``subjects``/``bodies`` give per-recipient texts (placeholders already filled).
+        Raises ValidationError (nothing written) for an unknown recipient.
+        """
+        now = self.clock()
+        with self._write() as s, s.begin():
+            wanted = list(dict.fromkeys(recipient_ids))
+            found: dict[int, Recipient] = {}
+            for chunk in range(0, len(wanted), 500):
+                part = wanted[chunk:chunk + 500]
+                found.update({r.id: r for r in s.scalars(select(Recipient).where(Recipient.id.in_(part)))})
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise ValidationError("user", f"no recipient with id {', '.join(map(str, missing))}")
+            rows = []
+            for n, rid in enumerate(recipient_ids):
+                r = found[rid]
+                order = tuple(channels) if channels else (_split(r.channels) or tuple(default_channels))
+                rows.append({
+                    "recipient_id": rid,
+                    "recipient_name": r.name,
+                    "subject": subjects[n] if subjects else subject,
+                    "body": bodies[n] if bodies else body,
+                    "html_body": html_body,
+                    "channels": ",".join(order),
+                    "state": "queued",
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "queued_at": now,
+                    "queued_by": queued_by,
+                    "smtp_user": smtp_user,
+                    "smtp_secret_ref": smtp_secret_refs[n] if smtp_secret_refs else None,
+                    "dedupe_key": dedupe_keys[n] if dedupe_keys else None,
+                    "cursor_channel": 0,
+                    "cursor_tries": 0,
+                    "round_no": 0,
+                    "round_transient": False,
+                    "dead_channels": "",
+                })
+            try:
+                result = s.execute(insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows)
+            except IntegrityError:
+                raise ValidationError("message", "the same message to the same person was queued moments ago") from None
+            return [row[0] for row in result]
+
+    # -- claiming ---------------------------------------------------------------------
+    def claim(self, owner: str, limit: int, lease_seconds: float) -> list[Work]:
+        """Atomically take up to ``limit`` due notifications (and expired leases)."""
+        now = self.clock()
+        N = Notification
+        with self._write() as s, s.begin():
+            due = or_(
+                and_(N.state == "queued", N.next_attempt_at <= now),
+                and_(N.state == "sending", N.lease_expires_at < now),
+            )
+            sub = select(N.id).where(due).order_by(N.next_attempt_at, N.id).limit(limit)
+            if self._pg:
+                sub = sub.with_for_update(skip_locked=True)
+            ids = list(s.scalars(
+                update(N)
+                .where(N.id.in_(sub.scalar_subquery()))
+                .values(state="sending", lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
+                .returning(N.id)
+            ))
+            if not ids:
+                return []
+            notes = {n.id: n for n in s.scalars(select(N).where(N.id.in_(ids)))}
+            rids = {n.recipient_id for n in notes.values() if n.recipient_id is not None}
+            recips = {r.id: r for r in s.scalars(select(Recipient).where(Recipient.id.in_(rids)))} if rids else {}
+            open_rows = s.execute(
+                select(Attempt.id, Attempt.notification_id, Attempt.channel)
+                .where(Attempt.notification_id.in_(ids), Attempt.outcome.is_(None))
+            ).all()
+            opened: dict[int, list[tuple[int, str]]] = {}
+            for aid, nid, ch in open_rows:
+                opened.setdefault(nid, []).append((aid, ch))
+            out = []
+            for nid in sorted(ids, key=lambda i: (notes[i].next_attempt_at or now, i)):
+                n = notes[nid]
+                r = recips.get(n.recipient_id) if n.recipient_id is not None else None
+                out.append(Work(
+                    id=n.id,
+                    recipient=_recipient(r) if r else RecipientData(0, n.recipient_name),
+                    subject=n.subject,
+                    body=n.body,
+                    html_body=n.html_body,
+                    channels=_split(n.channels),
+                    cursor=Cursor(n.cursor_channel, n.cursor_tries, n.round_no, n.round_transient,
+                                  frozenset(_split(n.dead_channels))),
+                    queued_at=n.queued_at,
+                    smtp_user=n.smtp_user,
+                    smtp_secret_ref=n.smtp_secret_ref,
+                    owner=owner,
+                    open_attempts=tuple(opened.get(nid, ())),
+                ))
+            return out
+
+    def expire_leases_of(self, owners: Iterable[str]) -> int:
+        """Make leases of dead processes claimable now (called at start)."""
+        owners = list(owners)
+        if not owners:
+            return 0
+        now = self.clock()
+        with self._write() as s, s.begin():
+            res = s.execute(update(Notification)
+                            .where(Notification.state == "sending", Notification.lease_owner.in_(owners))
+                            .values(lease_expires_at=now - timedelta(seconds=1)))
+            return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+    def lease_owners(self) -> list[str]:
+        with self._read() as s:
+            return [o for o in s.scalars(select(Notification.lease_owner).where(
+                Notification.state == "sending").distinct()) if o]
+
+    def release(self, work: Work) -> None:
+        """Give a claimed notification back untouched (worker paused or stopping)."""
+        with self._write() as s, s.begin():
+            s.execute(update(Notification)
+                      .where(Notification.id == work.id, Notification.lease_owner == work.owner, Notification.state == "sending")
+                      .values(state="queued", lease_owner=None, lease_expires_at=None))
+
+    # -- attempts ---------------------------------------------------------------------
+    def _renew(self, s: Session, work: Work, now: datetime, lease_seconds: float) -> None:
+        res = s.execute(update(Notification)
+                        .where(Notification.id == work.id, Notification.lease_owner == work.owner,
+                               Notification.state == "sending")
+                        .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
+        if not res.rowcount:  # type: ignore[attr-defined]
+            raise LeaseLost(f"notification {work.id} is no longer ours")
+
+    def start_attempt(self, work: Work, channel: str, lease_seconds: float, worker: str) -> tuple[int, datetime]:
+        """Commit an in-flight attempt row *before* the network call."""
+        now = self.clock()
+        with self._write() as s, s.begin():
+            self._renew(s, work, now, lease_seconds)
+            aid = s.execute(insert(Attempt).returning(Attempt.id), {
+                "notification_id": work.id, "channel": channel, "started_at": now, "outcome": None,
+                "detail": "", "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": worker,
+            }).scalar_one()
+            return int(aid), now
+
+    def finish_attempt(
+        self,
+        work: Work,
+        attempt_id: int | None,
+        channel: str,
+        outcome: str,
+        detail: str,
+        step: Step,
+        provider_message_id: str | None = None,
+        lease_seconds: float = 120.0,
+        keep: bool = False,
+    ) -> datetime:
+        """Record an attempt's end and the notification's next state in one commit.
+
+        ``attempt_id`` None records a whole attempt at once (unavailable: no network call).
+        ``keep``: the worker goes on with this notification now, so the lease stays.
+        """
+        now = self.clock()
+        with self._write() as s, s.begin():
+            self._renew(s, work, now, lease_seconds)
+            if attempt_id is None:
+                s.execute(insert(Attempt), {
+                    "notification_id": work.id, "channel": channel, "started_at": now, "finished_at": now,
+                    "outcome": outcome, "detail": detail, "round_no": work.cursor.round_no,
+                    "try_no": work.cursor.tries + 1, "worker": work.owner,
+                })
+            else:
+                s.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+                    finished_at=now, outcome=outcome, detail=detail, provider_message_id=provider_message_id))
+            s.execute(update(Notification).where(Notification.id == work.id).values(**self._step_values(step, now, keep)))
+            return now
+
+    def interrupt_open_attempts(self, work: Work) -> None:
+        now = self.clock()
+        with self._write() as s, s.begin():
+            self._renew(s, work, now, 60)
+            s.execute(update(Attempt)
+                      .where(Attempt.notification_id == work.id, Attempt.outcome.is_(None))
+                      .values(outcome="interrupted", finished_at=now,
+                              detail="the worker stopped during this attempt; the message may or may not have gone out"))
+
+    def save_step(self, work: Work, step: Step, keep: bool = False) -> None:
+        now = self.clock()
+        with self._write() as s, s.begin():
+            self._renew(s, work, now, 60)
+            s.execute(update(Notification).where(Notification.id == work.id).values(**self._step_values(step, now, keep)))
+
+    @staticmethod
+    def _step_values(step: Step, now: datetime, keep: bool) -> dict[str, Any]:
+        if isinstance(step, Delivered):
+            return {"state": "delivered", "delivered_via": step.channel, "finished_at": now,
+                    "next_attempt_at": None, "lease_owner": None, "lease_expires_at": None, "last_error": None}
+        if isinstance(step, Failed):
+            return {"state": "failed", "finished_at": now, "next_attempt_at": None,
+                    "lease_owner": None, "lease_expires_at": None, "last_error": step.reason}
+        assert isinstance(step, Retry)
+        c = step.cursor
+        values: dict[str, Any] = {
+            "cursor_channel": c.channel_index, "cursor_tries": c.tries, "round_no": c.round_no,
+            "round_transient": c.round_transient, "dead_channels": ",".join(sorted(c.dead)),
+            "next_attempt_at": step.at,
+        }
+        if not keep:
+            values.update(state="queued", lease_owner=None, lease_expires_at=None)
+        return values
+
+    # -- operator actions -------------------------------------------------------------
+    def cancel(self, notification_id: int) -> bool:
+        now = self.clock()
+        with self._write() as s, s.begin():
+            res = s.execute(update(Notification)
+                            .where(Notification.id == notification_id, Notification.state == "queued")
+                            .values(state="cancelled", finished_at=now, next_attempt_at=None))
+            return bool(res.rowcount)  # type: ignore[attr-defined]
+
+    def retry(self, notification_id: int) -> bool:
+        """A failed (or cancelled) notification starts again from its first channel."""
+        now = self.clock()
+        with self._write() as s, s.begin():
+            res = s.execute(update(Notification)
+                            .where(Notification.id == notification_id, Notification.state.in_(("failed", "cancelled")))
+                            .values(state="queued", finished_at=None, next_attempt_at=now, queued_at=now,
+                                    cursor_channel=0, cursor_tries=0, round_no=0, round_transient=False,
+                                    dead_channels="", last_error=None))
+            return bool(res.rowcount)  # type: ignore[attr-defined]
+
+    def finished_secret_refs(self) -> list[tuple[int, str]]:
+        with self._read() as s:
+            return [(i, r) for i, r in s.execute(select(Notification.id, Notification.smtp_secret_ref).where(
+                Notification.state.in_(FINISHED_STATES), Notification.smtp_secret_ref.is_not(None))) if r]
+
+    def clear_secret_ref(self, notification_id: int) -> None:
+        with self._write() as s, s.begin():
+            s.execute(update(Notification).where(Notification.id == notification_id).values(smtp_secret_ref=None))
+
+    # -- queries ----------------------------------------------------------------------
+    def notification(self, notification_id: int) -> dict[str, Any] | None:
+        with self._read() as s:
+            n = s.get(Notification, notification_id)
+            if n is None:
+                return None
+            attempts = s.scalars(select(Attempt).where(Attempt.notification_id == n.id).order_by(Attempt.id)).all()
+            return {
+                "id": n.id,
+                "recipient_id": n.recipient_id,
+                "recipient_name": n.recipient_name,
+                "subject": n.subject,
+                "state": n.state,
+                "delivered_via": n.delivered_via,
+                "channels": list(_split(n.channels)),
+                "next_attempt_at": n.next_attempt_at.isoformat() if n.next_attempt_at and n.state == "queued" else None,
+                "created_at": n.created_at.isoformat(),
+                "finished_at": n.finished_at.isoformat() if n.finished_at else None,
+                "last_error": n.last_error,
+                "attempts": [
+                    {"channel": a.channel, "outcome": a.outcome, "detail": a.detail,
+                     "started_at": a.started_at.isoformat(),
+                     "finished_at": a.finished_at.isoformat() if a.finished_at else None}
+                    for a in attempts
+                ],
+            }
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as s:
+            rows = s.execute(select(Notification.state, func.count()).group_by(Notification.state)).all()
+        out = {state: 0 for state in ("queued", "sending", "delivered", "failed", "cancelled")}
+        out.update({state: int(n) for state, n in rows})
+        return out
+
+    def pending(self) -> int:
+        """Notifications not finished yet (queued, waiting or sending)."""
+        with self._read() as s:
+            return int(s.scalar(select(func.count()).select_from(Notification).where(
+                Notification.state.in_(("queued", "sending")))) or 0)
+
+    def next_due(self) -> datetime | None:
+        with self._read() as s:
+            return s.scalar(select(func.min(Notification.next_attempt_at)).where(Notification.state == "queued"))
+
+    def attempts_page(self, after_id: int = 0, limit: int = 1000) -> list[AttemptRow]:
+        with self._read() as s:
+            rows = s.execute(
+                select(Attempt, Notification.recipient_name)
+                .join(Notification, Notification.id == Attempt.notification_id)
+                .where(Attempt.id > after_id).order_by(Attempt.id).limit(limit)
+            ).all()
+        return [AttemptRow(a.id, a.notification_id, a.channel, a.outcome, a.detail, a.started_at, a.finished_at,
+                           a.provider_message_id, name) for a, name in rows]
