@@ -8,7 +8,7 @@ import getpass
 import logging
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from . import logs
 from .config import LoadedConfig, Settings
 from .delivery.channels import ChannelFactory, build_channels, is_sandbox
 from .delivery.dispatcher import Dispatcher, EventSink
+from .delivery.pacing import Pacers
 from .delivery.policy import Policy
 from .secrets import CredentialStore
 from .storage.engine import open_database
@@ -52,7 +53,8 @@ class Runtime:
     engine: Engine
     store: Store
     log_path: Path
-    extras: dict[str, Any] = field(default_factory=dict)
+    pacers: Pacers
+
 
     @property
     def settings(self) -> Settings:
@@ -72,7 +74,8 @@ class Runtime:
         s.data_dir.mkdir(parents=True, exist_ok=True)
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         engine = open_database(s.effective_database_url)
-        return cls(cfg, store_secrets, engine, Store(engine), log_path)
+        pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
+        return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers)
 
     def sandbox(self) -> bool:
         return is_sandbox(self.settings, self.secrets)
@@ -80,7 +83,8 @@ class Runtime:
     def channel_factory(self) -> ChannelFactory:
         sandbox = self.sandbox()
         settings, secrets = self.settings, self.secrets
-        return lambda: build_channels(settings, secrets, sandbox)
+        pacers = self.pacers
+        return lambda: build_channels(settings, secrets, sandbox, pacers)
 
     def dispatcher(self, on_event: EventSink | None = None, concurrency: int | None = None,
                    rng: random.Random | None = None) -> Dispatcher:

@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import keyring
 import keyring.errors
@@ -51,8 +51,9 @@ class Redactor:
         if value and len(value) >= 4:
             with self._lock:
                 self._values.add(value)
-                # the percent-encoded form shows up in URLs
+                # percent-encoded forms show up in URLs and form bodies
                 self._values.add(quote(value, safe=""))
+                self._values.add(quote_plus(value, safe=""))
 
     def __call__(self, text: str) -> str:
         if not text:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from ...config import Settings
 from ...secrets import CredentialStore
+from ..pacing import Pacers
 from .base import Channel, Message, NotConfigured, Sent
 from .email import EmailChannel
 from .outbox import OutboxChannel
@@ -13,9 +14,6 @@ ChannelFactory = Callable[[], dict[str, Channel]]
 
 __all__ = ["Channel", "ChannelFactory", "Message", "Sent", "build_channels", "is_sandbox", "configured_channels"]
 
-# Extra real channels (SMS providers, Telegram) register a builder here:
-# name -> (settings, secrets) -> Channel
-EXTRA_BUILDERS: dict[str, Callable[[Settings, CredentialStore], Channel]] = {}
 
 
 def configured_channels(settings: Settings, secrets: CredentialStore) -> list[str]:
@@ -39,7 +37,8 @@ def is_sandbox(settings: Settings, secrets: CredentialStore) -> bool:
     return not configured_channels(settings, secrets)
 
 
-def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool) -> dict[str, Channel]:
+def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, pacers: Pacers) -> dict[str, Channel]:
+    """A fresh set of channels for one worker thread (``pacers`` is shared by all of them)."""
     if sandbox:
         return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
     channels: dict[str, Channel] = {
@@ -47,6 +46,4 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool) 
         "sms": NotConfigured("sms", "SMS is not configured (SMS_PROVIDER is empty)"),
         "telegram": NotConfigured("telegram", "Telegram is not configured (no telegram_bot_token)"),
     }
-    for name, builder in EXTRA_BUILDERS.items():
-        channels[name] = builder(settings, secrets)
     return channels

@@ -109,6 +109,8 @@ def classify(exc: BaseException, stage: str) -> DeliveryError:
             return Unavailable(f"STARTTLS was refused: {_reply(exc)}")
         return Permanent(f"the server rejected the message while {where}: {_reply(exc)}")
     if isinstance(exc, smtplib.SMTPServerDisconnected):
+        if "timed out" in str(exc):  # smtplib wraps a read timeout into "unexpectedly closed"
+            return Transient(f"the SMTP server did not answer in time while {where}")
         return Transient(f"the server closed the connection while {where}")
     if isinstance(exc, smtplib.SMTPException):
         return Unavailable(f"SMTP error while {where}: {exc}")

@@ -1,0 +1,49 @@
+"""Test-wide set-up: an isolated home for every test run, and a real keyring backend.
+
+The keyring backend is chosen the standard way, through ``PYTHON_KEYRING_BACKEND``:
+keyrings.alt's file backend, storing under a temporary XDG_DATA_HOME, so worker
+processes started by tests share it.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_HOME = Path(tempfile.mkdtemp(prefix="notifier-tests-home-"))
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
+os.environ["XDG_CONFIG_HOME"] = str(_HOME / "xdg-config")
+# Never let a developer's real settings leak into tests.
+for _name in list(os.environ):
+    if _name.startswith(("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM")):
+        del os.environ[_name]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh data dir, set as NOTIFIER_DATA_DIR, with the current folder moved away from any .env."""
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("NOTIFIER_DATA_DIR", str(d))
+    monkeypatch.chdir(tmp_path)
+    yield d
+
+
+@pytest.fixture
+def keyring_backend():  # type: ignore[no-untyped-def]
+    """The backend the standard discovery picks (PYTHON_KEYRING_BACKEND), emptied after the test."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    yield backend
+    from notifier_gui.core.secrets import SECRET_NAMES, SERVICE
+
+    for name in SECRET_NAMES:
+        try:
+            backend.delete_password(SERVICE, name)
+        except Exception:
+            pass

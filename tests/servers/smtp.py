@@ -1,0 +1,210 @@
+"""A real SMTP server on loopback (aiosmtpd) with STARTTLS from a trustme CA and AUTH.
+
+Failures are scripted per address or per phase, the way reference/smtp.md describes real
+servers answering: ``rcpt_replies["x@y"] = "550 5.1.1 No such user"``, ``data_replies``
+(a list consumed in order), ``hang_on_data`` (accept the connection, never answer).
+Received messages are kept as parsed ``EmailMessage`` objects.
+
+Run as a program (``python -m tests.servers.smtp --port N --ca-file F``) it serves in the
+foreground for tests that need the server outside the pytest process.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+USER = "operator@example.org"
+PASSWORD = "s3cret-Pa55-word-for-tests"
+
+
+def free_port() -> int:
+    # aiosmtpd cannot bind port 0 (aio-libs/aiosmtpd#388): ask the OS for one and release it.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Script:
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
+    data_replies: list[str] = field(default_factory=list)
+    auth_reply: str | None = None  # e.g. "534 5.7.9 Application-specific password required"
+    hang_on_data: bool = False
+    data_delay: float = 0.0
+
+
+class Handler:
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
+        self.connections = 0
+        self.logins: list[str] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        reply = self.script.rcpt_replies.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.script.hang_on_data:
+            await asyncio.sleep(3600)
+        if self.script.data_delay:
+            await asyncio.sleep(self.script.data_delay)
+        with self.lock:
+            if self.script.data_replies:
+                return self.script.data_replies.pop(0)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.received:
+            self.messages.append(msg)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.received.notify_all()
+        return "250 OK queued"
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
+        session.host_name = hostname
+        return responses
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+        with self.received:
+            return self.received.wait_for(lambda: len(self.messages) >= count, timeout)
+
+
+class SMTPServer:
+    def __init__(self, ca: trustme.CA, tls: str = "starttls", auth: bool = True, script: Script | None = None,
+                 port: int | None = None) -> None:
+        self.ca = ca
+        self.script = script or Script()
+        self.handler = Handler(self.script)
+        self.port = port or free_port()
+        self.host = "localhost"
+        cert = ca.issue_cert("localhost", "127.0.0.1")
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(ctx)
+        kwargs: dict[str, Any] = {
+            "hostname": "127.0.0.1",
+            "port": self.port,
+            "server_hostname": "mx.test",
+            "ready_timeout": 10,
+        }
+        if tls == "starttls":
+            kwargs.update(tls_context=ctx, require_starttls=True)
+        elif tls == "implicit":
+            kwargs.update(ssl_context=ctx)
+        if auth:
+            kwargs.update(authenticator=self._auth, auth_required=True, auth_require_tls=(tls == "starttls"))
+        self.controller = Controller(self.handler, **kwargs)
+
+    def _auth(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        if self.script.auth_reply:
+            return AuthResult(success=False, handled=False, message=self.script.auth_reply)
+        if isinstance(auth_data, LoginPassword):
+            user = auth_data.login.decode()
+            self.handler.logins.append(user)
+            if user == USER and auth_data.password.decode() == PASSWORD:
+                return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+    def start(self) -> SMTPServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.handler.messages
+
+
+@contextmanager
+def running(ca: trustme.CA, **kw: Any) -> Iterator[SMTPServer]:
+    server = SMTPServer(ca, **kw).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class HangingServer:
+    """Accepts TCP connections and never says anything (a stuck server, or plain SMTP to 465)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for c in self.accepted:
+            c.close()
+
+
+def main() -> None:
+    """Serve in the foreground; write received notification ids, one per line, to --record."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--ca-dir", required=True, help="folder for ca.pem and the CA key")
+    p.add_argument("--record", required=True)
+    p.add_argument("--delay", type=float, default=0.0)
+    a = p.parse_args()
+    ca = trustme.CA()
+    Path(a.ca_dir).mkdir(parents=True, exist_ok=True)
+    ca.cert_pem.write_to_path(str(Path(a.ca_dir) / "ca.pem"))
+    record = open(a.record, "a", buffering=1, encoding="utf-8")
+    server = SMTPServer(ca, script=Script(data_delay=a.delay), port=a.port)
+
+    original = server.handler.handle_DATA
+
+    async def recording(srv: Any, session: Any, envelope: Any) -> str:
+        reply = await original(srv, session, envelope)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        record.write(f"{msg['X-Notifier-Notification-Id']}\n")
+        return reply
+
+    server.handler.handle_DATA = recording  # type: ignore[method-assign]
+    server.start()
+    (Path(a.ca_dir) / "ready").write_text(str(a.port))
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

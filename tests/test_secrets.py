@@ -1,0 +1,56 @@
+"""Secrets in a real keyring backend chosen by PYTHON_KEYRING_BACKEND; redaction."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from notifier_gui.core.secrets import SERVICE, CredentialStore, Redactor, SecretStoreError
+
+
+def test_backend_is_the_one_named_in_the_environment(keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    store = CredentialStore()
+    assert store.backend_name() == os.environ["PYTHON_KEYRING_BACKEND"]
+
+
+def test_set_get_delete_status(keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    store = CredentialStore()
+    assert store.status()["smtp_password"] == "missing"
+    store.set("smtp_password", "pw-1234-abcd")
+    assert keyring_backend.get_password(SERVICE, "smtp_password") == "pw-1234-abcd"
+    assert CredentialStore().get("smtp_password") == "pw-1234-abcd"
+    assert store.status()["smtp_password"] == "keyring"
+    assert store.delete("smtp_password") is True
+    assert store.delete("smtp_password") is False
+    assert CredentialStore().get("smtp_password") is None
+
+
+def test_environment_wins_for_headless_runs(keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    CredentialStore().set("telegram_bot_token", "111:stored")
+    store = CredentialStore({"TELEGRAM_BOT_TOKEN": "222:fromenv"})
+    assert store.get("telegram_bot_token") == "222:fromenv"
+    assert store.status()["telegram_bot_token"] == "environment"
+
+
+def test_unknown_names_and_empty_values_are_refused(keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SecretStoreError, match="unknown secret"):
+        CredentialStore().set("password", "x")
+    with pytest.raises(SecretStoreError, match="empty"):
+        CredentialStore().set("smtp_password", "")
+
+
+def test_per_send_entries(keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    store = CredentialStore()
+    ref = store.put_per_send("one-time-pass-99")
+    assert ref.startswith("send:") and "one-time" not in ref
+    assert store.get(ref) == "one-time-pass-99"
+    assert store.delete(ref)
+
+
+def test_redactor() -> None:
+    r = Redactor(["hunter2 s/cret"])
+    text = ("POST https://api.telegram.org/bot123456:AAE-x_yZ/sendMessage failed; pw=hunter2 s/cret; "
+            "q=hunter2%20s%2Fcret form=hunter2+s%2Fcret Authorization: Basic QUM6c2VjcmV0")
+    out = r(text)
+    assert "123456:AAE-x_yZ" not in out and "hunter2" not in out and "QUM6c2VjcmV0" not in out
+    assert "/bot***/sendMessage" in out
