@@ -52,8 +52,7 @@ def _emit(out: TextIO, as_json: bool, data: Any, human: str) -> None:
 def cmd_users_add(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     row = clean_recipient(a.name, a.email, a.phone, a.telegram_chat_id,
                           _channels(a.channels) or (), region=rt.settings.phone_region)
-    order = (row.pop("channels") or "").split(",") if row.get("channels") else []
-    rid = rt.store.add_recipient(channels=[c for c in order if c], **row)
+    rid = rt.store.add_recipient(**row)
     _emit(out, a.json, {"id": rid}, f"added recipient {rid}")
     return 0
 
@@ -221,7 +220,6 @@ def cmd_demo(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
             ids.append(existing[name])
             continue
         row = clean_recipient(name, email, phone, tg)
-        row.pop("channels")
         ids.append(rt.store.add_recipient(**row))
     text = "Привет, {name}! The server room is above 30 °C."
     people = [rt.store.get_recipient(i) for i in ids]

@@ -34,7 +34,7 @@ def clean_recipient(
     bad = [c for c in order if c not in CHANNEL_NAMES]
     if bad or len(set(order)) != len(order):
         raise v.ValidationError("channels", f"must be distinct names from {', '.join(CHANNEL_NAMES)}")
-    out["channels"] = ",".join(order) or None
+    out["channels"] = tuple(order)
     out["notes"] = notes
     return out
 

@@ -136,6 +136,8 @@ class Store:
         with self._write() as s, s.begin():
             ids = []
             for row in rows:
+                row = dict(row)
+                row["channels"] = ",".join(row.get("channels") or ()) or None
                 r = Recipient(**row)
                 s.add(r)
                 s.flush()

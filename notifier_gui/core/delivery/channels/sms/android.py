@@ -1,0 +1,190 @@
+"""SMS Gateway for Android (capcom6/android-sms-gateway), as in reference/sms-gateway-android.md.
+
+The operator's own phone sends the SMS. ``POST {base}/message`` with JSON
+``{"textMessage": {"text": ...}, "phoneNumbers": ["+7…"], "id": ...}`` and HTTP Basic
+(username/password shown in the app). ``base`` is ``http://<phone_ip>:8080`` for the local
+server or ``https://api.sms-gate.app/3rdparty/v1`` for the cloud relay. The answer is
+202 Accepted with the queued message; the phone sends it afterwards.
+
+We pass a stable message ``id`` derived from the notification, so a retry after a lost
+answer gets 409 "already exists" instead of a second SMS. A phone is often asleep or away:
+after ``unreachable_after`` consecutive connection failures the channel reports itself
+unavailable (fall back at once) until the phone answers again.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import requests
+
+from ....config import Settings
+from ....secrets import SECRET_NAMES, CredentialStore
+from ...checks_base import CheckResult
+from ...errors import DeliveryError, Permanent, Transient, Unavailable
+from ..base import Sent
+from . import (
+    HttpProvider,
+    ProviderConfigError,
+    Redact,
+    Throttled,
+    check_failure,
+    json_body,
+    register,
+    retry_after_seconds,
+    secret,
+    setting,
+    snippet,
+)
+
+MAX_ID = 36  # the gateway's message id length limit (its API schema)
+SECRET = "android_sms_password"
+SECRET_ENV = "ANDROID_SMS_PASSWORD"
+
+
+def message_id(ref: str, phone: str, text: str, prefix: str = "ntf") -> str:
+    """A stable id for one notification's SMS: the same on every retry, ≤ 36 characters.
+
+    The digest of number and text keeps two different databases (whose notification numbers
+    restart at 1) from colliding on the phone unless they send the very same SMS.
+    """
+    digest = hashlib.sha256(f"{phone}\n{text}".encode()).hexdigest()
+    out = f"{prefix}-{ref}-{digest[:12]}"
+    return out if len(out) <= MAX_ID else f"{prefix}-{digest[:MAX_ID - len(prefix) - 1]}"
+
+
+class AndroidGatewayProvider(HttpProvider):
+    name = "android"
+    title = "the Android SMS gateway"
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        redactor: Redact,
+        timeout: float = 15.0,
+        sim_number: int = 0,
+        unreachable_after: int = 3,
+        id_prefix: str = "ntf",
+    ) -> None:
+        """``sim_number``: 1-based SIM slot, 0 = the phone's default."""
+        require_settings(base_url, username)
+        if not password:
+            raise ProviderConfigError(f"the Android SMS gateway needs its password (secret {SECRET})")
+        super().__init__(base_url, timeout, redactor, auth=(username, password))
+        self.sim_number = sim_number
+        self.unreachable_after = unreachable_after
+        self.id_prefix = id_prefix
+        self.failures_in_row = 0
+
+    def error_from(self, resp: requests.Response) -> DeliveryError:
+        """Classify a non-2xx answer (the gateway's errors are ``{"message": "..."}``)."""
+        body = json_body(resp)
+        text = str(body.get("message") or "") if body is not None else snippet(resp.text)
+        said = f"HTTP {resp.status_code}" + (f": {text}" if text else "")
+        status = resp.status_code
+        if status == 400:
+            err: DeliveryError = Permanent(f"the gateway rejected the message ({said})")
+        elif status == 401:
+            err = Unavailable(f"the gateway refused the username/password: check ANDROID_SMS_USER and the "
+                              f"{SECRET} secret against the app ({said})")
+        elif status == 403:
+            err = Unavailable(f"the gateway does not allow these credentials to send ({said})")
+        elif status == 404:
+            err = Unavailable(f"no SMS gateway API at this address: check ANDROID_SMS_URL ({said})")
+        elif status == 429:
+            err = Throttled(f"the gateway is rate-limiting requests ({said})",
+                            retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
+        elif status == 503:
+            err = Transient(f"the gateway's queue is full or the phone is offline ({said})",
+                            retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
+        elif status >= 500:
+            err = Transient(f"the gateway had an internal error ({said})")
+        else:
+            err = Permanent(f"the gateway refused the message ({said})")
+        return self.clean(err)
+
+    def _reach(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """A request that counts consecutive connection failures to the phone."""
+        try:
+            resp = self.request(method, path, **kwargs)
+        except Transient as exc:
+            self.failures_in_row += 1
+            if self.failures_in_row >= self.unreachable_after:
+                raise self.clean(Unavailable(
+                    f"the phone has not answered {self.failures_in_row} times in a row "
+                    f"(is it on, in the same network, with the gateway app running?): {exc.detail}")) from None
+            raise
+        self.failures_in_row = 0
+        return resp
+
+    def send(self, phone_e164: str, text: str, ref: str | None = None) -> Sent:
+        payload: dict[str, Any] = {"textMessage": {"text": text}, "phoneNumbers": [phone_e164]}
+        if ref:
+            payload["id"] = message_id(ref, phone_e164, text, self.id_prefix)
+        if self.sim_number:
+            payload["simNumber"] = self.sim_number
+        resp = self._reach("POST", "/message", json=payload, ambiguous=True)
+        if resp.status_code == 409 and ref:  # an earlier try already queued this very message
+            return Sent(payload["id"], f"the phone already had message {payload['id']} queued from an earlier try")
+        if not 200 <= resp.status_code < 300:
+            raise self.error_from(resp)
+        body: Any = json_body(resp) or {}
+        mid = body.get("id") if isinstance(body.get("id"), str) else payload.get("id")
+        for r in body.get("recipients") or []:
+            if isinstance(r, dict) and r.get("state") == "Failed":
+                raise self.clean(Transient(f"the phone could not send the SMS: {r.get('error') or 'no reason given'}"))
+        state = str(body.get("state") or "Pending")
+        return Sent(mid, self.redact(f"queued on the phone as {mid or '?'} (state {state})"))
+
+    def check(self) -> CheckResult:
+        """``/health`` (no auth), then ``/`` with Basic auth (cloud: ``/devices``)."""
+        try:
+            health = self._reach("GET", "/health")
+            if health.status_code >= 500:
+                hb = json_body(health) or {}
+                return CheckResult(False, self.redact(f"the gateway answers but reports a failure "
+                                                      f"(HTTP {health.status_code}, status {hb.get('status', '?')})"))
+            who = self._reach("GET", "/")
+            if who.status_code == 404:  # the cloud relay has no "/" route; it lists devices
+                who = self._reach("GET", "/devices")
+            if who.status_code != 200:
+                return check_failure(self.error_from(who))
+        except DeliveryError as exc:
+            return check_failure(exc)
+        try:
+            data: Any = who.json()
+        except ValueError:
+            data = None
+        if isinstance(data, list):
+            names = ", ".join(str(d.get("name") or d.get("id")) for d in data if isinstance(d, dict)) or "none"
+            return CheckResult(bool(data), self.redact(f"credentials accepted; devices: {names}"))
+        model = str(data.get("model") or "unknown model") if isinstance(data, dict) else "unknown model"
+        version = (json_body(health) or {}).get("version")
+        app = f", app {version}" if version else ""
+        return CheckResult(True, self.redact(f"the phone ({model}{app}) answers and accepts the credentials"))
+
+
+def require_settings(base_url: str, username: str) -> None:
+    if not base_url:
+        raise ProviderConfigError("the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. "
+                                  "http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)")
+    if not username:
+        raise ProviderConfigError("the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)")
+
+
+@register(AndroidGatewayProvider)
+def build(settings: Settings, secrets: CredentialStore) -> AndroidGatewayProvider:
+    """Reads ANDROID_SMS_URL / _USER / _SIM if this Settings has them (see the module docs)."""
+    base_url = str(setting(settings, "android_sms_url", ""))
+    username = str(setting(settings, "android_sms_user", ""))
+    require_settings(base_url, username)
+    if SECRET not in SECRET_NAMES:
+        raise ProviderConfigError(f"this build cannot store the Android gateway password yet "
+                                  f"(secret {SECRET} / {SECRET_ENV} is not registered)")
+    password = secret(secrets, SECRET, SECRET_ENV, "the Android SMS gateway password")
+    secrets.redactor.add(password)
+    return AndroidGatewayProvider(base_url, username, password, secrets.redactor,
+                                  timeout=settings.sms_timeout,
+                                  sim_number=int(setting(settings, "android_sms_sim", 0) or 0))

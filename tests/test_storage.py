@@ -1,0 +1,144 @@
+"""Storage: migrations, SQLite settings, one-transaction enqueue, atomic claims, leases."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from notifier_gui.core.storage.engine import open_database
+from notifier_gui.core.storage.repository import Store
+from notifier_gui.core.storage.schema import utcnow
+from notifier_gui.core.validation import ValidationError
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+
+
+def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    engine = open_database(url)
+    assert {"recipients", "notifications", "attempts", "alembic_version"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+    engine = open_database(url)  # a second start applies nothing and keeps data
+    with engine.connect() as c:
+        assert c.execute(text("select version_num from alembic_version")).scalar() == "0001"
+
+
+def test_sqlite_settings(store: Store) -> None:
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_enqueue_is_all_or_nothing(store: Store) -> None:
+    a = store.add_recipient("A", email="a@example.org")
+    with pytest.raises(ValidationError, match="no recipient with id 999"):
+        store.enqueue([a, 999], "hello")
+    assert store.counts()["queued"] == 0
+    ids = store.enqueue([a, a], "hello", channels=["sms"])
+    assert len(ids) == 2 and store.counts()["queued"] == 2
+    assert store.notification(ids[0])["channels"] == ["sms"]  # type: ignore[index]
+
+
+def test_channel_order_per_send_then_recipient_then_default(store: Store) -> None:
+    a = store.add_recipient("A", email="a@example.org", channels=["telegram", "email"])
+    b = store.add_recipient("B", email="b@example.org")
+    n1, n2 = store.enqueue([a, b], "x", default_channels=["email", "sms"])
+    (n3,) = store.enqueue([a], "x", channels=["sms"])
+    assert [store.notification(n)["channels"] for n in (n1, n2, n3)] == [  # type: ignore[index]
+        ["telegram", "email"], ["email", "sms"], ["sms"]]
+
+
+def test_unique_contacts(store: Store) -> None:
+    store.add_recipient("A", email="a@example.org", phone="+79161234567")
+    with pytest.raises(ValidationError, match="already belongs"):
+        store.add_recipient("B", email="a@example.org")
+    with pytest.raises(ValidationError, match="already belongs"):
+        store.add_recipient("C", phone="+79161234567")
+
+
+def test_concurrent_claims_never_overlap(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    ids = store.enqueue([rid] * 400, "x")
+    claimed: list[list[int]] = [[] for _ in range(8)]
+    start = threading.Barrier(8)
+
+    def claimer(i: int) -> None:
+        start.wait()
+        while True:
+            got = store.claim(f"owner-{i}", 7, 60)
+            if not got:
+                return
+            claimed[i].extend(w.id for w in got)
+
+    threads = [threading.Thread(target=claimer, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [n for part in claimed for n in part]
+    assert sorted(everything) == sorted(ids)  # each exactly once
+    assert sum(1 for part in claimed if part) > 1  # the race really happened
+
+
+def test_expired_leases_are_claimable_live_ones_are_not(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    assert [w.id for w in store.claim("first", 5, 60)] == [nid]
+    assert store.claim("second", 5, 60) == []
+    store.expire_leases_of(["first"])
+    (work,) = store.claim("second", 5, 60)
+    assert work.id == nid and work.owner == "second"
+
+
+def test_future_work_is_not_claimed(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    later = utcnow() + timedelta(hours=1)
+    with store.engine.begin() as c:
+        c.execute(text("update notifications set next_attempt_at = :t"), {"t": later.replace(tzinfo=None)})
+    assert store.claim("w", 5, 60) == []
+    assert store.next_due() == later
+
+
+def test_claim_path_uses_indexes_not_table_scans(store: Store) -> None:
+    with store.engine.connect() as c:
+        plan = " | ".join(str(r[-1]) for r in c.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM notifications WHERE (state='queued' AND next_attempt_at <= '2030') "
+            "OR (state='sending' AND lease_expires_at < '2030') ORDER BY next_attempt_at, id LIMIT 4"))
+    assert "ix_notifications_due" in plan and "ix_notifications_lease" in plan, plan
+
+
+def test_cancel_and_retry(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    assert store.cancel(nid) and store.notification(nid)["state"] == "cancelled"  # type: ignore[index]
+    assert not store.cancel(nid)
+    assert store.retry(nid) and store.notification(nid)["state"] == "queued"  # type: ignore[index]
+
+
+def test_deleting_a_recipient_keeps_history_but_not_pending_work(store: Store) -> None:
+    rid = store.add_recipient("Анна", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    with pytest.raises(ValidationError, match="still queued"):
+        store.delete_recipient(rid)
+    store.cancel(nid)
+    store.delete_recipient(rid)
+    n = store.notification(nid)
+    assert n is not None and n["recipient_id"] is None and n["recipient_name"] == "Анна"
+
+
+def test_head_revision_constant_matches_the_migration_scripts(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from notifier_gui.core.storage.engine import HEAD_REVISION, migrations_config
+
+    engine = open_database(f"sqlite:///{tmp_path / 'n.db'}")
+    assert ScriptDirectory.from_config(migrations_config(engine)).get_current_head() == HEAD_REVISION
