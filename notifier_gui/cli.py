@@ -204,6 +204,49 @@ def cmd_secrets(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) 
     return 0
 
 
+def cmd_check(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    from .core.checks import check_channel
+
+    names = [a.channel] if a.channel else list(CHANNEL_NAMES)
+    results = {name: check_channel(name, rt.settings, rt.secrets) for name in names}
+    if a.json:
+        _emit(out, True, {n: {"ok": r.ok, "message": r.message} for n, r in results.items()}, "")
+    else:
+        for name, r in results.items():
+            out.write(f"{name:<9} {'ok' if r.ok else 'FAILED':<7} {r.message}\n")
+    return 0 if all(r.ok for r in results.values()) else 1
+
+
+def cmd_telegram_link(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    from .core.telegram_link import LinkError, TelegramLinker, link_url, make_payload
+
+    person = rt.store.get_recipient(a.recipient_id)
+    if person is None:
+        raise BadInput(f"no recipient with id {a.recipient_id}")
+    if a.wait is not None and not 0 < a.wait <= 86400:
+        raise BadInput("--wait must be between 1 and 86400 seconds")
+    linker = TelegramLinker(rt.settings, lambda: rt.secrets.get("telegram_bot_token"), rt.secrets.redactor, rt.store)
+    try:
+        payload = make_payload()
+        url = link_url(linker.bot_username(), payload)
+        out.write(f"Send this link to {person.name}; they must open it and press Start:\n{url}\n")
+        out.flush()
+        if a.wait is None:
+            return 0
+        binding = linker.wait_for_start(person.id, payload, a.wait)
+    except LinkError as exc:
+        sys.stderr.write(f"notifier: {exc}\n")
+        return 1
+    finally:
+        linker.close()
+    if binding is None:
+        sys.stderr.write(f"notifier: nobody pressed Start within {a.wait:g} s\n")
+        return 1
+    out.write(f"linked {person.name} to Telegram chat {binding.chat_id}"
+              + (f" ({binding.display_name})" if binding.display_name else "") + "\n")
+    return 0
+
+
 DEMO_PEOPLE = (
     ("Анна Иванова", "anna@example.org", None, None),
     ("Boris (no email)", None, "+79161234567", None),
@@ -281,6 +324,15 @@ def build_parser() -> argparse.ArgumentParser:
     sst = sec.add_parser("status", help="where each secret comes from (never the values)")
     sst.add_argument("--json", action="store_true")
 
+    check = sub.add_parser("check", help="test the connection of each channel (nothing is sent)")
+    check.add_argument("channel", nargs="?", choices=CHANNEL_NAMES)
+    check.add_argument("--json", action="store_true")
+
+    tg = sub.add_parser("telegram", help="Telegram helpers").add_subparsers(dest="action", required=True)
+    link = tg.add_parser("link", help="print a t.me link that binds a recipient's chat when they press Start")
+    link.add_argument("recipient_id", type=int)
+    link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
+
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
     return p
 
@@ -297,8 +349,10 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("secrets", "delete"): lambda: cmd_secrets(rt, a, out, stdin),
         ("secrets", "status"): lambda: cmd_secrets(rt, a, out, stdin),
         ("demo", None): lambda: cmd_demo(rt, a, out),
+        ("check", None): lambda: cmd_check(rt, a, out),
+        ("telegram", "link"): lambda: cmd_telegram_link(rt, a, out),
     }
-    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets"} else None)
+    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets", "telegram"} else None)
     return table[key]()
 
 

@@ -19,7 +19,7 @@ os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "xdg-config")
 # Never let a developer's real settings leak into tests.
 for _name in list(os.environ):
-    if _name.startswith(("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM")):
+    if _name.startswith(("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM", "ANDROID_")):
         del os.environ[_name]
 
 

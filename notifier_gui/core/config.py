@@ -30,6 +30,7 @@ SECRET_ENV_NAMES: dict[str, str] = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
     "twilio_auth_token": "TWILIO_AUTH_TOKEN",
     "smsru_api_id": "SMSRU_API_ID",
+    "android_sms_password": "ANDROID_SMS_PASSWORD",
 }
 
 
@@ -63,6 +64,10 @@ class Settings:
     twilio_api_base: str = field(default="https://api.twilio.com", metadata=_opt("TWILIO_API_BASE", "Twilio API base URL"))
     smsru_from: str = field(default="", metadata=_opt("SMSRU_FROM", "SMS.ru sender name"))
     smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL"))
+    twilio_api_key_sid: str = field(default="", metadata=_opt("TWILIO_API_KEY_SID", "Twilio API key SID (SK…); the auth token then holds the key's secret"))
+    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL"))
+    android_sms_user: str = field(default="", metadata=_opt("ANDROID_SMS_USER", "Android SMS gateway user name"))
+    android_sms_sim: int = field(default=0, metadata=_opt("ANDROID_SMS_SIM", "SIM slot on the gateway phone (0: default)"))
     sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider"))
     sms_rate: float = field(default=1.0, metadata=_opt("SMS_RATE", "SMS messages per second, across all workers"))
 

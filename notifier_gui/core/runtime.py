@@ -54,6 +54,7 @@ class Runtime:
     store: Store
     log_path: Path
     pacers: Pacers
+    load_args: tuple[Mapping[str, str] | None, Path | None, Mapping[str, Any] | None] = (None, None, None)
 
 
     @property
@@ -75,7 +76,15 @@ class Runtime:
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         engine = open_database(s.effective_database_url)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
-        return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers)
+        return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
+
+    def reload(self) -> None:
+        """Re-read the configuration after the settings changed (the database stays)."""
+        environ, cwd, overrides = self.load_args
+        self.config = config_mod.load(environ, cwd, overrides)
+        self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor)
+        s = self.settings
+        self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 
     def sandbox(self) -> bool:
         return is_sandbox(self.settings, self.secrets)

@@ -39,7 +39,7 @@ class Redactor:
 
     # /bot<digits>:<token>/ in Bot API URLs, whatever the value: catches tokens we never saw.
     _BOT_URL = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
-    _BASIC = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?basic\s+)[A-Za-z0-9+/=]+")
+    _BASIC = re.compile(r"(?i)(\bbasic\s+)[A-Za-z0-9+/]{8,}={0,2}")
 
     def __init__(self, values: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()

@@ -247,6 +247,17 @@ class Store:
                 raise ValidationError("message", "the same message to the same person was queued moments ago") from None
             return [row[0] for row in result]
 
+    def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
+        """Recipients who were sent this exact subject and text in the last ``within_seconds``
+        (the double-click guard of the compose view)."""
+        since = self.clock() - timedelta(seconds=within_seconds)
+        with self._read() as s:
+            rows = s.scalars(select(Notification.recipient_id).where(
+                Notification.recipient_id.in_(list(recipient_ids)), Notification.created_at >= since,
+                Notification.subject == subject, Notification.body == body,
+                Notification.state != "cancelled").distinct())
+            return sorted(r for r in rows if r is not None)
+
     # -- claiming ---------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[Work]:
         """Atomically take up to ``limit`` due notifications (and expired leases)."""
@@ -471,6 +482,11 @@ class Store:
         out = {state: 0 for state in ("queued", "sending", "delivered", "failed", "cancelled")}
         out.update({state: int(n) for state, n in rows})
         return out
+
+    def failed_since(self, since: datetime) -> int:
+        with self._read() as s:
+            return int(s.scalar(select(func.count()).select_from(Notification).where(
+                Notification.state == "failed", Notification.finished_at >= since)) or 0)
 
     def pending(self) -> int:
         """Notifications not finished yet (queued, waiting or sending)."""

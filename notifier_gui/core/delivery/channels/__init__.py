@@ -6,8 +6,10 @@ from collections.abc import Callable
 from ...config import Settings
 from ...secrets import CredentialStore
 from ..pacing import Pacers
-from .base import Channel, Message, NotConfigured, Sent
+from .base import Channel, Message, Sent
 from .email import EmailChannel
+from .sms import build_sms
+from .telegram import build_telegram
 from .outbox import OutboxChannel
 
 ChannelFactory = Callable[[], dict[str, Channel]]
@@ -43,7 +45,7 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, 
         return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
     channels: dict[str, Channel] = {
         "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor),
-        "sms": NotConfigured("sms", "SMS is not configured (SMS_PROVIDER is empty)"),
-        "telegram": NotConfigured("telegram", "Telegram is not configured (no telegram_bot_token)"),
+        "sms": build_sms(settings, secrets, pacers),
+        "telegram": build_telegram(settings, secrets, pacers),
     }
     return channels

@@ -189,6 +189,18 @@ def normalize_token(raw: str | None) -> str:
     return t
 
 
+def remember_token(redactor: Redactor, token: str) -> None:
+    """Teach ``redactor`` the token *and* its secret half (after the colon).
+
+    The part before the colon is the bot's public user id; the part after it is what
+    must never be shown, even where it appears without the id (a proxy's error page).
+    """
+    redactor.add(token)
+    secret = token.split(":", 1)[1] if ":" in token else ""
+    if len(secret) >= 8:
+        redactor.add(secret)
+
+
 def token_problem(token: str) -> str | None:
     """Why ``token`` cannot be used in a URL at all (without saying what it is), or None."""
     if not token:
@@ -299,20 +311,33 @@ class BotApi:
         url = f"{self.base}/bot{token}/{method}"
         try:
             resp = self.session.post(url, json=dict(params or {}), timeout=(connect_timeout, read))
-        except requests.exceptions.SSLError:
-            raise self._fail("tls", f"the TLS certificate of {self.host} is not trusted (check TELEGRAM_API_BASE or a proxy intercepting HTTPS)") from None
-        except requests.exceptions.ConnectTimeout:
-            raise self._fail("connect", f"could not connect to {self.host} within {connect_timeout:g} s") from None
-        except requests.exceptions.ReadTimeout:
-            raise self._fail("timeout", f"{self.host} did not answer {method} within {read:g} s") from None
-        except requests.exceptions.ConnectionError as exc:
-            raise self._fail("connect", f"cannot connect to {self.host}: {self._why(exc)}") from None
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader, ValueError):
-            raise self._fail("config", "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. https://api.telegram.org) and the bot token") from None
         except requests.exceptions.RequestException as exc:
-            raise self._fail("connect", f"the request to {self.host} failed ({type(exc).__name__})") from None
-        return self._result(resp, method)
+            failure = self._network_failure(exc, method, connect_timeout, read)
+        except ValueError:  # e.g. a URL requests cannot even parse
+            failure = self._fail("config", "the Bot API URL is invalid: check TELEGRAM_API_BASE "
+                                           "(e.g. https://api.telegram.org) and the bot token")
+        else:
+            return self._result(resp, method)
+        # Raised outside the except block on purpose: the requests exception, whose text
+        # holds the URL with the token, must not even be reachable as __context__.
+        raise failure
+
+    def _network_failure(self, exc: requests.exceptions.RequestException, method: str,
+                         connect_timeout: float, read: float) -> ApiFailure:
+        if isinstance(exc, requests.exceptions.SSLError):
+            return self._fail("tls", f"the TLS certificate of {self.host} is not trusted "
+                                     "(check TELEGRAM_API_BASE or a proxy intercepting HTTPS)")
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return self._fail("connect", f"could not connect to {self.host} within {connect_timeout:g} s")
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return self._fail("timeout", f"{self.host} did not answer {method} within {read:g} s")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return self._fail("connect", f"cannot connect to {self.host}: {self._why(exc)}")
+        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                            requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader)):
+            return self._fail("config", "the Bot API URL is invalid: check TELEGRAM_API_BASE "
+                                        "(e.g. https://api.telegram.org) and the bot token")
+        return self._fail("connect", f"the request to {self.host} failed ({type(exc).__name__})")
 
     def _why(self, exc: BaseException) -> str:
         root = _root_cause(exc)
@@ -348,7 +373,8 @@ class BotApi:
         if not isinstance(code, int):
             code = status
         description = self._redact(str(body.get("description") or f"HTTP {status}"))
-        parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+        raw_parameters = body.get("parameters")
+        parameters: dict[str, Any] = raw_parameters if isinstance(raw_parameters, dict) else {}
         raise self._fail(
             "api",
             f"Telegram answered {method} with {code}: {description}",
@@ -495,7 +521,7 @@ class TelegramChannel(Channel):
         except Exception as exc:  # keyring trouble: the message never contains the value
             raise Unavailable(self._redact(f"the Telegram bot token cannot be read: {exc}")) from None
         token = normalize_token(raw)
-        self._redact.add(token)
+        remember_token(self._redact, token)
         problem = token_problem(token)
         if problem:
             raise Unavailable(problem)
@@ -583,10 +609,9 @@ class TelegramChannel(Channel):
 
     def send(self, msg: Message) -> Sent:
         token = self._token()
-        reason = address_reason("telegram", msg)
-        if reason:
-            raise Unavailable(reason)
-        chat_id = int(msg.recipient.telegram_chat_id)  # type: ignore[arg-type]
+        chat_id = msg.recipient.telegram_chat_id
+        if not chat_id:
+            raise Unavailable(address_reason("telegram", msg) or "the recipient has no linked Telegram chat")
         parts = format_parts(msg.subject, msg.body, self.settings.telegram_parse_mode)
         if not parts:
             raise Permanent("the message is empty; Telegram cannot deliver an empty text")
@@ -627,7 +652,7 @@ def check_telegram(settings: Settings, token: str | None, redactor: Redactor) ->
     """"Test connection": ``getMe`` with ``token``. Never raises; the message is for the operator."""
     try:
         tok = normalize_token(token)
-        redactor.add(tok)
+        remember_token(redactor, tok)
         problem = token_problem(tok)
         if problem:
             return CheckResult(False, problem)

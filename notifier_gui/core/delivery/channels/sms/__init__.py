@@ -16,6 +16,7 @@ provider produces goes through the :class:`~notifier_gui.core.secrets.Redactor`.
 """
 from __future__ import annotations
 
+import base64
 import email.utils
 import errno
 import logging
@@ -233,9 +234,26 @@ class HttpProvider(SmsProvider):
                  auth: tuple[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.redact = redactor
+        self._redactor = redactor
         self._auth = auth
         self._session: requests.Session | None = None
+        self._own_secrets: list[str] = []
+        if auth is not None:
+            user, password = auth
+            self.add_secret(password)
+            # the Authorization header value, should a proxy or server echo it back
+            self.add_secret(base64.b64encode(f"{user}:{password}".encode()).decode())
+
+    def add_secret(self, value: str) -> None:
+        """A value this provider must never show, whatever the shared redactor knows."""
+        if value and len(value) >= 4:
+            self._own_secrets.append(value)
+            self._own_secrets.sort(key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for value in self._own_secrets:
+            text = text.replace(value, "***")
+        return self._redactor(text)
 
     @property
     def session(self) -> requests.Session:

@@ -85,6 +85,7 @@ class SmsRuProvider(HttpProvider):
         if not api_id:
             raise ProviderConfigError("SMS.ru needs the api_id (secret smsru_api_id)")
         super().__init__(api_base, timeout, redactor)
+        self.add_secret(api_id)
         self.api_id = api_id
         self.sender = sender
         self.test = test
