@@ -203,3 +203,16 @@ def test_unconfigured_and_addressless_are_unavailable(tmp_path: Path) -> None:
 def test_verifying_context_is_the_default() -> None:
     ctx = ssl.create_default_context()
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+
+
+def test_connection_check(server: SMTPServer, trust_ca: Path, tmp_path: Path, keyring_backend: object) -> None:
+    from notifier_gui.core.checks import check_email
+    from notifier_gui.core.secrets import CredentialStore
+
+    ok = check_email(settings_for(server.port, tmp_path), CredentialStore({"SMTP_DEFAULT_PASSWORD": PASSWORD}))
+    assert ok.ok and "STARTTLS" in ok.message and USER in ok.message
+    assert server.messages == [] and server.handler.logins == [USER]  # logged in, sent nothing
+    bad = check_email(settings_for(server.port, tmp_path), CredentialStore({"SMTP_DEFAULT_PASSWORD": "nope-nope"}))
+    assert not bad.ok and "535" in bad.message and "nope-nope" not in bad.message
+    refused = check_email(settings_for(free_port(), tmp_path), CredentialStore({"SMTP_DEFAULT_PASSWORD": PASSWORD}))
+    assert not refused.ok and "refused" in refused.message
