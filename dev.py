@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point that sets everything up on a fresh machine (Linux, macOS, Windows).
 
-    python3 dev.py run      # create .venv, install, start the program (sandbox demo until the window lands)
+    python3 dev.py run      # create .venv, install, start the window
     python3 dev.py test     # create .venv, install with test extras, run the whole test suite
 
 Extra arguments after `test` go to pytest. The virtual environment is rebuilt only when
@@ -54,11 +54,12 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    py = _ensure_venv("test" if command == "test" else "")
+    # The .qm translations are built from the .ts sources (never committed).
+    subprocess.run([str(py), str(ROOT / "tools" / "i18n.py"), "build"], cwd=ROOT, check=True)
     if command == "test":
-        py = _ensure_venv("test")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)
-    py = _ensure_venv("")
-    return subprocess.call([str(py), "-m", "notifier_gui.cli", "demo", *rest], cwd=ROOT)
+    return subprocess.call([str(py), "-m", "notifier_gui", *rest], cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,797 @@
+"""The Compose view: choose recipients, write a message, pick the channel order, send.
+
+Sending queues the message (one notification per recipient, one transaction) through the
+core and wakes the queue worker; delivery itself happens in the worker and shows up in the
+delivery log. Everything that touches the database or the keyring runs through
+``ctx.tasks`` so the window never waits on it.
+
+Signals of ComposeView:
+    sent(list): ids of the notifications just queued.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import validation as v
+from ..core.runtime import Runtime, current_user
+from ..core.secrets import SecretStoreError
+from ..core.storage.repository import RecipientData, Store
+from ..core.templates import PLACEHOLDERS, has_placeholders, render
+from .context import AppContext
+from .preview import PreviewInput, PreviewPane
+from .tasks import alive
+
+log = logging.getLogger("notifier.ui.compose")
+
+MANY_RECIPIENTS = 10       # more than this asks for a confirmation
+REPEAT_WINDOW_SECONDS = 300  # the double-click guard looks this far back
+PREVIEW_DELAY_MS = 150
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b7a2f;"
+SPLITTER_KEY = "compose/splitter"
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Confirm = Callable[..., bool | Awaitable[bool]]
+
+
+# --------------------------------------------------------------------------------------
+# Background steps of a send (run on a worker thread via ctx.tasks; no Qt here)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SendPlan:
+    """The per-recipient texts of one send, and who already got exactly this recently."""
+
+    ids: list[int]
+    subjects: list[str] | None
+    bodies: list[str] | None
+    repeats: list[str]   # names of recipients sent the same text within the window
+    missing: list[int]   # chosen ids that no longer exist
+
+
+def prepare_send(store: Store, ids: Sequence[int], subject: str, body: str) -> SendPlan:
+    """Fill placeholders per recipient (as the CLI does) and ask the store's double-send guard."""
+    people = {r.id: r for r in store.list_recipients()}
+    missing = [i for i in dict.fromkeys(ids) if i not in people]
+    ids = [i for i in ids if i in people]
+    subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
+    bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, rid in enumerate(ids):
+        key = (subjects[n] if subjects else subject, bodies[n] if bodies else body)
+        groups.setdefault(key, []).append(rid)
+    repeated: set[int] = set()
+    for (s, b), members in groups.items():
+        repeated.update(store.recent_same(members, s, b, within_seconds=REPEAT_WINDOW_SECONDS))
+    repeats = [people[i].name for i in dict.fromkeys(ids) if i in repeated]
+    return SendPlan(ids, subjects, bodies, repeats, missing)
+
+
+def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
+                 smtp_user: str | None, smtp_password: str | None) -> list[int]:
+    """Store a per-send password once per notification, then queue everything in one transaction.
+
+    If queuing fails, the keyring entries just made are removed again.
+    """
+    refs: list[str] = []
+    try:
+        if smtp_user and smtp_password:
+            refs = [runtime.secrets.put_per_send(smtp_password) for _ in plan.ids]
+        return runtime.store.enqueue(
+            plan.ids, body, subject=subject, channels=list(channels) if channels else None,
+            default_channels=runtime.settings.channels, smtp_user=smtp_user,
+            smtp_secret_refs=refs or None, queued_by=current_user(),
+            bodies=plan.bodies, subjects=plan.subjects)
+    except BaseException:
+        for ref in refs:
+            try:
+                runtime.secrets.delete(ref)
+            except SecretStoreError:
+                log.warning("could not remove an unused per-send SMTP password from the credential store")
+        raise
+
+
+def describe(r: RecipientData) -> str:
+    """One line per person in lists: name, then the addresses they have."""
+    contacts = [c for c in (r.email, r.phone) if c]
+    if r.telegram_chat_id:
+        contacts.append("Telegram")
+    return f"{r.name} — {' · '.join(contacts)}" if contacts else r.name
+
+
+# --------------------------------------------------------------------------------------
+# Recipient picker
+# --------------------------------------------------------------------------------------
+class RecipientPicker(QDialog):
+    """Search the recipients and pick several; ``selected_ids()`` after ``accepted``."""
+
+    def __init__(self, people: Sequence[RecipientData], exclude: Sequence[int] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add recipients"))
+        self.resize(440, 420)
+        skip = set(exclude)
+        self.model = QStandardItemModel(self)
+        for r in people:
+            if r.id in skip:
+                continue
+            item = QStandardItem(describe(r))
+            item.setEditable(False)
+            item.setData(r.id, ID_ROLE)
+            item.setData(" ".join(str(x) for x in (r.name, r.email, r.phone, r.telegram_chat_id) if x), SEARCH_ROLE)
+            self.model.appendRow(item)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(SEARCH_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search by name, email or phone"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.doubleClicked.connect(self._double_clicked)
+        self.empty = QLabel(self.tr("No recipients yet. Add them on the Recipients tab first.")
+                            if not people else self.tr("Everyone is already chosen."))
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(self.model.rowCount() == 0)
+
+        select_all = QPushButton(self.tr("Select all shown"))
+        select_all.clicked.connect(self.list.selectAll)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(select_all)
+        row.addStretch(1)
+        row.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(self.list.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [int(i.data(ID_ROLE)) for i in rows]
+
+    @Slot(QModelIndex)
+    def _double_clicked(self, index: QModelIndex) -> None:
+        self.list.selectionModel().select(index, self.list.selectionModel().SelectionFlag.ClearAndSelect)
+        self.accept()
+
+
+# --------------------------------------------------------------------------------------
+# Channel order for one send
+# --------------------------------------------------------------------------------------
+class ChannelOrderList(QWidget):
+    """Checkable, reorderable email/sms/telegram list (drag, or the up/down buttons).
+
+    While it matches the default order, recipients' own preferred orders still apply;
+    once changed, the shown order is used for everyone in this send.
+
+    Signals:
+        changed(): the order or a check box changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._default: tuple[str, ...] = ()
+        self._loading = False
+        self.titles = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        self.list = QListWidget()
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setFixedHeight(3 * self.list.fontMetrics().height() + 28)
+        self.list.itemChanged.connect(self._on_changed)
+        model = self.list.model()
+        model.rowsMoved.connect(self._on_changed)
+        model.rowsInserted.connect(self._on_changed)
+
+        self.up = QToolButton()
+        self.up.setArrowType(Qt.ArrowType.UpArrow)
+        self.up.setToolTip(self.tr("Try this channel earlier"))
+        self.up.clicked.connect(lambda: self.move_current(-1))
+        self.down = QToolButton()
+        self.down.setArrowType(Qt.ArrowType.DownArrow)
+        self.down.setToolTip(self.tr("Try this channel later"))
+        self.down.clicked.connect(lambda: self.move_current(1))
+        self.reset = QToolButton()
+        self.reset.setText(self.tr("Reset"))
+        self.reset.setToolTip(self.tr("Back to the default order from the settings"))
+        self.reset.clicked.connect(self.restore_default)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(2)
+        buttons.addWidget(self.up)
+        buttons.addWidget(self.down)
+        buttons.addWidget(self.reset)
+        buttons.addStretch(1)
+
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        small = QFont(self.hint.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.hint.setFont(small)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.list, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+
+    def set_default(self, order: Sequence[str], keep_custom: bool = False) -> None:
+        """The settings' order: checked in that order, any other channel unchecked below.
+
+        ``keep_custom``: an order the operator already changed stays as it is.
+        """
+        custom = keep_custom and bool(self._default) and self.is_custom()
+        self._default = tuple(order)
+        if custom:
+            self._on_changed()
+        else:
+            self.restore_default()
+
+    @Slot()
+    def restore_default(self) -> None:
+        self.set_order(self._default, [c for c in self.titles if c not in self._default])
+
+    def set_order(self, checked: Sequence[str], unchecked: Sequence[str] = ()) -> None:
+        self._loading = True
+        self.list.clear()
+        for name, on in [(c, True) for c in checked] + [(c, False) for c in unchecked]:
+            item = QListWidgetItem(self.titles.get(name, name))
+            item.setData(ID_ROLE, name)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self._loading = False
+        self._on_changed()
+
+    def channels(self) -> list[str]:
+        """Checked channels, top to bottom: the order they are tried in."""
+        out = []
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(ID_ROLE)))
+        return out
+
+    def is_custom(self) -> bool:
+        return tuple(self.channels()) != self._default
+
+    def move_current(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+        self._on_changed()
+
+    @Slot()
+    def _on_changed(self, *_: object) -> None:
+        if self._loading:
+            return
+        if self.is_custom():
+            self.hint.setText(self.tr("This order is used for every recipient of this send."))
+        else:
+            self.hint.setText(self.tr("Recipients with a preferred order of their own keep it."))
+        self.reset.setEnabled(self.is_custom())
+        self.changed.emit()
+
+
+# --------------------------------------------------------------------------------------
+# The view
+# --------------------------------------------------------------------------------------
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class ComposeView(QWidget):
+    """Write one message to several recipients and queue it.
+
+    ``confirm_many(count)`` and ``confirm_repeat(names)`` decide the two confirmations
+    (more than ten recipients; the same text sent to someone minutes ago). They may return
+    a bool or an awaitable bool; by default they show a window-modal question. Tests
+    inject plain functions.
+
+    Signals:
+        sent(list): notification ids just queued.
+    """
+
+    sent = Signal(list)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 confirm_many: Confirm | None = None, confirm_repeat: Confirm | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.confirm_many: Confirm = confirm_many or self._ask_many
+        self.confirm_repeat: Confirm = confirm_repeat or self._ask_repeat
+        self._ids: list[int] = []
+        self._people: dict[int, RecipientData] = {}
+        self._load_seq = 0
+        self._busy = False
+        self._insert_target: QLineEdit | QPlainTextEdit | None = None
+        self.picker: RecipientPicker | None = None
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._update_preview)
+
+        form = self._build_form()
+        self.preview = PreviewPane(ctx)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(form)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 11)
+        splitter.setStretchFactor(1, 9)
+        splitter.setSizes([550, 450])
+        saved = ctx.ui_state.value(SPLITTER_KEY)
+        if saved is not None:
+            splitter.restoreState(saved)
+        splitter.splitterMoved.connect(self._save_splitter)
+        self.splitter = splitter
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setDefault(True)
+        self.send_button.setToolTip(self.tr("Queue the message for every chosen recipient (Ctrl+Enter)"))
+        self.send_button.setMinimumWidth(120)
+        self.send_button.clicked.connect(self.send)
+        for keys in (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
+            QShortcut(keys, self, self.send)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.send_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+
+        self.channels.set_default(ctx.runtime.settings.channels)
+        self._update_preview()
+        ctx.tasks.start(self._check_sandbox())
+
+    @Slot()
+    def _save_splitter(self) -> None:
+        self.ctx.ui_state.setValue(SPLITTER_KEY, self.splitter.saveState())
+
+    # -- construction -----------------------------------------------------------------
+    def _build_form(self) -> QWidget:
+        form = QWidget()
+        layout = QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 6, 0)
+
+        # recipients
+        self.recipient_count = QLabel()
+        self.add_button = QPushButton(self.tr("Add…"))
+        self.add_button.setToolTip(self.tr("Choose recipients from the list"))
+        self.add_button.clicked.connect(self.open_picker)
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Remove the selected recipients from this message (Delete)"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        head = QHBoxLayout()
+        head.addWidget(_heading(self.tr("Recipients")))
+        head.addWidget(self.recipient_count)
+        head.addStretch(1)
+        head.addWidget(self.add_button)
+        head.addWidget(self.remove_button)
+        self.recipient_model = QStandardItemModel(self)
+        self.recipient_list = QListView()
+        self.recipient_list.setModel(self.recipient_model)
+        self.recipient_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.recipient_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recipient_list.setFixedHeight(4 * self.recipient_list.fontMetrics().height() + 16)
+        self.recipient_list.selectionModel().selectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recipient_list, self.remove_selected,
+                  Qt.ShortcutContext.WidgetShortcut)
+        self.recipients_error = _error_label()
+        layout.addLayout(head)
+        layout.addWidget(self.recipient_list)
+        layout.addWidget(self.recipients_error)
+
+        # subject and message
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText(self.tr("Optional; email subject and first line of SMS and Telegram"))
+        self.subject.textChanged.connect(self._schedule_preview)
+        self.subject.installEventFilter(self)
+        self.subject_error = _error_label()
+        self.message = QPlainTextEdit()
+        self.message.setPlaceholderText(self.tr("Write the message. {name}, {email} and {phone} are filled in for each recipient."))
+        self.message.textChanged.connect(self._schedule_preview)
+        self.message.installEventFilter(self)
+        self.message_error = _error_label()
+        layout.addWidget(_heading(self.tr("Subject")))
+        layout.addWidget(self.subject)
+        layout.addWidget(self.subject_error)
+        layout.addWidget(_heading(self.tr("Message")))
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.message_error)
+
+        # placeholders
+        hint = QHBoxLayout()
+        hint.addWidget(QLabel(self.tr("Insert a placeholder:")))
+        self.placeholder_buttons: dict[str, QToolButton] = {}
+        tips = {"name": self.tr("The recipient's name"), "email": self.tr("The recipient's email address"),
+                "phone": self.tr("The recipient's phone number")}
+        for name in PLACEHOLDERS:
+            button = QToolButton()
+            button.setText("{" + name + "}")
+            button.setToolTip(tips.get(name, ""))
+            button.clicked.connect(lambda _=False, n=name: self.insert_placeholder(n))
+            self.placeholder_buttons[name] = button
+            hint.addWidget(button)
+        hint.addStretch(1)
+        layout.addLayout(hint)
+
+        # channel order and per-send SMTP account, side by side
+        self.channels = ChannelOrderList()
+        self.channels.changed.connect(self._schedule_preview)
+        self.channels_error = _error_label()
+        channel_box = QGroupBox(self.tr("Channel order for this send"))
+        cb = QVBoxLayout(channel_box)
+        cb.addWidget(self.channels)
+        cb.addWidget(self.channels_error)
+
+        self.smtp_group = QGroupBox(self.tr("Send with a different SMTP account"))
+        self.smtp_group.setCheckable(True)
+        self.smtp_group.setChecked(False)
+        self.smtp_login = QLineEdit()
+        self.smtp_login.setPlaceholderText(self.tr("Login, e.g. name@example.com"))
+        self.smtp_login.textChanged.connect(self._schedule_preview)
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText(self.tr("Password or app password"))
+        self.smtp_error = _error_label()
+        self.smtp_fields = QWidget()
+        sf = QFormLayout(self.smtp_fields)
+        sf.setContentsMargins(0, 0, 0, 0)
+        sf.addRow(self.tr("Login:"), self.smtp_login)
+        sf.addRow(self.tr("Password:"), self.smtp_password)
+        note = QLabel(self.tr("Kept in the system credential store for these messages only, never in the database."))
+        note.setWordWrap(True)
+        sf.addRow(note)
+        sf.addRow(self.smtp_error)
+        self.smtp_default_note = QLabel(self.tr("Off: email goes out through the SMTP account in the settings."))
+        self.smtp_default_note.setWordWrap(True)
+        sg = QVBoxLayout(self.smtp_group)
+        sg.addWidget(self.smtp_default_note)
+        sg.addWidget(self.smtp_fields)
+        self.smtp_fields.setVisible(False)
+        self.smtp_group.toggled.connect(self._smtp_toggled)
+
+        options = QHBoxLayout()
+        options.addWidget(channel_box, 2, Qt.AlignmentFlag.AlignTop)
+        options.addWidget(self.smtp_group, 3, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(options)
+        self._update_recipient_header()
+        return form
+
+    # -- recipients -------------------------------------------------------------------
+    def recipient_ids(self) -> list[int]:
+        return list(self._ids)
+
+    def set_recipients(self, ids: Sequence[int]) -> None:
+        """Replace the chosen recipients (the main window's table selection)."""
+        self._ids = list(dict.fromkeys(int(i) for i in ids))
+        self._refresh_recipient_rows()
+        self._load_seq += 1
+        self.ctx.tasks.start(self._load_people(self._load_seq))
+
+    def add_recipients(self, ids: Sequence[int]) -> None:
+        self.set_recipients(self._ids + [i for i in ids if i not in self._ids])
+
+    @Slot()
+    def remove_selected(self) -> None:
+        rows = {i.row() for i in self.recipient_list.selectionModel().selectedRows()}
+        if rows:
+            self.set_recipients([rid for n, rid in enumerate(self._ids) if n not in rows])
+
+    async def _load_people(self, seq: int) -> None:
+        people = await self.ctx.tasks.run(self.ctx.runtime.store.list_recipients)
+        if not alive(self) or seq != self._load_seq:
+            return
+        known = {r.id: r for r in people}
+        self._people = {i: known[i] for i in self._ids if i in known}
+        self._ids = [i for i in self._ids if i in known]  # deleted meanwhile: drop them
+        self._refresh_recipient_rows()
+        self.preview.set_recipients([self._people[i] for i in self._ids])
+
+    def _refresh_recipient_rows(self) -> None:
+        self.recipient_model.clear()
+        for rid in self._ids:
+            r = self._people.get(rid)
+            item = QStandardItem(describe(r) if r else f"#{rid}")
+            item.setData(rid, ID_ROLE)
+            self.recipient_model.appendRow(item)
+        if self._ids:
+            self.recipients_error.hide()
+        self._update_recipient_header()
+
+    def _update_recipient_header(self) -> None:
+        n = len(self._ids)
+        self.recipient_count.setText(self.tr("(%n chosen)", None, n) if n else self.tr("(none chosen)"))
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(self.recipient_list.selectionModel().hasSelection())
+
+    @Slot()
+    def open_picker(self) -> None:
+        self.add_button.setEnabled(False)
+        self.ctx.tasks.start(self._open_picker())
+
+    async def _open_picker(self) -> None:
+        try:
+            people = await self.ctx.tasks.run(self.ctx.runtime.store.list_recipients)
+        finally:
+            if alive(self):
+                self.add_button.setEnabled(True)
+        if not alive(self):
+            return
+        self.picker = RecipientPicker(people, self._ids, self)
+        self.picker.accepted.connect(self._picker_accepted)
+        self.picker.finished.connect(self.picker.deleteLater)
+        self.picker.open()
+
+    @Slot()
+    def _picker_accepted(self) -> None:
+        if self.picker is not None:
+            self.add_recipients(self.picker.selected_ids())
+
+    @Slot()
+    def reload_settings(self) -> None:
+        """After the settings changed: new default order (unless customised), fresh preview."""
+        self.channels.set_default(self.ctx.runtime.settings.channels, keep_custom=True)
+        self._update_preview()
+        self.ctx.tasks.start(self._check_sandbox())
+
+    # -- text -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Remember which text field placeholders should go into."""
+        if event.type() == QEvent.Type.FocusIn and watched in (self.subject, self.message):
+            self._insert_target = self.subject if watched is self.subject else self.message
+        return super().eventFilter(watched, event)
+
+    def insert_placeholder(self, name: str) -> None:
+        target = self._insert_target or self.message
+        token = "{" + name + "}"
+        if isinstance(target, QLineEdit):
+            target.insert(token)
+        else:
+            target.insertPlainText(token)
+        target.setFocus()
+
+    @Slot(bool)
+    def _smtp_toggled(self, on: bool) -> None:
+        self.smtp_fields.setVisible(on)
+        self.smtp_default_note.setVisible(not on)
+        if not on:
+            self.smtp_password.clear()
+            self.smtp_error.hide()
+        self._schedule_preview()
+
+    # -- preview ----------------------------------------------------------------------
+    @Slot()
+    def _schedule_preview(self) -> None:
+        self._preview_timer.start()
+
+    @Slot()
+    def _update_preview(self) -> None:
+        self.preview.show_message(PreviewInput(
+            subject=self.subject.text(),
+            body=self.message.toPlainText(),
+            smtp_user=self.smtp_login.text().strip() if self.smtp_group.isChecked() else None,
+            channels=tuple(self.channels.channels()),
+        ))
+
+    async def _check_sandbox(self) -> None:
+        sandbox = await self.ctx.tasks.run(self.ctx.runtime.sandbox)
+        if alive(self):
+            self.preview.set_sandbox(sandbox)
+
+    # -- sending ----------------------------------------------------------------------
+    def _show_error(self, label: QLabel, text: str) -> None:
+        label.setText(text[:1].upper() + text[1:])
+        label.show()
+
+    def _set_status(self, text: str, ok: bool) -> None:
+        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.status.setText(text)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.send_button.setEnabled(not busy)
+        self.send_button.setText(self.tr("Queuing…") if busy else self.tr("Send"))
+
+    def _validate(self) -> tuple[str, str, str | None, str | None] | None:
+        """Check the form with the core validators; show each problem under its field."""
+        for label in (self.recipients_error, self.subject_error, self.message_error,
+                      self.channels_error, self.smtp_error):
+            label.hide()
+        ok = True
+        subject = body = ""
+        if not self._ids:
+            self._show_error(self.recipients_error, self.tr("Choose at least one recipient."))
+            ok = False
+        try:
+            subject = v.subject(self.subject.text())
+        except v.ValidationError as exc:
+            self._show_error(self.subject_error, exc.message)
+            ok = False
+        try:
+            body = v.message(self.message.toPlainText())
+        except v.ValidationError as exc:
+            self._show_error(self.message_error, exc.message)
+            ok = False
+        if not self.channels.channels():
+            self._show_error(self.channels_error, self.tr("Choose at least one channel."))
+            ok = False
+        user: str | None = None
+        password: str | None = None
+        if self.smtp_group.isChecked():
+            try:
+                user = v.header_value(self.smtp_login.text(), "login") or None
+            except v.ValidationError as exc:
+                self._show_error(self.smtp_error, exc.message)
+                ok = False
+            else:
+                password = self.smtp_password.text() or None
+                if not user or not password:
+                    self._show_error(self.smtp_error, self.tr("Enter both the login and the password, "
+                                                              "or untick this group to use the default account."))
+                    ok = False
+        return (subject, body, user, password) if ok else None
+
+    @Slot()
+    def send(self) -> None:
+        """Validate here; the confirmations and the queuing run as one background task."""
+        if self._busy:
+            return
+        self.status.clear()
+        checked = self._validate()
+        if checked is None:
+            return
+        subject, body, user, password = checked
+        if password:
+            self.ctx.runtime.secrets.redactor.add(password)
+        channels = self.channels.channels() if self.channels.is_custom() else None
+        self._set_busy(True)
+        self.ctx.tasks.start(self._send(list(self._ids), subject, body, channels, user, password))
+
+    async def _send(self, ids: list[int], subject: str, body: str, channels: list[str] | None,
+                    user: str | None, password: str | None) -> None:
+        try:
+            if len(ids) > MANY_RECIPIENTS and not await self._confirmed(self.confirm_many, len(ids)):
+                if alive(self):
+                    self._set_status(self.tr("Not sent."), ok=False)
+                return
+            if not alive(self):
+                return
+            store = self.ctx.runtime.store
+            plan = await self.ctx.tasks.run(prepare_send, store, ids, subject, body)
+            if not alive(self):
+                return
+            if plan.missing:
+                self._set_status(self.tr("Some recipients were deleted meanwhile; check the list and send again."), ok=False)
+                self.set_recipients(plan.ids)
+                return
+            if plan.repeats and not await self._confirmed(self.confirm_repeat, plan.repeats):
+                if alive(self):
+                    self._set_status(self.tr("Not sent again."), ok=False)
+                return
+            if not alive(self):
+                return
+            nids = await self.ctx.tasks.run(enqueue_send, self.ctx.runtime, plan, subject, body, channels,
+                                            user, password)
+            self.ctx.bridge.wake()
+            if not alive(self):
+                return
+            self.smtp_password.clear()
+            self.message.clear()
+            self.message_error.hide()
+            self._set_status(self.tr("Queued %n notification(s).", None, len(nids)), ok=True)
+            self.sent.emit(nids)
+        except (v.ValidationError, SecretStoreError) as exc:
+            if alive(self):
+                self._set_status(str(exc), ok=False)
+        except Exception:
+            log.exception("queuing a message failed")
+            if alive(self):
+                self._set_status(self.tr("The message could not be queued; see the log for details."), ok=False)
+        finally:
+            if alive(self):
+                self._set_busy(False)
+
+    @staticmethod
+    async def _confirmed(confirm: Confirm, arg: object) -> bool:
+        answer = confirm(arg)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        return bool(answer)
+
+    async def _question(self, title: str, text: str) -> bool:
+        """A window-modal Yes/No box awaited without a nested event loop (no exec())."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        future = self.ctx.tasks.loop.create_future()
+
+        def done(result: int) -> None:
+            if not future.done():
+                future.set_result(result == QMessageBox.StandardButton.Yes.value)
+
+        box.finished.connect(done)
+        box.open()
+        try:
+            return bool(await future)
+        finally:
+            if alive(box):
+                box.deleteLater()
+
+    async def _ask_many(self, count: int) -> bool:
+        return await self._question(
+            self.tr("Send to many recipients?"),
+            self.tr("This message goes to %n recipient(s). Queue it for all of them?", None, count))
+
+    async def _ask_repeat(self, names: list[str]) -> bool:
+        shown = ", ".join(names[:5]) + (self.tr(" and %n more", None, len(names) - 5) if len(names) > 5 else "")
+        return await self._question(
+            self.tr("Send the same message again?"),
+            self.tr("The same message was queued for {names} within the last {minutes} minutes. "
+                    "Send it again?").format(names=shown, minutes=REPEAT_WINDOW_SECONDS // 60))

@@ -1,0 +1,152 @@
+"""The recipients table: one row per stored recipient, display text per column.
+
+Every row is prepared once in :meth:`RecipientsModel.reload` (display text, the raw value
+the proxy sorts on, the text it searches), so ``data()`` is a lookup and a few hundred rows
+sort and filter without touching the database or the validators again.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ...core.storage.repository import RecipientData
+
+SortRole = int(Qt.ItemDataRole.UserRole) + 1
+"""Raw value of a cell for sorting: str (compared with a collator), int, or None (sorts last)."""
+SearchRole = int(Qt.ItemDataRole.UserRole) + 2
+"""On column 0: the case-folded text the search box matches (name, email, phone, phone digits)."""
+IdRole = int(Qt.ItemDataRole.UserRole) + 3
+"""On any column: the recipient id."""
+
+_Index = QModelIndex | QPersistentModelIndex
+_MISSING_COLOR = QColor("#b3261e")  # readable on light and dark bases
+
+
+class Column(IntEnum):
+    NAME = 0
+    EMAIL = 1
+    PHONE = 2
+    TELEGRAM = 3
+    REACHABLE = 4
+
+
+@dataclass(frozen=True)
+class _Row:
+    recipient: RecipientData
+    display: tuple[str, ...]
+    sort: tuple[Any, ...]
+    search: str
+    reach_tip: str
+    reachable: bool
+
+
+class RecipientsModel(QAbstractTableModel):
+    """Read-only table of :class:`RecipientData`; edits go through the store, then ``reload``."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._by_id: dict[int, int] = {}
+
+    # -- filling ----------------------------------------------------------------------
+    def reload(self, recipients: Sequence[RecipientData]) -> None:
+        """Replace every row (a reset: the list is small and comes whole from the store)."""
+        self.beginResetModel()
+        self._rows = [self._make_row(r) for r in recipients]
+        self._by_id = {row.recipient.id: i for i, row in enumerate(self._rows)}
+        self.endResetModel()
+
+    def recipient_at(self, row: int) -> RecipientData:
+        return self._rows[row].recipient
+
+    def row_of(self, recipient_id: int) -> int | None:
+        return self._by_id.get(recipient_id)
+
+    def reachable_channels(self, r: RecipientData) -> list[str]:
+        """Translated names of the channels that have an address for ``r``.
+
+        The store only holds values that passed the core validators (email normalised,
+        phone E.164, chat id in range), so "has an address" is "has a valid address" —
+        the same rule the dispatcher applies when it marks a channel unavailable.
+        """
+        names = []
+        if r.email:
+            names.append(self.tr("Email"))
+        if r.phone:
+            names.append(self.tr("SMS"))
+        if r.telegram_chat_id:
+            names.append(self.tr("Telegram"))
+        return names
+
+    def _make_row(self, r: RecipientData) -> _Row:
+        reach = self.reachable_channels(r)
+        missing = []
+        if not r.email:
+            missing.append(self.tr("No email address: Email is skipped."))
+        if not r.phone:
+            missing.append(self.tr("No phone number: SMS is skipped."))
+        if not r.telegram_chat_id:
+            missing.append(self.tr("Telegram is not linked: use “Link Telegram…”."))
+        mask = (1 if r.email else 0) | (2 if r.phone else 0) | (4 if r.telegram_chat_id else 0)
+        display = (
+            r.name,
+            r.email or "",
+            r.phone or "",
+            str(r.telegram_chat_id) if r.telegram_chat_id else "",
+            " · ".join(reach) if reach else self.tr("No channel"),
+        )
+        sort = (r.name, r.email, r.phone, r.telegram_chat_id, len(reach) * 8 + mask)
+        digits = "".join(c for c in (r.phone or "") if c.isdigit())
+        search = "\n".join((r.name, r.email or "", r.phone or "", digits)).casefold()
+        return _Row(r, display, sort, search, "\n".join(missing), bool(reach))
+
+    # -- QAbstractTableModel ------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.display[col]
+        if role == SortRole:
+            return row.sort[col]
+        if role == IdRole:
+            return row.recipient.id
+        if role == SearchRole:
+            return row.search if col == Column.NAME else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == Column.NAME and row.recipient.notes:
+                return row.recipient.notes
+            if col == Column.REACHABLE and row.reach_tip:
+                return row.reach_tip
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col == Column.REACHABLE and not row.reachable:
+            return _MISSING_COLOR
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Name"), self.tr("Email"), self.tr("Phone"), self.tr("Telegram chat"),
+                    self.tr("Reachable via"))[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.REACHABLE:
+            return self.tr("Channels that have an address for this person")
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

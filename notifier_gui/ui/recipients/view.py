@@ -1,0 +1,533 @@
+"""The recipients page: a search box, the table, and the actions on the selected rows.
+
+Reads of the list are done directly (a few hundred rows); every write, import and export
+runs through ``ctx.tasks`` so a busy database or a large file never freezes the window.
+File dialogs and message boxes are constructor arguments, so tests never open native ones.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.recipients import ImportReport, export_csv, import_csv
+from ...core.storage.repository import RecipientData, Store
+from ...core.validation import ValidationError
+from ..context import AppContext
+from ..tasks import alive
+from .dialog import RecipientDialog
+from .import_dialog import ImportReportDialog
+from .model import Column, IdRole, RecipientsModel
+from .proxy import RecipientsFilter
+
+log = logging.getLogger("notifier.ui.recipients")
+
+AskPath = Callable[[], "Path | str | None"]
+Confirm = Callable[[str, str], bool]          # (title, text) -> go ahead?
+ShowError = Callable[[str, str], None]        # (title, text)
+
+_HEADER_KEY = "recipients/header"
+_DIR_KEY = "recipients/lastDir"
+_DEFAULT_WIDTHS = {Column.NAME: 210, Column.EMAIL: 250, Column.PHONE: 150, Column.TELEGRAM: 130}
+
+
+# -- worker-thread helpers: plain functions, no widgets ---------------------------------
+def _import_file(store: Store, path: Path, region: str) -> ImportReport:
+    """Reading and importing both scale with the file, so both happen on the worker."""
+    return import_csv(store, path.read_bytes(), region)
+
+
+def _export_all(store: Store, path: Path) -> int:
+    return export_csv(store.list_recipients(), path)
+
+
+def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """Delete one by one so one refusal (queued notifications) does not keep the others."""
+    refused = []
+    for rid in ids:
+        try:
+            store.delete_recipient(rid)
+        except ValidationError as exc:
+            refused.append((rid, exc.message))
+    return refused
+
+
+class RecipientsView(QWidget):
+    """Search, table and actions over the stored recipients.
+
+    Signals:
+        selectionChanged(list): ids of the selected recipients, in table order.
+        composeRequested(list): ids the operator wants to write to ("Compose to selected").
+        linkTelegramRequested(int): id of the recipient whose Telegram chat should be linked.
+        recipientsChanged(): recipients were added, edited, deleted or imported here.
+    """
+
+    selectionChanged = Signal(list)
+    composeRequested = Signal(list)
+    linkTelegramRequested = Signal(int)
+    recipientsChanged = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        ask_open_path: AskPath | None = None,
+        ask_save_path: AskPath | None = None,
+        confirm: Confirm | None = None,
+        show_error: ShowError | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._ask_open: AskPath = ask_open_path or self._ask_open_path
+        self._ask_save: AskPath = ask_save_path or self._ask_save_path
+        self._confirm: Confirm = confirm or self._confirm_box
+        self._show_error: ShowError = show_error or self._error_box
+        self._busy = False
+        self._last_selection: list[int] = []
+
+        self.model = RecipientsModel(self)
+        self.proxy = RecipientsFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_actions()
+        self._build()
+        self._restore_state()
+        self._connect()
+        self.refresh()
+
+    # -- building ---------------------------------------------------------------------
+    def _action(self, text: str, tip: str, slot: Callable[[], None]) -> QAction:
+        act = QAction(text, self)
+        # buttons show iconText, which Qt derives by dropping "…" (and the mnemonic): keep the
+        # ellipsis that says "a dialog follows"; no mnemonic, so no clash with the window's menus
+        act.setIconText(text.replace("&", ""))
+        act.setToolTip(tip)
+        act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_actions(self) -> None:
+        self.act_add = self._action(self.tr("&Add…"), self.tr("Add a recipient"), self._add)
+        self.act_edit = self._action(self.tr("&Edit…"), self.tr("Edit the selected recipient"), self._edit)
+        self.act_delete = self._action(self.tr("&Delete"), self.tr("Delete the selected recipients"), self._delete)
+        self.act_link = self._action(self.tr("Link &Telegram…"),
+                                     self.tr("Link the selected recipient's Telegram chat through the bot"),
+                                     self._link_telegram)
+        self.act_import = self._action(self.tr("&Import CSV…"),
+                                       self.tr("Add recipients from a CSV file (name,email,phone,telegram_chat_id)"),
+                                       self._import)
+        self.act_export = self._action(self.tr("E&xport CSV…"), self.tr("Save all recipients to a CSV file"),
+                                       self._export)
+        self.act_compose = self._action(self.tr("&Compose to selected"),
+                                        self.tr("Write a message to the selected recipients"), self._compose)
+        self.act_edit.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.act_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        for act in (self.act_edit, self.act_delete):
+            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # only while the table has focus
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setObjectName(f"{action.objectName() or 'action'}Button")
+        return button
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("recipientSearch")
+        self.search.setPlaceholderText(self.tr("Search name, email or phone"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self._focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.table = QTableView()
+        self.table.setObjectName("recipientsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for col, width in _DEFAULT_WIDTHS.items():
+            header.resizeSection(col, width)
+        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        separator = QAction(self)
+        separator.setSeparator(True)
+        separator2 = QAction(self)
+        separator2.setSeparator(True)
+        self.table.addActions([self.act_edit, self.act_delete, separator, self.act_link, self.act_compose,
+                               separator2, self.act_add])
+
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)  # drawn in the disabled (muted) colour
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        top = QHBoxLayout()
+        for act in (self.act_add, self.act_edit, self.act_delete, None, self.act_link, None,
+                    self.act_import, self.act_export):
+            if act is None:
+                top.addSpacing(12)
+            else:
+                top.addWidget(self._button(act))
+        top.addStretch(1)
+        top.addWidget(self.search)
+
+        self.status = QLabel()
+        self.status.setObjectName("recipientsStatus")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts = QLabel()
+        self.counts.setObjectName("recipientsCounts")
+        compose = self._button(self.act_compose)
+        compose.setMinimumWidth(180)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.counts)
+        bottom.addSpacing(12)
+        bottom.addWidget(compose)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(bottom)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._on_search)
+        self.table.selectionModel().selectionChanged.connect(self._sync_selection)
+        self.table.doubleClicked.connect(self._on_double_click)
+        header = self.table.horizontalHeader()
+        header.sectionResized.connect(self._save_header)
+        header.sectionMoved.connect(self._save_header)
+        header.sortIndicatorChanged.connect(self._save_header)
+
+    def _restore_state(self) -> None:
+        state = self.ctx.ui_state.value(_HEADER_KEY)
+        header = self.table.horizontalHeader()
+        if isinstance(state, QByteArray) and header.restoreState(state):
+            self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    @Slot()
+    def _save_header(self) -> None:
+        self.ctx.ui_state.setValue(_HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    # -- public API -------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(self.table.selectionModel().selectedRows(), key=QModelIndex.row)
+        return [int(index.data(IdRole)) for index in rows]
+
+    def select_ids(self, ids: Iterable[int]) -> None:
+        """Select these recipients (those the search hides are skipped) and show the first."""
+        selection = QItemSelection()
+        first: QModelIndex | None = None
+        for rid in ids:
+            row = self.model.row_of(rid)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not index.isValid():
+                continue
+            selection.select(index, index.siblingAtColumn(len(Column) - 1))
+            if first is None or index.row() < first.row():
+                first = index
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(selection, flags)
+        if first is not None:
+            self.table.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(first)
+        self._sync_selection()
+
+    def refresh(self) -> None:
+        """Re-read the recipients (a small read, done directly), keeping the selection."""
+        keep = self.selected_ids()
+        self.model.reload(self.ctx.runtime.store.list_recipients())
+        self.select_ids(keep)
+        self._update_view()
+
+    # -- selection and search ---------------------------------------------------------
+    @Slot()
+    def _sync_selection(self) -> None:
+        ids = self.selected_ids()
+        self._update_actions(ids)
+        self._update_counts(ids)
+        if ids != self._last_selection:
+            self._last_selection = ids
+            self.selectionChanged.emit(ids)
+
+    @Slot(str)
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_view()
+        self._sync_selection()
+
+    @Slot()
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_view(self) -> None:
+        if self.proxy.rowCount() > 0:
+            self.stack.setCurrentWidget(self.table)
+        else:
+            if self.model.rowCount() == 0:
+                self.empty.setText(self.tr("No recipients yet.\nAdd one with “Add…”, or bring a list in "
+                                           "with “Import CSV…” (columns name, email, phone, telegram_chat_id)."))
+            else:
+                self.empty.setText(self.tr("Nobody matches “{text}”.").format(text=self.search.text().strip()))
+            self.stack.setCurrentWidget(self.empty)
+        self._update_counts(self.selected_ids())
+        self._update_actions(self.selected_ids())
+
+    def _update_counts(self, ids: list[int]) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if shown == total:
+            text = self.tr("Recipients: %n", "", total)
+        else:
+            text = self.tr("Shown: {shown} of {total}").format(shown=shown, total=total)
+        if ids:
+            text += " · " + self.tr("Selected: %n", "", len(ids))
+        self.counts.setText(text)
+
+    def _update_actions(self, ids: list[int]) -> None:
+        n = len(ids)
+        self.act_edit.setEnabled(n == 1)
+        self.act_link.setEnabled(n == 1)
+        self.act_delete.setEnabled(n >= 1 and not self._busy)
+        self.act_compose.setEnabled(n >= 1)
+        self.act_compose.setText(self.tr("&Compose to selected (%n)", "", n) if n else self.tr("&Compose to selected"))
+        self.act_compose.setIconText(self.act_compose.text().replace("&", ""))
+        self.act_import.setEnabled(not self._busy)
+        self.act_export.setEnabled(not self._busy and self.model.rowCount() > 0)
+
+    def _set_busy(self, message: str | None) -> None:
+        """Imports, exports and deletes write the database: one at a time from this page."""
+        self._busy = message is not None
+        if message is not None:
+            self.status.setText(message)
+        self._update_actions(self.selected_ids())
+
+    # -- add / edit -------------------------------------------------------------------
+    @Slot()
+    def _add(self) -> None:
+        self._open_dialog(None)
+
+    @Slot()
+    def _edit(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        recipient = self.ctx.runtime.store.get_recipient(ids[0])  # fresh: a link may have changed it
+        if recipient is None:
+            self.refresh()
+            self._show_error(self.tr("Edit recipient"), self.tr("This recipient was deleted meanwhile."))
+            return
+        self._open_dialog(recipient)
+
+    @Slot(QModelIndex)
+    def _on_double_click(self, _index: QModelIndex) -> None:
+        self._edit()
+
+    def _open_dialog(self, recipient: RecipientData | None) -> None:
+        dialog = RecipientDialog(self.ctx, recipient, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_saved)
+        dialog.open()
+
+    @Slot(int)
+    def _on_saved(self, rid: int) -> None:
+        self.refresh()
+        row = self.model.row_of(rid)
+        if row is not None and not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
+            self.search.clear()  # the search hides what was just saved; show it
+        self.select_ids([rid])
+        r = self.ctx.runtime.store.get_recipient(rid)
+        self.status.setText(self.tr("Saved “{name}”.").format(name=r.name) if r else "")
+        self.recipientsChanged.emit()
+
+    # -- delete -----------------------------------------------------------------------
+    @Slot()
+    def _delete(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self._busy:
+            return
+        names = {rid: self._name_of(rid) for rid in ids}
+        if len(ids) == 1:
+            text = self.tr("Delete “{name}”?").format(name=names[ids[0]])
+        else:
+            text = self.tr("Delete the %n selected recipients?", "", len(ids))  # n >= 2 here
+        text += "\n\n" + self.tr("Their past deliveries stay in the delivery log.")
+        if not self._confirm(self.tr("Delete recipients"), text):
+            return
+        self.ctx.tasks.start(self._delete_ids(ids, names))
+
+    def _name_of(self, rid: int) -> str:
+        row = self.model.row_of(rid)
+        return self.model.recipient_at(row).name if row is not None else str(rid)
+
+    async def _delete_ids(self, ids: list[int], names: dict[int, str]) -> None:
+        self._set_busy(self.tr("Deleting…"))
+        try:
+            refused = await self.ctx.tasks.run(_delete_each, self.ctx.runtime.store, ids)
+        except Exception:
+            log.exception("deleting recipients failed")
+            if alive(self):
+                self._set_busy(None)
+                self.refresh()
+                self._show_error(self.tr("Delete recipients"),
+                                 self.tr("The recipients could not be deleted; the log has the details."))
+            return
+        if not alive(self):
+            return
+        self._set_busy(None)
+        self.refresh()
+        deleted = len(ids) - len(refused)
+        self.status.setText(self.tr("Recipients deleted: %n.", "", deleted))
+        if deleted:
+            self.recipientsChanged.emit()
+        if refused:
+            lines = [f"{names.get(rid, rid)}: {message}" for rid, message in refused]
+            self._show_error(self.tr("Not deleted"), "\n".join(lines))
+
+    # -- import / export --------------------------------------------------------------
+    @Slot()
+    def _import(self) -> None:
+        path = self._ask_open()
+        if path and not self._busy:
+            self._remember_dir(Path(path))
+            self.ctx.tasks.start(self._import_from(Path(path)))
+
+    async def _import_from(self, path: Path) -> None:
+        self._set_busy(self.tr("Importing {file}…").format(file=path.name))
+        try:
+            report = await self.ctx.tasks.run(_import_file, self.ctx.runtime.store, path,
+                                              self.ctx.runtime.settings.phone_region)
+        except OSError as exc:
+            if alive(self):
+                self._set_busy(None)
+                self.status.setText("")
+                self._show_error(self.tr("Import CSV"), self.tr("Could not read {file}: {reason}").format(
+                    file=path.name, reason=exc.strerror or exc))
+            return
+        except Exception:
+            log.exception("importing %s failed", path.name)
+            if alive(self):
+                self._set_busy(None)
+                self.status.setText("")
+                self._show_error(self.tr("Import CSV"),
+                                 self.tr("The import failed; nothing was saved. The log has the details."))
+            return
+        if not alive(self):
+            return
+        self._set_busy(None)
+        self.refresh()
+        self.status.setText(self.tr("Recipients imported from {file}: %n.", "", len(report.imported)).format(
+            file=path.name))
+        if report.imported:
+            self.select_ids(report.imported)
+            self.recipientsChanged.emit()
+        dialog = ImportReportDialog(report, path.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _export(self) -> None:
+        path = self._ask_save()
+        if path and not self._busy:
+            self._remember_dir(Path(path))
+            self.ctx.tasks.start(self._export_to(Path(path)))
+
+    async def _export_to(self, path: Path) -> None:
+        self._set_busy(self.tr("Exporting to {file}…").format(file=path.name))
+        try:
+            count = await self.ctx.tasks.run(_export_all, self.ctx.runtime.store, path)
+        except OSError as exc:
+            if alive(self):
+                self._set_busy(None)
+                self.status.setText("")
+                self._show_error(self.tr("Export CSV"), self.tr("Could not write {file}: {reason}").format(
+                    file=path.name, reason=exc.strerror or exc))
+            return
+        if not alive(self):
+            return
+        self._set_busy(None)
+        self.status.setText(self.tr("Recipients exported to {file}: %n.", "", count).format(file=path.name))
+
+    # -- requests for other parts of the window ---------------------------------------
+    @Slot()
+    def _compose(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.composeRequested.emit(ids)
+
+    @Slot()
+    def _link_telegram(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.linkTelegramRequested.emit(ids[0])
+
+    # -- default prompts (replaced in tests through the constructor) ------------------
+    def _last_dir(self) -> str:
+        return str(self.ctx.ui_state.value(_DIR_KEY, str(Path.home())))
+
+    def _remember_dir(self, path: Path) -> None:
+        self.ctx.ui_state.setValue(_DIR_KEY, str(path.parent))
+
+    def _csv_filter(self) -> str:
+        return self.tr("CSV files (*.csv);;All files (*)")
+
+    def _ask_open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import recipients"), self._last_dir(),
+                                              self._csv_filter())
+        return Path(name) if name else None
+
+    def _ask_save_path(self) -> Path | None:
+        start = str(Path(self._last_dir()) / "recipients.csv")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export recipients"), start, self._csv_filter())
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix else path.with_suffix(".csv")
+
+    def _confirm_box(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self)
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is delete
+
+    def _error_box(self, title: str, text: str) -> None:
+        # open(), not exec(): this is called from coroutines, where a nested loop must not run
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

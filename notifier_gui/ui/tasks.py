@@ -1,0 +1,55 @@
+"""The one way the window runs blocking core calls: awaited coroutines on the qasync loop.
+
+``tasks.start(coro)`` keeps a reference to every task (asyncio only keeps weak ones) and logs
+failures; inside a coroutine ``await tasks.run(fn, *args)`` runs ``fn`` on a worker thread
+and resumes on the GUI thread. Widgets awaiting a result must check ``alive(self)`` before
+touching themselves: the operator may have closed them meanwhile.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import shiboken6
+
+log = logging.getLogger("notifier.ui")
+T = TypeVar("T")
+
+
+def alive(obj: Any) -> bool:
+    return bool(shiboken6.isValid(obj))
+
+
+class Tasks:
+    def __init__(self, loop: asyncio.AbstractEventLoop, executor: ThreadPoolExecutor | None = None) -> None:
+        self.loop = loop
+        self.executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="notifier-ui")
+        self._running: set[asyncio.Task[Any]] = set()
+
+    def start(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = self.loop.create_task(coro)
+        self._running.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))  # type: ignore[arg-type]
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self.loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+
+    @property
+    def pending(self) -> int:
+        return len(self._running)
+
+    def shutdown(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+        self.executor.shutdown(wait=True, cancel_futures=True)

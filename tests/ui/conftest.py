@@ -1,0 +1,47 @@
+"""Qt test set-up: offscreen platform, a qasync loop on the test QApplication, and an
+AppContext over a real core in a temporary data dir (sandbox mode: nothing configured)."""
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from notifier_gui.core.runtime import Runtime  # noqa: E402
+from notifier_gui.ui.context import AppContext  # noqa: E402
+from notifier_gui.ui.tasks import Tasks  # noqa: E402
+from notifier_gui.ui.worker import WorkerBridge  # noqa: E402
+
+SHOTS = Path(os.environ.get("NOTIFIER_SCREENSHOTS", Path(__file__).resolve().parents[2] / "docs" / "screenshots"))
+
+
+@pytest.fixture(scope="session")
+def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def runtime(data_dir: Path) -> Iterator[Runtime]:
+    rt = Runtime.open()
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def ctx(runtime: Runtime, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[AppContext]:
+    tasks = Tasks(qasync_loop)
+    bridge = WorkerBridge(lambda sink: runtime.dispatcher(sink))
+    state = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
+    context = AppContext(runtime, tasks, bridge, state)
+    yield context
+    bridge.stop()
+    tasks.shutdown()

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Translations: the .ts files are the sources; the .qm files are built from them.
+
+    python tools/i18n.py update   # refresh .ts from the code (pyside6-lupdate), keeping translations
+    python tools/i18n.py build    # compile .ts -> .qm (pyside6-lrelease); run by dev.py and the build
+
+Run with the project's virtual environment, which has PySide6-Essentials and its tools.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TS_DIR = ROOT / "notifier_gui" / "resources" / "translations"
+LANGUAGES = ("ru",)
+
+
+def _tool(name: str) -> str:
+    here = Path(sys.executable).parent
+    for candidate in (here / name, here / f"{name}.exe"):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found: run this with the project's virtual environment")
+    return found
+
+
+def sources() -> list[str]:
+    files = sorted((ROOT / "notifier_gui" / "ui").rglob("*.py")) + [ROOT / "notifier_gui" / "app.py"]
+    return [str(f.relative_to(ROOT)) for f in files]
+
+
+def update() -> None:
+    for lang in LANGUAGES:
+        ts = TS_DIR / f"notifier_{lang}.ts"
+        subprocess.run([_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources(), "-ts",
+                        str(ts.relative_to(ROOT))], cwd=ROOT, check=True)
+
+
+def build(quiet: bool = False) -> list[Path]:
+    """Compile every .ts whose .qm is missing or older. Returns the .qm files."""
+    out = []
+    for ts in sorted(TS_DIR.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            subprocess.run([_tool("pyside6-lrelease"), *(["-silent"] if quiet else []), str(ts), "-qm", str(qm)],
+                           check=True)
+        out.append(qm)
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in {"update", "build"}:
+        sys.exit(__doc__)
+    update() if sys.argv[1] == "update" else build()
