@@ -149,6 +149,10 @@ class AttemptLogModel(QAbstractTableModel):
         f = self._rows.finished[row]
         return None if math.isnan(f) else max(f - self._rows.started[row], 0.0)
 
+    def outcome_name(self, outcome: str) -> str:
+        """The outcome as shown to the operator (translated)."""
+        return self._outcome_names.get(outcome, outcome)
+
     def notification_at(self, row: int) -> int:
         return self._rows.nid[row]
 

@@ -260,7 +260,8 @@ class LogPanel(QWidget):
             lines.append(self.tr("Gave up: %1").replace("%1", info["last_error"]))
         lines.append("")
         for a in info["attempts"]:
-            lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {a['outcome'] or '…'}")
+            outcome = self.model.outcome_name(a["outcome"] or "sending")
+            lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
             if a["detail"]:
                 lines.append(f"          {a['detail']}")
         return "\n".join(lines)

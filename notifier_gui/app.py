@@ -1,0 +1,197 @@
+"""``notifier-gui``: builds the QApplication and the qasync loop, and wires the core to the window."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+log = logging.getLogger("notifier.app")
+
+
+def _ensure_streams() -> None:
+    # A windowed (no console) build has sys.stdout/sys.stderr set to None; writing would crash.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
+def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    p = argparse.ArgumentParser(prog="notifier-gui", description="Notifier: Email → SMS → Telegram")
+    p.add_argument("--data-dir", help="data folder (default: NOTIFIER_DATA_DIR or the per-user data folder)")
+    p.add_argument("--sandbox", action="store_true", help="write to the outbox instead of sending")
+    p.add_argument("--language", choices=["en", "ru"], help="override the language")
+    p.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)  # start-up measurements
+    p.add_argument("--self-test", action="store_true", help="check this installation and print a JSON report")
+    p.add_argument("--report", help="with --self-test: also write the report to this file")
+    return p.parse_known_args(list(argv))
+
+
+def instance_key(data_dir: Path) -> str:
+    digest = hashlib.sha1(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return f"notifier-gui-{digest}"
+
+
+def _qt_message_handler(mode: Any, context: Any, message: str) -> None:
+    from PySide6.QtCore import QtMsgType
+
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+             QtMsgType.QtFatalMsg: logging.CRITICAL}.get(mode, logging.WARNING)
+    logging.getLogger("notifier.qt").log(level, "%s", message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _ensure_streams()
+    args, qt_args = _parse(sys.argv[1:] if argv is None else argv)
+
+    from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
+    from PySide6.QtGui import QIcon
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from .core.config import ConfigError
+    from .core.runtime import Runtime
+    from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
+    from .ui import i18n
+    from .ui.context import AppContext
+    from .ui.tasks import Tasks
+    from .ui.worker import WorkerBridge
+
+    from .core.secrets import configure_frozen_backend
+
+    configure_frozen_backend()
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("Notifier")
+    app.setOrganizationName("notifier-gui")
+    if args.self_test:
+        return _self_test(app, args.report)
+    app.setQuitOnLastWindowClosed(False)  # the tray may keep the queue running; we quit explicitly
+
+    overrides: dict[str, Any] = {}
+    if args.data_dir:
+        overrides["NOTIFIER_DATA_DIR"] = args.data_dir
+    if args.sandbox:
+        overrides["NOTIFIER_SANDBOX"] = "1"
+    try:
+        runtime = Runtime.open(overrides=overrides)
+    except (ConfigError, OSError) as exc:
+        QMessageBox.critical(None, "Notifier", f"Notifier cannot start:\n\n{exc}")
+        return 2
+    qInstallMessageHandler(_qt_message_handler)
+
+    # One window per data folder: a second start hands over to the first and leaves.
+    key = instance_key(runtime.settings.data_dir)
+    probe = QLocalSocket()
+    probe.connectToServer(key)
+    if probe.waitForConnected(300):
+        probe.write(b"show\n")
+        probe.flush()
+        probe.waitForBytesWritten(300)
+        probe.disconnectFromServer()
+        runtime.close()
+        return 0
+    server = QLocalServer()
+    QLocalServer.removeServer(key)  # a stale socket left by a crash
+    server.listen(key)
+
+    ui_state = QSettings(str(runtime.settings.data_dir / "ui-state.ini"), QSettings.Format.IniFormat)
+    language = i18n.pick_language(args.language or str(ui_state.value("language", "") or ""))
+    translators = i18n.install(app, language)  # noqa: F841  (kept alive for the app's lifetime)
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    tasks = Tasks(loop)
+    bridge = WorkerBridge(lambda sink: runtime.dispatcher(sink))
+    ctx = AppContext(runtime, tasks, bridge, ui_state)
+
+    from .ui.main_window import MainWindow
+    from .ui.tray import TrayIcon
+
+    icon = QIcon(str(_icon_path())) if _icon_path() else QIcon()
+    window = MainWindow(ctx, icon=icon)
+    tray = TrayIcon(ctx, window, icon)
+    window.tray = tray
+
+    def on_connection() -> None:
+        conn = server.nextPendingConnection()
+        if conn is not None:
+            conn.disconnected.connect(conn.deleteLater)
+        log.info("another start asked for this window; bringing it forward")
+        window.bring_forward()
+
+    server.newConnection.connect(on_connection)
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.critical("unhandled error", exc_info=(kind, exc, tb))
+        text = runtime.secrets.redactor("".join(traceback.format_exception_only(kind, exc)).strip())
+        box = QMessageBox(QMessageBox.Icon.Critical, "Notifier",
+                          app.translate("Crash", "Something went wrong, and it was written to the log:\n%1\n\n%2")
+                          .replace("%1", str(runtime.log_path)).replace("%2", text))
+        box.exec()
+
+    sys.excepthook = excepthook
+    window.show()
+    bridge.start()
+    if args.quit_after is not None:
+        QTimer.singleShot(0, lambda: print(f"startup: window shown {_since_process_start():.3f} s after process start",
+                                           flush=True))
+        QTimer.singleShot(int(args.quit_after * 1000), window.quit_for_real)
+
+    def shutdown() -> None:
+        bridge.stop()
+        tasks.shutdown()
+        server.close()
+        runtime.close()
+
+    window.closed.connect(app.quit)
+    app.aboutToQuit.connect(shutdown)
+    with loop:
+        loop.run_until_complete(_until_quit(app))
+    return 0
+
+
+def _self_test(app: Any, report_path: str | None) -> int:
+    from .core import selftest
+    from .ui.selftest import qt_check
+
+    report = selftest.run(extra={"window": lambda: qt_check(app, _icon_path())})
+    text = selftest.dumps(report)
+    print(text)  # a windowed build may have no console: --report keeps a copy
+    if report_path:
+        Path(report_path).write_text(text + "\n", encoding="utf-8")
+    return 0 if report["ok"] else 1
+
+
+async def _until_quit(app: Any) -> None:
+    done = asyncio.get_event_loop().create_future()
+    app.aboutToQuit.connect(lambda: done.done() or done.set_result(None))
+    await done
+
+
+def _since_process_start() -> float:
+    import time
+
+    import psutil
+
+    return time.time() - psutil.Process().create_time()
+
+
+def _icon_path() -> Path | None:
+    from importlib import resources
+
+    path = resources.files("notifier_gui.resources") / "icon.png"
+    return Path(str(path)) if path.is_file() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

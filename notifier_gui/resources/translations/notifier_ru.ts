@@ -1,0 +1,1523 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>AttemptLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>Уведомл.</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>Получатель</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Длит.</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>transient</source>
+        <translation>врем. ошибка</translation>
+    </message>
+    <message>
+        <source>permanent</source>
+        <translation>пост. ошибка</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>недоступен</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>прервано</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>отправка…</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelOrderList</name>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>Try this channel earlier</source>
+        <translation>Пробовать этот канал раньше</translation>
+    </message>
+    <message>
+        <source>Try this channel later</source>
+        <translation>Пробовать этот канал позже</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сбросить</translation>
+    </message>
+    <message>
+        <source>Back to the default order from the settings</source>
+        <translation>Вернуть порядок по умолчанию из настроек</translation>
+    </message>
+    <message>
+        <source>This order is used for every recipient of this send.</source>
+        <translation>Этот порядок применяется ко всем получателям этой отправки.</translation>
+    </message>
+    <message>
+        <source>Recipients with a preferred order of their own keep it.</source>
+        <translation>Получатели со своим порядком каналов сохраняют его.</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPanel</name>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Проверка…</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Успешно</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Ошибка</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeView</name>
+    <message>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+    <message>
+        <source>Queue the message for every chosen recipient (Ctrl+Enter)</source>
+        <translation>Поставить сообщение в очередь для всех выбранных получателей (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Добавить…</translation>
+    </message>
+    <message>
+        <source>Choose recipients from the list</source>
+        <translation>Выбрать получателей из списка</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <source>Remove the selected recipients from this message (Delete)</source>
+        <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <source>Optional; email subject and first line of SMS and Telegram</source>
+        <translation>Необязательно; тема письма и первая строка SMS и Telegram</translation>
+    </message>
+    <message>
+        <source>Write the message. {name}, {email} and {phone} are filled in for each recipient.</source>
+        <translation>Текст сообщения. {name}, {email} и {phone} подставляются для каждого получателя.</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <source>Insert a placeholder:</source>
+        <translation>Вставить подстановку:</translation>
+    </message>
+    <message>
+        <source>The recipient&apos;s name</source>
+        <translation>Имя получателя</translation>
+    </message>
+    <message>
+        <source>The recipient&apos;s email address</source>
+        <translation>Адрес эл. почты получателя</translation>
+    </message>
+    <message>
+        <source>The recipient&apos;s phone number</source>
+        <translation>Номер телефона получателя</translation>
+    </message>
+    <message>
+        <source>Channel order for this send</source>
+        <translation>Порядок каналов для этой отправки</translation>
+    </message>
+    <message>
+        <source>Send with a different SMTP account</source>
+        <translation>Отправить через другую учётную запись SMTP</translation>
+    </message>
+    <message>
+        <source>Login, e.g. name@example.com</source>
+        <translation>Логин, например name@example.com</translation>
+    </message>
+    <message>
+        <source>Password or app password</source>
+        <translation>Пароль или пароль приложения</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Логин:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>Kept in the system credential store for these messages only, never in the database.</source>
+        <translation>Хранится только для этих сообщений в хранилище учётных данных, не в базе.</translation>
+    </message>
+    <message>
+        <source>Off: email goes out through the SMTP account in the settings.</source>
+        <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n chosen)</source>
+        <translation>
+            <numerusform>(выбран %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(none chosen)</source>
+        <translation>(не выбраны)</translation>
+    </message>
+    <message>
+        <source>Queuing…</source>
+        <translation>Постановка в очередь…</translation>
+    </message>
+    <message>
+        <source>Choose at least one recipient.</source>
+        <translation>Выберите хотя бы одного получателя.</translation>
+    </message>
+    <message>
+        <source>Choose at least one channel.</source>
+        <translation>Выберите хотя бы один канал.</translation>
+    </message>
+    <message>
+        <source>Enter both the login and the password, or untick this group to use the default account.</source>
+        <translation>Укажите и логин, и пароль или снимите флажок группы, чтобы использовать учётную запись по умолчанию.</translation>
+    </message>
+    <message>
+        <source>Not sent.</source>
+        <translation>Не отправлено.</translation>
+    </message>
+    <message>
+        <source>Some recipients were deleted meanwhile; check the list and send again.</source>
+        <translation>Некоторые получатели за это время были удалены; проверьте список и отправьте снова.</translation>
+    </message>
+    <message>
+        <source>Not sent again.</source>
+        <translation>Повторно не отправлено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n notification(s).</source>
+        <translation>
+            <numerusform>В очередь поставлено %n уведомление.</numerusform>
+            <numerusform>В очередь поставлено %n уведомления.</numerusform>
+            <numerusform>В очередь поставлено %n уведомлений.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The message could not be queued; see the log for details.</source>
+        <translation>Не удалось поставить сообщение в очередь; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Send to many recipients?</source>
+        <translation>Отправить многим получателям?</translation>
+    </message>
+    <message numerus="yes">
+        <source>This message goes to %n recipient(s). Queue it for all of them?</source>
+        <translation>
+            <numerusform>Сообщение будет отправлено %n получателю. Поставить его в очередь?</numerusform>
+            <numerusform>Сообщение будет отправлено %n получателям. Поставить его в очередь для всех?</numerusform>
+            <numerusform>Сообщение будет отправлено %n получателям. Поставить его в очередь для всех?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation>
+            <numerusform> и ещё %n</numerusform>
+            <numerusform> и ещё %n</numerusform>
+            <numerusform> и ещё %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Send the same message again?</source>
+        <translation>Отправить то же сообщение ещё раз?</translation>
+    </message>
+    <message>
+        <source>The same message was queued for {names} within the last {minutes} minutes. Send it again?</source>
+        <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз?</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>Something went wrong, and it was written to the log:
+%1
+
+%2</source>
+        <translation>Произошла ошибка; сведения о ней записаны в журнал:
+%1
+
+%2</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Import from {file}</source>
+        <translation>Импорт из {file}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients imported: %n.</source>
+        <translation>
+            <numerusform>Импортировано получателей: %n.</numerusform>
+            <numerusform>Импортировано получателей: %n.</numerusform>
+            <numerusform>Импортировано получателей: %n.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines not imported: %n. Fix them in the file and import it again (the lines imported now will then be reported as duplicates).</source>
+        <translation>
+            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
+            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
+            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients imported: %n. Every line was accepted.</source>
+        <translation>
+            <numerusform>Импортировано получателей: %n. Приняты все строки.</numerusform>
+            <numerusform>Импортировано получателей: %n. Приняты все строки.</numerusform>
+            <numerusform>Импортировано получателей: %n. Приняты все строки.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Copy rejected lines</source>
+        <translation>&amp;Копировать отклонённые строки</translation>
+    </message>
+    <message>
+        <source>Copy line numbers and reasons to the clipboard</source>
+        <translation>Скопировать номера строк и причины в буфер обмена</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>All outcomes</source>
+        <translation>Все результаты</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Доставлено</translation>
+    </message>
+    <message>
+        <source>Failed (any)</source>
+        <translation>Все ошибки</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Отправляется</translation>
+    </message>
+    <message>
+        <source>Transient</source>
+        <translation>Временные ошибки</translation>
+    </message>
+    <message>
+        <source>Permanent</source>
+        <translation>Постоянные ошибки</translation>
+    </message>
+    <message>
+        <source>Unavailable</source>
+        <translation>Канал недоступен</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>Все каналы</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>Filter by recipient, #id or detail…</source>
+        <translation>Фильтр по получателю, #id или подробностям…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Экспорт CSV…</translation>
+    </message>
+    <message>
+        <source>Delivery log</source>
+        <translation>Журнал доставки</translation>
+    </message>
+    <message>
+        <source>Retry notification</source>
+        <translation>Повторить уведомление</translation>
+    </message>
+    <message>
+        <source>Cancel notification</source>
+        <translation>Отменить уведомление</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Копировать подробности</translation>
+    </message>
+    <message>
+        <source>Select an attempt to see the whole timeline of its notification.</source>
+        <translation>Выберите попытку, чтобы увидеть всю историю её уведомления.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Following new attempts</source>
+        <translation>Показ новых попыток</translation>
+    </message>
+    <message>
+        <source>Paused: scrolled up</source>
+        <translation>Пауза: прокручено вверх</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>отправляется</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>Notification #%1 to %2</source>
+        <translation>Уведомление #%1, получатель: %2</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>Состояние: %1</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Тема: %1</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>Каналы: %1</translation>
+    </message>
+    <message>
+        <source>Next try: %1</source>
+        <translation>Следующая попытка: %1</translation>
+    </message>
+    <message>
+        <source>Gave up: %1</source>
+        <translation>Попытки прекращены: %1</translation>
+    </message>
+    <message>
+        <source>Queued again.</source>
+        <translation>Снова поставлено в очередь.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Отменено.</translation>
+    </message>
+    <message>
+        <source>Not possible in its current state.</source>
+        <translation>Невозможно в текущем состоянии.</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>Скопировано в буфер обмена.</translation>
+    </message>
+    <message>
+        <source>Export the delivery log</source>
+        <translation>Экспорт журнала доставки</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Не удалось записать %1: %2</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows.</source>
+        <translation>Экспортировано строк: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Notifier</source>
+        <translation>Notifier</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Основная панель</translation>
+    </message>
+    <message>
+        <source>Pause sending</source>
+        <translation>Приостановить отправку</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <source>Compose</source>
+        <translation>Новое сообщение</translation>
+    </message>
+    <message>
+        <source>sandbox</source>
+        <translation>режим песочницы</translation>
+    </message>
+    <message>
+        <source>Queued: %1</source>
+        <translation>В очереди: %1</translation>
+    </message>
+    <message>
+        <source>Sending: %1</source>
+        <translation>Отправляется: %1</translation>
+    </message>
+    <message>
+        <source>Failed today: %1</source>
+        <translation>Не доставлено сегодня: %1</translation>
+    </message>
+    <message>
+        <source>Worker: running</source>
+        <translation>Обработчик очереди: работает</translation>
+    </message>
+    <message>
+        <source>Worker: paused</source>
+        <translation>Обработчик очереди: приостановлен</translation>
+    </message>
+    <message>
+        <source>Worker: stopped</source>
+        <translation>Обработчик очереди: остановлен</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Preview for:</source>
+        <translation>Просмотр для:</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>От:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Кому:</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>Тема:</translation>
+    </message>
+    <message>
+        <source>(no recipient chosen)</source>
+        <translation>(получатель не выбран)</translation>
+    </message>
+    <message>
+        <source>Not used for this send</source>
+        <translation>Не используется в этой отправке</translation>
+    </message>
+    <message>
+        <source>This channel is switched off for this send.</source>
+        <translation>Этот канал отключён для этой отправки.</translation>
+    </message>
+    <message>
+        <source>Choose a recipient to see the email as it will be sent.</source>
+        <translation>Выберите получателя, чтобы увидеть письмо в том виде, в каком оно будет отправлено.</translation>
+    </message>
+    <message>
+        <source>{name} has no email address; email is skipped for them.</source>
+        <translation>{name}: нет адреса эл. почты — Email пропускается.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n character(s)</source>
+        <translation>
+            <numerusform>%n символ</numerusform>
+            <numerusform>%n символа</numerusform>
+            <numerusform>%n символов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s)</source>
+        <translation>
+            <numerusform>%n сегмент</numerusform>
+            <numerusform>%n сегмента</numerusform>
+            <numerusform>%n сегментов</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>UCS-2 because of {chars}</source>
+        <translation>UCS-2 из-за символов {chars}</translation>
+    </message>
+    <message>
+        <source>{name} has no phone number; SMS is skipped for them.</source>
+        <translation>{name}: нет номера телефона — SMS пропускается.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n part(s)</source>
+        <translation>
+            <numerusform>%n часть</numerusform>
+            <numerusform>%n части</numerusform>
+            <numerusform>%n частей</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>plain text</source>
+        <translation>обычный текст</translation>
+    </message>
+    <message>
+        <source>{name} has no linked Telegram chat; Telegram is skipped for them.</source>
+        <translation>{name}: чат Telegram не привязан — Telegram пропускается.</translation>
+    </message>
+    <message>
+        <source>── part {n} of {total} ──</source>
+        <translation>── часть {n} из {total} ──</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientDialog</name>
+    <message>
+        <source>Add recipient</source>
+        <translation>Новый получатель</translation>
+    </message>
+    <message>
+        <source>Edit recipient</source>
+        <translation>Изменение получателя</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Имя:</translation>
+    </message>
+    <message>
+        <source>&amp;Email:</source>
+        <translation>&amp;Эл. почта:</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>&amp;Телефон:</translation>
+    </message>
+    <message>
+        <source>&amp;Telegram chat id:</source>
+        <translation>ID &amp;чата Telegram:</translation>
+    </message>
+    <message>
+        <source>Full name, as it appears in greetings</source>
+        <translation>Полное имя, как в обращении</translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <source>e.g. 8 916 123-45-67 or +7 916 123-45-67</source>
+        <translation>например, 8 916 123-45-67 или +7 916 123-45-67</translation>
+    </message>
+    <message>
+        <source>With the country code, e.g. +7 916 123-45-67</source>
+        <translation>С кодом страны, например +7 916 123-45-67</translation>
+    </message>
+    <message>
+        <source>Filled in by “Link Telegram…”</source>
+        <translation>Заполняется через «Привязать Telegram…»</translation>
+    </message>
+    <message>
+        <source>Anything the operators should know (not sent)</source>
+        <translation>Всё, что нужно знать операторам (не отправляется)</translation>
+    </message>
+    <message>
+        <source>N&amp;otes:</source>
+        <translation>&amp;Заметки:</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>The recipient could not be saved; the log has the details.</source>
+        <translation>Не удалось сохранить получателя; подробности в журнале.</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientPicker</name>
+    <message>
+        <source>Add recipients</source>
+        <translation>Добавление получателей</translation>
+    </message>
+    <message>
+        <source>Search by name, email or phone</source>
+        <translation>Поиск по имени, эл. почте или телефону</translation>
+    </message>
+    <message>
+        <source>No recipients yet. Add them on the Recipients tab first.</source>
+        <translation>Получателей пока нет. Сначала добавьте их на вкладке «Получатели».</translation>
+    </message>
+    <message>
+        <source>Everyone is already chosen.</source>
+        <translation>Все получатели уже выбраны.</translation>
+    </message>
+    <message>
+        <source>Select all shown</source>
+        <translation>Выделить все показанные</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsModel</name>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>No email address: Email is skipped.</source>
+        <translation>Нет адреса эл. почты: Email пропускается.</translation>
+    </message>
+    <message>
+        <source>No phone number: SMS is skipped.</source>
+        <translation>Нет номера телефона: SMS пропускается.</translation>
+    </message>
+    <message>
+        <source>Telegram is not linked: use “Link Telegram…”.</source>
+        <translation>Telegram не привязан: используйте «Привязать Telegram…».</translation>
+    </message>
+    <message>
+        <source>No channel</source>
+        <translation>Нет каналов</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Telegram chat</source>
+        <translation>Чат Telegram</translation>
+    </message>
+    <message>
+        <source>Reachable via</source>
+        <translation>Доступные каналы</translation>
+    </message>
+    <message>
+        <source>Channels that have an address for this person</source>
+        <translation>Каналы, для которых у получателя есть адрес</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsView</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Добавить…</translation>
+    </message>
+    <message>
+        <source>Add a recipient</source>
+        <translation>Добавить получателя</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Изменить…</translation>
+    </message>
+    <message>
+        <source>Edit the selected recipient</source>
+        <translation>Изменить выделенного получателя</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <source>Delete the selected recipients</source>
+        <translation>Удалить выделенных получателей</translation>
+    </message>
+    <message>
+        <source>Link &amp;Telegram…</source>
+        <translation>Привязать &amp;Telegram…</translation>
+    </message>
+    <message>
+        <source>Link the selected recipient&apos;s Telegram chat through the bot</source>
+        <translation>Привязать чат Telegram выделенного получателя через бота</translation>
+    </message>
+    <message>
+        <source>&amp;Import CSV…</source>
+        <translation>И&amp;мпорт CSV…</translation>
+    </message>
+    <message>
+        <source>Add recipients from a CSV file (name,email,phone,telegram_chat_id)</source>
+        <translation>Добавить получателей из файла CSV (name,email,phone,telegram_chat_id)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>&amp;Экспорт CSV…</translation>
+    </message>
+    <message>
+        <source>Save all recipients to a CSV file</source>
+        <translation>Сохранить всех получателей в файл CSV</translation>
+    </message>
+    <message>
+        <source>&amp;Compose to selected</source>
+        <translation>&amp;Написать выделенным</translation>
+    </message>
+    <message>
+        <source>Write a message to the selected recipients</source>
+        <translation>Написать сообщение выделенным получателям</translation>
+    </message>
+    <message>
+        <source>Search name, email or phone</source>
+        <translation>Поиск: имя, эл. почта, телефон</translation>
+    </message>
+    <message>
+        <source>No recipients yet.
+Add one with “Add…”, or bring a list in with “Import CSV…” (columns name, email, phone, telegram_chat_id).</source>
+        <translation>Получателей пока нет.
+Добавьте их кнопкой «Добавить…» или загрузите список через «Импорт CSV…» (столбцы name, email, phone, telegram_chat_id).</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”.</source>
+        <translation>По запросу «{text}» никого не найдено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients: %n</source>
+        <translation>
+            <numerusform>Получателей: %n</numerusform>
+            <numerusform>Получателей: %n</numerusform>
+            <numerusform>Получателей: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shown: {shown} of {total}</source>
+        <translation>Показано: {shown} из {total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Selected: %n</source>
+        <translation>
+            <numerusform>Выделено: %n</numerusform>
+            <numerusform>Выделено: %n</numerusform>
+            <numerusform>Выделено: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Compose to selected (%n)</source>
+        <translation>
+            <numerusform>&amp;Написать выделенным (%n)</numerusform>
+            <numerusform>&amp;Написать выделенным (%n)</numerusform>
+            <numerusform>&amp;Написать выделенным (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Edit recipient</source>
+        <translation>Изменение получателя</translation>
+    </message>
+    <message>
+        <source>This recipient was deleted meanwhile.</source>
+        <translation>Этот получатель за это время был удалён.</translation>
+    </message>
+    <message>
+        <source>Saved “{name}”.</source>
+        <translation>Сохранено: «{name}».</translation>
+    </message>
+    <message>
+        <source>Delete “{name}”?</source>
+        <translation>Удалить «{name}»?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n selected recipients?</source>
+        <translation>
+            <numerusform>Удалить %n выделенного получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателей?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their past deliveries stay in the delivery log.</source>
+        <translation>История их доставок останется в журнале доставки.</translation>
+    </message>
+    <message>
+        <source>Delete recipients</source>
+        <translation>Удаление получателей</translation>
+    </message>
+    <message>
+        <source>Deleting…</source>
+        <translation>Удаление…</translation>
+    </message>
+    <message>
+        <source>The recipients could not be deleted; the log has the details.</source>
+        <translation>Не удалось удалить получателей; подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients deleted: %n.</source>
+        <translation>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not deleted</source>
+        <translation>Не удалено</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Импорт {file}…</translation>
+    </message>
+    <message>
+        <source>Import CSV</source>
+        <translation>Импорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation>Не удалось прочитать {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>The import failed; nothing was saved. The log has the details.</source>
+        <translation>Импорт не удался, ничего не сохранено. Подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients imported from {file}: %n.</source>
+        <translation>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting to {file}…</source>
+        <translation>Экспорт в {file}…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not write {file}: {reason}</source>
+        <translation>Не удалось записать {file}: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients exported to {file}: %n.</source>
+        <translation>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Import recipients</source>
+        <translation>Импорт получателей</translation>
+    </message>
+    <message>
+        <source>Export recipients</source>
+        <translation>Экспорт получателей</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedLinesModel</name>
+    <message>
+        <source>file</source>
+        <translation>файл</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+</context>
+<context>
+    <name>SandboxBanner</name>
+    <message>
+        <source>&lt;b&gt;Sandbox mode&lt;/b&gt;: no channel is set up, so messages are written to the outbox folder instead of being sent. Try everything, then set up Email, SMS or Telegram in Settings.</source>
+        <translation>&lt;b&gt;Режим песочницы&lt;/b&gt;: ни один канал не настроен, поэтому сообщения не отправляются, а записываются в папку исходящих. Опробуйте всё, затем настройте Email, SMS или Telegram в Настройках.</translation>
+    </message>
+    <message>
+        <source>Open outbox</source>
+        <translation>Открыть папку исходящих</translation>
+    </message>
+    <message>
+        <source>Open Settings…</source>
+        <translation>Открыть настройки…</translation>
+    </message>
+</context>
+<context>
+    <name>SecretField</name>
+    <message>
+        <source>checking the credential store…</source>
+        <translation>проверка хранилища учётных данных…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Очистить</translation>
+    </message>
+    <message>
+        <source>Delete the stored value when you save</source>
+        <translation>Удалить сохранённое значение при сохранении настроек</translation>
+    </message>
+    <message>
+        <source>will be deleted from the credential store when you save</source>
+        <translation>будет удалено из хранилища учётных данных при сохранении</translation>
+    </message>
+    <message>
+        <source>stored in the credential store — type to replace</source>
+        <translation>сохранено в хранилище учётных данных — введите новое для замены</translation>
+    </message>
+    <message>
+        <source>set in the environment ({name})</source>
+        <translation>задано в переменной окружения ({name})</translation>
+    </message>
+    <message>
+        <source>set in a .env file ({name})</source>
+        <translation>задано в файле .env ({name})</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>не задано</translation>
+    </message>
+    <message>
+        <source>the credential store cannot be read</source>
+        <translation>не удаётся прочитать хранилище учётных данных</translation>
+    </message>
+    <message>
+        <source>{name} comes from {source} and wins over the credential store</source>
+        <translation>{name} берётся из {source} и имеет приоритет над хранилищем учётных данных</translation>
+    </message>
+    <message>
+        <source>the environment</source>
+        <translation>переменных окружения</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>Delivery policy</source>
+        <translation>Правила доставки</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Общие</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>{name} is set in the environment and wins over what you save here.</source>
+        <translation>Переменная {name} задана в окружении и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set on the command line and wins over what you save here.</source>
+        <translation>Параметр {name} задан в командной строке и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set in {file} and wins over what you save here.</source>
+        <translation>Параметр {name} задан в {file} и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS (порт 587)</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (port 465)</source>
+        <translation>SSL/TLS (порт 465)</translation>
+    </message>
+    <message>
+        <source>None — unencrypted</source>
+        <translation>Нет — без шифрования</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Защита</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>From address</source>
+        <translation>Адрес отправителя</translation>
+    </message>
+    <message>
+        <source>From name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <source>Android SMS gateway</source>
+        <translation>SMS-шлюз на Android</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Провайдер</translation>
+    </message>
+    <message>
+        <source>Account SID</source>
+        <translation>Account SID</translation>
+    </message>
+    <message>
+        <source>Auth token</source>
+        <translation>Auth Token</translation>
+    </message>
+    <message>
+        <source>From number</source>
+        <translation>Номер отправителя</translation>
+    </message>
+    <message>
+        <source>Messaging service SID</source>
+        <translation>Messaging Service SID</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>Базовый URL API</translation>
+    </message>
+    <message>
+        <source>api_id</source>
+        <translation>api_id</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Адрес шлюза</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Имя пользователя</translation>
+    </message>
+    <message>
+        <source>Bot token</source>
+        <translation>Токен бота</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Обычный текст</translation>
+    </message>
+    <message>
+        <source>Parse mode</source>
+        <translation>Разметка</translation>
+    </message>
+    <message>
+        <source>Disable link previews</source>
+        <translation>Отключить предпросмотр ссылок</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Вверх</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Вниз</translation>
+    </message>
+    <message>
+        <source>Channel order</source>
+        <translation>Порядок каналов</translation>
+    </message>
+    <message>
+        <source>Tick the channels to use; the first is tried first. Drag or use the buttons to reorder.</source>
+        <translation>Отметьте нужные каналы; первым пробуется верхний. Порядок меняется перетаскиванием или кнопками.</translation>
+    </message>
+    <message>
+        <source>Tries per channel</source>
+        <translation>Попыток на канал</translation>
+    </message>
+    <message>
+        <source>Waits between tries (s)</source>
+        <translation>Паузы между попытками (с)</translation>
+    </message>
+    <message>
+        <source>Give up after</source>
+        <translation>Прекратить попытки через</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Concurrent sends</source>
+        <translation>Одновременных отправок</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Папка данных</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <source>Auto — when no channel is configured</source>
+        <translation>Авто — если ни один канал не настроен</translation>
+    </message>
+    <message>
+        <source>On — write to the outbox, send nothing</source>
+        <translation>Вкл. — писать в папку исходящих, ничего не отправлять</translation>
+    </message>
+    <message>
+        <source>Off — really send</source>
+        <translation>Выкл. — отправлять по-настоящему</translation>
+    </message>
+    <message>
+        <source>Sandbox mode</source>
+        <translation>Режим песочницы</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Оставаться в трее после закрытия окна</translation>
+    </message>
+    <message>
+        <source>Secrets are kept in: {backend}</source>
+        <translation>Секреты хранятся в: {backend}</translation>
+    </message>
+    <message>
+        <source>Credential store</source>
+        <translation>Хранилище секретов</translation>
+    </message>
+    <message>
+        <source>Move to the credential store</source>
+        <translation>Перенести в хранилище учётных данных</translation>
+    </message>
+    <message>
+        <source>Secrets were found in .env files, stored as plain text:
+{files}
+Move them into the credential store; the other lines of the files stay as they are.</source>
+        <translation>В файлах .env найдены секреты, хранящиеся открытым текстом:
+{files}
+Перенесите их в хранилище учётных данных; остальные строки файлов останутся без изменений.</translation>
+    </message>
+    <message>
+        <source>The secrets could not be moved: {error}</source>
+        <translation>Не удалось перенести секреты: {error}</translation>
+    </message>
+    <message>
+        <source>Moved {count} secret(s) to the credential store and removed them from the .env files.</source>
+        <translation>Секретов перенесено в хранилище учётных данных: {count}. Из файлов .env они удалены.</translation>
+    </message>
+    <message>
+        <source>numbers of seconds separated by commas, e.g. 2, 10</source>
+        <translation>число секунд через запятую, например 2, 10</translation>
+    </message>
+    <message>
+        <source>fix the highlighted values first</source>
+        <translation>сначала исправьте выделенные значения</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: {error}</source>
+        <translation>Ничего не сохранено: {error}</translation>
+    </message>
+    <message>
+        <source>Saved, but the settings cannot be applied: {error}</source>
+        <translation>Сохранено, но применить настройки не удалось: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>TelegramLinkDialog</name>
+    <message>
+        <source>Link Telegram — {name}</source>
+        <translation>Привязка Telegram — {name}</translation>
+    </message>
+    <message>
+        <source>Ask {name} to open this link on a phone or computer with Telegram (or scan the code) and press Start. Keep this window open until then.</source>
+        <translation>Попросите получателя ({name}) открыть эту ссылку на телефоне или компьютере с Telegram (или отсканировать код) и нажать «Запустить» (Start). До этого не закрывайте окно.</translation>
+    </message>
+    <message>
+        <source>Preparing the link…</source>
+        <translation>Подготовка ссылки…</translation>
+    </message>
+    <message>
+        <source>the link appears here</source>
+        <translation>здесь появится ссылка</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Send this link by email / SMS</source>
+        <translation>Отправить ссылку по эл. почте / SMS</translation>
+    </message>
+    <message>
+        <source>Queue a message with the link to this recipient (email, then SMS)</source>
+        <translation>Поставить в очередь сообщение со ссылкой для этого получателя (сначала эл. почта, затем SMS)</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>This recipient no longer exists.</source>
+        <translation>Этого получателя больше нет.</translation>
+    </message>
+    <message>
+        <source>Asking Telegram for the bot&apos;s name…</source>
+        <translation>Запрос имени бота у Telegram…</translation>
+    </message>
+    <message>
+        <source>Waiting for {name} to press Start in Telegram…</source>
+        <translation>Ожидание, пока {name} нажмёт «Запустить» (Start) в Telegram…</translation>
+    </message>
+    <message>
+        <source>Nobody pressed Start within {minutes} minutes; the link has expired.</source>
+        <translation>За {minutes} мин. никто не нажал «Запустить» (Start); срок действия ссылки истёк.</translation>
+    </message>
+    <message>
+        <source>Check the bot token in Settings → Telegram.</source>
+        <translation>Проверьте токен бота в разделе Настройки → Telegram.</translation>
+    </message>
+    <message>
+        <source>Linked: chat id {chat_id}</source>
+        <translation>Привязано: ID чата {chat_id}</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <source>Connect to our Telegram notifications</source>
+        <translation>Подключение к нашим уведомлениям в Telegram</translation>
+    </message>
+    <message>
+        <source>To receive our notifications in Telegram, open this link and press Start:
+{url}</source>
+        <translation>Чтобы получать наши уведомления в Telegram, откройте эту ссылку и нажмите «Запустить» (Start):
+{url}</translation>
+    </message>
+    <message>
+        <source>Link queued for email / SMS</source>
+        <translation>Ссылка поставлена в очередь (эл. почта / SMS)</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Show window</source>
+        <translation>Показать окно</translation>
+    </message>
+    <message>
+        <source>Pause sending</source>
+        <translation>Приостановить отправку</translation>
+    </message>
+    <message>
+        <source>Keep running when the window is closed</source>
+        <translation>Работать после закрытия окна</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>Notification failed</source>
+        <translation>Уведомление не доставлено</translation>
+    </message>
+    <message>
+        <source>{recipient} could not be reached on any channel.</source>
+        <translation>{recipient}: не удалось доставить ни по одному каналу.</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation> и ещё {n}</translation>
+    </message>
+    <message>
+        <source>{n} notifications failed</source>
+        <translation>Не доставлено уведомлений: {n}</translation>
+    </message>
+    <message>
+        <source>Not delivered on any channel: {names}{more}.</source>
+        <translation>Не доставлено ни по одному каналу: {names}{more}.</translation>
+    </message>
+    <message>
+        <source>Resume sending</source>
+        <translation>Возобновить отправку</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>отправка</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>приостановлено</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>остановлено</translation>
+    </message>
+    <message>
+        <source>Notifier — {state}</source>
+        <translation>Notifier — {state}</translation>
+    </message>
+</context>
+</TS>
