@@ -22,7 +22,7 @@ from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
 from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
-from .core.secrets import SECRET_NAMES, SecretStoreError
+from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.templates import has_placeholders, render
 
 log = logging.getLogger("notifier.cli")
@@ -334,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
 
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
+    sub.add_parser("self-test", help="check this installation in a temporary folder; JSON report")
     return p
 
 
@@ -360,6 +361,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
     out = out or sys.stdout
     stdin = stdin or sys.stdin
     a = build_parser().parse_args(argv)
+    configure_frozen_backend()
+    if a.command == "self-test":  # needs no configuration and must not touch the operator's data
+        from .core import selftest
+
+        report = selftest.run()
+        out.write(selftest.dumps(report) + "\n")
+        return 0 if report["ok"] else 1
     overrides: dict[str, Any] = {}
     if a.data_dir:
         overrides["NOTIFIER_DATA_DIR"] = a.data_dir

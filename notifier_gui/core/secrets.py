@@ -8,7 +8,9 @@ like every other setting. Nothing here ever logs or formats a secret value.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -25,6 +27,19 @@ SECRET_NAMES = tuple(SECRET_ENV_NAMES)
 PER_SEND_PREFIX = "send:"
 
 log = logging.getLogger("notifier.secrets")
+
+
+def configure_frozen_backend() -> None:
+    """In a frozen Windows build, name the backend instead of discovering it.
+
+    keyring discovers backends through package entry points, which PyInstaller bundles do
+    not always carry; the result would be the "fail" backend and no way to save a secret.
+    An explicit PYTHON_KEYRING_BACKEND still wins.
+    """
+    if getattr(sys, "frozen", False) and sys.platform == "win32" and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        from keyring.backends.Windows import WinVaultKeyring
+
+        keyring.set_keyring(WinVaultKeyring())
 
 
 class SecretStoreError(RuntimeError):

@@ -1,0 +1,120 @@
+"""``notifier self-test``: proves a build (frozen or not) has everything it needs.
+
+Runs in a fresh temporary data folder: opens and migrates the database, checks that
+packaged resources are present, names the keyring backend, and pushes one notification
+through the whole chain in sandbox mode. The report is JSON; ``ok`` is true only if every
+check passed.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+
+Check = Callable[[], str]
+
+
+def _resource_check() -> str:
+    base = resources.files("notifier_gui")
+    needed = ["core/storage/migrations/env.py", "core/storage/migrations/script.py.mako"]
+    missing = [p for p in needed if not (base / p).is_file()]
+    versions = base / "core" / "storage" / "migrations" / "versions"
+    if not any(str(f.name).startswith("0001") for f in versions.iterdir()):
+        missing.append("core/storage/migrations/versions/0001_*")
+    if missing:
+        raise RuntimeError(f"missing packaged files: {', '.join(missing)}")
+    return "migrations present"
+
+
+def _keyring_check() -> str:
+    """Name the backend and prove it stores, returns and deletes an entry.
+
+    Windows and macOS always have a credential store, so the "fail" backend there means the
+    build lost its backends. A Linux machine without a Secret Service (a headless CI box)
+    legitimately has none: secrets then come from the environment, and that is reported.
+    """
+    import uuid
+
+    from .secrets import PER_SEND_PREFIX, CredentialStore
+
+    store = CredentialStore()
+    name = store.backend_name()
+    if "fail.Keyring" in name or "null.Keyring" in name:
+        if sys.platform in ("win32", "darwin"):
+            raise RuntimeError(f"no usable credential store: {name}")
+        return f"{name}: no credential store on this system; secrets must come from the environment"
+    ref = f"{PER_SEND_PREFIX}self-test-{uuid.uuid4().hex}"
+    store.set(ref, "self-test-value")
+    try:
+        if store.get(ref) != "self-test-value":
+            raise RuntimeError(f"{name} did not return what was stored")
+    finally:
+        store.delete(ref)
+    return f"{name}: stores and returns secrets"
+
+
+def _chain_check(data_dir: Path) -> str:
+    from .runtime import Runtime
+
+    rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(data_dir), "NOTIFIER_SANDBOX": "1"}, cwd=data_dir)
+    try:
+        from .storage.engine import current_revision
+
+        revision = current_revision(rt.engine)
+        a = rt.store.add_recipient("Self-test (email)", email="self-test@example.org")
+        b = rt.store.add_recipient("Self-test (Telegram only)", telegram_chat_id=1)
+        ids = rt.store.enqueue([a, b], "Notifier self-test: Проверка", subject="Self-test")
+        stop = threading.Event()
+        rt.dispatcher(concurrency=2).run(stop, until_done=True, max_seconds=30)
+        results = [rt.store.notification(i) for i in ids]
+        via = [r["delivered_via"] if r else None for r in results]
+        if via != ["email", "telegram"]:
+            raise RuntimeError(f"sandbox chain delivered via {via}, expected email and telegram")
+        files = sorted(p.relative_to(rt.settings.outbox_dir).as_posix() for p in rt.settings.outbox_dir.rglob("*.*"))
+        return f"database at revision {revision}; delivered via {', '.join(v or '-' for v in via)}; outbox: {len(files)} file(s)"
+    finally:
+        rt.close()
+
+
+def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "checks": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="notifier-self-test-") as tmp:
+        checks: dict[str, Check] = {
+            "resources": _resource_check,
+            "keyring": _keyring_check,
+            "chain": lambda: _chain_check(Path(tmp)),
+        }
+        checks.update(extra or {})
+        for name, check in checks.items():
+            started = time.perf_counter()
+            try:
+                detail = check()
+                ok = True
+            except Exception as exc:  # every failure is reported, none aborts the others
+                detail, ok = f"{type(exc).__name__}: {exc}", False
+            report["checks"][name] = {"ok": ok, "detail": detail,
+                                      "seconds": round(time.perf_counter() - started, 3)}
+        import logging
+
+        logging.getLogger("notifier").handlers.clear()  # release the temp folder's log file
+    report["ok"] = all(c["ok"] for c in report["checks"].values())
+    return report
+
+
+def dumps(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,0 +1,57 @@
+"""The window's part of ``Notifier --self-test``: Qt, translations, icon, and the main
+window built over an existing database in a temporary folder."""
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from ..core.runtime import Runtime
+from . import i18n
+
+
+def qt_check(app: QApplication, icon_path: Path | None) -> str:
+    import qasync
+
+    data = i18n.qm_bytes("ru")
+    if not data:
+        raise RuntimeError("the Russian translation (notifier_ru.qm) is missing")
+    translator = QTranslator()
+    if not translator.load(data) or translator.translate("MainWindow", "Recipients") in ("", "Recipients"):
+        raise RuntimeError("the Russian translation does not load")
+    if icon_path is None or QIcon(str(icon_path)).isNull():
+        raise RuntimeError("the application icon is missing")
+
+    from .context import AppContext
+    from .main_window import MainWindow
+    from .tasks import Tasks
+    from .worker import WorkerBridge
+
+    with tempfile.TemporaryDirectory(prefix="notifier-self-test-ui-") as tmp:
+        rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": tmp, "NOTIFIER_SANDBOX": "1"}, cwd=Path(tmp))
+        rt.store.add_recipient("Self-test", email="self-test@example.org")
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        tasks = Tasks(loop)
+        bridge = WorkerBridge(lambda sink: rt.dispatcher(sink))
+        ctx = AppContext(rt, tasks, bridge, QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
+        try:
+            window = MainWindow(ctx)
+            window.show()
+            app.processEvents()
+            rows = window.recipients.model.rowCount()
+            shot = window.grab()
+            window.quit_for_real()
+            if rows != 1:
+                raise RuntimeError(f"the recipients view shows {rows} rows from a database holding 1")
+            if shot.isNull():
+                raise RuntimeError("the main window did not render")
+        finally:
+            bridge.stop()
+            tasks.shutdown()
+            rt.close()
+    return f"Qt {app.platformName()}; main window shows the recipients view; translations and icon present"

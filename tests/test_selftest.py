@@ -1,0 +1,40 @@
+"""The installation self-test, the data location on Windows, and the build files."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from notifier_gui.core import config
+from tests.cli_helpers import ROOT, notifier
+
+
+def test_cli_self_test_reports_every_check(data_dir: Path) -> None:
+    r = notifier(data_dir, "self-test")
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["ok"] is True
+    assert set(report["checks"]) == {"resources", "keyring", "chain"}
+    assert "delivered via email, telegram" in report["checks"]["chain"]["detail"]
+    assert "stores and returns" in report["checks"]["keyring"]["detail"]
+    assert not (data_dir / "notifier.db").exists()  # it ran in a temporary folder, not the operator's
+
+
+def test_windows_data_folder_is_local_appdata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The Windows implementation of platformdirs, fed by the environment variables Windows sets.
+    import platformdirs.windows as win
+
+    monkeypatch.setattr(platformdirs, "PlatformDirs", win.Windows)
+    monkeypatch.setattr(win, "get_win_folder", win.get_win_folder_from_env_vars)
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert config.default_data_dir() == tmp_path / "Local" / "notifier-gui"
+
+
+def test_build_files_are_tracked_not_ignored() -> None:
+    for rel in ("build/pyinstaller.spec", "build/entry_gui.py", "build/entry_cli.py", "windows/installer.iss"):
+        r = subprocess.run(["git", "check-ignore", "-q", rel], cwd=ROOT)
+        assert r.returncode == 1, f"{rel} is ignored by .gitignore"
