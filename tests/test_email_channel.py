@@ -216,3 +216,23 @@ def test_connection_check(server: SMTPServer, trust_ca: Path, tmp_path: Path, ke
     assert not bad.ok and "535" in bad.message and "nope-nope" not in bad.message
     refused = check_email(settings_for(free_port(), tmp_path), CredentialStore({"SMTP_DEFAULT_PASSWORD": PASSWORD}))
     assert not refused.ok and "refused" in refused.message
+
+
+def test_fast_path_sends_the_same_message_as_build_email(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
+    """The channel assembles messages from a cached template; it must equal build_email's."""
+    import email
+    import email.policy
+
+    from notifier_gui.core.delivery.channels.email import build_email, render_email
+
+    settings = settings_for(server.port, tmp_path)
+    msg = message(7, html_body="<p>Привет, <b>Анна</b>!</p>")
+    _, _, raw, _ = render_email(settings, msg)
+    fast = email.message_from_bytes(raw, policy=email.policy.default)
+    slow = email.message_from_bytes(build_email(settings, msg).as_bytes(), policy=email.policy.default)
+    for name in ("Subject", "From", "To", "X-Notifier-Notification-Id", "MIME-Version", "Content-Type"):
+        assert str(fast[name]).split(";")[0] == str(slow[name]).split(";")[0], name
+    for kind in ("plain", "html"):
+        assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()  # type: ignore[union-attr]
+    assert fast["Date"] and fast["Message-ID"]
+    assert raw.isascii() and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")

@@ -121,6 +121,7 @@ class Dispatcher:
         self._idle = threading.Condition()
         self._busy = 0
         self._local: queue.Queue[Work | None] = queue.Queue()
+        self.backlog = 3  # claimed per worker at most (in hand + waiting in the local queue)
 
     # -- control (any thread) ---------------------------------------------------------
     def wake(self) -> None:
@@ -164,8 +165,11 @@ class Dispatcher:
                     break
                 claimed = 0
                 if not self._paused.is_set():
+                    # Claim in batches and keep a small backlog per worker: one claim
+                    # transaction per few notifications instead of one per notification.
                     with self._idle:
-                        free = self.concurrency - self._busy - self._local.qsize()
+                        busy = self._busy
+                    free = self.backlog * self.concurrency - busy if busy <= self.concurrency else 0
                     if free > 0:
                         for work in self.store.claim(self.owner, free, self.lease_seconds):
                             with self._idle:

@@ -6,12 +6,14 @@ claim (subselect + update in one ``UPDATE … RETURNING``) is atomic across proc
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,6 +89,21 @@ class AttemptRow:
         }
 
 
+T = TypeVar("T")
+
+
+class _Pending:
+    """One operation waiting for a group commit."""
+
+    __slots__ = ("op", "result", "error", "done")
+
+    def __init__(self, op: Callable[[Connection], Any]) -> None:
+        self.op = op
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+
+
 class LeaseLost(RuntimeError):
     """Our claim on a notification expired and someone else may own it now."""
 
@@ -105,13 +122,55 @@ class Store:
         self._writer = writer(engine)
         self.clock = clock
         self._pg = engine.dialect.name == "postgresql"
+        self._write_lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Pending] = []
 
     # -- sessions ---------------------------------------------------------------------
     def _read(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def _write(self) -> Session:
-        return Session(self._writer, expire_on_commit=False)
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        """A write transaction. Writers of this process queue on a Python lock, not on
+        SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between retries: with several
+        worker threads that sleeping, not the disk, was the limit."""
+        with self._write_lock, self._writer.begin() as conn:
+            yield conn
+
+    def _grouped(self, op: Callable[[Connection], T]) -> T:
+        """Run ``op`` in a write transaction shared with whatever other threads queued meanwhile.
+
+        Group commit: the thread that gets the write lock runs every queued operation in one
+        transaction and one fsync, then wakes their callers. Each caller still returns only
+        after its own work is committed, so "committed before the network call" holds; the
+        workers just share the commit. ``op`` must not raise for expected outcomes (a lost
+        lease is returned, not raised), or it would fail the whole group.
+        """
+        item = _Pending(op)
+        with self._queue_lock:
+            self._queue.append(item)
+        with self._write_lock:
+            if not item.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                try:
+                    with self._writer.begin() as conn:
+                        for it in batch:
+                            it.result = it.op(conn)
+                except BaseException as exc:
+                    for it in batch:
+                        it.error = exc
+                for it in batch:
+                    it.done = True
+        if item.error is not None:
+            raise item.error
+        return item.result  # type: ignore[no-any-return]
+
+    @contextmanager
+    def _session_tx(self) -> Iterator[Session]:
+        with self._write_lock, Session(self._writer, expire_on_commit=False) as s, s.begin():
+            yield s
 
     # -- recipients -------------------------------------------------------------------
     def add_recipient(
@@ -123,7 +182,7 @@ class Store:
         channels: Sequence[str] = (),
         notes: str = "",
     ) -> int:
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             self._check_unique(s, email, phone, None)
             r = Recipient(name=name, email=email, phone=phone, telegram_chat_id=telegram_chat_id,
                           channels=",".join(channels) or None, notes=notes)
@@ -133,7 +192,7 @@ class Store:
 
     def add_recipients(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Insert many validated recipients in one transaction (CSV import)."""
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             ids = []
             for row in rows:
                 row = dict(row)
@@ -147,7 +206,7 @@ class Store:
     def update_recipient(self, recipient_id: int, **values: Any) -> None:
         if "channels" in values:
             values["channels"] = ",".join(values["channels"]) or None
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             r = s.get(Recipient, recipient_id)
             if r is None:
                 raise ValidationError("recipient", f"no recipient with id {recipient_id}")
@@ -156,7 +215,7 @@ class Store:
                 setattr(r, k, v)
 
     def delete_recipient(self, recipient_id: int) -> None:
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             pending = s.scalar(select(func.count()).select_from(Notification).where(
                 Notification.recipient_id == recipient_id, Notification.state.in_(("queued", "sending"))))
             if pending:
@@ -207,7 +266,7 @@ class Store:
         Raises ValidationError (nothing written) for an unknown recipient.
         """
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             wanted = list(dict.fromkeys(recipient_ids))
             found: dict[int, Recipient] = {}
             for chunk in range(0, len(wanted), 500):
@@ -260,55 +319,59 @@ class Store:
 
     # -- claiming ---------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[Work]:
-        """Atomically take up to ``limit`` due notifications (and expired leases)."""
+        """Atomically take up to ``limit`` due notifications (and expired leases).
+
+        One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING …`` under BEGIN IMMEDIATE
+        (FOR UPDATE SKIP LOCKED on PostgreSQL): two claimers can never get the same row.
+        Core statements, not ORM objects: this is the hot path of every delivery.
+        """
         now = self.clock()
-        N = Notification
-        with self._write() as s, s.begin():
-            due = or_(
-                and_(N.state == "queued", N.next_attempt_at <= now),
-                and_(N.state == "sending", N.lease_expires_at < now),
-            )
-            sub = select(N.id).where(due).order_by(N.next_attempt_at, N.id).limit(limit)
-            if self._pg:
-                sub = sub.with_for_update(skip_locked=True)
-            ids = list(s.scalars(
-                update(N)
-                .where(N.id.in_(sub.scalar_subquery()))
+        N, R, A = Notification.__table__, Recipient.__table__, Attempt.__table__
+        due = or_(
+            and_(N.c.state == "queued", N.c.next_attempt_at <= now),
+            and_(N.c.state == "sending", N.c.lease_expires_at < now),
+        )
+        sub = select(N.c.id).where(due).order_by(N.c.next_attempt_at, N.c.id).limit(limit)
+        if self._pg:
+            sub = sub.with_for_update(skip_locked=True)
+        cols = (N.c.id, N.c.recipient_id, N.c.recipient_name, N.c.subject, N.c.body, N.c.html_body, N.c.channels,
+                N.c.cursor_channel, N.c.cursor_tries, N.c.round_no, N.c.round_transient, N.c.dead_channels,
+                N.c.queued_at, N.c.smtp_user, N.c.smtp_secret_ref, N.c.next_attempt_at)
+        with self._tx() as conn:
+            rows = conn.execute(
+                update(N).where(N.c.id.in_(sub.scalar_subquery()))
                 .values(state="sending", lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
-                .returning(N.id)
-            ))
-            if not ids:
-                return []
-            notes = {n.id: n for n in s.scalars(select(N).where(N.id.in_(ids)))}
-            rids = {n.recipient_id for n in notes.values() if n.recipient_id is not None}
-            recips = {r.id: r for r in s.scalars(select(Recipient).where(Recipient.id.in_(rids)))} if rids else {}
-            open_rows = s.execute(
-                select(Attempt.id, Attempt.notification_id, Attempt.channel)
-                .where(Attempt.notification_id.in_(ids), Attempt.outcome.is_(None))
+                .returning(*cols)
             ).all()
+            if not rows:
+                return []
+            ids = [r.id for r in rows]
+            rids = {r.recipient_id for r in rows if r.recipient_id is not None}
+            recips = {r.id: RecipientData(r.id, r.name, r.email, r.phone, r.telegram_chat_id, _split(r.channels), r.notes)
+                      for r in conn.execute(select(R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
+                                                   R.c.channels, R.c.notes).where(R.c.id.in_(rids)))} if rids else {}
             opened: dict[int, list[tuple[int, str]]] = {}
-            for aid, nid, ch in open_rows:
+            for aid, nid, ch in conn.execute(select(A.c.id, A.c.notification_id, A.c.channel)
+                                             .where(A.c.notification_id.in_(ids), A.c.outcome.is_(None))):
                 opened.setdefault(nid, []).append((aid, ch))
-            out = []
-            for nid in sorted(ids, key=lambda i: (notes[i].next_attempt_at or now, i)):
-                n = notes[nid]
-                r = recips.get(n.recipient_id) if n.recipient_id is not None else None
-                out.append(Work(
-                    id=n.id,
-                    recipient=_recipient(r) if r else RecipientData(0, n.recipient_name),
-                    subject=n.subject,
-                    body=n.body,
-                    html_body=n.html_body,
-                    channels=_split(n.channels),
-                    cursor=Cursor(n.cursor_channel, n.cursor_tries, n.round_no, n.round_transient,
-                                  frozenset(_split(n.dead_channels))),
-                    queued_at=n.queued_at,
-                    smtp_user=n.smtp_user,
-                    smtp_secret_ref=n.smtp_secret_ref,
-                    owner=owner,
-                    open_attempts=tuple(opened.get(nid, ())),
-                ))
-            return out
+        out = []
+        for n in sorted(rows, key=lambda r: (r.next_attempt_at or now, r.id)):
+            out.append(Work(
+                id=n.id,
+                recipient=recips.get(n.recipient_id) or RecipientData(0, n.recipient_name),
+                subject=n.subject,
+                body=n.body,
+                html_body=n.html_body,
+                channels=_split(n.channels),
+                cursor=Cursor(n.cursor_channel, n.cursor_tries, n.round_no, bool(n.round_transient),
+                              frozenset(_split(n.dead_channels))),
+                queued_at=n.queued_at,
+                smtp_user=n.smtp_user,
+                smtp_secret_ref=n.smtp_secret_ref,
+                owner=owner,
+                open_attempts=tuple(opened.get(n.id, ())),
+            ))
+        return out
 
     def expire_leases_of(self, owners: Iterable[str]) -> int:
         """Make leases of dead processes claimable now (called at start)."""
@@ -316,7 +379,7 @@ class Store:
         if not owners:
             return 0
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             res = s.execute(update(Notification)
                             .where(Notification.state == "sending", Notification.lease_owner.in_(owners))
                             .values(lease_expires_at=now - timedelta(seconds=1)))
@@ -329,30 +392,42 @@ class Store:
 
     def release(self, work: Work) -> None:
         """Give a claimed notification back untouched (worker paused or stopping)."""
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             s.execute(update(Notification)
                       .where(Notification.id == work.id, Notification.lease_owner == work.owner, Notification.state == "sending")
                       .values(state="queued", lease_owner=None, lease_expires_at=None))
 
     # -- attempts ---------------------------------------------------------------------
-    def _renew(self, s: Session, work: Work, now: datetime, lease_seconds: float) -> None:
-        res = s.execute(update(Notification)
-                        .where(Notification.id == work.id, Notification.lease_owner == work.owner,
-                               Notification.state == "sending")
+    @staticmethod
+    def _owned(work: Work) -> Any:
+        N = Notification.__table__
+        return and_(N.c.id == work.id, N.c.lease_owner == work.owner, N.c.state == "sending")
+
+    def _renew(self, s: Session | Connection, work: Work, now: datetime, lease_seconds: float) -> None:
+        res = s.execute(update(Notification.__table__).where(self._owned(work))
                         .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
         if not res.rowcount:  # type: ignore[attr-defined]
             raise LeaseLost(f"notification {work.id} is no longer ours")
 
     def start_attempt(self, work: Work, channel: str, lease_seconds: float, worker: str) -> tuple[int, datetime]:
-        """Commit an in-flight attempt row *before* the network call."""
+        """Commit an in-flight attempt row *before* the network call (and renew the lease)."""
         now = self.clock()
-        with self._write() as s, s.begin():
-            self._renew(s, work, now, lease_seconds)
-            aid = s.execute(insert(Attempt).returning(Attempt.id), {
+        A = Attempt.__table__
+
+        def op(conn: Connection) -> int | None:
+            res = conn.execute(update(Notification.__table__).where(self._owned(work))
+                               .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
+            if not res.rowcount:
+                return None
+            return int(conn.execute(insert(A).returning(A.c.id), {
                 "notification_id": work.id, "channel": channel, "started_at": now, "outcome": None,
                 "detail": "", "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": worker,
-            }).scalar_one()
-            return int(aid), now
+            }).scalar_one())
+
+        aid = self._grouped(op)
+        if aid is None:
+            raise LeaseLost(f"notification {work.id} is no longer ours")
+        return aid, now
 
     def finish_attempt(
         self,
@@ -369,26 +444,36 @@ class Store:
         """Record an attempt's end and the notification's next state in one commit.
 
         ``attempt_id`` None records a whole attempt at once (unavailable: no network call).
-        ``keep``: the worker goes on with this notification now, so the lease stays.
+        ``keep``: the worker goes on with this notification now, so the lease stays (renewed).
         """
         now = self.clock()
-        with self._write() as s, s.begin():
-            self._renew(s, work, now, lease_seconds)
+        A = Attempt.__table__
+        values = self._step_values(step, now, keep)
+        if keep:
+            values["lease_expires_at"] = now + timedelta(seconds=lease_seconds)
+
+        def op(conn: Connection) -> bool:
+            res = conn.execute(update(Notification.__table__).where(self._owned(work)).values(**values))
+            if not res.rowcount:
+                return False
             if attempt_id is None:
-                s.execute(insert(Attempt), {
+                conn.execute(insert(A), {
                     "notification_id": work.id, "channel": channel, "started_at": now, "finished_at": now,
-                    "outcome": outcome, "detail": detail, "round_no": work.cursor.round_no,
-                    "try_no": work.cursor.tries + 1, "worker": work.owner,
+                    "outcome": outcome, "detail": detail, "provider_message_id": None,
+                    "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": work.owner,
                 })
             else:
-                s.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+                conn.execute(update(A).where(A.c.id == attempt_id).values(
                     finished_at=now, outcome=outcome, detail=detail, provider_message_id=provider_message_id))
-            s.execute(update(Notification).where(Notification.id == work.id).values(**self._step_values(step, now, keep)))
-            return now
+            return True
+
+        if not self._grouped(op):
+            raise LeaseLost(f"notification {work.id} is no longer ours")
+        return now
 
     def interrupt_open_attempts(self, work: Work) -> None:
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             self._renew(s, work, now, 60)
             s.execute(update(Attempt)
                       .where(Attempt.notification_id == work.id, Attempt.outcome.is_(None))
@@ -397,7 +482,7 @@ class Store:
 
     def save_step(self, work: Work, step: Step, keep: bool = False) -> None:
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             self._renew(s, work, now, 60)
             s.execute(update(Notification).where(Notification.id == work.id).values(**self._step_values(step, now, keep)))
 
@@ -423,7 +508,7 @@ class Store:
     # -- operator actions -------------------------------------------------------------
     def cancel(self, notification_id: int) -> bool:
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             res = s.execute(update(Notification)
                             .where(Notification.id == notification_id, Notification.state == "queued")
                             .values(state="cancelled", finished_at=now, next_attempt_at=None))
@@ -432,7 +517,7 @@ class Store:
     def retry(self, notification_id: int) -> bool:
         """A failed (or cancelled) notification starts again from its first channel."""
         now = self.clock()
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             res = s.execute(update(Notification)
                             .where(Notification.id == notification_id, Notification.state.in_(("failed", "cancelled")))
                             .values(state="queued", finished_at=None, next_attempt_at=now, queued_at=now,
@@ -446,7 +531,7 @@ class Store:
                 Notification.state.in_(FINISHED_STATES), Notification.smtp_secret_ref.is_not(None))) if r]
 
     def clear_secret_ref(self, notification_id: int) -> None:
-        with self._write() as s, s.begin():
+        with self._session_tx() as s:
             s.execute(update(Notification).where(Notification.id == notification_id).values(smtp_secret_ref=None))
 
     # -- queries ----------------------------------------------------------------------
