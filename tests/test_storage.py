@@ -151,3 +151,12 @@ def test_recent_same_finds_a_double_send(store: Store) -> None:
     assert store.recent_same([a, b], "s", "hello") == [a]
     assert store.recent_same([a, b], "s", "other text") == []
     assert store.recent_same([a], "s", "hello", within_seconds=-1) == []
+
+
+def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
+    rids = store.add_recipients({"name": f"R{i}", "email": f"r{i}@example.org"} for i in range(2500))
+    order = list(reversed(rids))  # recipient ids not in insertion order, across several batches
+    ids = store.enqueue(order, "x", bodies=[f"text {r}" for r in order])
+    with store.engine.connect() as c:
+        got = dict(c.execute(text("select id, body from notifications")).all())
+    assert [got[i] for i in ids] == [f"text {r}" for r in order]

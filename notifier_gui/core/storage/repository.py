@@ -266,26 +266,29 @@ class Store:
         Raises ValidationError (nothing written) for an unknown recipient.
         """
         now = self.clock()
-        with self._session_tx() as s:
+        N, R = Notification.__table__, Recipient.__table__
+        with self._tx() as conn:
             wanted = list(dict.fromkeys(recipient_ids))
-            found: dict[int, Recipient] = {}
-            for chunk in range(0, len(wanted), 500):
-                part = wanted[chunk:chunk + 500]
-                found.update({r.id: r for r in s.scalars(select(Recipient).where(Recipient.id.in_(part)))})
+            found: dict[int, tuple[str, str | None]] = {}
+            for chunk in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+                part = wanted[chunk:chunk + 900]
+                found.update({rid: (name, chans) for rid, name, chans in
+                              conn.execute(select(R.c.id, R.c.name, R.c.channels).where(R.c.id.in_(part)))})
             missing = [i for i in wanted if i not in found]
             if missing:
                 raise ValidationError("user", f"no recipient with id {', '.join(map(str, missing))}")
+            explicit = ",".join(channels) if channels else None
+            default = ",".join(default_channels)
             rows = []
             for n, rid in enumerate(recipient_ids):
-                r = found[rid]
-                order = tuple(channels) if channels else (_split(r.channels) or tuple(default_channels))
+                name, own = found[rid]
                 rows.append({
                     "recipient_id": rid,
-                    "recipient_name": r.name,
+                    "recipient_name": name,
                     "subject": subjects[n] if subjects else subject,
                     "body": bodies[n] if bodies else body,
                     "html_body": html_body,
-                    "channels": ",".join(order),
+                    "channels": explicit or own or default,
                     "state": "queued",
                     "next_attempt_at": now,
                     "created_at": now,
@@ -301,10 +304,16 @@ class Store:
                     "dead_channels": "",
                 })
             try:
-                result = s.execute(insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows)
+                if self._pg:
+                    result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), rows)
+                    return [row[0] for row in result]
+                # SQLite: without a sentinel column SQLAlchemy would insert row by row to keep
+                # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else inserts, and
+                # SQLite gives each new row max(rowid)+1, so ascending ids are parameter order.
+                result = conn.execute(insert(N).returning(N.c.id), rows)
+                return sorted(row[0] for row in result)
             except IntegrityError:
                 raise ValidationError("message", "the same message to the same person was queued moments ago") from None
-            return [row[0] for row in result]
 
     def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
         """Recipients who were sent this exact subject and text in the last ``within_seconds``
