@@ -5,9 +5,6 @@ operator can act on (it names the field and what is wrong).
 """
 from __future__ import annotations
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 MAX_SUBJECT = 998 - len("Subject: ")  # RFC 5322 line limit
 MAX_BODY = 100_000
 MAX_NAME = 200
@@ -29,6 +26,10 @@ def _no_line_breaks(field: str, value: str) -> None:
 
 
 def email(value: str, field: str = "email") -> str:
+    # email-validator and phonenumbers are imported on first use: they cost ~60 ms at
+    # start-up, and the window's first paint does not validate anything.
+    from email_validator import EmailNotValidError, validate_email
+
     value = value.strip()
     _no_line_breaks(field, value)
     try:
@@ -40,6 +41,8 @@ def email(value: str, field: str = "email") -> str:
 
 def phone(value: str, region: str = "", field: str = "phone") -> str:
     """Return E.164 (+79161234567). Without a + prefix, ``region`` (e.g. 'RU') is needed."""
+    import phonenumbers
+
     raw = value.strip()
     _no_line_breaks(field, raw)
     try:

@@ -24,10 +24,8 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
-from .link_dialog import TelegramLinkDialog
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
-from .settings_dialog import SettingsDialog
 from .tasks import alive
 from .tray import TrayIcon
 
@@ -225,6 +223,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog  # loaded when first opened, not at start-up
+
         dialog = SettingsDialog(self.ctx, self)
         if dialog.exec():
             self.refresh_mode()
@@ -232,6 +232,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def open_link_dialog(self, recipient_id: int) -> None:
+        from .link_dialog import TelegramLinkDialog  # pulls in requests and segno: only when needed
+
         dialog = TelegramLinkDialog(self.ctx, recipient_id, self)
         dialog.linked.connect(lambda *_: self.recipients.refresh())
         dialog.exec()

@@ -26,9 +26,6 @@ from PySide6.QtWidgets import (
 from ..core.config import Settings
 from ..core.delivery.channels.base import Message
 from ..core.delivery.channels.email import build_email
-from ..core.delivery.channels.sms import compose_text, length_problem, provider_limits
-from ..core.delivery.channels.sms import segments as seg
-from ..core.delivery.channels.telegram import format_parts, telegram_length
 from ..core.delivery.errors import DeliveryError
 from ..core.storage.repository import RecipientData
 from ..core.templates import render
@@ -234,6 +231,11 @@ class PreviewPane(QWidget):
         self.email_body.setPlainText(content)
 
     def _render_sms(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
+        # Imported here: the SMS and Telegram modules pull in requests, which the window's
+        # start-up does not need.
+        from ..core.delivery.channels.sms import compose_text, length_problem, provider_limits
+        from ..core.delivery.channels.sms import segments as seg
+
         text = compose_text(subject, body)
         info = seg.count(text)
         summary = " · ".join((
@@ -259,6 +261,8 @@ class PreviewPane(QWidget):
         self.sms_text.setPlainText(text)
 
     def _render_telegram(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
+        from ..core.delivery.channels.telegram import format_parts, telegram_length
+
         mode = settings.telegram_parse_mode
         parts = format_parts(subject, body, mode)
         length = sum(telegram_length(p.plain) for p in parts)

@@ -46,8 +46,6 @@ from PySide6.QtWidgets import (
 from ..core import settings_store
 from ..core.checks import check_email
 from ..core.config import CHANNEL_NAMES, SECRET_ENV_NAMES, ConfigError, Settings, option_names
-from ..core.delivery.channels.sms import check_sms
-from ..core.delivery.channels.telegram import check_telegram
 from ..core.delivery.checks_base import CheckResult
 from ..core.secrets import SECRET_NAMES, CredentialStore, SecretStoreError
 from ..core.settings_store import PendingSecrets, SecretEdits
@@ -73,12 +71,20 @@ def _check_telegram(settings: Settings, secrets: CredentialStore) -> CheckResult
         token = secrets.get("telegram_bot_token")
     except SecretStoreError as exc:
         return CheckResult(False, str(exc))
+    from ..core.delivery.channels.telegram import check_telegram
+
     return check_telegram(settings, token, secrets.redactor)
+
+
+def _check_sms(settings: Settings, secrets: CredentialStore) -> CheckResult:
+    from ..core.delivery.channels.sms import check_sms
+
+    return check_sms(settings, secrets)
 
 
 CHECKS: dict[str, Callable[[Settings, CredentialStore], CheckResult]] = {
     "email": check_email,
-    "sms": check_sms,
+    "sms": _check_sms,
     "telegram": _check_telegram,
 }
 

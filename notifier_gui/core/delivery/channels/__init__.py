@@ -7,15 +7,10 @@ from ...config import Settings
 from ...secrets import CredentialStore
 from ..pacing import Pacers
 from .base import Channel, Message, Sent
-from .email import EmailChannel
-from .sms import build_sms
-from .telegram import build_telegram
-from .outbox import OutboxChannel
 
 ChannelFactory = Callable[[], dict[str, Channel]]
 
 __all__ = ["Channel", "ChannelFactory", "Message", "Sent", "build_channels", "is_sandbox", "configured_channels"]
-
 
 
 def configured_channels(settings: Settings, secrets: CredentialStore) -> list[str]:
@@ -40,7 +35,16 @@ def is_sandbox(settings: Settings, secrets: CredentialStore) -> bool:
 
 
 def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, pacers: Pacers) -> dict[str, Channel]:
-    """A fresh set of channels for one worker thread (``pacers`` is shared by all of them)."""
+    """A fresh set of channels for one worker thread (``pacers`` is shared by all of them).
+
+    The channel modules are imported here, in the worker thread, so that importing this
+    package (the window does, at start-up) does not load requests and the providers.
+    """
+    from .email import EmailChannel
+    from .outbox import OutboxChannel
+    from .sms import build_sms
+    from .telegram import build_telegram
+
     if sandbox:
         return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
     channels: dict[str, Channel] = {
