@@ -162,3 +162,23 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     worst = max(gaps)
     print(f"\n100,000 attempts in {elapsed:.2f} s; largest event-loop gap {worst:.0f} ms")
     assert worst < 100, f"the GUI thread was blocked for {worst} ms"
+
+
+def test_history_and_live_events_never_duplicate_rows() -> None:
+    from notifier_gui.core.storage.repository import AttemptRow
+
+    model = AttemptLogModel()
+    model.history_until = 10
+    # A live event for an attempt the history has not loaded yet: the database will show it.
+    model.apply([AttemptFinished(3, 3, "C", "email", "delivered", "ok", T0, T0)])
+    assert model.rowCount() == 0
+    model.load_history([
+        AttemptRow(3, 3, "email", "delivered", "ok", T0, T0, None, "C"),
+        AttemptRow(9, 9, "sms", None, "", T0, None, None, "I"),  # in flight when the window opened
+    ])
+    assert model.rowCount() == 2 and model.outcome_at(1) == "sending"
+    model.apply([AttemptFinished(9, 9, "I", "sms", "interrupted", "worker stopped", T0, T0),
+                 AttemptStarted(11, 11, "K", "telegram", T0)])
+    assert model.rowCount() == 3 and model.outcome_at(1) == "interrupted" and model.outcome_at(2) == "sending"
+    model.apply([AttemptFinished(11, 11, "K", "telegram", "delivered", "ok", T0, T0)])
+    assert model.rowCount() == 3 and model.outcome_at(2) == "delivered"

@@ -592,12 +592,17 @@ class Store:
         with self._read() as s:
             return s.scalar(select(func.min(Notification.next_attempt_at)).where(Notification.state == "queued"))
 
-    def attempts_page(self, after_id: int = 0, limit: int = 1000) -> list[AttemptRow]:
+    def max_attempt_id(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(Attempt.__table__.c.id))).scalar() or 0)
+
+    def attempts_page(self, after_id: int = 0, limit: int = 1000, until_id: int | None = None) -> list[AttemptRow]:
         with self._read() as s:
-            rows = s.execute(
-                select(Attempt, Notification.recipient_name)
-                .join(Notification, Notification.id == Attempt.notification_id)
-                .where(Attempt.id > after_id).order_by(Attempt.id).limit(limit)
-            ).all()
+            q = (select(Attempt, Notification.recipient_name)
+                 .join(Notification, Notification.id == Attempt.notification_id)
+                 .where(Attempt.id > after_id).order_by(Attempt.id).limit(limit))
+            if until_id is not None:
+                q = q.where(Attempt.id <= until_id)
+            rows = s.execute(q).all()
         return [AttemptRow(a.id, a.notification_id, a.channel, a.outcome, a.detail, a.started_at, a.finished_at,
                            a.provider_message_id, name) for a, name in rows]

@@ -85,7 +85,12 @@ class AttemptLogModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = _Columns()
         self._staged = _Columns()  # rows of the batch being applied, before beginInsertRows
-        self._row_of: dict[int, int] = {}  # attempt id -> row (rows >= len(_rows) are staged)
+        # attempt id -> row, only for attempts still in flight (rows >= len(_rows) are staged).
+        # Finished rows need no lookup, so 100,000 rows do not cost a 100,000-entry dict.
+        self._open: dict[int, int] = {}
+        # Attempts up to this id come from the history load (the database is their truth);
+        # live events for them only update rows already shown in flight.
+        self.history_until: int | None = None
         self._headers = (self.tr("Time"), self.tr("Notification"), self.tr("Recipient"), self.tr("Channel"),
                          self.tr("Outcome"), self.tr("Detail"), self.tr("Duration"))
         self._outcome_names = {
@@ -167,14 +172,14 @@ class AttemptLogModel(QAbstractTableModel):
         d = self._rows
         return f"#{d.nid[row]} {d.recipient[row]} {d.channel[row]} {d.detail[row]}"
 
-    def max_attempt_id(self) -> int:
-        return max(self._row_of) if self._row_of else 0
-
     # -- feeding -----------------------------------------------------------------------
     def _add(self, attempt_id: int | None, *values: Any) -> None:
-        if attempt_id is not None:
-            self._row_of[attempt_id] = len(self._rows) + len(self._staged)
+        if attempt_id is not None and values[3] == SENDING:
+            self._open[attempt_id] = len(self._rows) + len(self._staged)
         self._staged.append(attempt_id, *values)
+
+    def _historical(self, attempt_id: int | None) -> bool:
+        return attempt_id is not None and self.history_until is not None and attempt_id <= self.history_until
 
     def _finish(self, row: int, outcome: str, detail: str, finished: float, changed: list[int]) -> None:
         base = len(self._rows)
@@ -189,26 +194,22 @@ class AttemptLogModel(QAbstractTableModel):
         changed: list[int] = []
         for e in events:
             if isinstance(e, AttemptStarted):
-                if e.attempt_id not in self._row_of:
+                if e.attempt_id not in self._open and not self._historical(e.attempt_id):
                     self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, SENDING, "",
                               e.started_at.timestamp(), math.nan)
             elif isinstance(e, AttemptFinished):
-                row = self._row_of.get(e.attempt_id) if e.attempt_id is not None else None
-                if row is None:
+                row = self._open.pop(e.attempt_id, None) if e.attempt_id is not None else None
+                if row is not None:
+                    self._finish(row, e.outcome, e.detail, e.finished_at.timestamp(), changed)
+                elif not self._historical(e.attempt_id):
                     self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, e.outcome,
                               e.detail, e.started_at.timestamp(), e.finished_at.timestamp())
-                else:
-                    self._finish(row, e.outcome, e.detail, e.finished_at.timestamp(), changed)
         self._announce(changed)
 
     def load_history(self, rows: Iterable[AttemptRow]) -> None:
         changed: list[int] = []
         for a in rows:
             finished = a.finished_at.timestamp() if a.finished_at else math.nan
-            row = self._row_of.get(a.id)
-            if row is not None:  # a live event got here first; the database is the truth
-                self._finish(row, a.outcome or SENDING, a.detail, finished, changed)
-                continue
             self._add(a.id, a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING, a.detail,
                       a.started_at.timestamp(), finished)
         self._announce(changed)

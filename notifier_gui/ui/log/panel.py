@@ -167,13 +167,18 @@ class LogPanel(QWidget):
             self._load_details(self._selected)
 
     def load_history(self) -> None:
-        """Load past attempts page by page in the background; the window stays live."""
-        self.ctx.tasks.start(self._load_history())
+        """Load past attempts page by page in the background; the window stays live.
 
-    async def _load_history(self) -> None:
+        The newest attempt id is read first (one indexed query, before the worker starts):
+        everything up to it comes from the database, everything after from live events.
+        """
+        self.model.history_until = self.store.max_attempt_id()
+        self.ctx.tasks.start(self._load_history(self.model.history_until))
+
+    async def _load_history(self, until: int) -> None:
         after = 0
         while True:
-            page = await self.ctx.tasks.run(self.store.attempts_page, after, HISTORY_PAGE)
+            page = await self.ctx.tasks.run(self.store.attempts_page, after, HISTORY_PAGE, until)
             if not alive(self):
                 return
             if not page:
