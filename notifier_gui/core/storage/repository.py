@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
 from ..validation import ValidationError
 from .engine import writer
-from .schema import FINISHED_STATES, Attempt, Notification, Recipient, utcnow
+from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, Attempt, Notification, Recipient, utcnow
 
 log = logging.getLogger("notifier.storage")
 
@@ -266,7 +266,7 @@ class Store:
         Raises ValidationError (nothing written) for an unknown recipient.
         """
         now = self.clock()
-        N, R = Notification.__table__, Recipient.__table__
+        N, R = NOTIFICATIONS, RECIPIENTS
         with self._tx() as conn:
             wanted = list(dict.fromkeys(recipient_ids))
             found: dict[int, tuple[str, str | None]] = {}
@@ -335,7 +335,7 @@ class Store:
         Core statements, not ORM objects: this is the hot path of every delivery.
         """
         now = self.clock()
-        N, R, A = Notification.__table__, Recipient.__table__, Attempt.__table__
+        N, R, A = NOTIFICATIONS, RECIPIENTS, ATTEMPTS
         due = or_(
             and_(N.c.state == "queued", N.c.next_attempt_at <= now),
             and_(N.c.state == "sending", N.c.lease_expires_at < now),
@@ -409,11 +409,11 @@ class Store:
     # -- attempts ---------------------------------------------------------------------
     @staticmethod
     def _owned(work: Work) -> Any:
-        N = Notification.__table__
+        N = NOTIFICATIONS
         return and_(N.c.id == work.id, N.c.lease_owner == work.owner, N.c.state == "sending")
 
     def _renew(self, s: Session | Connection, work: Work, now: datetime, lease_seconds: float) -> None:
-        res = s.execute(update(Notification.__table__).where(self._owned(work))
+        res = s.execute(update(NOTIFICATIONS).where(self._owned(work))
                         .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
         if not res.rowcount:  # type: ignore[attr-defined]
             raise LeaseLost(f"notification {work.id} is no longer ours")
@@ -421,10 +421,10 @@ class Store:
     def start_attempt(self, work: Work, channel: str, lease_seconds: float, worker: str) -> tuple[int, datetime]:
         """Commit an in-flight attempt row *before* the network call (and renew the lease)."""
         now = self.clock()
-        A = Attempt.__table__
+        A = ATTEMPTS
 
         def op(conn: Connection) -> int | None:
-            res = conn.execute(update(Notification.__table__).where(self._owned(work))
+            res = conn.execute(update(NOTIFICATIONS).where(self._owned(work))
                                .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
             if not res.rowcount:
                 return None
@@ -456,13 +456,13 @@ class Store:
         ``keep``: the worker goes on with this notification now, so the lease stays (renewed).
         """
         now = self.clock()
-        A = Attempt.__table__
+        A = ATTEMPTS
         values = self._step_values(step, now, keep)
         if keep:
             values["lease_expires_at"] = now + timedelta(seconds=lease_seconds)
 
         def op(conn: Connection) -> bool:
-            res = conn.execute(update(Notification.__table__).where(self._owned(work)).values(**values))
+            res = conn.execute(update(NOTIFICATIONS).where(self._owned(work)).values(**values))
             if not res.rowcount:
                 return False
             if attempt_id is None:
@@ -594,7 +594,7 @@ class Store:
 
     def max_attempt_id(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(Attempt.__table__.c.id))).scalar() or 0)
+            return int(conn.execute(select(func.max(ATTEMPTS.c.id))).scalar() or 0)
 
     def attempts_page(self, after_id: int = 0, limit: int = 1000, until_id: int | None = None) -> list[AttemptRow]:
         with self._read() as s:

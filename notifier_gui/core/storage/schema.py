@@ -6,7 +6,7 @@ UTC and always timezone-aware in Python.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -131,3 +132,9 @@ class Attempt(Base):
     round_no: Mapped[int] = mapped_column(Integer, default=0)
     try_no: Mapped[int] = mapped_column(Integer, default=1)
     worker: Mapped[str | None] = mapped_column(String(128))
+
+
+# The tables themselves, typed as Tables, for Core statements on the hot paths.
+RECIPIENTS = cast(Table, Recipient.__table__)
+NOTIFICATIONS = cast(Table, Notification.__table__)
+ATTEMPTS = cast(Table, Attempt.__table__)

@@ -1,0 +1,13 @@
+"""The core is type-checked in strict mode (pyproject [tool.mypy]); a type error fails the suite."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.cli_helpers import ROOT
+
+
+def test_core_passes_mypy_strict() -> None:
+    r = subprocess.run([sys.executable, "-m", "mypy", "--no-error-summary"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
