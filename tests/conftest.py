@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 _HOME = Path(tempfile.mkdtemp(prefix="notifier-tests-home-"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
@@ -47,3 +48,18 @@ def keyring_backend():  # type: ignore[no-untyped-def]
             backend.delete_password(SERVICE, name)
         except Exception:
             pass
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    """The test certificate authority: servers get certificates from it."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def trust_ca(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Trust the test CA the way an operator would: OpenSSL's SSL_CERT_FILE."""
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+    return pem

@@ -32,11 +32,6 @@ FAST = Policy(max_tries=3, backoff=(0.05,), jitter=0, round_delay=0.05, round_de
 PHONE = "+79161234567"
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 @pytest.fixture
 def smtp(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SMTPServer]:
     pem = tmp_path / "ca.pem"

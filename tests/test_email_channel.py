@@ -17,20 +17,6 @@ from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.smtp import PASSWORD, USER, HangingServer, Script, SMTPServer, free_port
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def trust_ca(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Trust the test CA the way an operator would: OpenSSL's SSL_CERT_FILE."""
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
-    return pem
-
-
 @pytest.fixture
 def server(ca: trustme.CA) -> Iterator[SMTPServer]:
     s = SMTPServer(ca).start()

@@ -21,11 +21,6 @@ from tests.servers.smtp import PASSWORD, USER, Script, SMTPServer, free_port
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")]
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 @pytest.fixture
 def server(ca: trustme.CA) -> Iterator[SMTPServer]:
     s = SMTPServer(ca, script=Script(data_delay=0.004)).start()

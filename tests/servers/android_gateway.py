@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import base64
 import json
 import re
 import threading
@@ -23,6 +22,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.servers.http_base import LoopbackServer, basic_credentials
 
 USER = "sms"
 PASSWORD = "gw-Pa55word-q8Zt3"
@@ -38,7 +39,9 @@ class Failure:
     hang: bool = False
 
 
-class AndroidGatewayServer:
+class AndroidGatewayServer(LoopbackServer):
+    thread_name = "android-gateway"
+
     def __init__(self, user: str = USER, password: str = PASSWORD, healthy: bool = True) -> None:
         self.user = user
         self.password = password
@@ -59,42 +62,14 @@ class AndroidGatewayServer:
         with self._lock:
             self._script.extend(Failure(hang=True) for _ in range(n))
 
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None
-        return self._httpd.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> AndroidGatewayServer:
-        handler = type("Handler", (_Handler,), {"app": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, args=(0.02,), name="android-gateway", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> AndroidGatewayServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     def authenticate(self, header: str | None) -> str | None:
-        if not header or not header.startswith("Basic "):
+        creds = basic_credentials(header)
+        if creds is None:
             return None
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
+        user, password = creds
         return user if (user, password) == (self.user, self.password) else None
 
     def post_message(self, req: Any, skip_validation: bool) -> tuple[int, dict[str, Any]]:

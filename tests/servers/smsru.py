@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.servers.http_base import LoopbackServer
+
 API_ID = "0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9"
 SENDER = "Notifier"
 
@@ -80,7 +82,9 @@ class Received:
 
 
 @dataclass
-class SmsRuServer:
+class SmsRuServer(LoopbackServer):
+    thread_name = "smsru-server"
+
     api_id: str = API_ID
     senders: set[str] = field(default_factory=lambda: {SENDER})
     balance: float = 100.0
@@ -107,34 +111,8 @@ class SmsRuServer:
         with self._lock:
             self._script.extend(Failure(hang=True) for _ in range(n))
 
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None
-        return self._httpd.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> SmsRuServer:
-        handler = type("Handler", (_Handler,), {"app": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, args=(0.02,), name="smsru-server", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> SmsRuServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     # -- methods
 

@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.servers.http_base import LoopbackServer, basic_credentials
+
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "tw-auth-token-5f1c0ffee0ddba11"
 FROM = "+15017122661"
@@ -88,7 +90,9 @@ class Received:
 
 
 @dataclass
-class TwilioServer:
+class TwilioServer(LoopbackServer):
+    thread_name = "twilio-server"
+
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
     numbers: set[str] = field(default_factory=lambda: {FROM, MAGIC_FROM_OK})
@@ -122,45 +126,17 @@ class TwilioServer:
         with self._lock:
             return self._script.pop(0) if self._script else None
 
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None
-        return self._httpd.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> TwilioServer:
-        handler = type("Handler", (_Handler,), {"app": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, args=(0.02,), name="twilio-server", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> TwilioServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     # -- behaviour
 
     def authenticate(self, header: str | None) -> str | None:
         """The authenticated user name (Account SID or API key SID), or None."""
-        if not header or not header.startswith("Basic "):
+        creds = basic_credentials(header)
+        if creds is None:
             return None
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
+        user, password = creds
         if user == self.account_sid and password == self.auth_token:
             return user
         if user in self.api_keys and password == self.api_keys[user]:

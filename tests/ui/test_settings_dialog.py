@@ -26,20 +26,6 @@ from tests.ui.conftest import SHOTS
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def trust_ca(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Trust the test CA the way an operator would: OpenSSL's SSL_CERT_FILE."""
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
-    return pem
-
-
 @pytest.fixture
 def smtp(ca: trustme.CA) -> Iterator[SMTPServer]:
     server = SMTPServer(ca).start()
