@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from notifier_gui.ui.context import AppContext  # noqa: E402
 from notifier_gui.ui.tasks import Tasks  # noqa: E402
 from notifier_gui.ui.worker import WorkerBridge  # noqa: E402
 
-SHOTS = Path(os.environ.get("NOTIFIER_SCREENSHOTS", Path(__file__).resolve().parents[2] / "docs" / "screenshots"))
+# Screenshots go to a scratch folder during normal runs (so tests never modify tracked
+# files); tools/screenshots.py points this at docs/screenshots to refresh the README's.
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "notifier-screenshots")
 
 
 @pytest.fixture(scope="session")
