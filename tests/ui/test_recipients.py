@@ -505,3 +505,11 @@ def render_screenshots(qtbot: QtBot, ctx: AppContext, folder: Path) -> list[Path
 def test_screenshots(qtbot: QtBot, ctx: AppContext) -> None:
     for path in render_screenshots(qtbot, ctx, SHOTS):
         assert path.stat().st_size > 0
+
+
+def test_import_report_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    from notifier_gui.ui.recipients.import_dialog import RejectedLinesModel
+
+    model = RejectedLinesModel([(0, "the file is not UTF-8"), (3, "email: 'x' is not valid"), (7, "fields")])
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 3 and model.index(1, 0).data() == "3"
