@@ -130,3 +130,25 @@ def test_retry_after_exact_when_tries_remain(policy: Policy, retry_after: float,
         assert step.at == T0 + timedelta(seconds=retry_after) and step.cursor.channel_index == 0
     else:
         assert step.cursor.channel_index == 1 and step.at == T0
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy=policies, waits=st.lists(st.floats(0, 60), min_size=1, max_size=40))
+def test_throttling_does_not_use_up_tries(policy: Policy, waits: list[float]) -> None:
+    """A busy channel (429, full pacing) is waited for exactly; the message keeps its tries."""
+    cursor, now = Cursor(channel_index=2, tries=1), T0
+    deadline = T0 + timedelta(seconds=policy.lifetime)
+    for wait in waits:
+        step = advance(policy, CH, cursor, "transient", now, T0, random.Random(), retry_after=wait, throttled=True)
+        assert isinstance(step, (Retry, Failed))
+        if now + timedelta(seconds=wait) <= deadline:
+            assert isinstance(step, Retry) and step.cursor == cursor and step.at == now + timedelta(seconds=wait)
+            now = step.at
+        else:  # past the lifetime it counts like any transient failure
+            assert not isinstance(step, Retry) or step.cursor != cursor
+            return
+
+
+def test_a_long_throttle_counts_as_a_try() -> None:
+    step = advance(Policy(), CH, Cursor(), "transient", T0, T0, random.Random(), retry_after=3600, throttled=True)
+    assert isinstance(step, Retry) and step.cursor.tries == 1

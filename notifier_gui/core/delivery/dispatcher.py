@@ -27,7 +27,7 @@ from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import LeaseLost, Store, Work
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
-from .errors import DeliveryError
+from .errors import DeliveryError, Throttled
 from .policy import Delivered, Failed, Policy, Retry, Step, advance
 
 log = logging.getLogger("notifier.dispatcher")
@@ -232,10 +232,10 @@ class Dispatcher:
                 except Exception:  # closing must never kill the worker thread's exit
                     log.exception("closing channel %s", ch.name)
 
-    def _advance(self, work: Work, outcome: str, retry_after: float | None = None) -> Step:
+    def _advance(self, work: Work, outcome: str, retry_after: float | None = None, throttled: bool = False) -> Step:
         with self._rng_lock:
             return advance(self.policy, work.channels, work.cursor, outcome,  # type: ignore[arg-type]
-                           self.store.clock(), work.queued_at, self.rng, retry_after)
+                           self.store.clock(), work.queued_at, self.rng, retry_after, throttled)
 
     def _message(self, work: Work) -> Message:
         password = None
@@ -271,6 +271,7 @@ class Dispatcher:
             reason = channel.unavailable_reason(msg) if channel else f"unknown channel {channel_name}"
             attempt_id: int | None = None
             retry_after: float | None = None
+            throttled = False
             provider_id: str | None = None
             if reason:
                 outcome, detail = "unavailable", reason
@@ -284,11 +285,12 @@ class Dispatcher:
                     outcome, detail, provider_id = "delivered", sent.detail, sent.provider_message_id
                 except DeliveryError as exc:
                     outcome, detail, retry_after = exc.outcome, exc.detail, exc.retry_after
+                    throttled = isinstance(exc, Throttled)
                 except Exception as exc:  # a bug in a channel must not lose the notification
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
                     outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
             detail = self.secrets.redactor(detail)
-            step = self._advance(work, outcome, retry_after)
+            step = self._advance(work, outcome, retry_after, throttled)
             keep = isinstance(step, Retry) and step.at <= self.store.clock()
             finished = self.store.finish_attempt(work, attempt_id, channel_name, outcome, detail, step,
                                                  provider_id, self.lease_seconds, keep)

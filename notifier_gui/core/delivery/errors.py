@@ -27,6 +27,14 @@ class Transient(DeliveryError):
     outcome = "transient"
 
 
+class Throttled(Transient):
+    """The channel as a whole must slow down (HTTP 429, our own pacing is full).
+
+    Retried after ``retry_after`` without using up one of the message's tries: the message
+    itself did nothing wrong, and a busy channel must not push it on to the next one.
+    """
+
+
 class Permanent(DeliveryError):
     """This message cannot go through this channel: move on at once."""
 

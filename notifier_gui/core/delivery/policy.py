@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+FREE_THROTTLE_WAIT = 60.0  # seconds; see advance()
+
 Outcome = Literal["delivered", "transient", "permanent", "unavailable", "interrupted"]
 
 
@@ -97,14 +99,25 @@ def advance(
     created_at: datetime,
     rng: random.Random,
     retry_after: float | None = None,
+    throttled: bool = False,
 ) -> Step:
-    """What to do after an attempt on ``channels[cursor.channel_index]`` ended with ``outcome``."""
+    """What to do after an attempt on ``channels[cursor.channel_index]`` ended with ``outcome``.
+
+    ``throttled``: the channel asked everyone to wait ``retry_after`` (a 429, a full pacing
+    schedule); the same channel is tried again then, and the try is not counted, as long
+    as the wait is short (``FREE_THROTTLE_WAIT``). A longer one (a daily limit, a channel
+    that is really down) counts like any transient failure, so the chain can move on.
+    """
     channel = channels[cursor.channel_index]
     deadline = created_at + timedelta(seconds=policy.lifetime)
     if outcome == "delivered":
         return Delivered(channel)
 
     c = cursor
+    if outcome == "transient" and throttled and retry_after is not None and retry_after <= FREE_THROTTLE_WAIT:
+        at = now + timedelta(seconds=max(retry_after, 0.0))
+        if at <= deadline:
+            return Retry(c, at)
     if outcome in ("transient", "interrupted"):
         tries = c.tries + 1
         if tries < policy.max_tries:

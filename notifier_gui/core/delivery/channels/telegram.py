@@ -36,7 +36,7 @@ import requests
 from ...config import Settings
 from ...secrets import CredentialStore, Redactor
 from ..checks_base import CheckResult
-from ..errors import DeliveryError, Permanent, Transient, Unavailable
+from ..errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ..pacing import Pacers, RateLimiter, Saturated
 from .base import Channel, Message, Sent, address_reason
 
@@ -406,7 +406,7 @@ def classify(failure: ApiFailure, api_base: str = "") -> DeliveryError:
     if code == 429:
         wait = failure.retry_after
         when = f"retry after {wait:g} s" if wait is not None else "retry later"
-        return Transient(f"Telegram rate limit (429 Too Many Requests): {when}", retry_after=wait)
+        return Throttled(f"Telegram rate limit (429 Too Many Requests): {when}", retry_after=wait)
     if kind == "bad_response":
         return Transient(failure.detail, retry_after=failure.retry_after)
     if code == 403:
@@ -544,7 +544,7 @@ class TelegramChannel(Channel):
         try:
             self._limiter.acquire(chat_id, max_wait=max_wait)
         except Saturated as exc:
-            raise Transient(
+            raise Throttled(
                 f"Telegram pacing: the next free slot for this chat is in {exc.wait:.1f} s; "
                 "the message waits in the queue meanwhile",
                 retry_after=exc.wait,

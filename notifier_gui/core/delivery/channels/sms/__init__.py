@@ -33,7 +33,7 @@ import requests
 from ....config import Settings
 from ....secrets import CredentialStore, SecretStoreError
 from ...checks_base import CheckResult
-from ...errors import DeliveryError, Permanent, Transient, Unavailable
+from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ...pacing import Pacers, RateLimiter, Saturated
 from ..base import Channel, Message, NotConfigured, Sent, address_reason
 from . import segments as seg
@@ -60,14 +60,6 @@ __all__ = [
 
 class ProviderConfigError(Exception):
     """Settings or credentials for the chosen provider are missing; the text says which."""
-
-
-class Throttled(Transient):
-    """The provider asked the whole account to slow down (HTTP 429 and the like).
-
-    Still a transient failure for this message; in addition the channel pauses the shared
-    SMS limiter for ``retry_after`` so no other worker hits the provider meanwhile.
-    """
 
 
 @dataclass(frozen=True)
@@ -332,7 +324,7 @@ class SmsChannel(Channel):
         try:
             self.limiter.acquire(max_wait=self.max_wait)
         except Saturated as exc:
-            raise Transient(f"SMS rate limit: the next free slot is in {exc.wait:.0f} s; "
+            raise Throttled(f"SMS rate limit: the next free slot is in {exc.wait:.0f} s; "
                             "the message waits in the queue", retry_after=exc.wait) from None
         try:
             sent = self.provider.send(phone, text, ref=str(msg.notification_id))
