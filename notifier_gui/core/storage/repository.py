@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -336,13 +336,18 @@ class Store:
         """
         now = self.clock()
         N, R, A = NOTIFICATIONS, RECIPIENTS, ATTEMPTS
-        due = or_(
-            and_(N.c.state == "queued", N.c.next_attempt_at <= now),
-            and_(N.c.state == "sending", N.c.lease_expires_at < now),
-        )
-        sub = select(N.c.id).where(due).order_by(N.c.next_attempt_at, N.c.id).limit(limit)
+        # Two index range scans, each already in index order, instead of one OR: SQLite
+        # answers an OR with both indexes and then sorts every due row (a temp B-tree per
+        # claim), which made claiming slower the longer the queue.
+        due = (select(N.c.id).where(N.c.state == "queued", N.c.next_attempt_at <= now)
+               .order_by(N.c.next_attempt_at, N.c.id).limit(limit))
+        expired = (select(N.c.id).where(N.c.state == "sending", N.c.lease_expires_at < now)
+                   .order_by(N.c.lease_expires_at, N.c.id).limit(limit))
         if self._pg:
-            sub = sub.with_for_update(skip_locked=True)
+            due = due.with_for_update(skip_locked=True)
+            expired = expired.with_for_update(skip_locked=True)
+        both = union_all(select(due.subquery().c.id), select(expired.subquery().c.id)).subquery()
+        sub = select(both.c.id).limit(limit)
         cols = (N.c.id, N.c.recipient_id, N.c.recipient_name, N.c.subject, N.c.body, N.c.html_body, N.c.channels,
                 N.c.cursor_channel, N.c.cursor_tries, N.c.round_no, N.c.round_transient, N.c.dead_channels,
                 N.c.queued_at, N.c.smtp_user, N.c.smtp_secret_ref, N.c.next_attempt_at)
