@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, union_all, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,6 +125,12 @@ class Store:
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
+        self._stmts: dict[tuple[str, ...], Any] = {}
+        A = ATTEMPTS
+        self._insert_attempt = insert(A)
+        self._insert_attempt_returning = insert(A).returning(A.c.id)
+        self._finish_attempt_stmt = update(A).where(A.c.id == bindparam("a_id")).values(
+            {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "provider_message_id")})
 
     # -- sessions ---------------------------------------------------------------------
     def _read(self) -> Session:
@@ -412,6 +418,19 @@ class Store:
                       .values(state="queued", lease_owner=None, lease_expires_at=None))
 
     # -- attempts ---------------------------------------------------------------------
+    # Statements of the hot path, built once: constructing a statement and its cache key on
+    # every call was half of the Python time a delivery cost.
+    def _owned_update(self, keys: tuple[str, ...]) -> Any:
+        """UPDATE notifications SET <keys> WHERE it is still ours; params w_id, w_owner, v_<key>."""
+        stmt = self._stmts.get(keys)
+        if stmt is None:
+            N = NOTIFICATIONS
+            stmt = (update(N)
+                    .where(N.c.id == bindparam("w_id"), N.c.lease_owner == bindparam("w_owner"), N.c.state == "sending")
+                    .values({k: bindparam(f"v_{k}") for k in keys}))
+            self._stmts[keys] = stmt
+        return stmt
+
     @staticmethod
     def _owned(work: Work) -> Any:
         N = NOTIFICATIONS
@@ -429,11 +448,12 @@ class Store:
         A = ATTEMPTS
 
         def op(conn: Connection) -> int | None:
-            res = conn.execute(update(NOTIFICATIONS).where(self._owned(work))
-                               .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
+            res = conn.execute(self._owned_update(("lease_expires_at",)),
+                               {"w_id": work.id, "w_owner": work.owner,
+                                "v_lease_expires_at": now + timedelta(seconds=lease_seconds)})
             if not res.rowcount:
                 return None
-            return int(conn.execute(insert(A).returning(A.c.id), {
+            return int(conn.execute(self._insert_attempt_returning, {
                 "notification_id": work.id, "channel": channel, "started_at": now, "outcome": None,
                 "detail": "", "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": worker,
             }).scalar_one())
@@ -467,18 +487,19 @@ class Store:
             values["lease_expires_at"] = now + timedelta(seconds=lease_seconds)
 
         def op(conn: Connection) -> bool:
-            res = conn.execute(update(NOTIFICATIONS).where(self._owned(work)).values(**values))
+            res = conn.execute(self._owned_update(tuple(values)),
+                               {"w_id": work.id, "w_owner": work.owner, **{f"v_{k}": v for k, v in values.items()}})
             if not res.rowcount:
                 return False
             if attempt_id is None:
-                conn.execute(insert(A), {
+                conn.execute(self._insert_attempt, {
                     "notification_id": work.id, "channel": channel, "started_at": now, "finished_at": now,
                     "outcome": outcome, "detail": detail, "provider_message_id": None,
                     "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": work.owner,
                 })
             else:
-                conn.execute(update(A).where(A.c.id == attempt_id).values(
-                    finished_at=now, outcome=outcome, detail=detail, provider_message_id=provider_message_id))
+                conn.execute(self._finish_attempt_stmt, {"a_id": attempt_id, "v_finished_at": now, "v_outcome": outcome,
+                                                         "v_detail": detail, "v_provider_message_id": provider_message_id})
             return True
 
         if not self._grouped(op):
