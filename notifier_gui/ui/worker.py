@@ -98,7 +98,9 @@ class WorkerBridge(QObject):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.finished.connect(self._thread.quit)
-        self._worker.finished.connect(self._worker.deleteLater)
+        # No deleteLater: Python owns the worker and the thread. A DeferredDelete queued in
+        # the worker thread and Python's own release after stop() would delete the worker
+        # twice (seen as a rare segfault); stop() waits for the thread, then drops both.
         self._thread.start()
         self._timer.start()
         self._set_state("running")
