@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import qasync
 
+    from .ui.gc_guard import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector(app)  # noqa: F841  (Qt objects must die on this thread)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     tasks = Tasks(loop)

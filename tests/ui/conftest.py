@@ -25,6 +25,16 @@ from notifier_gui.ui.worker import WorkerBridge  # noqa: E402
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "notifier-screenshots")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
+    """As in the program: cyclic garbage (with Qt objects in it) is collected on the GUI thread."""
+    from notifier_gui.ui.gc_guard import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture(scope="session")
 def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
