@@ -26,10 +26,7 @@ FAST = Policy(max_tries=3, backoff=(0.05,), jitter=0, round_delay=0.05, round_de
 
 
 @pytest.fixture
-def server(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SMTPServer]:
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+def server(ca: trustme.CA, trust_ca: Path) -> Iterator[SMTPServer]:
     s = SMTPServer(ca).start()
     yield s
     s.stop()

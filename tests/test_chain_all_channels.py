@@ -33,10 +33,7 @@ PHONE = "+79161234567"
 
 
 @pytest.fixture
-def smtp(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SMTPServer]:
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+def smtp(ca: trustme.CA, trust_ca: Path) -> Iterator[SMTPServer]:
     s = SMTPServer(ca).start()
     yield s
     s.stop()
