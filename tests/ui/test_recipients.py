@@ -178,6 +178,26 @@ def test_table_sorts_on_raw_values_with_empty_cells_last(qtbot: QtBot, ctx: AppC
     assert chats == sorted(chats)  # numerically, not as text
 
 
+def test_sort_keeps_selection_numeric_order_and_survives_reload(qtbot: QtBot, ctx: AppContext) -> None:
+    store = ctx.runtime.store
+    ids = add_people(ctx, [("item 10", "b@example.com", None, None), ("item 9", None, None, None),
+                           ("Item 2", "a@example.com", None, None)])
+    view = make_view(qtbot, ctx)
+    assert table_column(view, Column.NAME) == ["Item 2", "item 9", "item 10"]  # numeric, case-blind
+
+    view.select_ids([ids[1]])  # "item 9", the one without email
+    view.table.sortByColumn(Column.EMAIL, Qt.SortOrder.DescendingOrder)
+    assert table_column(view, Column.EMAIL) == ["", "b@example.com", "a@example.com"]  # empty first
+    assert view.selected_ids() == [ids[1]]  # the selection followed its row
+    assert view.table.selectionModel().selectedRows()[0].row() == 0
+
+    view.table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    store.add_recipient("item 11", None, None, None)
+    view.refresh()  # a reload keeps the order the header shows
+    assert table_column(view, Column.NAME) == ["item 11", "item 10", "item 9", "Item 2"]
+    assert view.selected_ids() == [ids[1]]
+
+
 # -- add / edit -----------------------------------------------------------------------
 def test_add_with_bad_email_shows_inline_error_and_saves_nothing_until_fixed(
         qtbot: QtBot, ctx: AppContext) -> None:

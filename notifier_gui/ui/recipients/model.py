@@ -1,8 +1,12 @@
 """The recipients table: one row per stored recipient, display text per column.
 
 Every row is prepared once in :meth:`RecipientsModel.reload` (display text, the raw value
-the proxy sorts on, the text it searches), so ``data()`` is a lookup and a few hundred rows
+it sorts on, the text the proxy searches), so ``data()`` is a lookup and thousands of rows
 sort and filter without touching the database or the validators again.
+
+The model sorts itself (:meth:`RecipientsModel.sort`, one Python ``sorted`` over collator
+sort keys) and the proxy only filters: a proxy sorting through a Python ``lessThan`` made
+~12,000 calls back into Python for 1,000 rows, a tenth of a second of start-up.
 """
 from __future__ import annotations
 
@@ -11,7 +15,15 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from ...core.storage.repository import RecipientData
@@ -52,14 +64,53 @@ class RecipientsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._by_id: dict[int, int] = {}
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        locale = QLocale()
+        if locale.language() == QLocale.Language.C:  # POSIX "C" collates by code point: Ё after Я
+            locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        self._collator = QCollator(locale)
+        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._collator.setNumericMode(True)
 
     # -- filling ----------------------------------------------------------------------
     def reload(self, recipients: Sequence[RecipientData]) -> None:
-        """Replace every row (a reset: the list is small and comes whole from the store)."""
+        """Replace every row (a reset: the list comes whole from the store), in the current order."""
         self.beginResetModel()
-        self._rows = [self._make_row(r) for r in recipients]
+        self._rows = self._ordered([self._make_row(r) for r in recipients])
         self._by_id = {row.recipient.id: i for i, row in enumerate(self._rows)}
         self.endResetModel()
+
+    # -- sorting ----------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by ``column``: strings by the locale's collation (so "Ёлкин" sorts
+        among the "Е"s, "item 9" before "item 10"), numbers by value, empty cells last when
+        ascending (first when descending); equal values keep their order (stable)."""
+        self._sort_column, self._sort_order = column, order
+        if len(self._rows) < 2:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._rows[i.row()].recipient.id for i in before]
+        self._rows = self._ordered(self._rows)
+        self._by_id = {row.recipient.id: i for i, row in enumerate(self._rows)}
+        self.changePersistentIndexList(before, [self.index(self._by_id[rid], i.column())
+                                                for i, rid in zip(before, ids)])
+        self.layoutChanged.emit()
+
+    def _ordered(self, rows: list[_Row]) -> list[_Row]:
+        col = self._sort_column
+        if not 0 <= col < len(Column):
+            return rows
+        present = [r for r in rows if r.sort[col] is not None]
+        empty = [r for r in rows if r.sort[col] is None]
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if col in (Column.NAME, Column.EMAIL, Column.PHONE):
+            sort_key = self._collator.sortKey
+            present.sort(key=lambda r: sort_key(r.sort[col]), reverse=descending)
+        else:
+            present.sort(key=lambda r: r.sort[col], reverse=descending)
+        return empty + present if descending else present + empty
 
     def recipient_at(self, row: int) -> RecipientData:
         return self._rows[row].recipient

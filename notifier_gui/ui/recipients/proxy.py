@@ -1,20 +1,11 @@
-"""Search and sort for the recipients table, on the raw values the model exposes."""
+"""Search for the recipients table; sorting is the model's own (see :mod:`.model`)."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from PySide6.QtCore import (
-    QCollator,
-    QLocale,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from .model import Column, SearchRole, SortRole
+from .model import Column, SearchRole
 
 _Index = QModelIndex | QPersistentModelIndex
 _PHONE_LIKE = re.compile(r"[\d\s()+\-.]*\d[\d\s()+\-.]*")
@@ -25,21 +16,14 @@ class RecipientsFilter(QSortFilterProxyModel):
 
     Case-insensitive (case-folded, so "ИВАН" finds "Иван"). A search that looks like a
     phone number ("916 123-45") is also matched on digits only, because phones are stored
-    as E.164. Sorting uses :data:`SortRole`: strings through a locale collator (so "Ёлкин"
-    sorts among the "Е"s), empty values last.
+    as E.164. Sorting is handed to the source model (:meth:`sort`); the proxy keeps its
+    rows in the model's order, so no comparison calls back into Python per pair of rows.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SortRole)
         self._words: list[str] = []
         self._digits = ""
-        locale = QLocale()
-        if locale.language() == QLocale.Language.C:  # POSIX "C" collates by code point: Ё after Я
-            locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-        self._collator = QCollator(locale)
-        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._collator.setNumericMode(True)
 
     def search_text(self) -> str:
         return " ".join(self._words)
@@ -62,11 +46,7 @@ class RecipientsFilter(QSortFilterProxyModel):
             return True
         return bool(self._digits) and self._digits in haystack
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:
-        a: Any = left.data(SortRole)
-        b: Any = right.data(SortRole)
-        if a is None or b is None:
-            return a is not None  # a value sorts before an empty cell
-        if isinstance(a, str) and isinstance(b, str):
-            return self._collator.compare(a, b) < 0
-        return bool(a < b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
