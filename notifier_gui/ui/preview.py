@@ -3,7 +3,9 @@
 Every text shown here comes from the core function the channel itself uses when sending
 (``build_email``, ``compose_text`` + segment counting, ``format_parts``), so the preview
 cannot drift from what is delivered. All of them are pure and fast; nothing here touches
-the database, the keyring or the network.
+the database, the keyring or the network. While the pane is hidden (the Compose tab is not
+the current one, as at start-up) rendering waits for the pane to be shown: the SMS and
+Telegram formatters pull in ``requests``, which the window does not need to appear.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -77,6 +79,7 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.sandbox = False
+        self._stale = True  # rendered on the first show
         self._input = PreviewInput()
         self._people: list[RecipientData] = []
 
@@ -180,9 +183,19 @@ class PreviewPane(QWidget):
         return None
 
     # -- rendering --------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     @Slot()
     def refresh(self) -> None:
-        """Re-render all three tabs from the last input (cheap, pure core calls)."""
+        """Re-render all three tabs from the last input (cheap, pure core calls); while the
+        pane is hidden, only note that it must be rendered when shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         settings = self.ctx.runtime.settings
         person = self.current_recipient()
         subject, body = self._input.subject, self._input.body

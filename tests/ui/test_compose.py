@@ -54,6 +54,7 @@ def view(ctx: AppContext, qtbot: QtBot) -> ComposeView:
     v = ComposeView(ctx, confirm_many=Answers(True), confirm_repeat=Answers(True))
     qtbot.addWidget(v)
     v.resize(1000, 650)
+    v.show()  # the preview renders only while it can be seen
     return v
 
 
@@ -256,6 +257,17 @@ def test_preview_sms_segments_and_encoding(qtbot: QtBot, view: ComposeView, peop
     qtbot.waitUntil(lambda: view.preview.sms_text.toPlainText() == "Привет, Анна!", timeout=TIMEOUT)
     assert view.preview.sms_summary.text() == "13 character(s) · UCS-2 · 1 segment(s)"
     assert "UCS-2 because of" in view.preview.sms_note.text()
+
+
+def test_hidden_preview_renders_when_shown(qtbot: QtBot, view: ComposeView, people: list[int]) -> None:
+    view.hide()
+    choose(qtbot, view, people)
+    view.message.setPlainText("Привет, {name}!")
+    qtbot.waitUntil(lambda: view.preview._input.body == "Привет, {name}!", timeout=TIMEOUT)
+    assert view.preview.sms_text.toPlainText() == ""  # nothing rendered while hidden
+    view.show()
+    qtbot.waitUntil(lambda: view.preview.sms_text.toPlainText() == "Привет, Анна!", timeout=TIMEOUT)
+    assert view.preview.email_to.text() == "Анна <anna@example.com>"
 
 
 def test_preview_follows_the_chosen_person(qtbot: QtBot, view: ComposeView, people: list[int]) -> None:
