@@ -242,8 +242,14 @@ class Store:
             return _recipient(r) if r else None
 
     def list_recipients(self) -> list[RecipientData]:
-        with self._read() as s:
-            return [_recipient(r) for r in s.scalars(select(Recipient).order_by(Recipient.id))]
+        # Core rows, not ORM objects: the window reads the whole list at start-up, and for
+        # 1,000 recipients the ORM's identity map made this ~4x slower.
+        R = RECIPIENTS
+        stmt = select(R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id, R.c.channels,
+                      R.c.notes).order_by(R.c.id)
+        with self.engine.connect() as conn:
+            return [RecipientData(i, name, email, phone, chat, _split(channels), notes or "")
+                    for i, name, email, phone, chat, channels, notes in conn.execute(stmt)]
 
     def existing_contacts(self) -> tuple[set[str], set[str]]:
         with self._read() as s:
