@@ -16,10 +16,13 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 
 class GuiThreadGarbageCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 250) -> None:
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 250,
+                 restore_automatic: bool | None = None) -> None:
+        """``restore_automatic``: switch automatic collection back on in :meth:`stop`
+        (default: if it was on when this collector was made)."""
         super().__init__(parent)
         self.threshold = gc.get_threshold()
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = gc.isenabled() if restore_automatic is None else restore_automatic
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)

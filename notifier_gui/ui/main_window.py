@@ -61,9 +61,11 @@ class SandboxBanner(QFrame):
 
 
 class MainWindow(QMainWindow):
-    """Signals: ``closed()`` when the window really closes (not when it hides in the tray)."""
+    """Signals: ``closed()`` when the window really closes (not when it hides in the tray);
+    ``modeShown()`` when the sandbox banner and title have caught up with the settings."""
 
     closed = Signal()
+    modeShown = Signal()  # the banner and title show the current mode (after refresh_mode)
 
     def __init__(self, ctx: AppContext, tray: TrayIcon | None = None, icon: QIcon | None = None) -> None:
         super().__init__()
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
 
         self.banner = SandboxBanner(str(rt.settings.outbox_dir))
+        self.banner.hide()  # until refresh_mode knows (never a false "sandbox" in live mode)
         self.recipients = RecipientsView(self.ctx)
         self.compose = ComposeView(self.ctx)
         self.tabs = QTabWidget()
@@ -170,10 +173,25 @@ class MainWindow(QMainWindow):
 
     # -- behaviour -----------------------------------------------------------------------
     def refresh_mode(self) -> None:
+        """Sandbox banner and the title's mode. Both depend on the credential store (is a
+        Telegram token saved?), and the first keyring call discovers a backend — tens of ms,
+        and over D-Bus it can block for long — so it runs off the GUI thread."""
+        self.ctx.tasks.start(self._refresh_mode())
+
+    async def _refresh_mode(self) -> None:
         rt = self.ctx.runtime
-        self.banner.setVisible(rt.sandbox())
-        mode = self.tr("sandbox") if rt.sandbox() else ", ".join(configured_channels(rt.settings, rt.secrets))
+
+        def read() -> tuple[bool, list[str]]:
+            sandbox = rt.sandbox()
+            return sandbox, [] if sandbox else configured_channels(rt.settings, rt.secrets)
+
+        sandbox, channels = await self.ctx.tasks.run(read)
+        if not alive(self):
+            return
+        self.banner.setVisible(sandbox)
+        mode = self.tr("sandbox") if sandbox else ", ".join(channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
+        self.modeShown.emit()
 
     @Slot()
     def refresh_stats(self) -> None:

@@ -20,9 +20,23 @@ def window(qtbot, ctx: AppContext):  # type: ignore[no-untyped-def]
     w.quit_for_real()
 
 
-def test_first_run_is_sandbox_with_a_banner(window: MainWindow) -> None:
+def test_first_run_is_sandbox_with_a_banner(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: "sandbox" in window.windowTitle())  # the mode is read off the GUI thread
     assert window.banner.isVisibleTo(window)
-    assert "sandbox" in window.windowTitle()
+
+
+def test_live_mode_names_the_channels_and_hides_the_banner(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]
+                                                         monkeypatch) -> None:
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMS_PROVIDER", "smsru")
+    ctx.runtime.reload()
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.modeShown, timeout=5000):
+        w.show()
+    assert w.windowTitle() == "Notifier — email, sms"
+    assert not w.banner.isVisibleTo(w)
+    w.quit_for_real()
 
 
 def test_send_to_two_recipients_and_watch_the_log(qtbot, ctx: AppContext, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
