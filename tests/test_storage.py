@@ -29,6 +29,21 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
         assert c.execute(text("select version_num from alembic_version")).scalar() == "0001"
 
 
+def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
+    """The tables the code writes through and the tables migration 0001 creates are the same
+    (columns, types, nullability, indexes, unique constraints, foreign keys)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from notifier_gui.core.storage.schema import METADATA
+
+    engine = open_database(f"sqlite:///{tmp_path / 'n.db'}")
+    with engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), METADATA)
+    assert diff == []
+    assert set(METADATA.tables) == {"recipients", "notifications", "attempts"}
+
+
 def test_sqlite_settings(store: Store) -> None:
     with store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

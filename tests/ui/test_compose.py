@@ -8,10 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select
 
-from notifier_gui.core.storage.schema import Notification
+from notifier_gui.core.storage.schema import NOTIFICATIONS
 from notifier_gui.ui.compose import ComposeView, RecipientPicker
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.preview import PreviewPane
@@ -35,9 +34,9 @@ class Answers:
         return self.reply
 
 
-def rows(ctx: AppContext) -> list[Notification]:
-    with Session(ctx.runtime.engine) as s:
-        return list(s.scalars(select(Notification).order_by(Notification.id)))
+def rows(ctx: AppContext) -> list[Row[Any]]:
+    with ctx.runtime.engine.connect() as c:
+        return list(c.execute(select(NOTIFICATIONS).order_by(NOTIFICATIONS.c.id)))
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from notifier_gui.core.storage.schema import Notification
+from notifier_gui.core.storage.schema import NOTIFICATIONS
 from notifier_gui.core.telegram_link import make_payload
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.link_dialog import POLL_SECONDS, TelegramLinkDialog
@@ -139,8 +138,8 @@ def test_send_the_link_by_email_or_sms(ctx: AppContext, qtbot, tg: FakeTelegram)
     qtbot.waitUntil(lambda: dlg.url is not None and dlg.send_button.isEnabled(), timeout=10_000)
     qtbot.mouseClick(dlg.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ctx.runtime.store.pending() == 1, timeout=5000)
-    with Session(ctx.runtime.engine) as s:
-        n = s.scalars(select(Notification)).one()
+    with ctx.runtime.engine.connect() as c:
+        n = c.execute(select(NOTIFICATIONS)).one()
         assert n.recipient_id == rid and n.channels == "email,sms" and n.state == "queued"
         assert dlg.url in n.body and "Telegram" in n.subject
     qtbot.waitUntil(lambda: dlg.send_button.text() == "Link queued for email / SMS", timeout=5000)

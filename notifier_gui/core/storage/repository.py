@@ -15,12 +15,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
 from ..validation import ValidationError
 from .engine import writer
-from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, Attempt, Notification, Recipient, utcnow
+from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, utcnow
 
 log = logging.getLogger("notifier.storage")
 
@@ -112,8 +111,14 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p for p in (text or "").split(",") if p)
 
 
-def _recipient(r: Recipient) -> RecipientData:
-    return RecipientData(r.id, r.name, r.email, r.phone, r.telegram_chat_id, _split(r.channels), r.notes)
+_RECIPIENT_COLUMNS = (RECIPIENTS.c.id, RECIPIENTS.c.name, RECIPIENTS.c.email, RECIPIENTS.c.phone,
+                      RECIPIENTS.c.telegram_chat_id, RECIPIENTS.c.channels, RECIPIENTS.c.notes)
+
+
+def _recipient(row: Any) -> RecipientData:
+    """A row of :data:`_RECIPIENT_COLUMNS` as the program passes recipients around."""
+    i, name, email, phone, chat, channels, notes = row
+    return RecipientData(i, name, email, phone, chat, _split(channels), notes or "")
 
 
 class Store:
@@ -133,8 +138,8 @@ class Store:
             {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "provider_message_id")})
 
     # -- sessions ---------------------------------------------------------------------
-    def _read(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+    def _read(self) -> Connection:
+        return self.engine.connect()
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
@@ -173,11 +178,6 @@ class Store:
             raise item.error
         return item.result  # type: ignore[no-any-return]
 
-    @contextmanager
-    def _session_tx(self) -> Iterator[Session]:
-        with self._write_lock, Session(self._writer, expire_on_commit=False) as s, s.begin():
-            yield s
-
     # -- recipients -------------------------------------------------------------------
     def add_recipient(
         self,
@@ -188,72 +188,61 @@ class Store:
         channels: Sequence[str] = (),
         notes: str = "",
     ) -> int:
-        with self._session_tx() as s:
+        with self._tx() as s:
             self._check_unique(s, email, phone, None)
-            r = Recipient(name=name, email=email, phone=phone, telegram_chat_id=telegram_chat_id,
-                          channels=",".join(channels) or None, notes=notes)
-            s.add(r)
-            s.flush()
-            return r.id
+            return int(s.execute(insert(RECIPIENTS).values(
+                name=name, email=email, phone=phone, telegram_chat_id=telegram_chat_id,
+                channels=",".join(channels) or None, notes=notes).returning(RECIPIENTS.c.id)).scalar_one())
 
     def add_recipients(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Insert many validated recipients in one transaction (CSV import)."""
-        with self._session_tx() as s:
+        with self._tx() as s:
             ids = []
             for row in rows:
                 row = dict(row)
                 row["channels"] = ",".join(row.get("channels") or ()) or None
-                r = Recipient(**row)
-                s.add(r)
-                s.flush()
-                ids.append(r.id)
+                ids.append(int(s.execute(insert(RECIPIENTS).values(**row).returning(RECIPIENTS.c.id)).scalar_one()))
             return ids
 
     def update_recipient(self, recipient_id: int, **values: Any) -> None:
         if "channels" in values:
             values["channels"] = ",".join(values["channels"]) or None
-        with self._session_tx() as s:
-            r = s.get(Recipient, recipient_id)
-            if r is None:
+        R = RECIPIENTS
+        with self._tx() as s:
+            if s.scalar(select(R.c.id).where(R.c.id == recipient_id)) is None:
                 raise ValidationError("recipient", f"no recipient with id {recipient_id}")
             self._check_unique(s, values.get("email"), values.get("phone"), recipient_id)
-            for k, v in values.items():
-                setattr(r, k, v)
+            if values:
+                s.execute(update(R).where(R.c.id == recipient_id).values(**values))
 
     def delete_recipient(self, recipient_id: int) -> None:
-        with self._session_tx() as s:
-            pending = s.scalar(select(func.count()).select_from(Notification).where(
-                Notification.recipient_id == recipient_id, Notification.state.in_(("queued", "sending"))))
+        with self._tx() as s:
+            pending = s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
+                NOTIFICATIONS.c.recipient_id == recipient_id, NOTIFICATIONS.c.state.in_(("queued", "sending"))))
             if pending:
                 raise ValidationError("recipient", f"has {pending} notification(s) still queued; cancel them first")
-            s.execute(delete(Recipient).where(Recipient.id == recipient_id))
+            s.execute(delete(RECIPIENTS).where(RECIPIENTS.c.id == recipient_id))
 
-    def _check_unique(self, s: Session, email: str | None, phone: str | None, own_id: int | None) -> None:
-        for col, value, label in ((Recipient.email, email, "email"), (Recipient.phone, phone, "phone")):
+    def _check_unique(self, s: Connection, email: str | None, phone: str | None, own_id: int | None) -> None:
+        for col, value, label in ((RECIPIENTS.c.email, email, "email"), (RECIPIENTS.c.phone, phone, "phone")):
             if value is None:
                 continue
-            other = s.scalar(select(Recipient.id).where(col == value))
+            other = s.scalar(select(RECIPIENTS.c.id).where(col == value))
             if other is not None and other != own_id:
                 raise ValidationError(label, f"{value} already belongs to recipient {other}")
 
     def get_recipient(self, recipient_id: int) -> RecipientData | None:
         with self._read() as s:
-            r = s.get(Recipient, recipient_id)
-            return _recipient(r) if r else None
+            row = s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id == recipient_id)).first()
+            return _recipient(row) if row else None
 
     def list_recipients(self) -> list[RecipientData]:
-        # Core rows, not ORM objects: the window reads the whole list at start-up, and for
-        # 1,000 recipients the ORM's identity map made this ~4x slower.
-        R = RECIPIENTS
-        stmt = select(R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id, R.c.channels,
-                      R.c.notes).order_by(R.c.id)
-        with self.engine.connect() as conn:
-            return [RecipientData(i, name, email, phone, chat, _split(channels), notes or "")
-                    for i, name, email, phone, chat, channels, notes in conn.execute(stmt)]
+        with self._read() as s:
+            return [_recipient(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
 
     def existing_contacts(self) -> tuple[set[str], set[str]]:
         with self._read() as s:
-            rows = s.execute(select(Recipient.email, Recipient.phone)).all()
+            rows = s.execute(select(RECIPIENTS.c.email, RECIPIENTS.c.phone)).all()
         return {e for e, _ in rows if e}, {p for _, p in rows if p}
 
     # -- enqueue ----------------------------------------------------------------------
@@ -332,10 +321,10 @@ class Store:
         (the double-click guard of the compose view)."""
         since = self.clock() - timedelta(seconds=within_seconds)
         with self._read() as s:
-            rows = s.scalars(select(Notification.recipient_id).where(
-                Notification.recipient_id.in_(list(recipient_ids)), Notification.created_at >= since,
-                Notification.subject == subject, Notification.body == body,
-                Notification.state != "cancelled").distinct())
+            rows = s.scalars(select(NOTIFICATIONS.c.recipient_id).where(
+                NOTIFICATIONS.c.recipient_id.in_(list(recipient_ids)), NOTIFICATIONS.c.created_at >= since,
+                NOTIFICATIONS.c.subject == subject, NOTIFICATIONS.c.body == body,
+                NOTIFICATIONS.c.state != "cancelled").distinct())
             return sorted(r for r in rows if r is not None)
 
     # -- claiming ---------------------------------------------------------------------
@@ -405,22 +394,22 @@ class Store:
         if not owners:
             return 0
         now = self.clock()
-        with self._session_tx() as s:
-            res = s.execute(update(Notification)
-                            .where(Notification.state == "sending", Notification.lease_owner.in_(owners))
+        with self._tx() as s:
+            res = s.execute(update(NOTIFICATIONS)
+                            .where(NOTIFICATIONS.c.state == "sending", NOTIFICATIONS.c.lease_owner.in_(owners))
                             .values(lease_expires_at=now - timedelta(seconds=1)))
-            return int(res.rowcount or 0)  # type: ignore[attr-defined]
+            return int(res.rowcount or 0)
 
     def lease_owners(self) -> list[str]:
         with self._read() as s:
-            return [o for o in s.scalars(select(Notification.lease_owner).where(
-                Notification.state == "sending").distinct()) if o]
+            return [o for o in s.scalars(select(NOTIFICATIONS.c.lease_owner).where(
+                NOTIFICATIONS.c.state == "sending").distinct()) if o]
 
     def release(self, work: Work) -> None:
         """Give a claimed notification back untouched (worker paused or stopping)."""
-        with self._session_tx() as s:
-            s.execute(update(Notification)
-                      .where(Notification.id == work.id, Notification.lease_owner == work.owner, Notification.state == "sending")
+        with self._tx() as s:
+            s.execute(update(NOTIFICATIONS)
+                      .where(NOTIFICATIONS.c.id == work.id, NOTIFICATIONS.c.lease_owner == work.owner, NOTIFICATIONS.c.state == "sending")
                       .values(state="queued", lease_owner=None, lease_expires_at=None))
 
     # -- attempts ---------------------------------------------------------------------
@@ -442,10 +431,10 @@ class Store:
         N = NOTIFICATIONS
         return and_(N.c.id == work.id, N.c.lease_owner == work.owner, N.c.state == "sending")
 
-    def _renew(self, s: Session | Connection, work: Work, now: datetime, lease_seconds: float) -> None:
+    def _renew(self, s: Connection, work: Work, now: datetime, lease_seconds: float) -> None:
         res = s.execute(update(NOTIFICATIONS).where(self._owned(work))
                         .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
-        if not res.rowcount:  # type: ignore[attr-defined]
+        if not res.rowcount:
             raise LeaseLost(f"notification {work.id} is no longer ours")
 
     def start_attempt(self, work: Work, channel: str, lease_seconds: float, worker: str) -> tuple[int, datetime]:
@@ -514,18 +503,18 @@ class Store:
 
     def interrupt_open_attempts(self, work: Work) -> None:
         now = self.clock()
-        with self._session_tx() as s:
+        with self._tx() as s:
             self._renew(s, work, now, 60)
-            s.execute(update(Attempt)
-                      .where(Attempt.notification_id == work.id, Attempt.outcome.is_(None))
+            s.execute(update(ATTEMPTS)
+                      .where(ATTEMPTS.c.notification_id == work.id, ATTEMPTS.c.outcome.is_(None))
                       .values(outcome="interrupted", finished_at=now,
                               detail="the worker stopped during this attempt; the message may or may not have gone out"))
 
     def save_step(self, work: Work, step: Step, keep: bool = False) -> None:
         now = self.clock()
-        with self._session_tx() as s:
+        with self._tx() as s:
             self._renew(s, work, now, 60)
-            s.execute(update(Notification).where(Notification.id == work.id).values(**self._step_values(step, now, keep)))
+            s.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == work.id).values(**self._step_values(step, now, keep)))
 
     @staticmethod
     def _step_values(step: Step, now: datetime, keep: bool) -> dict[str, Any]:
@@ -549,39 +538,40 @@ class Store:
     # -- operator actions -------------------------------------------------------------
     def cancel(self, notification_id: int) -> bool:
         now = self.clock()
-        with self._session_tx() as s:
-            res = s.execute(update(Notification)
-                            .where(Notification.id == notification_id, Notification.state == "queued")
+        with self._tx() as s:
+            res = s.execute(update(NOTIFICATIONS)
+                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state == "queued")
                             .values(state="cancelled", finished_at=now, next_attempt_at=None))
-            return bool(res.rowcount)  # type: ignore[attr-defined]
+            return bool(res.rowcount)
 
     def retry(self, notification_id: int) -> bool:
         """A failed (or cancelled) notification starts again from its first channel."""
         now = self.clock()
-        with self._session_tx() as s:
-            res = s.execute(update(Notification)
-                            .where(Notification.id == notification_id, Notification.state.in_(("failed", "cancelled")))
+        with self._tx() as s:
+            res = s.execute(update(NOTIFICATIONS)
+                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state.in_(("failed", "cancelled")))
                             .values(state="queued", finished_at=None, next_attempt_at=now, queued_at=now,
                                     cursor_channel=0, cursor_tries=0, round_no=0, round_transient=False,
                                     dead_channels="", last_error=None))
-            return bool(res.rowcount)  # type: ignore[attr-defined]
+            return bool(res.rowcount)
 
     def finished_secret_refs(self) -> list[tuple[int, str]]:
         with self._read() as s:
-            return [(i, r) for i, r in s.execute(select(Notification.id, Notification.smtp_secret_ref).where(
-                Notification.state.in_(FINISHED_STATES), Notification.smtp_secret_ref.is_not(None))) if r]
+            return [(i, r) for i, r in s.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.smtp_secret_ref).where(
+                NOTIFICATIONS.c.state.in_(FINISHED_STATES), NOTIFICATIONS.c.smtp_secret_ref.is_not(None))) if r]
 
     def clear_secret_ref(self, notification_id: int) -> None:
-        with self._session_tx() as s:
-            s.execute(update(Notification).where(Notification.id == notification_id).values(smtp_secret_ref=None))
+        with self._tx() as s:
+            s.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == notification_id).values(smtp_secret_ref=None))
 
     # -- queries ----------------------------------------------------------------------
     def notification(self, notification_id: int) -> dict[str, Any] | None:
+        N, A = NOTIFICATIONS, ATTEMPTS
         with self._read() as s:
-            n = s.get(Notification, notification_id)
+            n = s.execute(select(N).where(N.c.id == notification_id)).first()
             if n is None:
                 return None
-            attempts = s.scalars(select(Attempt).where(Attempt.notification_id == n.id).order_by(Attempt.id)).all()
+            attempts = s.execute(select(A).where(A.c.notification_id == n.id).order_by(A.c.id)).all()
             return {
                 "id": n.id,
                 "recipient_id": n.recipient_id,
@@ -604,37 +594,39 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         with self._read() as s:
-            rows = s.execute(select(Notification.state, func.count()).group_by(Notification.state)).all()
+            rows = s.execute(select(NOTIFICATIONS.c.state, func.count()).group_by(NOTIFICATIONS.c.state)).all()
         out = {state: 0 for state in ("queued", "sending", "delivered", "failed", "cancelled")}
         out.update({state: int(n) for state, n in rows})
         return out
 
     def failed_since(self, since: datetime) -> int:
         with self._read() as s:
-            return int(s.scalar(select(func.count()).select_from(Notification).where(
-                Notification.state == "failed", Notification.finished_at >= since)) or 0)
+            return int(s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
+                NOTIFICATIONS.c.state == "failed", NOTIFICATIONS.c.finished_at >= since)) or 0)
 
     def pending(self) -> int:
         """Notifications not finished yet (queued, waiting or sending)."""
         with self._read() as s:
-            return int(s.scalar(select(func.count()).select_from(Notification).where(
-                Notification.state.in_(("queued", "sending")))) or 0)
+            return int(s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
+                NOTIFICATIONS.c.state.in_(("queued", "sending")))) or 0)
 
     def next_due(self) -> datetime | None:
         with self._read() as s:
-            return s.scalar(select(func.min(Notification.next_attempt_at)).where(Notification.state == "queued"))
+            due: datetime | None = s.scalar(select(func.min(NOTIFICATIONS.c.next_attempt_at))
+                                            .where(NOTIFICATIONS.c.state == "queued"))
+            return due
 
     def max_attempt_id(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.max(ATTEMPTS.c.id))).scalar() or 0)
 
     def attempts_page(self, after_id: int = 0, limit: int = 1000, until_id: int | None = None) -> list[AttemptRow]:
+        N, A = NOTIFICATIONS, ATTEMPTS
+        q = (select(A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
+                    A.c.finished_at, A.c.provider_message_id, N.c.recipient_name)
+             .join(N, N.c.id == A.c.notification_id)
+             .where(A.c.id > after_id).order_by(A.c.id).limit(limit))
+        if until_id is not None:
+            q = q.where(A.c.id <= until_id)
         with self._read() as s:
-            q = (select(Attempt, Notification.recipient_name)
-                 .join(Notification, Notification.id == Attempt.notification_id)
-                 .where(Attempt.id > after_id).order_by(Attempt.id).limit(limit))
-            if until_id is not None:
-                q = q.where(Attempt.id <= until_id)
-            rows = s.execute(q).all()
-        return [AttemptRow(a.id, a.notification_id, a.channel, a.outcome, a.detail, a.started_at, a.finished_at,
-                           a.provider_message_id, name) for a, name in rows]
+            return [AttemptRow(*row) for row in s.execute(q)]

@@ -2,15 +2,20 @@
 
 Kept dialect-neutral (SQLite now, PostgreSQL later): no SQLite-only types, timestamps are
 UTC and always timezone-aware in Python.
+
+SQLAlchemy Core tables, no ORM: every query in the program is a Core statement, and not
+importing ``sqlalchemy.orm`` saves ~50 ms of the window's start-up. A test checks these
+tables against what migration 0001 creates.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Index,
@@ -22,7 +27,6 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -61,80 +65,73 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=timezone.utc)
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+METADATA = MetaData(naming_convention=NAMING)
 
 
-class Recipient(Base):
-    __tablename__ = "recipients"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
-    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    channels: Mapped[str | None] = mapped_column(String(64))  # preferred order, "sms,email"
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+def _col(name: str, type_: Any, *args: Any, null: bool = False, **kw: Any) -> Column[Any]:
+    """A column that is NOT NULL unless ``null=True`` (the ORM's rule for non-Optional types)."""
+    return Column(name, type_, *args, nullable=null, **kw)
 
 
-class Notification(Base):
-    __tablename__ = "notifications"
+RECIPIENTS = Table(
+    "recipients", METADATA,
+    _col("id", Integer, primary_key=True),
+    _col("name", String(200)),
+    _col("email", String(320), unique=True, null=True),
+    _col("phone", String(32), unique=True, null=True),
+    _col("telegram_chat_id", BigInteger, null=True),
+    _col("channels", String(64), null=True),  # preferred order, "sms,email"
+    _col("notes", Text, default=""),
+    _col("created_at", UTCDateTime, default=utcnow),
+    _col("updated_at", UTCDateTime, default=utcnow, onupdate=utcnow),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+NOTIFICATIONS = Table(
+    "notifications", METADATA,
+    _col("id", Integer, primary_key=True),
     # History outlives a deleted recipient: the id goes NULL, the name snapshot stays.
-    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("recipients.id", ondelete="SET NULL"), index=True)
-    recipient_name: Mapped[str] = mapped_column(String(200), default="")
-    subject: Mapped[str] = mapped_column(String(1000), default="")
-    body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str | None] = mapped_column(Text)
-    channels: Mapped[str | None] = mapped_column(String(64))  # this send's order, if given
-    state: Mapped[str] = mapped_column(String(16), default="queued")
-    delivered_via: Mapped[str | None] = mapped_column(String(16))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    lease_owner: Mapped[str | None] = mapped_column(String(128))
-    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    _col("recipient_id", Integer, ForeignKey("recipients.id", ondelete="SET NULL"), index=True, null=True),
+    _col("recipient_name", String(200), default=""),
+    _col("subject", String(1000), default=""),
+    _col("body", Text),
+    _col("html_body", Text, null=True),
+    _col("channels", String(64), null=True),  # this send's order, if given
+    _col("state", String(16), default="queued"),
+    _col("delivered_via", String(16), null=True),
+    _col("next_attempt_at", UTCDateTime, null=True),
+    _col("lease_owner", String(128), null=True),
+    _col("lease_expires_at", UTCDateTime, null=True),
+    _col("dedupe_key", String(128), unique=True, null=True),
+    _col("created_at", UTCDateTime, default=utcnow),
     # Start of the lifetime: set when queued and again when an operator retries.
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    queued_by: Mapped[str] = mapped_column(String(128), default="")
+    _col("queued_at", UTCDateTime, default=utcnow),
+    _col("finished_at", UTCDateTime, null=True),
+    _col("queued_by", String(128), default=""),
     # Per-send SMTP login: the password is a keyring entry, referenced here, never stored.
-    smtp_user: Mapped[str | None] = mapped_column(String(320))
-    smtp_secret_ref: Mapped[str | None] = mapped_column(String(64))
+    _col("smtp_user", String(320), null=True),
+    _col("smtp_secret_ref", String(64), null=True),
     # Position in the fallback chain (see delivery.policy.Cursor).
-    cursor_channel: Mapped[int] = mapped_column(Integer, default=0)
-    cursor_tries: Mapped[int] = mapped_column(Integer, default=0)
-    round_no: Mapped[int] = mapped_column(Integer, default=0)
-    round_transient: Mapped[bool] = mapped_column(Boolean, default=False)
-    dead_channels: Mapped[str] = mapped_column(String(64), default="")
-    last_error: Mapped[str | None] = mapped_column(Text)
+    _col("cursor_channel", Integer, default=0),
+    _col("cursor_tries", Integer, default=0),
+    _col("round_no", Integer, default=0),
+    _col("round_transient", Boolean, default=False),
+    _col("dead_channels", String(64), default=""),
+    _col("last_error", Text, null=True),
+    Index("ix_notifications_due", "state", "next_attempt_at"),
+    Index("ix_notifications_lease", "state", "lease_expires_at"),
+)
 
-    __table_args__ = (
-        Index("ix_notifications_due", "state", "next_attempt_at"),
-        Index("ix_notifications_lease", "state", "lease_expires_at"),
-    )
-
-
-class Attempt(Base):
-    __tablename__ = "attempts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str | None] = mapped_column(String(16))  # NULL while the call is in flight
-    detail: Mapped[str] = mapped_column(Text, default="")
-    provider_message_id: Mapped[str | None] = mapped_column(String(200))
-    round_no: Mapped[int] = mapped_column(Integer, default=0)
-    try_no: Mapped[int] = mapped_column(Integer, default=1)
-    worker: Mapped[str | None] = mapped_column(String(128))
-
-
-# The tables themselves, typed as Tables, for Core statements on the hot paths.
-RECIPIENTS = cast(Table, Recipient.__table__)
-NOTIFICATIONS = cast(Table, Notification.__table__)
-ATTEMPTS = cast(Table, Attempt.__table__)
+ATTEMPTS = Table(
+    "attempts", METADATA,
+    _col("id", Integer, primary_key=True),
+    _col("notification_id", Integer, ForeignKey("notifications.id", ondelete="CASCADE"), index=True),
+    _col("channel", String(16)),
+    _col("started_at", UTCDateTime, default=utcnow, index=True),
+    _col("finished_at", UTCDateTime, null=True),
+    _col("outcome", String(16), null=True),  # NULL while the call is in flight
+    _col("detail", Text, default=""),
+    _col("provider_message_id", String(200), null=True),
+    _col("round_no", Integer, default=0),
+    _col("try_no", Integer, default=1),
+    _col("worker", String(128), null=True),
+)

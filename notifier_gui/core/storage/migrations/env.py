@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from notifier_gui.core.storage.schema import Base
+from notifier_gui.core.storage.schema import METADATA
 
 engine = context.config.attributes["engine"]
 # Take the write lock before reading the version table, so two programs starting at
@@ -11,7 +11,7 @@ engine = context.config.attributes["engine"]
 with engine.execution_options(immediate=True).connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
     )
