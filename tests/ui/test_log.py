@@ -1,6 +1,8 @@
 """The delivery log: model correctness, filters, and a flood of 100,000 events."""
 from __future__ import annotations
 
+import csv
+import io
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -85,7 +87,7 @@ def test_panel_shows_live_attempts_and_follows(qtbot, ctx: AppContext) -> None: 
 
 def test_retry_and_cancel_from_the_panel(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     store = ctx.runtime.store
-    rid = store.add_recipient("Nobody")
+    rid = store.add_recipient("=cmd|' /C calc'!A0")  # a name a spreadsheet would run, if exported raw
     nid, other = store.enqueue([rid, rid], "hello")
     ctx.bridge.start()
     qtbot.waitUntil(lambda: store.notification(nid)["state"] == "failed", timeout=10000)  # type: ignore[index]
@@ -107,7 +109,10 @@ def test_retry_and_cancel_from_the_panel(qtbot, ctx: AppContext) -> None:  # typ
     out = Path(ctx.runtime.settings.data_dir) / "log.csv"
     qtbot.waitUntil(out.exists)
     qtbot.waitUntil(lambda: "Exported" in panel.status.text())
-    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 7
+    text = out.read_text(encoding="utf-8-sig")
+    assert len(text.splitlines()) == 7
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert "'=cmd|' /C calc'!A0" in cells and not any(c.startswith(("=", "+", "-", "@")) for c in cells)
 
 
 def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.recipients import spreadsheet_cell
 from ...core.storage.repository import Store
 from ..context import AppContext
 from ..tasks import alive
@@ -316,7 +317,7 @@ class LogPanel(QWidget):
             with open(path, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(headers)
-                w.writerows(rows)
+                w.writerows([spreadsheet_cell(c) for c in row] for row in rows)  # never a formula
         try:
             await self.ctx.tasks.run(write)
         except OSError as exc:
