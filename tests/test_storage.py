@@ -62,6 +62,20 @@ def test_enqueue_is_all_or_nothing(store: Store) -> None:
     assert store.notification(ids[0])["channels"] == ["sms"]  # type: ignore[index]
 
 
+def test_enqueue_in_slices_keeps_order_and_stays_one_transaction(store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from notifier_gui.core.storage import repository
+
+    monkeypatch.setattr(repository, "_ENQUEUE_SLICE", 3)  # 8 rows -> 3 INSERTs
+    people = [store.add_recipient(f"P{i}", email=f"p{i}@example.org") for i in range(8)]
+    ids = store.enqueue(people, "x", bodies=[f"body {i}" for i in range(8)])
+    assert len(ids) == 8 and ids == sorted(ids)
+    assert [store.notification(n)["recipient_name"] for n in ids] == [f"P{i}" for i in range(8)]  # type: ignore[index]
+    # a clash in the last slice undoes the earlier slices too
+    with pytest.raises(ValidationError, match="queued moments ago"):
+        store.enqueue(people, "y", dedupe_keys=[f"k{i}" for i in range(7)] + ["k0"])
+    assert store.counts()["queued"] == 8
+
+
 def test_channel_order_per_send_then_recipient_then_default(store: Store) -> None:
     a = store.add_recipient("A", email="a@example.org", channels=["telegram", "email"])
     b = store.add_recipient("B", email="b@example.org")

@@ -23,6 +23,8 @@ from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, utcnow
 
 log = logging.getLogger("notifier.storage")
 
+_ENQUEUE_SLICE = 5000  # rows per INSERT of one enqueue (all slices share one transaction)
+
 
 @dataclass(frozen=True)
 class RecipientData:
@@ -280,10 +282,10 @@ class Store:
                 raise ValidationError("user", f"no recipient with id {', '.join(map(str, missing))}")
             explicit = ",".join(channels) if channels else None
             default = ",".join(default_channels)
-            rows = []
-            for n, rid in enumerate(recipient_ids):
+
+            def row(n: int, rid: int) -> dict[str, Any]:
                 name, own = found[rid]
-                rows.append({
+                return {
                     "recipient_id": rid,
                     "recipient_name": name,
                     "subject": subjects[n] if subjects else subject,
@@ -303,16 +305,25 @@ class Store:
                     "round_no": 0,
                     "round_transient": False,
                     "dead_channels": "",
-                })
+                }
+
+            # Still one transaction, but the row dicts are built and sent a slice at a time:
+            # 100,000 of them at once held ~50 MB that the process kept afterwards.
+            ids: list[int] = []
             try:
-                if self._pg:
-                    result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), rows)
-                    return [row[0] for row in result]
-                # SQLite: without a sentinel column SQLAlchemy would insert row by row to keep
-                # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else inserts, and
-                # SQLite gives each new row max(rowid)+1, so ascending ids are parameter order.
-                result = conn.execute(insert(N).returning(N.c.id), rows)
-                return sorted(row[0] for row in result)
+                for start in range(0, len(recipient_ids), _ENQUEUE_SLICE):
+                    rows = [row(n, rid) for n, rid in
+                            enumerate(recipient_ids[start:start + _ENQUEUE_SLICE], start)]
+                    if self._pg:
+                        result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), rows)
+                        ids.extend(r[0] for r in result)
+                    else:
+                        # Without a sentinel column SQLAlchemy would insert row by row to keep
+                        # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else
+                        # inserts, and SQLite gives each new row max(rowid)+1, so ascending
+                        # ids are parameter order.
+                        ids.extend(sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), rows)))
+                return ids
             except IntegrityError:
                 raise ValidationError("message", "the same message to the same person was queued moments ago") from None
 
