@@ -93,6 +93,18 @@ def test_unique_contacts(store: Store) -> None:
         store.add_recipient("C", phone="+79161234567")
 
 
+def test_email_duplicates_are_found_whatever_the_case(store: Store) -> None:
+    a = store.add_recipient("A", email="Anna.Smirnova@example.org")
+    with pytest.raises(ValidationError, match=r"anna.smirnova@example.org \(stored as Anna.Smirnova@example.org\) "
+                                              "already belongs to recipient"):
+        store.add_recipient("B", email="anna.smirnova@example.org")
+    store.update_recipient(a, email="ANNA.SMIRNOVA@example.org")  # a person may change their own case
+    assert store.get_recipient(a).email == "ANNA.SMIRNOVA@example.org"  # type: ignore[union-attr]
+    store.add_recipient("Иван", email="Иван@example.org")  # non-ASCII letters fold too
+    with pytest.raises(ValidationError, match="already belongs"):
+        store.add_recipient("Ivan", email="иван@example.org")
+
+
 def test_concurrent_claims_never_overlap(store: Store) -> None:
     rid = store.add_recipient("A", email="a@example.org")
     ids = store.enqueue([rid] * 400, "x")

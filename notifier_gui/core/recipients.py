@@ -10,7 +10,7 @@ from typing import Any
 
 from . import validation as v
 from .config import CHANNEL_NAMES
-from .storage.repository import RecipientData, Store
+from .storage.repository import RecipientData, Store, email_key
 
 CSV_COLUMNS = ("name", "email", "phone", "telegram_chat_id")
 
@@ -114,14 +114,14 @@ def import_csv(store: Store, data: bytes, region: str = "") -> ImportReport:
         except v.ValidationError as exc:
             report.rejected.append((line, str(exc)))
             continue
-        if row["email"] and row["email"] in emails:
+        if row["email"] and email_key(row["email"]) in emails:
             report.rejected.append((line, f"email: {row['email']} already exists"))
             continue
         if row["phone"] and row["phone"] in phones:
             report.rejected.append((line, f"phone: {row['phone']} already exists"))
             continue
         if row["email"]:
-            emails.add(row["email"])
+            emails.add(email_key(row["email"]))
         if row["phone"]:
             phones.add(row["phone"])
         rows.append(row)

@@ -109,6 +109,11 @@ class LeaseLost(RuntimeError):
     """Our claim on a notification expired and someone else may own it now."""
 
 
+def email_key(address: str) -> str:
+    """What makes two email addresses the same recipient: equal ignoring case."""
+    return address.casefold()
+
+
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p for p in (text or "").split(",") if p)
 
@@ -226,12 +231,19 @@ class Store:
             s.execute(delete(RECIPIENTS).where(RECIPIENTS.c.id == recipient_id))
 
     def _check_unique(self, s: Connection, email: str | None, phone: str | None, own_id: int | None) -> None:
-        for col, value, label in ((RECIPIENTS.c.email, email, "email"), (RECIPIENTS.c.phone, phone, "phone")):
-            if value is None:
-                continue
-            other = s.scalar(select(RECIPIENTS.c.id).where(col == value))
+        R = RECIPIENTS
+        if email is not None:
+            # Case-blind: Anna@example.org and anna@example.org reach the same mailbox at
+            # every provider in practice. Compared in Python: SQLite's lower() folds ASCII only.
+            key = email_key(email)
+            for other, stored in s.execute(select(R.c.id, R.c.email).where(R.c.email.is_not(None))):
+                if other != own_id and email_key(stored) == key:
+                    shown = email if stored == email else f"{email} (stored as {stored})"
+                    raise ValidationError("email", f"{shown} already belongs to recipient {other}")
+        if phone is not None:
+            other = s.scalar(select(R.c.id).where(R.c.phone == phone))
             if other is not None and other != own_id:
-                raise ValidationError(label, f"{value} already belongs to recipient {other}")
+                raise ValidationError("phone", f"{phone} already belongs to recipient {other}")
 
     def get_recipient(self, recipient_id: int) -> RecipientData | None:
         with self._read() as s:
@@ -243,9 +255,10 @@ class Store:
             return [_recipient(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
 
     def existing_contacts(self) -> tuple[set[str], set[str]]:
+        """Every stored email (as :func:`email_key`) and phone, for duplicate checks."""
         with self._read() as s:
             rows = s.execute(select(RECIPIENTS.c.email, RECIPIENTS.c.phone)).all()
-        return {e for e, _ in rows if e}, {p for _, p in rows if p}
+        return {email_key(e) for e, _ in rows if e}, {p for _, p in rows if p}
 
     # -- enqueue ----------------------------------------------------------------------
     def enqueue(
