@@ -54,3 +54,11 @@ def test_redactor() -> None:
     out = r(text)
     assert "123456:AAE-x_yZ" not in out and "hunter2" not in out and "QUM6c2VjcmV0" not in out
     assert "/bot***/sendMessage" in out
+
+
+def test_redactor_learns_values_later_and_replaces_the_longest_first() -> None:
+    r = Redactor()
+    assert r("token abcd-efgh-1234") == "token abcd-efgh-1234"
+    r.add("abcd")
+    r.add("abcd-efgh-1234")  # contains the shorter one: replacing that first would leave "-efgh-1234"
+    assert r("token abcd-efgh-1234, pin abcd") == "token ***, pin ***"

@@ -59,25 +59,27 @@ class Redactor:
     def __init__(self, values: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
         self._values: set[str] = set()
+        self._longest_first: tuple[str, ...] = ()  # re-sorted on add, not on every call
         for v in values:
             self.add(v)
 
     def add(self, value: str | None) -> None:
         if value and len(value) >= 4:
             with self._lock:
+                before = len(self._values)
                 self._values.add(value)
                 # percent-encoded forms show up in URLs and form bodies
                 self._values.add(quote(value, safe=""))
                 self._values.add(quote_plus(value, safe=""))
+                if len(self._values) != before:
+                    self._longest_first = tuple(sorted(self._values, key=len, reverse=True))
 
     def __call__(self, text: str) -> str:
         if not text:
             return text
         text = self._BOT_URL.sub(r"\1***", text)
         text = self._BASIC.sub(r"\1***", text)
-        with self._lock:
-            values = sorted(self._values, key=len, reverse=True)
-        for v in values:
+        for v in self._longest_first:  # an immutable snapshot: no lock needed to read it
             if v in text:
                 text = text.replace(v, "***")
         return text
