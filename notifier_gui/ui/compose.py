@@ -44,6 +44,7 @@ from ..core.secrets import SecretStoreError
 from ..core.storage.repository import RecipientData, Store
 from ..core.templates import PLACEHOLDERS, has_placeholders, render
 from .context import AppContext
+from .core_text import core_text
 from .preview import PreviewInput, PreviewPane
 from .tasks import alive
 
@@ -672,12 +673,12 @@ class ComposeView(QWidget):
         try:
             subject = v.subject(self.subject.text())
         except v.ValidationError as exc:
-            self._show_error(self.subject_error, exc.message)
+            self._show_error(self.subject_error, core_text(exc.message))
             ok = False
         try:
             body = v.message(self.message.toPlainText())
         except v.ValidationError as exc:
-            self._show_error(self.message_error, exc.message)
+            self._show_error(self.message_error, core_text(exc.message))
             ok = False
         if not self.channels.channels():
             self._show_error(self.channels_error, self.tr("Choose at least one channel."))
@@ -688,7 +689,7 @@ class ComposeView(QWidget):
             try:
                 user = v.header_value(self.smtp_login.text(), "login") or None
             except v.ValidationError as exc:
-                self._show_error(self.smtp_error, exc.message)
+                self._show_error(self.smtp_error, core_text(exc.message))
                 ok = False
             else:
                 password = self.smtp_password.text() or None
@@ -749,7 +750,7 @@ class ComposeView(QWidget):
             self.sent.emit(nids)
         except (v.ValidationError, SecretStoreError) as exc:
             if alive(self):
-                self._set_status(str(exc), ok=False)
+                self._set_status(core_text(str(exc)), ok=False)
         except Exception:
             log.exception("queuing a message failed")
             if alive(self):

@@ -42,6 +42,7 @@ from ..core.storage.repository import RecipientData
 from ..core.telegram_link import Binding, LinkError, TelegramLinker, link_url, make_payload
 from ..core.validation import ValidationError
 from .context import AppContext
+from .core_text import core_text
 from .tasks import alive
 
 log = logging.getLogger("notifier.ui.link")
@@ -279,7 +280,7 @@ class TelegramLinkDialog(QDialog):
         self._bound(binding)
 
     def _explain(self, exc: LinkError) -> str:
-        text = exc.message
+        text = core_text(exc.message)
         if "not configured" in text or "token" in text:
             text += "\n" + self.tr("Check the bot token in Settings → Telegram.")
         return text
@@ -326,7 +327,7 @@ class TelegramLinkDialog(QDialog):
         except ValidationError as exc:
             if alive(self):
                 self.send_button.setEnabled(True)
-                self.send_button.setToolTip(exc.message)
+                self.send_button.setToolTip(core_text(exc.message))
             return
         ctx.bridge.wake()
         if alive(self):

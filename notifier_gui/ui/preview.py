@@ -32,6 +32,7 @@ from ..core.delivery.errors import DeliveryError
 from ..core.storage.repository import RecipientData
 from ..core.templates import render
 from .context import AppContext
+from .core_text import core_text
 
 # What the sandbox outbox puts in From when no sender is configured (outbox.py does the
 # same), so the sandbox preview shows the email the outbox will write.
@@ -237,7 +238,7 @@ class PreviewPane(QWidget):
                 fields = (str(em["From"]), str(em["To"]), str(em["Subject"]))
                 content = str(em.get_content()).rstrip("\n")
             except DeliveryError as exc:
-                notes.append(exc.detail)
+                notes.append(core_text(exc.detail))
         self._show_note(self.email_note, notes)
         for label, value in zip((self.email_from, self.email_to, self.email_subject), fields):
             label.setText(value)

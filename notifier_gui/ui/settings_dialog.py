@@ -50,6 +50,7 @@ from ..core.delivery.checks_base import CheckResult
 from ..core.secrets import SECRET_NAMES, CredentialStore, SecretStoreError
 from ..core.settings_store import PendingSecrets, SecretEdits
 from .context import AppContext
+from .core_text import core_text
 from .tasks import alive
 from .tray import KEEP_RUNNING_KEY, keep_running_in_tray
 
@@ -698,7 +699,7 @@ class SettingsDialog(QDialog):
             return
         panel = self.checks[channel]
         panel.set_running(False)
-        panel.show_result(result.ok, secrets.redactor(result.message))
+        panel.show_result(result.ok, core_text(secrets.redactor(result.message)))
 
     # -- saving -----------------------------------------------------------------------
     @Slot()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWid
 
 from ..core.delivery.dispatcher import NotificationUpdated
 from .context import AppContext
+from .core_text import core_text
 
 log = logging.getLogger("notifier.ui.tray")
 
@@ -115,7 +116,7 @@ class TrayIcon(QObject):
         title = self.tr("Notification failed")
         text = self.tr("{recipient} could not be reached on any channel.").format(recipient=recipient or "?")
         if reason:
-            text += "\n" + _short(reason)
+            text += "\n" + _short(core_text(reason))
         self._message(title, text)
 
     def handle_events(self, events: Iterable[object]) -> list[NotificationUpdated]:

@@ -95,7 +95,7 @@ def test_pick_language_follows_the_locale() -> None:
 def test_every_message_is_translated() -> None:
     root = ET.parse(TS).getroot()
     messages = list(root.iter("message"))
-    assert len(messages) == 345
+    assert len(messages) == 418
     for message in messages:
         translation = message.find("translation")
         assert translation is not None and translation.get("type") is None, message.findtext("source")
@@ -151,6 +151,9 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
                         and "sending" not in {model.outcome_at(r) for r in range(model.rowCount())}, timeout=10000)
         qtbot.waitUntil(lambda: window.failed_label.text() == "Не доставлено сегодня: 1", timeout=5000)
         assert window.queued_label.text() == "В очереди: 0"
+        details = {str(model.index(r, 5).data()) for r in range(model.rowCount())}  # the core's words, translated
+        assert "у получателя нет адреса эл. почты" in details
+        assert any(d.startswith("песочница: записано в ") for d in details)
         assert window.worker_label.text() == "Обработчик очереди: работает"
         window.log.select_notification(ids[0])
         heading = f"Уведомление #{ids[0]}, получатель: Анна Смирнова"

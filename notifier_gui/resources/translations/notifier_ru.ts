@@ -55,6 +55,10 @@
         <source>sending…</source>
         <translation>отправка…</translation>
     </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
 </context>
 <context>
     <name>ChannelOrderList</name>
@@ -287,6 +291,297 @@
     <message>
         <source>The same message was queued for {names} within the last {minutes} minutes. Send it again?</source>
         <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз?</translation>
+    </message>
+</context>
+<context>
+    <name>CoreMessage</name>
+    <message>
+        <source>connecting</source>
+        <translation>при подключении</translation>
+    </message>
+    <message>
+        <source>starting TLS</source>
+        <translation>при включении TLS</translation>
+    </message>
+    <message>
+        <source>logging in</source>
+        <translation>при входе</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>при отправке</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>имя</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>эл. почта</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>телефон</translation>
+    </message>
+    <message>
+        <source>telegram_chat_id</source>
+        <translation>чат Telegram</translation>
+    </message>
+    <message>
+        <source>subject</source>
+        <translation>тема</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>текст</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>каналы</translation>
+    </message>
+    <message>
+        <source>recipient</source>
+        <translation>получатель</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>сообщение</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>получатель</translation>
+    </message>
+    <message>
+        <source>the recipient has no email address</source>
+        <translation>у получателя нет адреса эл. почты</translation>
+    </message>
+    <message>
+        <source>the recipient has no phone number</source>
+        <translation>у получателя нет номера телефона</translation>
+    </message>
+    <message>
+        <source>the recipient has no linked Telegram chat</source>
+        <translation>у получателя нет привязанного чата Telegram</translation>
+    </message>
+    <message>
+        <source>the recipient has no linked Telegram chat (they must press Start in the bot first)</source>
+        <translation>у получателя нет привязанного чата Telegram (сначала он должен нажать «Старт» в боте)</translation>
+    </message>
+    <message>
+        <source>email is not configured (SMTP_HOST is empty)</source>
+        <translation>эл. почта не настроена (SMTP_HOST пуст)</translation>
+    </message>
+    <message>
+        <source>SMS is not configured (SMS_PROVIDER is empty; choose {providers})</source>
+        <translation>SMS не настроены (SMS_PROVIDER пуст; выберите {providers})</translation>
+    </message>
+    <message>
+        <source>Telegram is not configured: there is no bot token (create a bot with @BotFather and save its token)</source>
+        <translation>Telegram не настроен: нет токена бота (создайте бота в @BotFather и сохраните его токен)</translation>
+    </message>
+    <message>
+        <source>sandbox: written to {path}</source>
+        <translation>песочница: записано в {path}</translation>
+    </message>
+    <message>
+        <source>accepted by {host}</source>
+        <translation>принято сервером {host}</translation>
+    </message>
+    <message>
+        <source>every channel failed or is unavailable</source>
+        <translation>все каналы не сработали или недоступны</translation>
+    </message>
+    <message>
+        <source>every channel failed</source>
+        <translation>все каналы не сработали</translation>
+    </message>
+    <message>
+        <source>gave up after {rounds} rounds: lifetime of {seconds} s reached</source>
+        <translation>попытки прекращены после {rounds} кругов: истёк срок жизни {seconds} с</translation>
+    </message>
+    <message>
+        <source>the worker stopped during this attempt</source>
+        <translation>обработчик остановился во время этой попытки</translation>
+    </message>
+    <message>
+        <source>the worker stopped during this attempt; the message may or may not have gone out</source>
+        <translation>обработчик остановился во время этой попытки; сообщение могло уйти, а могло и нет</translation>
+    </message>
+    <message>
+        <source>the SMTP server refused the connection (is it running, is the port right?)</source>
+        <translation>SMTP-сервер отказал в подключении (запущен ли он, верен ли порт?)</translation>
+    </message>
+    <message>
+        <source>the SMTP server did not answer in time while {where}</source>
+        <translation>SMTP-сервер не ответил вовремя {where}</translation>
+    </message>
+    <message>
+        <source>the SMTP host name cannot be resolved ({reason})</source>
+        <translation>имя SMTP-сервера не разрешается ({reason})</translation>
+    </message>
+    <message>
+        <source>the SMTP login or password was not accepted: {reply}</source>
+        <translation>SMTP-логин или пароль не приняты: {reply}</translation>
+    </message>
+    <message>
+        <source>the server wants an app password (2-step verification is on): {reply}</source>
+        <translation>сервер требует пароль приложения (включена двухэтапная проверка): {reply}</translation>
+    </message>
+    <message>
+        <source>the server&apos;s TLS certificate is not trusted: {reason}</source>
+        <translation>TLS-сертификату сервера нет доверия: {reason}</translation>
+    </message>
+    <message>
+        <source>the server offers no STARTTLS on this port; credentials will not be sent in clear (check SMTP_PORT / SMTP_USE_SSL)</source>
+        <translation>сервер не предлагает STARTTLS на этом порту; учётные данные не будут отправлены открытым текстом (проверьте SMTP_PORT / SMTP_USE_SSL)</translation>
+    </message>
+    <message>
+        <source>the server refused the recipient for now: {reply}</source>
+        <translation>сервер временно отклонил получателя: {reply}</translation>
+    </message>
+    <message>
+        <source>the server refused the recipient: {reply}</source>
+        <translation>сервер отклонил получателя: {reply}</translation>
+    </message>
+    <message>
+        <source>the server closed the connection while {where}</source>
+        <translation>сервер закрыл соединение {where}</translation>
+    </message>
+    <message>
+        <source>network error while {where}: {reason}</source>
+        <translation>сетевая ошибка {where}: {reason}</translation>
+    </message>
+    <message>
+        <source>the message is larger than the server accepts: {reply}</source>
+        <translation>сообщение больше, чем принимает сервер: {reply}</translation>
+    </message>
+    <message>
+        <source>the person blocked the bot (403); they must unblock it and press Start in the bot before Telegram messages can reach them</source>
+        <translation>человек заблокировал бота (403); чтобы сообщения в Telegram доходили, он должен разблокировать бота и нажать «Старт»</translation>
+    </message>
+    <message>
+        <source>the person has not started a chat with the bot (403); they must open the bot in Telegram and press Start (send them the link from the recipient dialog)</source>
+        <translation>человек не начинал чат с ботом (403); он должен открыть бота в Telegram и нажать «Старт» (отправьте ему ссылку из карточки получателя)</translation>
+    </message>
+    <message>
+        <source>the person&apos;s Telegram account was deleted (403 user is deactivated)</source>
+        <translation>аккаунт Telegram этого человека удалён (403 user is deactivated)</translation>
+    </message>
+    <message>
+        <source>the bot token was rejected by Telegram (401 Unauthorized): it is wrong or was revoked; copy it again from @BotFather</source>
+        <translation>Telegram отклонил токен бота (401 Unauthorized): он неверен или отозван; скопируйте его заново из @BotFather</translation>
+    </message>
+    <message>
+        <source>Telegram rate limit (429 Too Many Requests): {when}</source>
+        <translation>ограничение частоты Telegram (429 Too Many Requests): {when}</translation>
+    </message>
+    <message>
+        <source>retry after {seconds} s</source>
+        <translation>повтор через {seconds} с</translation>
+    </message>
+    <message>
+        <source>retry later</source>
+        <translation>повтор позже</translation>
+    </message>
+    <message>
+        <source>{value} is not a phone number{hint}</source>
+        <translation>{value} — не номер телефона{hint}</translation>
+    </message>
+    <message>
+        <source> (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)</source>
+        <translation> (укажите его с кодом страны, например +79161234567, или задайте NOTIFIER_PHONE_REGION)</translation>
+    </message>
+    <message>
+        <source>{shown} already belongs to recipient {other}</source>
+        <translation>{shown} уже принадлежит получателю {other}</translation>
+    </message>
+    <message>
+        <source>{address} (stored as {stored})</source>
+        <translation>{address} (записан как {stored})</translation>
+    </message>
+    <message>
+        <source>the message is empty; Telegram cannot deliver an empty text</source>
+        <translation>сообщение пустое; Telegram не доставляет пустой текст</translation>
+    </message>
+    <message>
+        <source>the message has neither subject nor text; an empty SMS is not sent</source>
+        <translation>у сообщения нет ни темы, ни текста; пустое SMS не отправляется</translation>
+    </message>
+    <message>
+        <source>{service} ({address}) refused the connection (wrong address or port, or the service is not running)</source>
+        <translation>{service} ({address}) отказал в подключении (неверный адрес или порт, или служба не запущена)</translation>
+    </message>
+    <message>
+        <source>{value} is not a valid email address ({reason})</source>
+        <translation>{value} — неверный адрес эл. почты ({reason})</translation>
+    </message>
+    <message>
+        <source>{value} is not a phone number</source>
+        <translation>{value} — не номер телефона</translation>
+    </message>
+    <message>
+        <source>{value} is not a valid phone number</source>
+        <translation>{value} — недействительный номер телефона</translation>
+    </message>
+    <message>
+        <source>{value} is not a Telegram chat id (a whole number)</source>
+        <translation>{value} — не идентификатор чата Telegram (нужно целое число)</translation>
+    </message>
+    <message>
+        <source>{value} is outside the range of Telegram chat ids</source>
+        <translation>{value} — вне диапазона идентификаторов чатов Telegram</translation>
+    </message>
+    <message>
+        <source>{value} already exists</source>
+        <translation>{value} уже есть</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>не может быть пустым</translation>
+    </message>
+    <message>
+        <source>must not contain line breaks</source>
+        <translation>не может содержать переносы строк</translation>
+    </message>
+    <message>
+        <source>is longer than {count} characters</source>
+        <translation>длиннее {count} символов</translation>
+    </message>
+    <message>
+        <source>no recipient with id {ids}</source>
+        <translation>нет получателя с id {ids}</translation>
+    </message>
+    <message>
+        <source>has {count} notification(s) still queued; cancel them first</source>
+        <translation>в очереди ещё уведомлений: {count}; сначала отмените их</translation>
+    </message>
+    <message>
+        <source>the same message to the same person was queued moments ago</source>
+        <translation>то же сообщение тому же человеку только что поставлено в очередь</translation>
+    </message>
+    <message>
+        <source>expected {expected} fields, found {found}</source>
+        <translation>ожидалось полей: {expected}, найдено: {found}</translation>
+    </message>
+    <message>
+        <source>broken CSV: {reason}</source>
+        <translation>повреждённый CSV: {reason}</translation>
+    </message>
+    <message>
+        <source>the file is not UTF-8 (byte {offset})</source>
+        <translation>файл не в UTF-8 (байт {offset})</translation>
+    </message>
+    <message>
+        <source>the file is empty; expected a header name,email,phone,telegram_chat_id</source>
+        <translation>файл пуст; ожидался заголовок name,email,phone,telegram_chat_id</translation>
+    </message>
+    <message>
+        <source>header must be {columns} (got {got})</source>
+        <translation>заголовок должен быть {columns} (получено {got})</translation>
+    </message>
+    <message>
+        <source>{field}: {message}</source>
+        <translation>{field}: {message}</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from ...core.storage.repository import AttemptRow
+from ..core_text import core_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -130,14 +131,14 @@ class AttemptLogModel(QAbstractTableModel):
             if c == COL_OUTCOME:
                 return self._outcome_names.get(d.outcome[r], d.outcome[r])
             if c == COL_DETAIL:
-                return d.detail[r]
+                return core_text(d.detail[r])
             if c == COL_DURATION:
                 dur = self.duration(r)
-                return "" if dur is None else f"{dur:.2f} s"
+                return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
         elif role == Qt.ItemDataRole.ForegroundRole and c == COL_OUTCOME:
             return OUTCOME_COLOURS.get(d.outcome[r])
         elif role == Qt.ItemDataRole.ToolTipRole and c == COL_DETAIL:
-            return d.detail[r] or None
+            return core_text(d.detail[r]) or None
         elif role == SortRole:
             return (d.started[r], d.nid[r], d.recipient[r], d.channel[r], d.outcome[r],
                     d.detail[r], self.duration(r) or 0.0)[c]
@@ -168,9 +169,13 @@ class AttemptLogModel(QAbstractTableModel):
         return [str(self.data(self.index(row, c)) or "") for c in range(self.columnCount())]
 
     def text_at(self, row: int) -> str:
-        """What the text filter searches: notification id, recipient, channel and detail."""
+        """What the text filter searches: notification id, recipient, channel and detail (as
+        stored and as shown, so words of either language find it)."""
         d = self._rows
-        return f"#{d.nid[row]} {d.recipient[row]} {d.channel[row]} {d.detail[row]}"
+        detail = d.detail[row]
+        shown = core_text(detail)
+        both = detail if shown == detail else f"{detail} {shown}"
+        return f"#{d.nid[row]} {d.recipient[row]} {d.channel[row]} {both}"
 
     # -- feeding -----------------------------------------------------------------------
     def _add(self, attempt_id: int | None, *values: Any) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ...core.recipients import spreadsheet_cell
 from ...core.storage.repository import Store
 from ..context import AppContext
+from ..core_text import core_text
 from ..tasks import alive
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
@@ -263,13 +264,13 @@ class LogPanel(QWidget):
         if info.get("next_attempt_at"):
             lines.append(self.tr("Next try: %1").replace("%1", info["next_attempt_at"]))
         if info.get("last_error"):
-            lines.append(self.tr("Gave up: %1").replace("%1", info["last_error"]))
+            lines.append(self.tr("Gave up: %1").replace("%1", core_text(info["last_error"])))
         lines.append("")
         for a in info["attempts"]:
             outcome = self.model.outcome_name(a["outcome"] or "sending")
             lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
             if a["detail"]:
-                lines.append(f"          {a['detail']}")
+                lines.append(f"          {core_text(a['detail'])}")
         return "\n".join(lines)
 
     # -- actions ------------------------------------------------------------------------------

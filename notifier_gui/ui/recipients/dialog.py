@@ -21,6 +21,7 @@ from ...core import validation as v
 from ...core.recipients import clean_recipient
 from ...core.storage.repository import RecipientData
 from ..context import AppContext
+from ..core_text import core_text
 from ..tasks import alive
 
 log = logging.getLogger("notifier.ui.recipients")
@@ -167,7 +168,7 @@ class RecipientDialog(QDialog):
         try:
             self._checks[field](self.edits[field].text())
         except v.ValidationError as exc:
-            self.show_error(field, exc.message)
+            self.show_error(field, core_text(exc.message))
             return False
         self.show_error(field, "")
         return True
@@ -211,7 +212,7 @@ class RecipientDialog(QDialog):
         try:
             row = clean_recipient(**self.values(), region=self._region)
         except v.ValidationError as exc:
-            self.show_error(exc.field, exc.message)
+            self.show_error(exc.field, core_text(exc.message))
             return
         self.ctx.tasks.start(self._save(row))
 
@@ -235,7 +236,7 @@ class RecipientDialog(QDialog):
         except v.ValidationError as exc:
             if alive(self):
                 self._set_saving(False)
-                self.show_error(exc.field, exc.message)
+                self.show_error(exc.field, core_text(exc.message))
                 if exc.field in self.edits:
                     self.edits[exc.field].setFocus()
             return

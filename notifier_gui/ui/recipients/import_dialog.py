@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.recipients import ImportReport
+from ..core_text import core_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -42,9 +43,9 @@ class RejectedLinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
                 return str(line) if line > 0 else self.tr("file")
-            return reason
+            return core_text(reason)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return reason
+            return core_text(reason)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

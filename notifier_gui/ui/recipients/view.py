@@ -31,6 +31,7 @@ from ...core.recipients import ImportReport, export_csv, import_csv
 from ...core.storage.repository import RecipientData, Store
 from ...core.validation import ValidationError
 from ..context import AppContext
+from ..core_text import core_text
 from ..tasks import alive
 from .dialog import RecipientDialog
 from .import_dialog import ImportReportDialog
@@ -65,7 +66,7 @@ def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[int, str]]:
         try:
             store.delete_recipient(rid)
         except ValidationError as exc:
-            refused.append((rid, exc.message))
+            refused.append((rid, core_text(exc.message)))
     return refused
 
 

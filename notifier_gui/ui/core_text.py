@@ -1,0 +1,162 @@
+"""Messages from the core (attempt details, validation errors, check results) in the
+window's language.
+
+The core does not import Qt and writes its messages in English: they are stored with the
+attempts (the log of record, also read by the CLI and in support requests) and raised in
+errors. The window translates them when it shows them: each template below is the core's
+own format string with its fields named; a message that matches one is shown translated
+(``CoreMessage`` context in the ``.ts``), with the fields filled in from the message. A
+message that matches none is shown as written. tests/ui/test_core_text.py checks that every
+template still is a format string of the core, so a reworded core message fails a test
+instead of silently showing in English.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+CONTEXT = "CoreMessage"
+
+# Field values that are themselves fixed English words of the core.
+_WORDS = {
+    "where": (QT_TRANSLATE_NOOP("CoreMessage", "connecting"), QT_TRANSLATE_NOOP("CoreMessage", "starting TLS"),
+              QT_TRANSLATE_NOOP("CoreMessage", "logging in"), QT_TRANSLATE_NOOP("CoreMessage", "sending")),
+    "field": (QT_TRANSLATE_NOOP("CoreMessage", "name"), QT_TRANSLATE_NOOP("CoreMessage", "email"),
+              QT_TRANSLATE_NOOP("CoreMessage", "phone"), QT_TRANSLATE_NOOP("CoreMessage", "telegram_chat_id"),
+              QT_TRANSLATE_NOOP("CoreMessage", "subject"), QT_TRANSLATE_NOOP("CoreMessage", "text"),
+              QT_TRANSLATE_NOOP("CoreMessage", "channels"), QT_TRANSLATE_NOOP("CoreMessage", "recipient"),
+              QT_TRANSLATE_NOOP("CoreMessage", "message"), QT_TRANSLATE_NOOP("CoreMessage", "user")),
+}
+# Fields that hold another core message (translated in turn).
+_NESTED = {"message", "when", "hint", "shown"}
+
+# "field: message", as str(ValidationError) and the import report write it (see _translated).
+_FIELD_MESSAGE = QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}")
+
+TEMPLATES: tuple[str, ...] = (
+    # why a channel was skipped
+    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no email address"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no phone number"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no linked Telegram chat"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no linked Telegram chat (they must press Start in the bot "
+                                     "first)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "email is not configured (SMTP_HOST is empty)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS is not configured (SMS_PROVIDER is empty; choose {providers})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: there is no bot token (create a bot with "
+                                     "@BotFather and save its token)"),
+    # outcomes
+    QT_TRANSLATE_NOOP("CoreMessage", "sandbox: written to {path}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "accepted by {host}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "every channel failed or is unavailable"),
+    QT_TRANSLATE_NOOP("CoreMessage", "every channel failed"),
+    QT_TRANSLATE_NOOP("CoreMessage", "gave up after {rounds} rounds: lifetime of {seconds} s reached"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the worker stopped during this attempt"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the worker stopped during this attempt; the message may or may not have "
+                                     "gone out"),
+    # email
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server refused the connection (is it running, is the port right?)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server did not answer in time while {where}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP host name cannot be resolved ({reason})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP login or password was not accepted: {reply}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server wants an app password (2-step verification is on): {reply}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server's TLS certificate is not trusted: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server offers no STARTTLS on this port; credentials will not be sent "
+                                     "in clear (check SMTP_PORT / SMTP_USE_SSL)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server refused the recipient for now: {reply}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server refused the recipient: {reply}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the server closed the connection while {where}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "network error while {where}: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the message is larger than the server accepts: {reply}"),
+    # Telegram
+    QT_TRANSLATE_NOOP("CoreMessage", "the person blocked the bot (403); they must unblock it and press Start in "
+                                     "the bot before Telegram messages can reach them"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the person has not started a chat with the bot (403); they must open the bot "
+                                     "in Telegram and press Start (send them the link from the recipient dialog)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the person's Telegram account was deleted (403 user is deactivated)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the bot token was rejected by Telegram (401 Unauthorized): it is wrong or "
+                                     "was revoked; copy it again from @BotFather"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Telegram rate limit (429 Too Many Requests): {when}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "retry after {seconds} s"),
+    QT_TRANSLATE_NOOP("CoreMessage", "retry later"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the message is empty; Telegram cannot deliver an empty text"),
+    # SMS
+    QT_TRANSLATE_NOOP("CoreMessage", "the message has neither subject nor text; an empty SMS is not sent"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{service} ({address}) refused the connection (wrong address or port, or the "
+                                     "service is not running)"),
+    # recipients and messages (validation, import)
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),
+    QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or set "
+                                     "NOTIFIER_PHONE_REGION)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid phone number"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a Telegram chat id (a whole number)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} is outside the range of Telegram chat ids"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{shown} already belongs to recipient {other}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{address} (stored as {stored})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{value} already exists"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not be empty"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not contain line breaks"),
+    QT_TRANSLATE_NOOP("CoreMessage", "is longer than {count} characters"),
+    QT_TRANSLATE_NOOP("CoreMessage", "no recipient with id {ids}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "has {count} notification(s) still queued; cancel them first"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the same message to the same person was queued moments ago"),
+    QT_TRANSLATE_NOOP("CoreMessage", "expected {expected} fields, found {found}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "broken CSV: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the file is not UTF-8 (byte {offset})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
+    QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
+    _FIELD_MESSAGE,
+)
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _FIELD.split(template)  # literal, name, literal, name, ...
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(regex, re.DOTALL)
+
+
+_COMPILED = tuple((_pattern(t), t) for t in TEMPLATES if t != _FIELD_MESSAGE)
+
+
+def core_text(text: str) -> str:
+    """``text`` (a message of the core) in the language of the installed translators."""
+    if not text:
+        return text
+    # The translation of one template stands for the language: the cache stays right when
+    # the translators change (the tests switch between Russian and English).
+    return _translated(text, QCoreApplication.translate(CONTEXT, TEMPLATES[0]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _translated(text: str, language_mark: str) -> str:
+    if language_mark == TEMPLATES[0]:
+        return text  # no translation installed: the core's English is the text
+    field, sep, rest = text.partition(": ")
+    if sep and field in _WORDS["field"]:  # before the templates, whose {value} would take "email: …" whole
+        translated = QCoreApplication.translate(CONTEXT, _FIELD_MESSAGE)
+        try:
+            return translated.format(field=QCoreApplication.translate(CONTEXT, field), message=core_text(rest))
+        except (KeyError, IndexError, ValueError):
+            return text
+    for pattern, template in _COMPILED:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        translated = QCoreApplication.translate(CONTEXT, template)
+        fields = {}
+        for name, value in m.groupdict().items():
+            if name in _NESTED:
+                value = core_text(value)
+            elif value in _WORDS.get(name, ()):
+                value = QCoreApplication.translate(CONTEXT, value)
+            fields[name] = value
+        try:
+            return translated.format(**fields)
+        except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
+            return text
+    return text

@@ -1,0 +1,84 @@
+"""Core messages in the window's language: real messages of the core, shown in Russian;
+English unchanged; and every template still made of the core's own words."""
+from __future__ import annotations
+
+import ast
+import re
+import smtplib
+from pathlib import Path
+
+import pytest
+
+from notifier_gui.core import validation as v
+from notifier_gui.core.delivery.channels.base import Message, address_reason
+from notifier_gui.core.delivery.channels.email import classify
+from notifier_gui.core.recipients import import_csv
+from notifier_gui.core.storage.repository import RecipientData
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.core_text import TEMPLATES, core_text
+from tests.ui.test_russian import russian  # noqa: F401  (the fixture that installs the Russian translation)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _core_string_pieces() -> str:
+    """Every literal piece of text in the core's source: plain strings and the constant parts
+    of f-strings (implicit concatenation already joined by the parser)."""
+    pieces: list[str] = []
+    for path in (ROOT / "notifier_gui" / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                pieces.append(node.value)
+    return "\n".join(pieces)
+
+
+def test_every_template_is_still_made_of_the_cores_words() -> None:
+    corpus = _core_string_pieces()
+    missing = [(template, fragment) for template in TEMPLATES for fragment in re.split(r"\{\w+\}", template)
+               if sum(c.isalnum() for c in fragment) >= 3 and fragment not in corpus]
+    assert missing == [], "templates whose words the core no longer writes"
+
+
+def _message(email: str | None = None) -> Message:
+    return Message(1, RecipientData(1, "Анна", email=email), "", "text")
+
+
+def _validation_error(call) -> v.ValidationError:  # type: ignore[no-untyped-def]
+    with pytest.raises(v.ValidationError) as info:
+        call()
+    return info.value
+
+
+def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None) -> None:  # noqa: F811
+    assert core_text(address_reason("email", _message()) or "") == "у получателя нет адреса эл. почты"
+    assert core_text(address_reason("telegram", _message()) or "").startswith("у получателя нет привязанного чата")
+
+    bad = _validation_error(lambda: v.email("not-an-address"))
+    shown = core_text(bad.message)
+    assert shown.startswith("'not-an-address' — неверный адрес эл. почты (")  # the library's reason stays
+    assert core_text(str(bad)).startswith("эл. почта: 'not-an-address' — неверный адрес")
+    assert core_text(_validation_error(lambda: v.phone("12")).message).startswith("'12' — не номер телефона (укажите")
+    assert core_text(str(_validation_error(lambda: v.name("  ")))) == "имя: не может быть пустым"
+
+    refused = classify(ConnectionRefusedError(), "connect")
+    assert core_text(refused.detail) == "SMTP-сервер отказал в подключении (запущен ли он, верен ли порт?)"
+    login = classify(smtplib.SMTPAuthenticationError(535, b"5.7.8 bad credentials"), "login")
+    assert core_text(login.detail) == "SMTP-логин или пароль не приняты: 535 5.7.8 bad credentials"
+
+    store = ctx.runtime.store
+    store.add_recipient("Anna", email="anna@example.org")
+    report = import_csv(store, b"name,email\nAnna,ANNA@example.org\nBoris,boris@\n")
+    shown_lines = [core_text(reason) for _, reason in report.rejected]
+    assert shown_lines[0] == "эл. почта: ANNA@example.org уже есть"
+    assert shown_lines[1].startswith("эл. почта: 'boris@' — неверный адрес эл. почты")
+
+    assert core_text("sandbox: written to /tmp/outbox/1.eml") == "песочница: записано в /tmp/outbox/1.eml"
+    unknown = "Telegram server error 502: Bad Gateway"
+    assert core_text(unknown) == unknown  # not in the table: shown as the core wrote it
+
+
+def test_without_a_translation_messages_are_shown_as_written(qapp) -> None:  # type: ignore[no-untyped-def]
+    text = "the recipient has no email address"
+    assert core_text(text) == text
+    assert core_text("name: must not be empty") == "name: must not be empty"
+    assert core_text("") == ""
