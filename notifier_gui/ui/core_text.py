@@ -28,6 +28,7 @@ _WORDS = {
               QT_TRANSLATE_NOOP("CoreMessage", "subject"), QT_TRANSLATE_NOOP("CoreMessage", "text"),
               QT_TRANSLATE_NOOP("CoreMessage", "channels"), QT_TRANSLATE_NOOP("CoreMessage", "recipient"),
               QT_TRANSLATE_NOOP("CoreMessage", "message"), QT_TRANSLATE_NOOP("CoreMessage", "user")),
+    "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
 }
 # Fields that hold another core message (translated in turn).
 _NESTED = {"message", "when", "hint", "shown"}
@@ -85,6 +86,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessage", "the message has neither subject nor text; an empty SMS is not sent"),
     QT_TRANSLATE_NOOP("CoreMessage", "{service} ({address}) refused the connection (wrong address or port, or the "
                                      "service is not running)"),
+    # connection checks (Settings → Test connection)
+    QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode}, logged in as {user})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Email is not configured: set SMTP_HOST"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: store the bot token (secret telegram_bot_token)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "connected as @{name}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "this token belongs to a user account, not a bot"),
     # recipients and messages (validation, import)
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),

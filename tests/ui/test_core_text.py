@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from notifier_gui.core import validation as v
+from notifier_gui.core.checks import check_email
+from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message, address_reason
 from notifier_gui.core.delivery.channels.email import classify
 from notifier_gui.core.recipients import import_csv
@@ -71,6 +73,12 @@ def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None)
     shown_lines = [core_text(reason) for _, reason in report.rejected]
     assert shown_lines[0] == "эл. почта: ANNA@example.org уже есть"
     assert shown_lines[1].startswith("эл. почта: 'boris@' — неверный адрес эл. почты")
+
+    not_set = check_email(Settings(data_dir=ctx.runtime.settings.data_dir), ctx.runtime.secrets)
+    assert core_text(not_set.message) == "Эл. почта не настроена: задайте SMTP_HOST"
+    assert (core_text("Connected to smtp.example.org:587 (STARTTLS, logged in as bob)")
+            == "Подключено к smtp.example.org:587 (STARTTLS, вход как bob)")
+    assert core_text("Connected to relay:25 (no TLS)") == "Подключено к relay:25 (без TLS)"
 
     assert core_text("sandbox: written to /tmp/outbox/1.eml") == "песочница: записано в /tmp/outbox/1.eml"
     unknown = "Telegram server error 502: Bad Gateway"

@@ -352,6 +352,14 @@
         <translation>получатель</translation>
     </message>
     <message>
+        <source>implicit TLS</source>
+        <translation>TLS сразу</translation>
+    </message>
+    <message>
+        <source>no TLS</source>
+        <translation>без TLS</translation>
+    </message>
+    <message>
         <source>the recipient has no email address</source>
         <translation>у получателя нет адреса эл. почты</translation>
     </message>
@@ -482,6 +490,34 @@
     <message>
         <source>retry later</source>
         <translation>повтор позже</translation>
+    </message>
+    <message>
+        <source>Connected to {address} ({mode}, logged in as {user})</source>
+        <translation>Подключено к {address} ({mode}, вход как {user})</translation>
+    </message>
+    <message>
+        <source>Connected to {address} ({mode})</source>
+        <translation>Подключено к {address} ({mode})</translation>
+    </message>
+    <message>
+        <source>Email is not configured: set SMTP_HOST</source>
+        <translation>Эл. почта не настроена: задайте SMTP_HOST</translation>
+    </message>
+    <message>
+        <source>SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)</source>
+        <translation>SMTP_DEFAULT_USER задан, но пароля нет (секрет smtp_password)</translation>
+    </message>
+    <message>
+        <source>Telegram is not configured: store the bot token (secret telegram_bot_token)</source>
+        <translation>Telegram не настроен: сохраните токен бота (секрет telegram_bot_token)</translation>
+    </message>
+    <message>
+        <source>connected as @{name}</source>
+        <translation>подключено как @{name}</translation>
+    </message>
+    <message>
+        <source>this token belongs to a user account, not a bot</source>
+        <translation>этот токен принадлежит аккаунту пользователя, а не боту</translation>
     </message>
     <message>
         <source>{value} is not a phone number{hint}</source>
