@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 import trustme
 
+# A PostgreSQL server to run the storage tests against too (.ci/run starts one): an admin URL
+# such as postgresql+psycopg://user:password@127.0.0.1:5432/postgres. Read before the clean-up below.
+_POSTGRES_ADMIN_URL = os.environ.get("NOTIFIER_TEST_POSTGRES", "")
 _HOME = Path(tempfile.mkdtemp(prefix="notifier-tests-home-"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
@@ -32,6 +35,36 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("NOTIFIER_DATA_DIR", str(d))
     monkeypatch.chdir(tmp_path)
     yield d
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test (dropped after it); skips without a server."""
+    if not _POSTGRES_ADMIN_URL:
+        pytest.skip("no PostgreSQL server: set NOTIFIER_TEST_POSTGRES to an admin URL (.ci/run starts one)")
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"notifier_test_{uuid4().hex[:12]}"
+    admin = create_engine(_POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield make_url(_POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database on SQLite and, as a second run of the test, on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'n.db'}"
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

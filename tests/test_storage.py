@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +16,16 @@ from notifier_gui.core.validation import ValidationError
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def sqlite_store(tmp_path: Path) -> Store:
     return Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """The same store on SQLite and on PostgreSQL (skipped where no server is set up)."""
+    s = Store(open_database(db_url))
+    yield s
+    s.engine.dispose()
 
 
 def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
@@ -44,8 +53,8 @@ def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
     assert set(METADATA.tables) == {"recipients", "notifications", "attempts"}
 
 
-def test_sqlite_settings(store: Store) -> None:
-    with store.engine.connect() as c:
+def test_sqlite_settings(sqlite_store: Store) -> None:
+    with sqlite_store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
@@ -149,8 +158,9 @@ def test_future_work_is_not_claimed(store: Store) -> None:
     assert store.next_due() == later
 
 
-def test_claim_path_uses_indexes_not_scans_or_sorts(store: Store) -> None:
+def test_claim_path_uses_indexes_not_scans_or_sorts(sqlite_store: Store) -> None:
     """The claim statement as compiled, through SQLite's planner: index searches only."""
+    store = sqlite_store
     from sqlalchemy import event
 
     seen: list[str] = []
