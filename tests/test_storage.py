@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from notifier_gui.core.storage.engine import open_database
-from notifier_gui.core.storage.repository import Store
+from notifier_gui.core.storage.repository import LeaseLost, Store
 from notifier_gui.core.storage.schema import utcnow
 from notifier_gui.core.validation import ValidationError
 
@@ -146,6 +146,60 @@ def test_expired_leases_are_claimable_live_ones_are_not(store: Store) -> None:
     store.expire_leases_of(["first"])
     (work,) = store.claim("second", 5, 60)
     assert work.id == nid and work.owner == "second"
+
+
+def _statements_during(store: Store, action):  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "SELECT", "DELETE"):
+            seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        return action(), seen
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+
+
+def test_start_attempt_checks_the_lease_and_inserts_in_one_statement(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    store.enqueue([rid], "x")
+    (work,) = store.claim("w", 5, 120)
+    (aid, started), statements = _statements_during(store, lambda: store.start_attempt(work, "email", 120, "w"))
+    assert statements == ["INSERT"]  # the fresh lease is checked inside the INSERT … SELECT … WHERE EXISTS
+    assert store.notification(work.id)["attempts"][0]["channel"] == "email"  # type: ignore[index]
+
+
+def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
+    now = [utcnow()]
+    store = Store(open_database(db_url), clock=lambda: now[0])
+    rid = store.add_recipient("A", email="a@example.org")
+    store.enqueue([rid], "x")
+    (work,) = store.claim("w", 5, 120)
+    now[0] += timedelta(seconds=30)  # 90 s left of 120: less than 90 %
+    _, statements = _statements_during(store, lambda: store.start_attempt(work, "email", 120, "w"))
+    assert statements == ["INSERT", "UPDATE", "INSERT"]  # no row from the fast path, then renew + insert
+    from notifier_gui.core.storage.schema import NOTIFICATIONS
+
+    with store.engine.connect() as c:
+        expires = c.execute(select(NOTIFICATIONS.c.lease_expires_at)).scalar_one()
+    assert abs((expires - (now[0] + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
+    assert len(store.notification(work.id)["attempts"]) == 1  # type: ignore[index]
+    store.engine.dispose()
+
+
+def test_start_attempt_on_a_lost_lease_raises_and_writes_nothing(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    (work,) = store.claim("first", 5, 120)
+    store.expire_leases_of(["first"])
+    store.claim("second", 5, 120)  # someone else owns it now
+    with pytest.raises(LeaseLost):
+        store.start_attempt(work, "email", 120, "first")
+    assert store.notification(nid)["attempts"] == []  # type: ignore[index]
 
 
 def test_future_work_is_not_claimed(store: Store) -> None:
