@@ -164,15 +164,6 @@ def _statements_during(store: Store, action):  # type: ignore[no-untyped-def]
         event.remove(store.engine, "before_cursor_execute", capture)
 
 
-def test_start_attempt_checks_the_lease_and_inserts_in_one_statement(store: Store) -> None:
-    rid = store.add_recipient("A", email="a@example.org")
-    store.enqueue([rid], "x")
-    (work,) = store.claim("w", 5, 120)
-    (aid, started), statements = _statements_during(store, lambda: store.start_attempt(work, "email", 120, "w"))
-    assert statements == ["INSERT"]  # the fresh lease is checked inside the INSERT … SELECT … WHERE EXISTS
-    assert store.notification(work.id)["attempts"][0]["channel"] == "email"  # type: ignore[index]
-
-
 def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
     now = [utcnow()]
     store = Store(open_database(db_url), clock=lambda: now[0])
@@ -181,7 +172,7 @@ def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
     (work,) = store.claim("w", 5, 120)
     now[0] += timedelta(seconds=30)  # 90 s left of 120: less than 90 %
     _, statements = _statements_during(store, lambda: store.start_attempt(work, "email", 120, "w"))
-    assert statements == ["INSERT", "UPDATE", "INSERT"]  # no row from the fast path, then renew + insert
+    assert statements == ["UPDATE", "INSERT"]  # the lease renewed (and checked), then the row
     from notifier_gui.core.storage.schema import NOTIFICATIONS
 
     with store.engine.connect() as c:

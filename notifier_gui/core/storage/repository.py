@@ -13,26 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Integer,
-    String,
-    and_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    union_all,
-    update,
-)
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
 from ..validation import ValidationError
 from .engine import writer
-from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, UTCDateTime, utcnow
+from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, utcnow
 
 log = logging.getLogger("notifier.storage")
 
@@ -154,19 +141,6 @@ class Store:
         A = ATTEMPTS
         self._insert_attempt = insert(A)
         self._insert_attempt_returning = insert(A).returning(A.c.id)
-        # The attempt row, inserted only while the notification is ours with most of its
-        # lease left: one statement instead of renew + insert on the common path.
-        N = NOTIFICATIONS
-        ours = (select(N.c.id).where(N.c.id == bindparam("w_id"), N.c.lease_owner == bindparam("w_owner"),
-                                     N.c.state == "sending", N.c.lease_expires_at >= bindparam("w_until", type_=UTCDateTime()))
-                .exists())
-        self._insert_attempt_if_ours = insert(A).from_select(
-            ["notification_id", "channel", "started_at", "detail", "round_no", "try_no", "worker"],
-            select(bindparam("notification_id", type_=Integer()), bindparam("channel", type_=String()),
-                   bindparam("started_at", type_=UTCDateTime()), bindparam("detail", type_=String()),
-                   bindparam("round_no", type_=Integer()), bindparam("try_no", type_=Integer()),
-                   bindparam("worker", type_=String())).where(ours),
-        ).returning(A.c.id)
         self._finish_attempt_stmt = update(A).where(A.c.id == bindparam("a_id")).values(
             {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "provider_message_id")})
 
@@ -488,27 +462,20 @@ class Store:
             raise LeaseLost(f"notification {work.id} is no longer ours")
 
     def start_attempt(self, work: Work, channel: str, lease_seconds: float, worker: str) -> tuple[int, datetime]:
-        """Commit an in-flight attempt row *before* the network call, while the notification is
-        still ours with at least 90 % of ``lease_seconds`` left (renewing the lease first when
-        less is left). Raises LeaseLost when it is no longer ours."""
+        """Commit an in-flight attempt row *before* the network call (and renew the lease)."""
         now = self.clock()
-        row = {"notification_id": work.id, "channel": channel, "started_at": now, "detail": "",
-               "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": worker}
+        A = ATTEMPTS
 
         def op(conn: Connection) -> int | None:
-            # Common path: claimed moments ago, the lease is nearly whole; one statement checks
-            # that and inserts the row.
-            aid = conn.execute(self._insert_attempt_if_ours, {
-                **row, "w_id": work.id, "w_owner": work.owner,
-                "w_until": now + timedelta(seconds=0.9 * lease_seconds)}).scalar()
-            if aid is not None:
-                return int(aid)
             res = conn.execute(self._owned_update(("lease_expires_at",)),
                                {"w_id": work.id, "w_owner": work.owner,
                                 "v_lease_expires_at": now + timedelta(seconds=lease_seconds)})
             if not res.rowcount:
                 return None
-            return int(conn.execute(self._insert_attempt_returning, {**row, "outcome": None}).scalar_one())
+            return int(conn.execute(self._insert_attempt_returning, {
+                "notification_id": work.id, "channel": channel, "started_at": now, "outcome": None,
+                "detail": "", "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": worker,
+            }).scalar_one())
 
         aid = self._grouped(op)
         if aid is None:
