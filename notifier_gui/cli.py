@@ -23,7 +23,8 @@ from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, No
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
-from .core.templates import has_placeholders, render
+from .core.sending import enqueue_send, plan_send
+from .core.templates import render
 
 log = logging.getLogger("notifier.cli")
 
@@ -95,25 +96,12 @@ def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
         if not password:
             raise BadInput("no SMTP password on standard input")
         rt.secrets.redactor.add(password)
-    ids = a.user
-    people = {i: rt.store.get_recipient(i) for i in dict.fromkeys(ids)}
-    missing = [i for i, r in people.items() if r is None]
-    if missing:
-        raise BadInput(f"no recipient with id {', '.join(map(str, missing))}")
-    bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None  # type: ignore[arg-type]
-    subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None  # type: ignore[arg-type]
-    refs: list[str] = []
-    try:
-        if password:
-            refs = [rt.secrets.put_per_send(password) for _ in ids]
-        nids = rt.store.enqueue(ids, body, subject=subject, channels=order,
-                                default_channels=rt.settings.channels, smtp_user=smtp_user,
-                                smtp_secret_refs=refs or None, queued_by=current_user(),
-                                bodies=bodies, subjects=subjects)
-    except BaseException:
-        for ref in refs:
-            rt.secrets.delete(ref)
-        raise
+    # The same send as the window's (placeholders per person, per-send password entries),
+    # without its double-send question: a script that repeats itself means to.
+    plan = plan_send(rt.store, a.user, subject, body, repeat_window=None)
+    if plan.missing:
+        raise BadInput(f"no recipient with id {', '.join(map(str, plan.missing))}")
+    nids = enqueue_send(rt, plan, subject, body, order, smtp_user, password)
     _emit(out, a.json, {"ids": nids}, "queued " + ", ".join(f"#{n}" for n in nids))
     return 0
 

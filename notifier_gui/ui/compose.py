@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
@@ -39,10 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import validation as v
-from ..core.runtime import Runtime, current_user
 from ..core.secrets import SecretStoreError
-from ..core.storage.repository import RecipientData, Store
-from ..core.templates import PLACEHOLDERS, has_placeholders, render
+from ..core.sending import REPEAT_WINDOW_SECONDS, enqueue_send, plan_send
+from ..core.storage.repository import RecipientData
+from ..core.templates import PLACEHOLDERS
 from .context import AppContext
 from .core_text import core_text
 from .preview import PreviewInput, PreviewPane
@@ -51,7 +50,6 @@ from .tasks import alive
 log = logging.getLogger("notifier.ui.compose")
 
 MANY_RECIPIENTS = 10       # more than this asks for a confirmation
-REPEAT_WINDOW_SECONDS = 300  # the double-click guard looks this far back
 PREVIEW_DELAY_MS = 150
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7a2f;"
@@ -60,62 +58,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Confirm = Callable[..., bool | Awaitable[bool]]
-
-
-# --------------------------------------------------------------------------------------
-# Background steps of a send (run on a worker thread via ctx.tasks; no Qt here)
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SendPlan:
-    """The per-recipient texts of one send, and who already got exactly this recently."""
-
-    ids: list[int]
-    subjects: list[str] | None
-    bodies: list[str] | None
-    repeats: list[str]   # names of recipients sent the same text within the window
-    missing: list[int]   # chosen ids that no longer exist
-
-
-def prepare_send(store: Store, ids: Sequence[int], subject: str, body: str) -> SendPlan:
-    """Fill placeholders per recipient (as the CLI does) and ask the store's double-send guard."""
-    people = {r.id: r for r in store.list_recipients()}
-    missing = [i for i in dict.fromkeys(ids) if i not in people]
-    ids = [i for i in ids if i in people]
-    subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
-    bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None
-    groups: dict[tuple[str, str], list[int]] = {}
-    for n, rid in enumerate(ids):
-        key = (subjects[n] if subjects else subject, bodies[n] if bodies else body)
-        groups.setdefault(key, []).append(rid)
-    repeated: set[int] = set()
-    for (s, b), members in groups.items():
-        repeated.update(store.recent_same(members, s, b, within_seconds=REPEAT_WINDOW_SECONDS))
-    repeats = [people[i].name for i in dict.fromkeys(ids) if i in repeated]
-    return SendPlan(ids, subjects, bodies, repeats, missing)
-
-
-def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
-                 smtp_user: str | None, smtp_password: str | None) -> list[int]:
-    """Store a per-send password once per notification, then queue everything in one transaction.
-
-    If queuing fails, the keyring entries just made are removed again.
-    """
-    refs: list[str] = []
-    try:
-        if smtp_user and smtp_password:
-            refs = [runtime.secrets.put_per_send(smtp_password) for _ in plan.ids]
-        return runtime.store.enqueue(
-            plan.ids, body, subject=subject, channels=list(channels) if channels else None,
-            default_channels=runtime.settings.channels, smtp_user=smtp_user,
-            smtp_secret_refs=refs or None, queued_by=current_user(),
-            bodies=plan.bodies, subjects=plan.subjects)
-    except BaseException:
-        for ref in refs:
-            try:
-                runtime.secrets.delete(ref)
-            except SecretStoreError:
-                log.warning("could not remove an unused per-send SMTP password from the credential store")
-        raise
 
 
 def describe(r: RecipientData) -> str:
@@ -725,7 +667,7 @@ class ComposeView(QWidget):
             if not alive(self):
                 return
             store = self.ctx.runtime.store
-            plan = await self.ctx.tasks.run(prepare_send, store, ids, subject, body)
+            plan = await self.ctx.tasks.run(plan_send, store, ids, subject, body)
             if not alive(self):
                 return
             if plan.missing:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 CONTEXT = "CoreMessage"
 
 # Field values that are themselves fixed English words of the core.
-_WORDS = {
+_WORDS = cast(dict[str, tuple[str, ...]], {
     "where": (QT_TRANSLATE_NOOP("CoreMessage", "connecting"), QT_TRANSLATE_NOOP("CoreMessage", "starting TLS"),
               QT_TRANSLATE_NOOP("CoreMessage", "logging in"), QT_TRANSLATE_NOOP("CoreMessage", "sending")),
     "field": (QT_TRANSLATE_NOOP("CoreMessage", "name"), QT_TRANSLATE_NOOP("CoreMessage", "email"),
@@ -29,14 +30,14 @@ _WORDS = {
               QT_TRANSLATE_NOOP("CoreMessage", "channels"), QT_TRANSLATE_NOOP("CoreMessage", "recipient"),
               QT_TRANSLATE_NOOP("CoreMessage", "message"), QT_TRANSLATE_NOOP("CoreMessage", "user")),
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
-}
+})  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
 # Fields that hold another core message (translated in turn).
 _NESTED = {"message", "when", "hint", "shown"}
 
 # "field: message", as str(ValidationError) and the import report write it (see _translated).
-_FIELD_MESSAGE = QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}")
+_FIELD_MESSAGE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"))
 
-TEMPLATES: tuple[str, ...] = (
+TEMPLATES = cast(tuple[str, ...], (
     # why a channel was skipped
     QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no email address"),
     QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no phone number"),
@@ -118,7 +119,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
     QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
     _FIELD_MESSAGE,
-)
+))
 
 _FIELD = re.compile(r"\{(\w+)\}")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Row, select
 
@@ -193,6 +193,32 @@ def test_second_identical_send_asks_first(
     again.asked.clear()
     send_and_wait(qtbot, view)
     assert again.asked == []
+
+
+def test_the_repeat_question_is_a_real_box_that_says_no_by_default(
+        ctx: AppContext, qtbot: QtBot, people: list[int]) -> None:
+    view = ComposeView(ctx, confirm_many=Answers(True))  # the program's own repeat question
+    qtbot.addWidget(view)
+    view.show()
+    choose(qtbot, view, people)
+    view.message.setPlainText("Same text")
+    send_and_wait(qtbot, view)
+    idle(qtbot, view)
+    view.message.setPlainText("Same text")
+    qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+
+    def box() -> QMessageBox | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=TIMEOUT)
+    question = box()
+    assert question is not None
+    assert "within the last 5 minutes" in question.text() and "Анна, Boris" in question.text()
+    assert question.defaultButton() is question.button(QMessageBox.StandardButton.No)
+    question.button(QMessageBox.StandardButton.No).click()
+    qtbot.waitUntil(lambda: view.send_button.isEnabled(), timeout=TIMEOUT)
+    assert len(rows(ctx)) == 2  # declined: nothing new
 
 
 def test_send_button_is_disabled_while_queuing(

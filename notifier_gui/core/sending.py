@@ -1,0 +1,73 @@
+"""One send: a message to chosen recipients, queued the same way by the window and the CLI.
+
+:func:`plan_send` fills the placeholders per recipient and asks the store's double-send
+guard; :func:`enqueue_send` stores a per-send SMTP password (one keyring entry per
+notification, never in the database) and queues everything in one transaction, removing
+those entries again if queuing fails.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .runtime import Runtime, current_user
+from .secrets import SecretStoreError
+from .storage.repository import Store
+from .templates import has_placeholders, render
+
+log = logging.getLogger("notifier.send")
+
+REPEAT_WINDOW_SECONDS = 300  # the double-send guard looks this far back
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """The per-recipient texts of one send, and who already got exactly this recently."""
+
+    ids: list[int]
+    subjects: list[str] | None  # None: the same subject for everyone (no placeholders)
+    bodies: list[str] | None
+    repeats: list[str]  # names of recipients sent the same text within the window
+    missing: list[int]  # chosen ids that do not exist (any more)
+
+
+def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
+              repeat_window: float | None = REPEAT_WINDOW_SECONDS) -> SendPlan:
+    """Fill placeholders per recipient; ``repeat_window`` None skips the double-send guard."""
+    people = {r.id: r for r in store.list_recipients()}
+    missing = [i for i in dict.fromkeys(ids) if i not in people]
+    ids = [i for i in ids if i in people]
+    subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
+    bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None
+    repeated: set[int] = set()
+    if repeat_window is not None:
+        groups: dict[tuple[str, str], list[int]] = {}
+        for n, rid in enumerate(ids):
+            key = (subjects[n] if subjects else subject, bodies[n] if bodies else body)
+            groups.setdefault(key, []).append(rid)
+        for (s, b), members in groups.items():
+            repeated.update(store.recent_same(members, s, b, within_seconds=repeat_window))
+    repeats = [people[i].name for i in dict.fromkeys(ids) if i in repeated]
+    return SendPlan(ids, subjects, bodies, repeats, missing)
+
+
+def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
+                 smtp_user: str | None, smtp_password: str | None) -> list[int]:
+    """Queue ``plan`` in one transaction; returns the notification ids."""
+    refs: list[str] = []
+    try:
+        if smtp_user and smtp_password:
+            refs = [runtime.secrets.put_per_send(smtp_password) for _ in plan.ids]
+        return runtime.store.enqueue(
+            plan.ids, body, subject=subject, channels=list(channels) if channels else None,
+            default_channels=runtime.settings.channels, smtp_user=smtp_user,
+            smtp_secret_refs=refs or None, queued_by=current_user(),
+            bodies=plan.bodies, subjects=plan.subjects)
+    except BaseException:
+        for ref in refs:
+            try:
+                runtime.secrets.delete(ref)
+            except SecretStoreError:
+                log.warning("could not remove an unused per-send SMTP password from the credential store")
+        raise
