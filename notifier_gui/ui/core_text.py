@@ -95,6 +95,30 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: store the bot token (secret telegram_bot_token)"),
     QT_TRANSLATE_NOOP("CoreMessage", "connected as @{name}"),
     QT_TRANSLATE_NOOP("CoreMessage", "this token belongs to a user account, not a bot"),
+    # SMS.ru (a Russian provider: its answers matter most in the Russian window)
+    QT_TRANSLATE_NOOP("CoreMessage", "{message} (SMS.ru {said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id: check the smsru_api_id secret"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account has not enough money; top it up"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru says the recipient's number is wrong or there is no route to it"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the message has no text"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it "
+                                     "approved"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the message is too long for SMS.ru (more than 8 SMS)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account's daily sending limit is reached; SMS works again after "
+                                     "the limit resets"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru cannot send to this number (no route for delivery)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the number is in the SMS.ru account's stop list; remove it there to send"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru is temporarily unavailable"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru requires an approved alphabetic sender name before anything can be "
+                                     "sent: create one in the SMS.ru senders panel and put it in SMSRU_FROM"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the daily limit of messages to this number is reached; it resets tomorrow"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the same text was sent to this number too often within a minute"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the daily limit of identical messages to this number is reached; it resets "
+                                     "tomorrow"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru rejected the token (expired, or the IP address changed)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id (wrong key, or the user does not exist)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account is not confirmed yet; finish the registration"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru had a server error"),
     # recipients and messages (validation, import)
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),

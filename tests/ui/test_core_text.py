@@ -14,7 +14,9 @@ from notifier_gui.core.checks import check_email
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message, address_reason
 from notifier_gui.core.delivery.channels.email import classify
+from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.recipients import import_csv
+from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.storage.repository import RecipientData
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import TEMPLATES, core_text
@@ -79,6 +81,13 @@ def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None)
     assert (core_text("Connected to smtp.example.org:587 (STARTTLS, logged in as bob)")
             == "Подключено к smtp.example.org:587 (STARTTLS, вход как bob)")
     assert core_text("Connected to relay:25 (no TLS)") == "Подключено к relay:25 (без TLS)"
+
+    smsru = SmsRuProvider("test-api-id", Redactor())
+    money = smsru.status_error({"status_code": 201, "status_text": "Не хватает средств на лицевом счету"}, "the number")
+    assert core_text(money.detail) == ("на счёте SMS.ru недостаточно денег; пополните его "
+                                       "(SMS.ru 201: Не хватает средств на лицевом счету)")
+    odd = smsru.status_error({"status_code": 999}, "the number")
+    assert core_text(odd.detail) == odd.detail  # a code the program does not know: as written
 
     assert core_text("sandbox: written to /tmp/outbox/1.eml") == "песочница: записано в /tmp/outbox/1.eml"
     unknown = "Telegram server error 502: Bad Gateway"

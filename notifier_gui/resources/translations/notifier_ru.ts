@@ -520,6 +520,82 @@
         <translation>этот токен принадлежит аккаунту пользователя, а не боту</translation>
     </message>
     <message>
+        <source>{message} (SMS.ru {said})</source>
+        <translation>{message} (SMS.ru {said})</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not accept the api_id: check the smsru_api_id secret</source>
+        <translation>SMS.ru не принимает api_id: проверьте секрет smsru_api_id</translation>
+    </message>
+    <message>
+        <source>the SMS.ru account has not enough money; top it up</source>
+        <translation>на счёте SMS.ru недостаточно денег; пополните его</translation>
+    </message>
+    <message>
+        <source>SMS.ru says the recipient&apos;s number is wrong or there is no route to it</source>
+        <translation>SMS.ru сообщает, что номер получателя неверен или до него нет маршрута</translation>
+    </message>
+    <message>
+        <source>the message has no text</source>
+        <translation>в сообщении нет текста</translation>
+    </message>
+    <message>
+        <source>the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it approved</source>
+        <translation>имя отправителя SMSRU_FROM не согласовано в SMS.ru; очистите его или согласуйте</translation>
+    </message>
+    <message>
+        <source>the message is too long for SMS.ru (more than 8 SMS)</source>
+        <translation>сообщение слишком длинное для SMS.ru (больше 8 SMS)</translation>
+    </message>
+    <message>
+        <source>the SMS.ru account&apos;s daily sending limit is reached; SMS works again after the limit resets</source>
+        <translation>достигнут дневной лимит отправки аккаунта SMS.ru; SMS снова заработают после сброса лимита</translation>
+    </message>
+    <message>
+        <source>SMS.ru cannot send to this number (no route for delivery)</source>
+        <translation>SMS.ru не может отправить на этот номер (нет маршрута доставки)</translation>
+    </message>
+    <message>
+        <source>the number is in the SMS.ru account&apos;s stop list; remove it there to send</source>
+        <translation>номер в стоп-листе аккаунта SMS.ru; уберите его оттуда, чтобы отправлять</translation>
+    </message>
+    <message>
+        <source>SMS.ru is temporarily unavailable</source>
+        <translation>SMS.ru временно недоступен</translation>
+    </message>
+    <message>
+        <source>SMS.ru requires an approved alphabetic sender name before anything can be sent: create one in the SMS.ru senders panel and put it in SMSRU_FROM</source>
+        <translation>SMS.ru требует согласованное буквенное имя отправителя: создайте его в разделе отправителей SMS.ru и укажите в SMSRU_FROM</translation>
+    </message>
+    <message>
+        <source>the daily limit of messages to this number is reached; it resets tomorrow</source>
+        <translation>достигнут дневной лимит сообщений на этот номер; он сбросится завтра</translation>
+    </message>
+    <message>
+        <source>the same text was sent to this number too often within a minute</source>
+        <translation>тот же текст слишком часто отправлялся на этот номер в течение минуты</translation>
+    </message>
+    <message>
+        <source>the daily limit of identical messages to this number is reached; it resets tomorrow</source>
+        <translation>достигнут дневной лимит одинаковых сообщений на этот номер; он сбросится завтра</translation>
+    </message>
+    <message>
+        <source>SMS.ru rejected the token (expired, or the IP address changed)</source>
+        <translation>SMS.ru отклонил токен (истёк срок или сменился IP-адрес)</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not accept the api_id (wrong key, or the user does not exist)</source>
+        <translation>SMS.ru не принимает api_id (неверный ключ или пользователь не существует)</translation>
+    </message>
+    <message>
+        <source>the SMS.ru account is not confirmed yet; finish the registration</source>
+        <translation>аккаунт SMS.ru ещё не подтверждён; завершите регистрацию</translation>
+    </message>
+    <message>
+        <source>SMS.ru had a server error</source>
+        <translation>на сервере SMS.ru произошла ошибка</translation>
+    </message>
+    <message>
         <source>{value} is not a phone number{hint}</source>
         <translation>{value} — не номер телефона{hint}</translation>
     </message>

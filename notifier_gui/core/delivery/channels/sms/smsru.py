@@ -98,11 +98,13 @@ class SmsRuProvider(HttpProvider):
         except (TypeError, ValueError):
             code = -1
         text = str(entry.get("status_text") or "").strip()
-        said = f"SMS.ru {code}" + (f": {text}" if text else "")
+        said = f"{code}: {text}" if text else f"{code}"
         if code in CODES:
             cls, meaning = CODES[code]
-            return self.clean(cls(f"{meaning} ({said})", retry_after=RETRY_AFTER.get(code)))
-        return self.clean(Permanent(f"SMS.ru refused {whose} with a code this program does not know ({said})"))
+            # "<meaning> (SMS.ru <code>: <its own text>)": the window translates the meaning
+            # (ui/core_text.py), SMS.ru's own text stays as it came.
+            return self.clean(cls(f"{meaning} (SMS.ru {said})", retry_after=RETRY_AFTER.get(code)))
+        return self.clean(Permanent(f"SMS.ru refused {whose} with a code this program does not know (SMS.ru {said})"))
 
     def call(self, method: str, data: dict[str, str], ambiguous: bool = False) -> Mapping[str, Any]:
         """POST one method with ``json=1``; return the JSON answer or raise a transport failure."""
