@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,17 +11,16 @@ import pytest
 
 from notifier_gui.core import config, secrets as secrets_mod
 from notifier_gui.core.config import Settings
-from notifier_gui.core.delivery.channels.base import Message, NotConfigured
+from notifier_gui.core.delivery.channels.base import NotConfigured
 from notifier_gui.core.delivery.channels.sms import SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.channels.sms import android
 from notifier_gui.core.delivery.channels.sms.android import AndroidGatewayProvider, message_id
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
-from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.android_gateway import MODEL, PASSWORD, USER, AndroidGatewayServer
+from tests.sms_helpers import PHONE, closed_port, sms_message
 
-PHONE = "+79161234567"
 SECRET_FORMS = (PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode())
 
 
@@ -59,17 +57,7 @@ def channel(base: str, password: str = PASSWORD, **kw: Any) -> SmsChannel:
     return SmsChannel(provider(base, password, **kw), Pacers(sms_rate=0).sms, Redactor())
 
 
-def message(phone: str | None = PHONE, subject: str = "Disk", body: str = "almost full", n: int = 1) -> Message:
-    return Message(notification_id=n, recipient=RecipientData(id=1, name="Анна", phone=phone),
-                   subject=subject, body=body)
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+message = sms_message
 
 
 def assert_clean(text: str) -> None:

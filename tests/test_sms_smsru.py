@@ -6,7 +6,6 @@ shows up in an error or check message.
 """
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,9 @@ from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
-from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.smsru import API_ID, SENDER, SmsRuServer
+from tests.sms_helpers import PHONE, built_channel, closed_port, sms_message
 
-PHONE = "+79161234567"
 DIGITS = "79161234567"
 
 
@@ -45,26 +43,15 @@ def store(api_id: str | None = API_ID) -> CredentialStore:
 
 
 def message(phone: str | None = PHONE, subject: str = "Диск", body: str = "почти заполнен", n: int = 1) -> Message:
-    return Message(notification_id=n, recipient=RecipientData(id=1, name="Анна", phone=phone),
-                   subject=subject, body=body)
+    return sms_message(phone, subject, body, n)
 
 
 def channel(settings: Settings, secrets: CredentialStore | None = None) -> SmsChannel:
-    ch = build_sms(settings, secrets or store(), Pacers(sms_rate=0))
-    assert isinstance(ch, SmsChannel), getattr(ch, "why", ch)
-    return ch
+    return built_channel(settings, secrets or store())
 
 
 def send(server: SmsRuServer, tmp_path: Path, msg: Message | None = None, **kw: Any) -> Any:
     return channel(settings_for(server.base_url, tmp_path, **kw)).send(msg or message())
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def assert_clean(text: str) -> None:

@@ -6,7 +6,6 @@ The last part covers channel behaviour shared by every provider (limiter, unexpe
 from __future__ import annotations
 
 import base64
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from notifier_gui.core.config import Settings
-from notifier_gui.core.delivery.channels.base import Message, NotConfigured, Sent
+from notifier_gui.core.delivery.channels.base import NotConfigured, Sent
 from notifier_gui.core.delivery.channels.sms import (
     SmsChannel,
     SmsProvider,
@@ -28,7 +27,6 @@ from notifier_gui.core.delivery.checks_base import CheckResult
 from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
-from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.twilio import (
     ACCOUNT_SID,
     API_KEY_SECRET,
@@ -38,8 +36,8 @@ from tests.servers.twilio import (
     SERVICE_SID,
     TwilioServer,
 )
+from tests.sms_helpers import PHONE, built_channel, closed_port, sms_message
 
-PHONE = "+79161234567"
 SECRET_FORMS = (AUTH_TOKEN, base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode())
 
 
@@ -60,23 +58,11 @@ def store(token: str | None = AUTH_TOKEN) -> CredentialStore:
     return CredentialStore({"TWILIO_AUTH_TOKEN": token} if token else {})
 
 
-def message(phone: str | None = PHONE, subject: str = "Disk", body: str = "almost full", n: int = 1) -> Message:
-    return Message(notification_id=n, recipient=RecipientData(id=1, name="Анна", phone=phone),
-                   subject=subject, body=body)
+message = sms_message
 
 
 def channel(settings: Settings, secrets: CredentialStore | None = None, pacers: Pacers | None = None) -> SmsChannel:
-    ch = build_sms(settings, secrets or store(), pacers or Pacers(sms_rate=0))
-    assert isinstance(ch, SmsChannel), getattr(ch, "why", ch)
-    return ch
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return built_channel(settings, secrets or store(), pacers)
 
 
 def assert_no_secret(text: str) -> None:
