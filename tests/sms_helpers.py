@@ -30,6 +30,6 @@ def closed_port() -> int:
     """A loopback port nobody listens on (connections to it are refused)."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
+    port: int = s.getsockname()[1]
     s.close()
     return port
