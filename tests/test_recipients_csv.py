@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from notifier_gui.core.recipients import export_csv, import_csv, spreadsheet_cell
+from notifier_gui.core.recipients import export_csv, import_csv
+from notifier_gui.core.spreadsheet import spreadsheet_cell
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
 

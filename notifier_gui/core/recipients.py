@@ -10,26 +10,10 @@ from typing import Any
 
 from . import validation as v
 from .config import CHANNEL_NAMES
+from .spreadsheet import from_cell, spreadsheet_cell
 from .storage.repository import RecipientData, Store, email_key
 
 CSV_COLUMNS = ("name", "email", "phone", "telegram_chat_id")
-
-# A cell starting with one of these is a formula to Excel and LibreOffice ("CSV injection",
-# OWASP): a name like =HYPERLINK(...) or an SMTP error text in the log would run when the
-# export is opened. E.164 phones start with "+" and would be read as numbers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value: object) -> str:
-    """Text for an exported CSV cell that a spreadsheet shows as text and never evaluates:
-    a leading ``'`` before a formula character (shown by spreadsheets as a text marker, not
-    as part of the value). :func:`import_csv` removes it again, so exports import back."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _from_cell(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def clean_recipient(
@@ -107,7 +91,7 @@ def import_csv(store: Store, data: bytes, region: str = "") -> ImportReport:
         if len(values) != len(columns):
             report.rejected.append((line, f"expected {len(columns)} fields, found {len(values)}"))
             continue
-        record: Mapping[str, str] = dict(zip(columns, (_from_cell(x) for x in values)))
+        record: Mapping[str, str] = dict(zip(columns, (from_cell(x) for x in values)))
         try:
             row = clean_recipient(record.get("name", ""), record.get("email"), record.get("phone"),
                                   record.get("telegram_chat_id"), region=region)

@@ -386,9 +386,8 @@ class Store:
                 return []
             ids = [r.id for r in rows]
             rids = {r.recipient_id for r in rows if r.recipient_id is not None}
-            recips = {r.id: RecipientData(r.id, r.name, r.email, r.phone, r.telegram_chat_id, _split(r.channels), r.notes)
-                      for r in conn.execute(select(R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
-                                                   R.c.channels, R.c.notes).where(R.c.id.in_(rids)))} if rids else {}
+            recips = {r.id: r for r in map(_recipient, conn.execute(
+                select(*_RECIPIENT_COLUMNS).where(R.c.id.in_(rids))))} if rids else {}
             opened: dict[int, list[tuple[int, str]]] = {}
             for aid, nid, ch in conn.execute(select(A.c.id, A.c.notification_id, A.c.channel)
                                              .where(A.c.notification_id.in_(ids), A.c.outcome.is_(None))):

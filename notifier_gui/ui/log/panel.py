@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.recipients import spreadsheet_cell
+from ...core.spreadsheet import spreadsheet_cell
 from ...core.storage.repository import Store
 from ..context import AppContext
 from ..core_text import core_text
