@@ -64,8 +64,10 @@ def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
         keys = ("id", "name", "email", "phone", "telegram_chat_id")
         _emit(out, True, [{k: r.as_dict()[k] for k in keys} for r in people], "")
         return 0
+    esc = v.escape_for_terminal  # names and addresses were typed by people: never raw to a terminal
     for r in people:
-        out.write(f"{r.id:>5}  {r.name:<24} {r.email or '-':<28} {r.phone or '-':<16} {r.telegram_chat_id or '-'}\n")
+        out.write(f"{r.id:>5}  {esc(r.name):<24} {esc(r.email or '-'):<28} {r.phone or '-':<16} "
+                  f"{r.telegram_chat_id or '-'}\n")
     return 0
 
 
@@ -127,7 +129,7 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
         if quiet or isinstance(e, AttemptStarted):
             return
         with lock:
-            out.write(_event_line(e) + "\n")
+            out.write(v.escape_for_terminal(_event_line(e)) + "\n")
             out.flush()
 
     stop = threading.Event()
@@ -163,12 +165,14 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
         keys = ("id", "recipient_id", "state", "delivered_via", "attempts")
         _emit(out, True, {k: n[k] for k in keys}, "")
         return 0
-    out.write(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
-              + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
-              + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
-              + (f" - {n['last_error']}" if n["last_error"] else "") + "\n")
+    esc = v.escape_for_terminal  # names and servers' replies: never raw to a terminal
+    out.write(esc(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
+                  + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
+                  + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
+                  + (f" - {n['last_error']}" if n["last_error"] else "")) + "\n")
     for at in n["attempts"]:
-        out.write(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}\n")
+        out.write(esc(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
+                  + "\n")
     return 0
 
 

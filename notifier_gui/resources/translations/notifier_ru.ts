@@ -656,6 +656,22 @@
         <translation>не может содержать переносы строк</translation>
     </message>
     <message>
+        <source>must not contain control characters</source>
+        <translation>не может содержать управляющие символы</translation>
+    </message>
+    <message>
+        <source>must not contain control characters (only tab and line breaks)</source>
+        <translation>не может содержать управляющие символы (допустимы только табуляция и переносы строк)</translation>
+    </message>
+    <message>
+        <source>must not contain an encoded word (=?charset?Q?…?=) that hides line breaks or control characters</source>
+        <translation>не может содержать закодированное слово (=?charset?Q?…?=), скрывающее переносы строк или управляющие символы</translation>
+    </message>
+    <message>
+        <source>must not contain bidirectional override characters</source>
+        <translation>не может содержать символы смены направления текста</translation>
+    </message>
+    <message>
         <source>is longer than {count} characters</source>
         <translation>длиннее {count} символов</translation>
     </message>
