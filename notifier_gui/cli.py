@@ -275,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"notifier {__version__}")
     p.add_argument("--data-dir", help="data folder (default: NOTIFIER_DATA_DIR or the per-user data folder)")
     p.add_argument("--sandbox", action="store_true", help="write to the outbox instead of sending")
+    p.add_argument("--env-file", help="read this .env instead of the current folder's, and trust it "
+                                      "(its endpoints may receive the stored secrets)")
     sub = p.add_subparsers(dest="command", required=True)
 
     users = sub.add_parser("users", help="manage recipients").add_subparsers(dest="action", required=True)
@@ -365,6 +367,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
         overrides["NOTIFIER_DATA_DIR"] = a.data_dir
     if a.sandbox:
         overrides["NOTIFIER_SANDBOX"] = "1"
+    if a.env_file:
+        overrides["NOTIFIER_ENV_FILE"] = a.env_file
     if a.command == "demo":
         overrides["NOTIFIER_SANDBOX"] = "1"
         if not a.data_dir:  # keep the demo away from the operator's real database
@@ -373,6 +377,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
     rt: Runtime | None = None
     try:
         rt = Runtime.open(overrides=overrides)
+        for reason in rt.config.withheld.values():
+            sys.stderr.write(f"notifier: warning: {v.escape_for_terminal(reason)}\n")
         return _dispatch(rt, a, out, stdin)
     except (BadInput, v.ValidationError, ConfigError) as exc:
         msg = rt.secrets.redactor(str(exc)) if rt else str(exc)

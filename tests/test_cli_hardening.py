@@ -45,3 +45,34 @@ def test_control_characters_and_encoded_line_breaks_are_bad_input(
     code, _ = run(*args)
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "must not contain" in err
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_dotenv_in_the_current_folder_gets_no_stored_password(
+        data_dir: Path, ca, trust_ca: Path, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    """A worker started in a folder whose .env points SMTP elsewhere, without TLS: the
+    keyring's password is not sent there (it was, in clear, before)."""
+    from notifier_gui.core import config
+    from notifier_gui.core.secrets import CredentialStore
+    from tests.cli_helpers import env_for, notifier
+    from tests.servers.smtp import PASSWORD, USER, SMTPServer
+
+    good, evil = SMTPServer(ca).start(), SMTPServer(ca, tls="none").start()
+    try:
+        config.write_settings_file(data_dir / "settings.json", {
+            "SMTP_HOST": "localhost", "SMTP_PORT": good.port, "SMTP_DEFAULT_USER": USER,
+            "DEFAULT_FROM_EMAIL": USER})
+        CredentialStore().set("smtp_password", PASSWORD)
+        (data_dir.parent / ".env").write_text(f"SMTP_PORT={evil.port}\nSMTP_USE_TLS=0\n", encoding="utf-8")
+        env = env_for(data_dir, SSL_CERT_FILE=str(trust_ca))
+        result = notifier(data_dir, "check", "email", env=env)
+        assert evil.handler.logins == [] and PASSWORD not in result.stdout + result.stderr
+        assert result.returncode != 0 and "smtp_password is not sent there" in result.stderr
+        # Named explicitly, the file is the operator's choice: here it points back to the real server.
+        (data_dir.parent / "mine.env").write_text(f"SMTP_PORT={good.port}\n", encoding="utf-8")
+        result = notifier(data_dir, "--env-file", str(data_dir.parent / "mine.env"), "check", "email", env=env)
+        assert result.returncode == 0, result.stderr
+        assert good.handler.logins == [USER] and evil.handler.logins == []
+    finally:
+        good.stop()
+        evil.stop()

@@ -26,6 +26,7 @@ from .storage.engine import open_database
 from .storage.repository import Store
 
 log = logging.getLogger("notifier.runtime")
+INTENTS_DIR = "secret-intents"  # under the data folder: per-send keyring entries announced before writing
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -70,8 +71,9 @@ class Runtime:
         secrets: CredentialStore | None = None,
     ) -> Runtime:
         cfg = config_mod.load(environ, cwd, overrides)
-        store_secrets = secrets or CredentialStore(cfg.environ)
         s = cfg.settings
+        store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
+                                                   intents_dir=s.data_dir / INTENTS_DIR)
         s.data_dir.mkdir(parents=True, exist_ok=True)
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         engine = open_database(s.effective_database_url)
@@ -82,7 +84,8 @@ class Runtime:
         """Re-read the configuration after the settings changed (the database stays)."""
         environ, cwd, overrides = self.load_args
         self.config = config_mod.load(environ, cwd, overrides)
-        self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor)
+        self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor,
+                                       self.config.withheld, self.secrets.intents_dir)
         s = self.settings
         self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 

@@ -583,6 +583,19 @@ class Store:
             return [(i, r) for i, r in s.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.smtp_secret_ref).where(
                 NOTIFICATIONS.c.state.in_(FINISHED_STATES), NOTIFICATIONS.c.smtp_secret_ref.is_not(None))) if r]
 
+    def secret_refs_in_use(self) -> set[str]:
+        """Per-send secret references of notifications that are not finished."""
+        N = NOTIFICATIONS
+        with self._read() as s:
+            return {r for (r,) in s.execute(select(N.c.smtp_secret_ref).distinct().where(
+                N.c.state.not_in(FINISHED_STATES), N.c.smtp_secret_ref.is_not(None))) if r}
+
+    def secret_ref_in_use(self, ref: str) -> bool:
+        N = NOTIFICATIONS
+        with self._read() as s:
+            return s.execute(select(N.c.id).where(N.c.smtp_secret_ref == ref,
+                                                  N.c.state.not_in(FINISHED_STATES)).limit(1)).first() is not None
+
     def clear_secret_ref(self, notification_id: int) -> None:
         with self._tx() as s:
             s.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == notification_id).values(smtp_secret_ref=None))
