@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # is loaded, its __feature__ import hook reads the source of every module imported after
     # it (inspect.getsource), which cost ~60 ms of start-up when running from source.
     from .core.config import ConfigError
+    from .core.permissions import private_umask
     from .core.runtime import Runtime
     from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
 
@@ -94,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["NOTIFIER_DATA_DIR"] = args.data_dir
     if args.sandbox:
         overrides["NOTIFIER_SANDBOX"] = "1"
+    private_umask()
     try:
         runtime = Runtime.open(overrides=overrides)
     except (ConfigError, OSError) as exc:

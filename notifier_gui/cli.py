@@ -20,6 +20,7 @@ from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
 from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -374,6 +375,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
         if not a.data_dir:  # keep the demo away from the operator's real database
             base = os.environ.get("NOTIFIER_DATA_DIR") or str(default_data_dir())
             overrides["NOTIFIER_DATA_DIR"] = str(Path(base) / "demo")
+    private_umask()  # the outbox, exports and everything else this run writes: the operator's only
     rt: Runtime | None = None
     try:
         rt = Runtime.open(overrides=overrides)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from . import config as config_mod
-from . import logs
+from . import logs, permissions
 from .config import LoadedConfig, Settings
 from .delivery.channels import ChannelFactory, build_channels, is_sandbox
 from .delivery.dispatcher import Dispatcher, EventSink
@@ -74,7 +74,7 @@ class Runtime:
         s = cfg.settings
         store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
                                                    intents_dir=s.data_dir / INTENTS_DIR)
-        s.data_dir.mkdir(parents=True, exist_ok=True)
+        permissions.tighten_data_dir(s.data_dir)
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         engine = open_database(s.effective_database_url)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 from sqlalchemy.engine import Connection
 
+from ..permissions import create_private_file, private_dir, private_file
+
 log = logging.getLogger("notifier.storage")
 
 BUSY_TIMEOUT_MS = 10_000
@@ -52,9 +54,14 @@ def _sqlite_begin(conn: Connection) -> None:
 def create(url: str) -> Engine:
     """An engine with the project's settings; the SQLite file's folder is created."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_dir(Path(path).parent)
+            # Created 0600 before SQLite opens it: SQLite gives the WAL and SHM files the
+            # database file's mode (older databases are tightened here too).
+            create_private_file(Path(path))
+            for suffix in ("-wal", "-shm", "-journal"):
+                private_file(Path(path + suffix))
         engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
