@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The core (SQLAlchemy and the rest) is imported before PySide6 on purpose: once PySide6
     # is loaded, its __feature__ import hook reads the source of every module imported after
     # it (inspect.getsource), which cost ~60 ms of start-up when running from source.
-    from .core.config import ConfigError
+    from .core.config import ConfigError, StartupError
     from .core.permissions import private_umask
     from .core.runtime import Runtime
     from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
@@ -98,8 +98,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     private_umask()
     try:
         runtime = Runtime.open(overrides=overrides)
-    except (ConfigError, OSError) as exc:
-        QMessageBox.critical(None, "Notifier", f"Notifier cannot start:\n\n{exc}")
+    except (ConfigError, StartupError, OSError) as exc:
+        # One clear dialog, never a traceback: a data folder that is a file, a database that
+        # is not ours or is newer, a garbage DATABASE_URL, a full disk (the core says which).
+        kept = i18n.install(app, i18n.pick_language(args.language or ""))
+        text = QApplication.translate("App", "Notifier cannot start:")
+        QMessageBox.critical(None, "Notifier", f"{text}\n\n{exc}")
+        for translator in kept:
+            app.removeTranslator(translator)
+        if gc_was_enabled:
+            gc.enable()
         return 2
     qInstallMessageHandler(_qt_message_handler)
 

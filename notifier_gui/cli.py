@@ -14,11 +14,11 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .core import validation as v
-from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
+from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
 from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
@@ -28,6 +28,28 @@ from .core.sending import enqueue_send, plan_send
 from .core.templates import render
 
 log = logging.getLogger("notifier.cli")
+
+
+_QUIET = logging.NullHandler()
+ID_MAX = 2**63 - 1  # database ids are 64-bit
+
+
+def _record_id(text: str) -> int:
+    """A database id from the command line (argparse type): out-of-range numbers are bad input."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number)") from None
+    if not 1 <= value <= ID_MAX:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids are 1 to {ID_MAX})")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one line on stderr for a usage error (exit 2), like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 class BadInput(Exception):
@@ -272,7 +294,7 @@ def cmd_demo(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
 # -- parser and entry point ------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="notifier", description="Deliver notifications by Email -> SMS -> Telegram.")
+    p = _Parser(prog="notifier", description="Deliver notifications by Email -> SMS -> Telegram.")
     p.add_argument("--version", action="version", version=f"notifier {__version__}")
     p.add_argument("--data-dir", help="data folder (default: NOTIFIER_DATA_DIR or the per-user data folder)")
     p.add_argument("--sandbox", action="store_true", help="write to the outbox instead of sending")
@@ -294,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
 
     send = sub.add_parser("send", help="queue one notification per recipient")
-    send.add_argument("--user", type=int, action="append", required=True, help="recipient id (repeatable)")
+    send.add_argument("--user", type=_record_id, action="append", required=True, help="recipient id (repeatable)")
     send.add_argument("--message", required=True)
     send.add_argument("--subject", default="")
     send.add_argument("--channels", help="channel order for this send, e.g. email,sms,telegram")
@@ -308,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--max-seconds", type=float)
 
     show = sub.add_parser("show", help="a notification and its attempts")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=_record_id)
     show.add_argument("--json", action="store_true")
 
     sec = sub.add_parser("secrets", help="secrets in the OS credential store").add_subparsers(dest="action", required=True)
@@ -325,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tg = sub.add_parser("telegram", help="Telegram helpers").add_subparsers(dest="action", required=True)
     link = tg.add_parser("link", help="print a t.me link that binds a recipient's chat when they press Start")
-    link.add_argument("recipient_id", type=int)
+    link.add_argument("recipient_id", type=_record_id)
     link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
 
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
@@ -355,6 +377,9 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out = out or sys.stdout
     stdin = stdin or sys.stdin
+    # Until the log file is set up, records have nowhere to go: never Python's last-resort
+    # handler, which prints tracebacks on the terminal.
+    logging.getLogger("notifier").addHandler(_QUIET)
     a = build_parser().parse_args(argv)
     configure_frozen_backend()
     if a.command == "self-test":  # needs no configuration and must not touch the operator's data
@@ -382,7 +407,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
         for reason in rt.config.withheld.values():
             sys.stderr.write(f"notifier: warning: {v.escape_for_terminal(reason)}\n")
         return _dispatch(rt, a, out, stdin)
-    except (BadInput, v.ValidationError, ConfigError) as exc:
+    except (BadInput, v.ValidationError, ConfigError, StartupError) as exc:
         msg = rt.secrets.redactor(str(exc)) if rt else str(exc)
         sys.stderr.write(f"notifier: {msg}\n")
         return 2

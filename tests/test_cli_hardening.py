@@ -76,3 +76,82 @@ def test_a_dotenv_in_the_current_folder_gets_no_stored_password(
     finally:
         good.stop()
         evil.stop()
+
+
+def _newer(folder: Path) -> None:
+    import sqlite3
+
+    from notifier_gui.core.storage.engine import open_database
+
+    open_database(f"sqlite:///{folder / 'notifier.db'}").dispose()
+    with sqlite3.connect(folder / "notifier.db") as c:
+        c.execute("UPDATE alembic_version SET version_num = '0999'")
+
+
+@pytest.mark.parametrize("case, words", [
+    ("file", "is a file, not a folder"),
+    ("not sqlite", "is not a Notifier database"),
+    ("newer", "made by a newer version of Notifier (schema revision 0999)"),
+    ("garbage url", "DATABASE_URL is not a database address"),
+    ("url without scheme", "DATABASE_URL is not a database address"),
+    ("huge id", "is not an id"),
+])
+def test_start_up_faults_are_one_line_and_exit_2(tmp_path: Path, case: str, words: str) -> None:
+    from tests.cli_helpers import env_for, notifier
+
+    data = tmp_path / "data"
+    extra: dict[str, str] = {}
+    args = ["users", "list"]
+    if case == "file":
+        data.write_text("not a folder")
+    else:
+        data.mkdir()
+    if case == "not sqlite":
+        (data / "notifier.db").write_bytes(b"this is not a database " * 100)
+    elif case == "newer":
+        _newer(data)
+    elif case == "garbage url":
+        extra["DATABASE_URL"] = "garbage://user:topsecret@host/db"
+    elif case == "url without scheme":
+        extra["DATABASE_URL"] = "not a url"
+    elif case == "huge id":
+        args = ["show", "99999999999999999999"]
+    result = notifier(data, *args, env=env_for(data, **extra))
+    assert result.returncode == 2, result
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "topsecret" not in result.stderr
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 256 KiB tmpfs, filled up (needs root: CI and this machine run tests as root)."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_at_start_is_one_line_and_exit_2(tiny_disk: Path) -> None:
+    from tests.cli_helpers import env_for, notifier
+
+    data = tiny_disk / "data"
+    import os
+
+    fd = os.open(tiny_disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 1024):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    result = notifier(data, "users", "list", env=env_for(data))
+    assert result.returncode == 2, result
+    assert "full" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -47,6 +47,10 @@ class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the setting."""
 
 
+class StartupError(RuntimeError):
+    """The program cannot start here (data folder, database, disk); the message says why in one line."""
+
+
 def _opt(env: str, help: str) -> dict[str, str]:
     return {"env": env, "help": help}
 

@@ -16,13 +16,13 @@ from sqlalchemy import Engine
 
 from . import config as config_mod
 from . import logs, permissions
-from .config import LoadedConfig, Settings
+from .config import LoadedConfig, Settings, StartupError
 from .delivery.channels import ChannelFactory, build_channels, is_sandbox
 from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.pacing import Pacers
 from .delivery.policy import Policy
 from .secrets import CredentialStore
-from .storage.engine import open_database
+from .storage.engine import os_problem, open_database
 from .storage.repository import Store
 
 log = logging.getLogger("notifier.runtime")
@@ -74,8 +74,14 @@ class Runtime:
         s = cfg.settings
         store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
                                                    intents_dir=s.data_dir / INTENTS_DIR)
-        permissions.tighten_data_dir(s.data_dir)
-        log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
+        if s.data_dir.exists() and not s.data_dir.is_dir():
+            raise StartupError(f"the data folder {s.data_dir} is a file, not a folder; move it away or set "
+                               "NOTIFIER_DATA_DIR (--data-dir) to a folder")
+        try:
+            permissions.tighten_data_dir(s.data_dir)
+            log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
+        except OSError as exc:
+            raise StartupError(os_problem(exc, f"the data folder {s.data_dir}")) from None
         engine = open_database(s.effective_database_url)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
         return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))

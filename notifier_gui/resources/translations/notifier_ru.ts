@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>App</name>
+    <message>
+        <source>Notifier cannot start:</source>
+        <translation>Notifier не может запуститься:</translation>
+    </message>
+</context>
+<context>
     <name>AttemptLogModel</name>
     <message>
         <source>Time</source>
