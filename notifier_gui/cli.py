@@ -95,15 +95,36 @@ def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_users_import(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """All or nothing: with any rejected line nothing is imported (exit 2, every line on stderr)."""
+    path = Path(a.file)
+    if not path.is_file():
+        raise BadInput(f"cannot read {a.file}: no such file")
+    progress = _progress_line(sys.stderr) if sys.stderr.isatty() else None
     try:
-        data = Path(a.file).read_bytes()
+        report = import_csv(rt.store, path, rt.settings.phone_region, progress)
     except OSError as exc:
         raise BadInput(f"cannot read {a.file}: {exc.strerror}") from None
-    report = import_csv(rt.store, data, rt.settings.phone_region)
-    out.write(f"imported {len(report.imported)} recipient(s)\n")
+    finally:
+        if progress:
+            sys.stderr.write("\r\x1b[K")
+    if report.ok:
+        out.write(f"imported {len(report.imported)} recipient(s)\n")
+        return 0
     for line, reason in report.rejected:
-        sys.stderr.write(f"line {line}: {reason}\n")
-    return 0 if report.ok else 2
+        sys.stderr.write(v.escape_for_terminal(f"line {line}: {reason}") + "\n")
+    if report.rejected_total > len(report.rejected):
+        sys.stderr.write(f"... and {report.rejected_total - len(report.rejected)} more rejected line(s)\n")
+    sys.stderr.write(f"notifier: nothing imported: {report.rejected_total} line(s) rejected; "
+                     "fix them and import the file again\n")
+    return 2
+
+
+def _progress_line(stream: TextIO) -> Callable[[str, int], None]:
+    """A progress line rewritten in place on a terminal ("checking 120,000 rows")."""
+    def show(stage: str, count: int) -> None:
+        stream.write(f"\r{stage} {count:,} rows\x1b[K")
+        stream.flush()
+    return show
 
 
 def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:

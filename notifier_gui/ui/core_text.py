@@ -147,6 +147,7 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "the file is not UTF-8 (byte {offset})"),
     QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
     QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the header names {columns} more than once"),
     _FIELD_MESSAGE,
 ))
 

@@ -619,6 +619,10 @@
         <translation>{address} (записан как {stored})</translation>
     </message>
     <message>
+        <source>the header names {columns} more than once</source>
+        <translation>в заголовке {columns} встречается больше одного раза</translation>
+    </message>
+    <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
         <translation>сообщение пустое; Telegram не доставляет пустой текст</translation>
     </message>
@@ -739,19 +743,19 @@
         <translation>Импорт из {file}</translation>
     </message>
     <message numerus="yes">
-        <source>Recipients imported: %n.</source>
+        <source>Nothing was imported: %n line(s) need fixing. Fix them in the file and import it again.</source>
         <translation>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
+            <numerusform>Ничего не импортировано: %n строку нужно исправить. Исправьте её в файле и импортируйте его снова.</numerusform>
+            <numerusform>Ничего не импортировано: %n строки нужно исправить. Исправьте их в файле и импортируйте его снова.</numerusform>
+            <numerusform>Ничего не импортировано: %n строк нужно исправить. Исправьте их в файле и импортируйте его снова.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Lines not imported: %n. Fix them in the file and import it again (the lines imported now will then be reported as duplicates).</source>
+        <source>The first %n are listed.</source>
         <translation>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
+            <numerusform>Показана первая %n.</numerusform>
+            <numerusform>Показаны первые %n.</numerusform>
+            <numerusform>Показаны первые %n.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
