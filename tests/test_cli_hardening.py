@@ -78,16 +78,6 @@ def test_a_dotenv_in_the_current_folder_gets_no_stored_password(
         evil.stop()
 
 
-def _newer(folder: Path) -> None:
-    import sqlite3
-
-    from notifier_gui.core.storage.engine import open_database
-
-    open_database(f"sqlite:///{folder / 'notifier.db'}").dispose()
-    with sqlite3.connect(folder / "notifier.db") as c:
-        c.execute("UPDATE alembic_version SET version_num = '0999'")
-
-
 @pytest.mark.parametrize("case, words", [
     ("file", "is a file, not a folder"),
     ("not sqlite", "is not a Notifier database"),
@@ -97,7 +87,7 @@ def _newer(folder: Path) -> None:
     ("huge id", "is not an id"),
 ])
 def test_start_up_faults_are_one_line_and_exit_2(tmp_path: Path, case: str, words: str) -> None:
-    from tests.cli_helpers import env_for, notifier
+    from tests.cli_helpers import env_for, newer_database, notifier
 
     data = tmp_path / "data"
     extra: dict[str, str] = {}
@@ -109,7 +99,7 @@ def test_start_up_faults_are_one_line_and_exit_2(tmp_path: Path, case: str, word
     if case == "not sqlite":
         (data / "notifier.db").write_bytes(b"this is not a database " * 100)
     elif case == "newer":
-        _newer(data)
+        newer_database(data)
     elif case == "garbage url":
         extra["DATABASE_URL"] = "garbage://user:topsecret@host/db"
     elif case == "url without scheme":

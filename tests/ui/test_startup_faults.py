@@ -1,7 +1,6 @@
 """A start-up fault is one dialog in the window (never a traceback)."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from notifier_gui import app as app_module
+from tests.cli_helpers import newer_database
 from tests.ui.conftest import SHOTS
-
-
-def _newer_database(folder: Path) -> None:
-    from notifier_gui.core.storage.engine import open_database
-
-    open_database(f"sqlite:///{folder / 'notifier.db'}").dispose()
-    with sqlite3.connect(folder / "notifier.db") as c:
-        c.execute("UPDATE alembic_version SET version_num = '0999'")
 
 
 @pytest.mark.parametrize("case, words", [
@@ -36,7 +28,7 @@ def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatc
         if case == "not sqlite":
             (data / "notifier.db").write_bytes(b"this is not a database " * 100)
         else:
-            _newer_database(data)
+            newer_database(data)
     monkeypatch.delenv("NOTIFIER_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     seen: list[str] = []
