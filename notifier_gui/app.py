@@ -170,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = excepthook
     gc.freeze()  # modules, classes and the window's wrappers live as long as the process
     window.show()
+    if runtime.config.withheld:
+        show_withheld(window, runtime.config.withheld)
     # The worker starts on the first turn of the event loop, once the window is up: its own
     # start-up (channel modules, the keyring backend) would otherwise compete with the first
     # frame for the GIL. Nothing waits on it; queued work is durable in the database.
@@ -190,6 +192,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(_until_quit(app))
     return 0
+
+
+def show_withheld(parent: Any, withheld: dict[str, str] | Any) -> Any:
+    """Say, without blocking, which stored secrets a ./.env got withheld (core.config's rule)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    head = QApplication.translate("App", "A .env file in the current folder would send stored secrets to "
+                                         "another server, so they are not used in this run:")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Notifier", head + "\n\n" + "\n\n".join(withheld.values()),
+                      parent=parent)
+    box.setModal(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
 
 
 def _self_test(app: Any, report_path: str | None) -> int:

@@ -48,3 +48,15 @@ def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatc
     assert app_module.main(["--data-dir", str(data), "--language", language]) == 2
     assert len(seen) == 1 and words in seen[0]
     assert "Traceback" not in seen[0]
+
+
+def test_withheld_secrets_are_told_without_blocking(qtbot: QtBot) -> None:
+    reasons = {"smtp_password": "/work/.env sets SMTP_HOST='evil.example' (otherwise 'smtp.example.org'); the stored "
+                                "smtp_password is not sent there. To use it, save SMTP_HOST in Settings, or run with "
+                                "--env-file /work/.env"}
+    box = app_module.show_withheld(None, reasons)
+    qtbot.addWidget(box)
+    assert box.isVisible() and not box.isModal()
+    assert "would send stored secrets" in box.text() and "evil.example" in box.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    box.grab().save(str(SHOTS / "withheld-secrets.png"))

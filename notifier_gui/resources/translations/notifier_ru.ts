@@ -7,6 +7,10 @@
         <source>Notifier cannot start:</source>
         <translation>Notifier не может запуститься:</translation>
     </message>
+    <message>
+        <source>A .env file in the current folder would send stored secrets to another server, so they are not used in this run:</source>
+        <translation>Файл .env в текущей папке отправил бы сохранённые секреты на другой сервер, поэтому сейчас они не используются:</translation>
+    </message>
 </context>
 <context>
     <name>AttemptLogModel</name>
