@@ -108,3 +108,11 @@ def test_the_environment_is_the_operators_own(tmp_path: Path) -> None:
 def test_a_missing_env_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(config.ConfigError, match="not a file"):
         config.load({"NOTIFIER_DATA_DIR": str(tmp_path), "NOTIFIER_ENV_FILE": str(tmp_path / "nope.env")}, cwd=tmp_path)
+
+
+def test_an_environment_secret_is_not_redirected_by_a_dotenv_either(tmp_path: Path) -> None:
+    data, work = _setup(tmp_path, "SMTP_HOST=evil.example\n")
+    loaded = config.load({"NOTIFIER_DATA_DIR": str(data), "SMTP_DEFAULT_PASSWORD": "env-pass-1234"}, cwd=work)
+    assert "smtp_password" in loaded.withheld
+    store = CredentialStore(loaded.environ, withheld=loaded.withheld)
+    assert store.get("smtp_password") is None and store.status()["smtp_password"] == "withheld"

@@ -241,7 +241,7 @@ class LoadedConfig:
     # Merged raw values from .env files and the environment: secrets are looked up here too.
     environ: Mapping[str, str]
     sources: Mapping[str, str]  # env name -> where its value came from
-    # Keyring secrets not to be sent in this run -> why (an implicit ./.env redirects them).
+    # Secrets not to be sent in this run -> why (an implicit ./.env redirects them).
     withheld: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -308,12 +308,13 @@ def load(
         # What the operator's own layers say, without ./.env (nor a data folder it chose).
         base_merged, _ = _merge([*([] if dir_from_dotenv else own), *outside])
         untrusted, _ = _merge([*(own if dir_from_dotenv else []), ("", cwd_dotenv)])
-        withheld = _redirected(settings, base_merged, untrusted, secret_env, env_path)
+        own_secrets = {k for k in secret_env if sources.get(k) == f"{env_path}"}
+        withheld = _redirected(settings, base_merged, untrusted, own_secrets, env_path)
     return LoadedConfig(settings=settings, environ=secret_env, sources=sources, withheld=withheld)
 
 
 def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapping[str, Any],
-                secret_env: Mapping[str, str], path: Path) -> dict[str, str]:
+                own_secrets: set[str], path: Path) -> dict[str, str]:
     """Keyring secrets that ``dotenv`` (an implicit ./.env, and a data folder it chose) would
     send elsewhere -> why."""
     try:
@@ -323,8 +324,8 @@ def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapp
     by_env = option_names()
     out: dict[str, str] = {}
     for secret, names in SECRET_ENDPOINTS.items():
-        if SECRET_ENV_NAMES[secret] in secret_env:
-            continue  # the secret itself comes from outside the keyring: it goes where its source says
+        if SECRET_ENV_NAMES[secret] in own_secrets:
+            continue  # that .env brings its own secret: it goes where the same file says
         for name in names:
             if name not in dotenv:
                 continue

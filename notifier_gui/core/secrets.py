@@ -146,7 +146,7 @@ def _process_alive(ident: str) -> bool | None:
 class CredentialStore:
     """Named secrets: keyring entries under service ``notifier-gui``, environment as override.
 
-    ``withheld``: keyring secrets not to hand out in this run, with the reason (a ``./.env``
+    ``withheld``: secrets not to hand out in this run, with the reason (a ``./.env``
     would send them elsewhere; see ``config.LoadedConfig.withheld``). ``intents_dir``: where
     per-send entries are announced before they are written (see :meth:`put_per_send`).
     """
@@ -197,14 +197,14 @@ class CredentialStore:
 
     def get(self, name: str) -> str | None:
         self._check_name(name)
-        value = self.env_value(name)
-        if value:
-            return value
-        if name in self.withheld:
+        if name in self.withheld:  # from the keyring, the environment or the data folder's .env
             if name not in self._warned:
                 self._warned.add(name)
                 log.warning("%s withheld: %s", name, self.withheld[name])
             return None
+        value = self.env_value(name)
+        if value:
+            return value
         value = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
         self.redactor.add(value)
         return value
@@ -231,7 +231,7 @@ class CredentialStore:
         out: dict[str, str] = {}
         for name in SECRET_NAMES:
             if self.env_value(name):
-                out[name] = "environment"
+                out[name] = "withheld" if name in self.withheld else "environment"
                 continue
             try:
                 stored = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
