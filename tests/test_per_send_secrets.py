@@ -30,6 +30,13 @@ def per_send_entries(backend) -> list[str]:  # type: ignore[no-untyped-def]
     return [o for s in parser.sections() for o in parser.options(s) if o.startswith("send_3a")]
 
 
+@pytest.fixture
+def new_entries(keyring_backend):  # type: ignore[no-untyped-def]
+    """The per-send entries made since the test started (others may belong to other tests' queues)."""
+    before = set(per_send_entries(keyring_backend))
+    return lambda: [e for e in per_send_entries(keyring_backend) if e not in before]
+
+
 def add_people(n: int) -> list[int]:
     rt = Runtime.open()
     try:
@@ -39,20 +46,20 @@ def add_people(n: int) -> list[int]:
         rt.close()
 
 
-def test_one_entry_per_send_and_it_goes_with_the_last_notification(data_dir: Path, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+def test_one_entry_per_send_and_it_goes_with_the_last_notification(data_dir: Path, new_entries) -> None:  # type: ignore[no-untyped-def]
     ids = add_people(5)
     args = [a for i in ids for a in ("--user", str(i))]
     result = notifier(data_dir, "send", *args, "--message", "hi", "--smtp-user", "me@example.org",
                       "--smtp-password-stdin", stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
-    assert len(per_send_entries(keyring_backend)) == 1
+    assert len(new_entries()) == 1
     assert len(list((data_dir / "secret-intents").iterdir())) == 1
     assert notifier(data_dir, "--sandbox", "worker", "--until-done", "--max-seconds", "60").returncode == 0
-    assert per_send_entries(keyring_backend) == []
+    assert new_entries() == []
     assert list((data_dir / "secret-intents").iterdir()) == []
 
 
-def test_a_send_killed_midway_leaves_no_password_behind(data_dir: Path, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+def test_a_send_killed_midway_leaves_no_password_behind(data_dir: Path, new_entries) -> None:  # type: ignore[no-untyped-def]
     ids = add_people(300)
     args = [a for i in ids for a in ("--user", str(i))]
     proc = subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "send", *args, "--message", "hi",
@@ -63,16 +70,16 @@ def test_a_send_killed_midway_leaves_no_password_behind(data_dir: Path, keyring_
     proc.stdin.write(PASSWORD + "\n")
     proc.stdin.close()
     deadline = time.monotonic() + 60
-    while not per_send_entries(keyring_backend) and proc.poll() is None and time.monotonic() < deadline:
+    while not new_entries() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)  # polling a condition: the first per-send entry is on disk
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     # The next start sweeps what nothing references; the rest goes as its notifications finish.
     assert notifier(data_dir, "--sandbox", "worker", "--until-done", "--max-seconds", "120").returncode == 0
-    assert per_send_entries(keyring_backend) == []
+    assert new_entries() == []
 
 
-def test_the_sweep_keeps_entries_of_live_senders_and_of_queued_work(data_dir: Path, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_keeps_entries_of_live_senders_and_of_queued_work(data_dir: Path, new_entries) -> None:  # type: ignore[no-untyped-def]
     store = CredentialStore(intents_dir=data_dir / "secret-intents")
     mine = store.put_per_send(PASSWORD)  # this process is alive: maybe about to queue
     dead = store.put_per_send(PASSWORD)
@@ -83,10 +90,10 @@ def test_the_sweep_keeps_entries_of_live_senders_and_of_queued_work(data_dir: Pa
     assert store.get(mine) == PASSWORD and store.get(queued) == PASSWORD and store.get(dead) is None
     for ref in (mine, queued):
         store.drop_per_send(ref)
-    assert per_send_entries(keyring_backend) == []
+    assert new_entries() == []
 
 
-def test_keyring_calls_from_many_threads_are_serialised(tmp_path: Path, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+def test_keyring_calls_from_many_threads_are_serialised(tmp_path: Path, new_entries) -> None:  # type: ignore[no-untyped-def]
     store = CredentialStore(intents_dir=tmp_path / "intents")
     errors: list[BaseException] = []
 
@@ -105,7 +112,7 @@ def test_keyring_calls_from_many_threads_are_serialised(tmp_path: Path, keyring_
     for t in threads:
         t.join()
     assert errors == []
-    assert per_send_entries(keyring_backend) == []
+    assert new_entries() == []
 
 
 def test_a_backend_failure_of_any_kind_is_a_secret_store_error(keyring_backend) -> None:  # type: ignore[no-untyped-def]

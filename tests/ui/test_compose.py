@@ -261,7 +261,7 @@ def test_per_send_password_goes_to_keyring_only(
 
     got = rows(ctx)
     refs = [n.smtp_secret_ref for n in got]
-    assert all(refs) and len(set(refs)) == 2                 # one keyring entry per notification
+    assert all(refs) and len(set(refs)) == 1                 # one keyring entry per send
     assert all(n.smtp_user == "billing@example.com" for n in got)
     assert [ctx.runtime.secrets.get(r) for r in refs if r] == [secret, secret]
     assert view.smtp_password.text() == ""                   # not kept in the widget
