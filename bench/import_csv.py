@@ -5,6 +5,10 @@
     .venv/bin/python bench/import_csv.py --rows 100000
 
 Runs the real command in a child process on a fresh data folder; prints one JSON line.
+
+Measured here (2 cores shared with other work, run at nice 19): 1,000,000 rows (56 MiB)
+imported in 839 s with a peak RSS of 109 MiB; 100,000 rows: 74 MiB. Before streaming,
+a million rows held 840 MB and had not finished after 25 minutes.
 """
 from __future__ import annotations
 
