@@ -63,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The core (SQLAlchemy and the rest) is imported before PySide6 on purpose: once PySide6
     # is loaded, its __feature__ import hook reads the source of every module imported after
     # it (inspect.getsource), which cost ~60 ms of start-up when running from source.
-    from .core.config import ConfigError
+    from .core.config import ConfigError, StartupError
+    from .core.permissions import private_umask
     from .core.runtime import Runtime
     from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
 
@@ -94,10 +95,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["NOTIFIER_DATA_DIR"] = args.data_dir
     if args.sandbox:
         overrides["NOTIFIER_SANDBOX"] = "1"
+    private_umask()
     try:
         runtime = Runtime.open(overrides=overrides)
-    except (ConfigError, OSError) as exc:
-        QMessageBox.critical(None, "Notifier", f"Notifier cannot start:\n\n{exc}")
+    except (ConfigError, StartupError, OSError) as exc:
+        # One clear dialog, never a traceback: a data folder that is a file, a database that
+        # is not ours or is newer, a garbage DATABASE_URL, a full disk (the core says which).
+        kept = i18n.install(app, i18n.pick_language(args.language or ""))
+        text = QApplication.translate("App", "Notifier cannot start:")
+        QMessageBox.critical(None, "Notifier", f"{text}\n\n{exc}")
+        for translator in kept:
+            app.removeTranslator(translator)
+        if gc_was_enabled:
+            gc.enable()
         return 2
     qInstallMessageHandler(_qt_message_handler)
 
@@ -160,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = excepthook
     gc.freeze()  # modules, classes and the window's wrappers live as long as the process
     window.show()
+    if runtime.config.withheld:
+        show_withheld(window, runtime.config.withheld)
     # The worker starts on the first turn of the event loop, once the window is up: its own
     # start-up (channel modules, the keyring backend) would otherwise compete with the first
     # frame for the GIL. Nothing waits on it; queued work is durable in the database.
@@ -180,6 +192,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(_until_quit(app))
     return 0
+
+
+def show_withheld(parent: Any, withheld: dict[str, str] | Any) -> Any:
+    """Say, without blocking, which stored secrets a ./.env got withheld (core.config's rule)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    head = QApplication.translate("App", "A .env file in the current folder would send stored secrets to "
+                                         "another server, so they are not used in this run:")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Notifier", head + "\n\n" + "\n\n".join(withheld.values()),
+                      parent=parent)
+    box.setModal(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
 
 
 def _self_test(app: Any, report_path: str | None) -> int:

@@ -14,12 +14,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .core import validation as v
-from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
+from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
 from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -27,6 +28,28 @@ from .core.sending import enqueue_send, plan_send
 from .core.templates import render
 
 log = logging.getLogger("notifier.cli")
+
+
+_QUIET = logging.NullHandler()
+ID_MAX = 2**63 - 1  # database ids are 64-bit
+
+
+def _record_id(text: str) -> int:
+    """A database id from the command line (argparse type): out-of-range numbers are bad input."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number)") from None
+    if not 1 <= value <= ID_MAX:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (ids are 1 to {ID_MAX})")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one line on stderr for a usage error (exit 2), like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 class BadInput(Exception):
@@ -64,21 +87,44 @@ def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
         keys = ("id", "name", "email", "phone", "telegram_chat_id")
         _emit(out, True, [{k: r.as_dict()[k] for k in keys} for r in people], "")
         return 0
+    esc = v.escape_for_terminal  # names and addresses were typed by people: never raw to a terminal
     for r in people:
-        out.write(f"{r.id:>5}  {r.name:<24} {r.email or '-':<28} {r.phone or '-':<16} {r.telegram_chat_id or '-'}\n")
+        out.write(f"{r.id:>5}  {esc(r.name):<24} {esc(r.email or '-'):<28} {r.phone or '-':<16} "
+                  f"{r.telegram_chat_id or '-'}\n")
     return 0
 
 
 def cmd_users_import(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """All or nothing: with any rejected line nothing is imported (exit 2, every line on stderr)."""
+    path = Path(a.file)
+    if not path.is_file():
+        raise BadInput(f"cannot read {a.file}: no such file")
+    progress = _progress_line(sys.stderr) if sys.stderr.isatty() else None
     try:
-        data = Path(a.file).read_bytes()
+        report = import_csv(rt.store, path, rt.settings.phone_region, progress)
     except OSError as exc:
         raise BadInput(f"cannot read {a.file}: {exc.strerror}") from None
-    report = import_csv(rt.store, data, rt.settings.phone_region)
-    out.write(f"imported {len(report.imported)} recipient(s)\n")
+    finally:
+        if progress:
+            sys.stderr.write("\r\x1b[K")
+    if report.ok:
+        out.write(f"imported {len(report.imported)} recipient(s)\n")
+        return 0
     for line, reason in report.rejected:
-        sys.stderr.write(f"line {line}: {reason}\n")
-    return 0 if report.ok else 2
+        sys.stderr.write(v.escape_for_terminal(f"line {line}: {reason}") + "\n")
+    if report.rejected_total > len(report.rejected):
+        sys.stderr.write(f"... and {report.rejected_total - len(report.rejected)} more rejected line(s)\n")
+    sys.stderr.write(f"notifier: nothing imported: {report.rejected_total} line(s) rejected; "
+                     "fix them and import the file again\n")
+    return 2
+
+
+def _progress_line(stream: TextIO) -> Callable[[str, int], None]:
+    """A progress line rewritten in place on a terminal ("checking 120,000 rows")."""
+    def show(stage: str, count: int) -> None:
+        stream.write(f"\r{stage} {count:,} rows\x1b[K")
+        stream.flush()
+    return show
 
 
 def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -127,7 +173,7 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
         if quiet or isinstance(e, AttemptStarted):
             return
         with lock:
-            out.write(_event_line(e) + "\n")
+            out.write(v.escape_for_terminal(_event_line(e)) + "\n")
             out.flush()
 
     stop = threading.Event()
@@ -163,12 +209,14 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
         keys = ("id", "recipient_id", "state", "delivered_via", "attempts")
         _emit(out, True, {k: n[k] for k in keys}, "")
         return 0
-    out.write(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
-              + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
-              + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
-              + (f" - {n['last_error']}" if n["last_error"] else "") + "\n")
+    esc = v.escape_for_terminal  # names and servers' replies: never raw to a terminal
+    out.write(esc(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
+                  + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
+                  + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
+                  + (f" - {n['last_error']}" if n["last_error"] else "")) + "\n")
     for at in n["attempts"]:
-        out.write(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}\n")
+        out.write(esc(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
+                  + "\n")
     return 0
 
 
@@ -267,10 +315,12 @@ def cmd_demo(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
 # -- parser and entry point ------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="notifier", description="Deliver notifications by Email -> SMS -> Telegram.")
+    p = _Parser(prog="notifier", description="Deliver notifications by Email -> SMS -> Telegram.")
     p.add_argument("--version", action="version", version=f"notifier {__version__}")
     p.add_argument("--data-dir", help="data folder (default: NOTIFIER_DATA_DIR or the per-user data folder)")
     p.add_argument("--sandbox", action="store_true", help="write to the outbox instead of sending")
+    p.add_argument("--env-file", help="read this .env instead of the current folder's, and trust it "
+                                      "(its endpoints may receive the stored secrets)")
     sub = p.add_subparsers(dest="command", required=True)
 
     users = sub.add_parser("users", help="manage recipients").add_subparsers(dest="action", required=True)
@@ -287,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
 
     send = sub.add_parser("send", help="queue one notification per recipient")
-    send.add_argument("--user", type=int, action="append", required=True, help="recipient id (repeatable)")
+    send.add_argument("--user", type=_record_id, action="append", required=True, help="recipient id (repeatable)")
     send.add_argument("--message", required=True)
     send.add_argument("--subject", default="")
     send.add_argument("--channels", help="channel order for this send, e.g. email,sms,telegram")
@@ -301,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--max-seconds", type=float)
 
     show = sub.add_parser("show", help="a notification and its attempts")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=_record_id)
     show.add_argument("--json", action="store_true")
 
     sec = sub.add_parser("secrets", help="secrets in the OS credential store").add_subparsers(dest="action", required=True)
@@ -318,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tg = sub.add_parser("telegram", help="Telegram helpers").add_subparsers(dest="action", required=True)
     link = tg.add_parser("link", help="print a t.me link that binds a recipient's chat when they press Start")
-    link.add_argument("recipient_id", type=int)
+    link.add_argument("recipient_id", type=_record_id)
     link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
 
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
@@ -348,6 +398,9 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out = out or sys.stdout
     stdin = stdin or sys.stdin
+    # Until the log file is set up, records have nowhere to go: never Python's last-resort
+    # handler, which prints tracebacks on the terminal.
+    logging.getLogger("notifier").addHandler(_QUIET)
     a = build_parser().parse_args(argv)
     configure_frozen_backend()
     if a.command == "self-test":  # needs no configuration and must not touch the operator's data
@@ -361,16 +414,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
         overrides["NOTIFIER_DATA_DIR"] = a.data_dir
     if a.sandbox:
         overrides["NOTIFIER_SANDBOX"] = "1"
+    if a.env_file:
+        overrides["NOTIFIER_ENV_FILE"] = a.env_file
     if a.command == "demo":
         overrides["NOTIFIER_SANDBOX"] = "1"
         if not a.data_dir:  # keep the demo away from the operator's real database
             base = os.environ.get("NOTIFIER_DATA_DIR") or str(default_data_dir())
             overrides["NOTIFIER_DATA_DIR"] = str(Path(base) / "demo")
+    private_umask()  # the outbox, exports and everything else this run writes: the operator's only
     rt: Runtime | None = None
     try:
         rt = Runtime.open(overrides=overrides)
+        for reason in rt.config.withheld.values():
+            sys.stderr.write(f"notifier: warning: {v.escape_for_terminal(reason)}\n")
         return _dispatch(rt, a, out, stdin)
-    except (BadInput, v.ValidationError, ConfigError) as exc:
+    except (BadInput, v.ValidationError, ConfigError, StartupError) as exc:
         msg = rt.secrets.redactor(str(exc)) if rt else str(exc)
         sys.stderr.write(f"notifier: {msg}\n")
         return 2

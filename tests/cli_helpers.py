@@ -34,3 +34,14 @@ def start_worker(data_dir: Path, *args: str, env: dict[str, str]) -> subprocess.
 def as_json(result: subprocess.CompletedProcess[str]) -> Any:
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def newer_database(folder: Path) -> None:
+    """A database in ``folder`` whose schema revision this version does not know."""
+    import sqlite3
+
+    from notifier_gui.core.storage.engine import open_database
+
+    open_database(f"sqlite:///{folder / 'notifier.db'}").dispose()
+    with sqlite3.connect(folder / "notifier.db") as c:
+        c.execute("UPDATE alembic_version SET version_num = '0999'")

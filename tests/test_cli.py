@@ -58,11 +58,17 @@ def test_import_csv_reports_bad_rows_by_line(data_dir: Path, tmp_path: Path) -> 
         "Dup,anna@example.org,,\n"
         "Short row,x@example.org\n".encode("utf-8"))
     r = notifier(data_dir, "users", "import", str(csv_file))
-    assert r.returncode != 0
-    assert "imported 2 recipient(s)" in r.stdout
+    assert r.returncode == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
-    assert [ln.split(":")[0] for ln in lines] == ["line 3", "line 5", "line 6", "line 7"]
+    assert [ln.split(":")[0] for ln in lines[:-1]] == ["line 3", "line 5", "line 6", "line 7"]
     assert "email" in lines[0] and "name" in lines[1] and "already exists" in lines[2] and "fields" in lines[3]
+    assert lines[-1] == "notifier: nothing imported: 4 line(s) rejected; fix them and import the file again"
+    assert as_json(notifier(data_dir, "users", "list", "--json")) == []  # all or nothing
+    # Fixed, the same file goes in whole, with nothing reported as a duplicate of a first try.
+    csv_file.write_text("name,email,phone,telegram_chat_id\nАнна,anna@example.org,+79161234567,\n"
+                        "Борис,,+79161234568,777\n", encoding="utf-8")
+    r = notifier(data_dir, "users", "import", str(csv_file))
+    assert r.returncode == 0 and r.stdout == "imported 2 recipient(s)\n" and r.stderr == ""
     names = [p["name"] for p in as_json(notifier(data_dir, "users", "list", "--json"))]
     assert names == ["Анна", "Борис"]
 

@@ -5,12 +5,21 @@ Precedence (lowest first): defaults < settings file (``<data dir>/settings.json`
 overrides (CLI flags). The names are the original web service's ``.env`` names, so an
 existing ``.env`` keeps working.
 
+The current folder's ``.env`` (or the file named by ``--env-file`` / ``NOTIFIER_ENV_FILE``
+instead) is for running from source and for the original service's users. An implicit
+``./.env`` never redirects a secret stored in the keyring: when it changes an endpoint
+that secret is sent to (or turns TLS off) from what the other layers say, the secret is
+*withheld* (see ``LoadedConfig.withheld``) until the operator confirms by saving the
+setting, or by naming the file with ``--env-file``. Nor does it choose the data folder
+whose settings are trusted: a data folder named by ``./.env`` is trusted no more than it.
+
 Secrets are *not* settings: they live in the keyring (see :mod:`secrets`). Their
 environment names are listed in ``SECRET_ENV_NAMES`` so the settings file refuses them.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import typing
 from collections.abc import Mapping
@@ -36,6 +45,10 @@ SECRET_ENV_NAMES: dict[str, str] = {
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the setting."""
+
+
+class StartupError(RuntimeError):
+    """The program cannot start here (data folder, database, disk); the message says why in one line."""
 
 
 def _opt(env: str, help: str) -> dict[str, str]:
@@ -146,17 +159,24 @@ def _parse(env: str, hint: Any, raw: Any) -> Any:
             return int(text)
         if hint is float:
             value = float(text)
-            if value != value or value < 0:
+            if not math.isfinite(value) or value < 0:
                 raise ValueError
             return value
         if hint is Path:
             return Path(text).expanduser()
         if origin is tuple:
             items = [p.strip() for p in text.strip("[]").replace('"', "").split(",") if p.strip()]
-            return tuple(args[0](p) for p in items)
+            parsed = tuple(args[0](p) for p in items)
+            if args[0] is float and not all(math.isfinite(x) and x >= 0 for x in parsed):
+                raise ValueError
+            return parsed
         return text
     except ValueError:
-        raise ConfigError(f"{env}={raw!r} is not a valid {getattr(hint, '__name__', hint)}") from None
+        what = {"float": "number of 0 or more", "bool": "yes/no value (1 or 0)", "int": "whole number"}.get(
+            getattr(hint, "__name__", ""), getattr(hint, "__name__", str(hint)))
+        if origin is tuple:
+            what = "comma-separated list" + (" of numbers of 0 or more" if args[0] is float else "")
+        raise ConfigError(f"{env}={raw!r} is not a valid {what}") from None
 
 
 def default_data_dir() -> Path:
@@ -182,6 +202,25 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def _refuse_secrets_in(path: Path, values: Mapping[str, Any]) -> None:
+    found = [k for k in values if k in SECRET_ENV_NAMES.values() and values[k]]
+    if found:
+        raise ConfigError(f"{found[0]} is a secret and must not be in {path}; remove it from the file and "
+                          f"store it with `notifier secrets set {_SECRET_BY_ENV[found[0]]}` (or in Settings)")
+
+
+_SECRET_BY_ENV = {env: name for name, env in SECRET_ENV_NAMES.items()}
+
+# Secret -> the settings that say where it is sent (an implicit ./.env must not change them).
+SECRET_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "smtp_password": ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL"),
+    "telegram_bot_token": ("TELEGRAM_API_BASE",),
+    "twilio_auth_token": ("TWILIO_API_BASE",),
+    "smsru_api_id": ("SMSRU_API_BASE",),
+    "android_sms_password": ("ANDROID_SMS_URL",),
+}
+
+
 def write_settings_file(path: Path, values: Mapping[str, Any]) -> None:
     """Save non-secret settings by environment name; refuses secrets."""
     known = option_names()
@@ -202,6 +241,28 @@ class LoadedConfig:
     # Merged raw values from .env files and the environment: secrets are looked up here too.
     environ: Mapping[str, str]
     sources: Mapping[str, str]  # env name -> where its value came from
+    # Secrets not to be sent in this run -> why (an implicit ./.env redirects them).
+    withheld: Mapping[str, str] = field(default_factory=dict)
+
+
+def _merge(layers: list[tuple[str, Mapping[str, Any]]]) -> tuple[dict[str, Any], dict[str, str]]:
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for origin, layer in layers:
+        for key, value in layer.items():
+            merged[key] = value
+            sources[key] = origin
+    return merged, sources
+
+
+def _typed(merged: Mapping[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(Settings)
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = f.metadata["env"]
+        if name in merged:
+            values[f.name] = _parse(name, hints[f.name], merged[name])
+    return values
 
 
 def load(
@@ -209,45 +270,110 @@ def load(
     cwd: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> LoadedConfig:
-    """Build settings from every layer. Raises ConfigError naming the bad setting."""
+    """Build settings from every layer. Raises ConfigError naming the bad setting.
+
+    ``overrides`` may hold ``NOTIFIER_ENV_FILE`` (the CLI's ``--env-file``): that file is
+    read instead of ``./.env`` and trusted like the operator's own settings.
+    """
     env = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
     overrides = dict(overrides or {})
-    cwd_dotenv = _read_dotenv(cwd / ".env")
+    named = overrides.pop("NOTIFIER_ENV_FILE", None) or env.get("NOTIFIER_ENV_FILE")
+    if named:
+        env_path = Path(str(named)).expanduser()
+        if not env_path.is_file():
+            raise ConfigError(f"NOTIFIER_ENV_FILE / --env-file: {env_path} is not a file")
+    else:
+        env_path = cwd / ".env"
+    cwd_dotenv = _read_dotenv(env_path)
+    trusted_cwd = bool(named)
 
     raw_dir = overrides.get("NOTIFIER_DATA_DIR") or env.get("NOTIFIER_DATA_DIR") or cwd_dotenv.get("NOTIFIER_DATA_DIR")
+    dir_from_dotenv = not (overrides.get("NOTIFIER_DATA_DIR") or env.get("NOTIFIER_DATA_DIR")) and bool(raw_dir)
     data_dir = Path(str(raw_dir)).expanduser() if raw_dir else default_data_dir()
     data_dotenv = _read_dotenv(data_dir / ".env")
     file_values = read_settings_file(data_dir / "settings.json")
+    _refuse_secrets_in(data_dir / "settings.json", file_values)
 
-    layers: list[tuple[str, Mapping[str, Any]]] = [
-        ("settings file", file_values),
-        (f"{data_dir / '.env'}", data_dotenv),
-        (f"{cwd / '.env'}", cwd_dotenv),
-        ("environment", env),
-        ("command line", overrides),
-    ]
-    merged: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for origin, layer in layers:
-        for key, value in layer.items():
-            merged[key] = value
-            sources[key] = origin
-
-    hints = typing.get_type_hints(Settings)
-    values: dict[str, Any] = {}
-    for f in fields(Settings):
-        name = f.metadata["env"]
-        if name in merged:
-            values[f.name] = _parse(name, hints[f.name], merged[name])
+    own: list[tuple[str, Mapping[str, Any]]] = [("settings file", file_values), (f"{data_dir / '.env'}", data_dotenv)]
+    outside: list[tuple[str, Mapping[str, Any]]] = [("environment", env), ("command line", overrides)]
+    merged, sources = _merge([*own, (f"{env_path}", cwd_dotenv), *outside])
+    values = _typed(merged)
     values["data_dir"] = data_dir
     settings = Settings(**values)
     _check(settings)
     secret_env = {k: str(v) for k, v in merged.items() if k in SECRET_ENV_NAMES.values() and str(v)}
-    return LoadedConfig(settings=settings, environ=secret_env, sources=sources)
+    withheld: dict[str, str] = {}
+    if cwd_dotenv and not trusted_cwd:
+        # What the operator's own layers say, without ./.env (nor a data folder it chose).
+        base_merged, _ = _merge([*([] if dir_from_dotenv else own), *outside])
+        untrusted, _ = _merge([*(own if dir_from_dotenv else []), ("", cwd_dotenv)])
+        own_secrets = {k for k in secret_env if sources.get(k) == f"{env_path}"}
+        withheld = _redirected(settings, base_merged, untrusted, own_secrets, env_path)
+    return LoadedConfig(settings=settings, environ=secret_env, sources=sources, withheld=withheld)
+
+
+def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapping[str, Any],
+                own_secrets: set[str], path: Path) -> dict[str, str]:
+    """Keyring secrets that ``dotenv`` (an implicit ./.env, and a data folder it chose) would
+    send elsewhere -> why."""
+    try:
+        base = Settings(**_typed(base_merged))
+    except (ConfigError, TypeError):
+        base = Settings()
+    by_env = option_names()
+    out: dict[str, str] = {}
+    for secret, names in SECRET_ENDPOINTS.items():
+        if SECRET_ENV_NAMES[secret] in own_secrets:
+            continue  # that .env brings its own secret: it goes where the same file says
+        for name in names:
+            if name not in dotenv:
+                continue
+            now, before = getattr(settings, by_env[name]), getattr(base, by_env[name])
+            if name in ("SMTP_USE_TLS", "SMTP_USE_SSL"):
+                downgrade = (base.smtp_use_tls or base.smtp_use_ssl) and not (settings.smtp_use_tls or settings.smtp_use_ssl)
+                if not downgrade:
+                    continue
+            elif now == before or (name in ("SMTP_HOST", "SMTP_PORT", "ANDROID_SMS_URL")
+                                   and not getattr(base, by_env["SMTP_HOST" if name == "SMTP_PORT" else name])):
+                continue  # unchanged, or nothing was configured there before: nothing is redirected
+            out[secret] = (f"{path} sets {name}={dotenv[name]!r} (otherwise {_shown(before)}); the stored "
+                           f"{secret} is not sent there. To use it, save {name} in Settings, or run with "
+                           f"--env-file {path}")
+            break
+    return out
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if value not in ("", None) else "not set"
+
+
+_POSITIVE = (("smtp_timeout", "SMTP_TIMEOUT"), ("sms_timeout", "SMS_TIMEOUT"), ("telegram_timeout", "TELEGRAM_TIMEOUT"),
+             ("lease_seconds", "NOTIFIER_LEASE_SECONDS"), ("lifetime", "NOTIFIER_LIFETIME"))
+_NOT_NEGATIVE = (("round_delay", "NOTIFIER_ROUND_DELAY"), ("round_delay_max", "NOTIFIER_ROUND_DELAY_MAX"),
+                 ("sms_rate", "SMS_RATE"), ("telegram_rate", "TELEGRAM_RATE"), ("telegram_chat_rate", "TELEGRAM_CHAT_RATE"))
+MAX_SECONDS = 366 * 86400  # longer waits and lifetimes overflow date arithmetic or never end in practice
 
 
 def _check(s: Settings) -> None:
+    for attr, env in _POSITIVE + _NOT_NEGATIVE:
+        value = getattr(s, attr)
+        low_ok = value > 0 if (attr, env) in _POSITIVE else value >= 0
+        if not (math.isfinite(value) and low_ok and value <= MAX_SECONDS):
+            above = "above 0" if (attr, env) in _POSITIVE else "0 or more"
+            raise ConfigError(f"{env} must be a number {above} and at most {MAX_SECONDS}, got {value!r}")
+    if any(not (math.isfinite(b) and 0 <= b <= MAX_SECONDS) for b in s.backoff):
+        raise ConfigError(f"NOTIFIER_BACKOFF must be numbers of seconds from 0 to {MAX_SECONDS}")
+    from . import validation
+
+    for env, value in (("SMTP_HOST", s.smtp_host), ("SMTP_DEFAULT_USER", s.smtp_user),
+                       ("DEFAULT_FROM_EMAIL", s.from_email), ("DEFAULT_FROM_NAME", s.from_name),
+                       ("SMSRU_FROM", s.smsru_from), ("TWILIO_FROM", s.twilio_from)):
+        try:
+            validation.header_value(value, env)
+            validation.no_bidi(env, value)
+        except validation.ValidationError as exc:
+            raise ConfigError(str(exc)) from None
     unknown = [c for c in s.channels if c not in CHANNEL_NAMES]
     if unknown or not s.channels:
         raise ConfigError(f"NOTIFIER_CHANNELS must list some of {', '.join(CHANNEL_NAMES)}; got {','.join(s.channels) or 'nothing'}")

@@ -3,11 +3,29 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+import sys
 from pathlib import Path
 
+from .permissions import FILE_MODE, private_dir
 from .secrets import Redactor
 
 LOG_FILE_NAME = "notifier.log"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files (the current one and each new one after a rotation) created 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        # A full disk (or a vanished folder) must not print logging's own traceback on the
+        # operator's terminal: the program says what is wrong in its own words.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
 
 
 class RedactingFilter(logging.Filter):
@@ -33,7 +51,7 @@ class RedactingFilter(logging.Filter):
 
 def setup(log_dir: Path, redactor: Redactor, level: str = "INFO") -> Path:
     """Attach the rotating file handler to the ``notifier`` logger (idempotent per path)."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(log_dir)
     path = log_dir / LOG_FILE_NAME
     root = logging.getLogger("notifier")
     for h in list(root.handlers):
@@ -42,7 +60,7 @@ def setup(log_dir: Path, redactor: Redactor, level: str = "INFO") -> Path:
                 return path
             root.removeHandler(h)
             h.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     handler.addFilter(RedactingFilter(redactor))
     root.addHandler(handler)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from . import validation as v
 from .config import CHANNEL_NAMES
@@ -40,78 +42,150 @@ def clean_recipient(
     return out
 
 
+MAX_REPORTED = 1000  # rejected lines listed one by one; the rest are counted
+IMPORT_CHUNK = 5000  # rows validated and written per step (bounded memory, progress between)
+
+
 @dataclass
 class ImportReport:
+    """What an import did. All or nothing: with any rejected line, nothing was imported."""
+
     imported: list[int] = field(default_factory=list)
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason), the first MAX_REPORTED
+    rejected_total: int = 0
+    checked: int = 0  # data rows read
 
     @property
     def ok(self) -> bool:
-        return not self.rejected
+        return not self.rejected_total
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected_total += 1
+        if len(self.rejected) < MAX_REPORTED:
+            self.rejected.append((line, reason))
 
 
-def import_csv(store: Store, data: bytes, region: str = "") -> ImportReport:
-    """Import rows with header name,email,phone,telegram_chat_id (UTF-8, BOM allowed).
+Progress = Callable[[str, int], None]  # (stage "checking" | "importing", rows so far)
 
-    Valid rows go in (one transaction); each invalid row is reported by its line number.
-    Duplicates of existing recipients or of earlier rows in the file are invalid rows.
+
+def import_csv(store: Store, data: bytes | Path, region: str = "", progress: Progress | None = None) -> ImportReport:
+    """Import a CSV with header name,email,phone,telegram_chat_id (UTF-8, BOM allowed).
+
+    All or nothing: every line is checked first (invalid values, duplicates of stored
+    recipients or of earlier lines, CSV syntax errors, each reported by the line where its
+    row starts); only when none is rejected are the rows written, in one transaction. The
+    file is read as a stream and the checked rows wait in a temporary SQLite file, so a
+    million rows need no more memory than a thousand.
     """
     report = ImportReport()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.rejected.append((0, f"the file is not UTF-8 (byte {exc.start})"))
-        return report
-    reader = csv.reader(io.StringIO(text, newline=""))
+    with tempfile.TemporaryDirectory(prefix="notifier-import-") as tmp:
+        scratch = sqlite3.connect(Path(tmp) / "import.db", isolation_level=None)
+        try:
+            scratch.execute("PRAGMA journal_mode = OFF")
+            scratch.execute("PRAGMA synchronous = OFF")
+            scratch.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            scratch.execute("CREATE TABLE rows (name TEXT, email TEXT, phone TEXT, telegram_chat_id INTEGER)")
+            scratch.execute("BEGIN")
+            for key in store.contact_keys():
+                scratch.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,))
+            opened = _open_text(data)
+            try:
+                _check_rows(opened, scratch, report, region, progress)
+            finally:
+                opened.close()
+            scratch.execute("COMMIT")
+            if report.ok and report.checked:
+                report.imported = store.add_recipient_batches(_batches(scratch), progress)
+        finally:
+            scratch.close()
+    return report
+
+
+def _open_text(data: bytes | Path) -> TextIO:
+    raw: BinaryIO = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _check_rows(text: TextIO, scratch: sqlite3.Connection, report: ImportReport, region: str,
+                progress: Progress | None) -> None:
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        report.rejected.append((1, "the file is empty; expected a header name,email,phone,telegram_chat_id"))
-        return report
+        report.reject(1, "the file is empty; expected a header name,email,phone,telegram_chat_id")
+        return
     except csv.Error as exc:
-        report.rejected.append((1, f"broken CSV: {exc}"))
-        return report
+        report.reject(1, f"broken CSV: {exc}")
+        return
+    except UnicodeDecodeError as exc:
+        report.reject(0, f"the file is not UTF-8 (byte {exc.start})")
+        return
     columns = [h.strip().lower() for h in header]
     if "name" not in columns or not set(columns) <= set(CSV_COLUMNS):
-        report.rejected.append((1, f"header must be {','.join(CSV_COLUMNS)} (got {','.join(header)})"))
-        return report
-    emails, phones = store.existing_contacts()
-    rows: list[dict[str, Any]] = []
+        report.reject(1, f"header must be {','.join(CSV_COLUMNS)} (got {','.join(header)})")
+        return
+    doubled = sorted({c for c in columns if columns.count(c) > 1})
+    if doubled:
+        report.reject(1, f"the header names {', '.join(doubled)} more than once")
+        return
+    chunk: list[tuple[str, str | None, str | None, int | None]] = []
     while True:
+        line = reader.line_num + 1  # where this row starts (a quoted field may span lines)
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            report.rejected.append((reader.line_num, f"broken CSV: {exc}"))
-            break
-        line = reader.line_num
+            # Reported, and reading goes on with the next line: nothing after it is dropped.
+            report.reject(line, f"broken CSV: {exc}")
+            continue
+        except UnicodeDecodeError as exc:
+            report.reject(line, f"the file is not UTF-8 (byte {exc.start})")
+            return
         if not any(x.strip() for x in values):
             continue
+        report.checked += 1
         if len(values) != len(columns):
-            report.rejected.append((line, f"expected {len(columns)} fields, found {len(values)}"))
+            report.reject(line, f"expected {len(columns)} fields, found {len(values)}")
             continue
         record: Mapping[str, str] = dict(zip(columns, (from_cell(x) for x in values)))
         try:
             row = clean_recipient(record.get("name", ""), record.get("email"), record.get("phone"),
                                   record.get("telegram_chat_id"), region=region)
         except v.ValidationError as exc:
-            report.rejected.append((line, str(exc)))
+            report.reject(line, str(exc))
             continue
-        if row["email"] and email_key(row["email"]) in emails:
-            report.rejected.append((line, f"email: {row['email']} already exists"))
+        if row["email"] and not _first(scratch, "e:" + email_key(row["email"])):
+            report.reject(line, f"email: {row['email']} already exists")
             continue
-        if row["phone"] and row["phone"] in phones:
-            report.rejected.append((line, f"phone: {row['phone']} already exists"))
+        if row["phone"] and not _first(scratch, "p:" + row["phone"]):
+            report.reject(line, f"phone: {row['phone']} already exists")
             continue
-        if row["email"]:
-            emails.add(email_key(row["email"]))
-        if row["phone"]:
-            phones.add(row["phone"])
-        rows.append(row)
-    if rows:
-        report.imported = store.add_recipients(rows)
-    return report
+        chunk.append((row["name"], row["email"], row["phone"], row["telegram_chat_id"]))
+        if len(chunk) >= IMPORT_CHUNK:
+            _stash(scratch, chunk, report, progress)
+    _stash(scratch, chunk, report, progress)
+
+
+def _first(scratch: sqlite3.Connection, key: str) -> bool:
+    """Record ``key``; False if it was there already (a stored recipient or an earlier line)."""
+    return scratch.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,)).rowcount == 1
+
+
+def _stash(scratch: sqlite3.Connection, chunk: list[tuple[str, str | None, str | None, int | None]],
+           report: ImportReport, progress: Progress | None) -> None:
+    if report.ok and chunk:  # after a rejection nothing will be written: only keep checking
+        scratch.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", chunk)
+    chunk.clear()
+    if progress:
+        progress("checking", report.checked)
+
+
+def _batches(scratch: sqlite3.Connection) -> Iterator[list[dict[str, Any]]]:
+    cur = scratch.execute("SELECT name, email, phone, telegram_chat_id FROM rows ORDER BY rowid")
+    while batch := cur.fetchmany(IMPORT_CHUNK):
+        yield [{"name": n, "email": e, "phone": p, "telegram_chat_id": t, "channels": (), "notes": ""}
+               for n, e, p, t in batch]
 
 
 def export_csv(recipients: Iterable[RecipientData], path: Path) -> int:

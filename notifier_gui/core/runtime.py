@@ -15,17 +15,18 @@ from typing import Any
 from sqlalchemy import Engine
 
 from . import config as config_mod
-from . import logs
-from .config import LoadedConfig, Settings
+from . import logs, permissions
+from .config import LoadedConfig, Settings, StartupError
 from .delivery.channels import ChannelFactory, build_channels, is_sandbox
 from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.pacing import Pacers
 from .delivery.policy import Policy
 from .secrets import CredentialStore
-from .storage.engine import open_database
+from .storage.engine import os_problem, open_database
 from .storage.repository import Store
 
 log = logging.getLogger("notifier.runtime")
+INTENTS_DIR = "secret-intents"  # under the data folder: per-send keyring entries announced before writing
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -70,10 +71,17 @@ class Runtime:
         secrets: CredentialStore | None = None,
     ) -> Runtime:
         cfg = config_mod.load(environ, cwd, overrides)
-        store_secrets = secrets or CredentialStore(cfg.environ)
         s = cfg.settings
-        s.data_dir.mkdir(parents=True, exist_ok=True)
-        log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
+        store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
+                                                   intents_dir=s.data_dir / INTENTS_DIR)
+        if s.data_dir.exists() and not s.data_dir.is_dir():
+            raise StartupError(f"the data folder {s.data_dir} is a file, not a folder; move it away or set "
+                               "NOTIFIER_DATA_DIR (--data-dir) to a folder")
+        try:
+            permissions.tighten_data_dir(s.data_dir)
+            log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
+        except OSError as exc:
+            raise StartupError(os_problem(exc, f"the data folder {s.data_dir}")) from None
         engine = open_database(s.effective_database_url)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
         return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
@@ -82,7 +90,8 @@ class Runtime:
         """Re-read the configuration after the settings changed (the database stays)."""
         environ, cwd, overrides = self.load_args
         self.config = config_mod.load(environ, cwd, overrides)
-        self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor)
+        self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor,
+                                       self.config.withheld, self.secrets.intents_dir)
         s = self.settings
         self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 

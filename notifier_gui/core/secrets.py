@@ -7,13 +7,18 @@ like every other setting. Nothing here ever logs or formats a secret value.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import re
 import sys
 import threading
+import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote, quote_plus
 
 import keyring
@@ -27,6 +32,7 @@ SECRET_NAMES = tuple(SECRET_ENV_NAMES)
 PER_SEND_PREFIX = "send:"
 
 log = logging.getLogger("notifier.secrets")
+T = TypeVar("T")
 
 
 def configure_frozen_backend() -> None:
@@ -55,6 +61,10 @@ class Redactor:
     # /bot<digits>:<token>/ in Bot API URLs, whatever the value: catches tokens we never saw.
     _BOT_URL = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
     _BASIC = re.compile(r"(?i)(\bbasic\s+)[A-Za-z0-9+/]{8,}={0,2}")
+    # Anything that may be base64 (standard or URL-safe): a server may echo what the client
+    # sent encoded, e.g. SMTP AUTH PLAIN (``\0user\0password``), AUTH LOGIN (the password
+    # alone) or an HTTP Basic header (``user:password``), whatever the user name is.
+    _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{6,}={0,2}")
 
     def __init__(self, values: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
@@ -79,26 +89,95 @@ class Redactor:
             return text
         text = self._BOT_URL.sub(r"\1***", text)
         text = self._BASIC.sub(r"\1***", text)
-        for v in self._longest_first:  # an immutable snapshot: no lock needed to read it
+        values = self._longest_first  # an immutable snapshot: no lock needed to read it
+        for v in values:
             if v in text:
                 text = text.replace(v, "***")
+        if values:
+            text = self._BASE64.sub(lambda m: "***" if self._hides_secret(m.group(0), values) else m.group(0), text)
         return text
+
+    @staticmethod
+    def _hides_secret(token: str, values: tuple[str, ...]) -> bool:
+        raw = token.rstrip("=")
+        for alphabet in (None, b"-_"):
+            try:
+                decoded = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=alphabet, validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            if len(decoded) < 4:
+                return False
+            text = decoded.decode("utf-8", "replace")
+            if any(v in text for v in values):
+                return True
+        return False
+
+
+# One lock for every keyring call in the process: backends are not all thread-safe
+# (keyrings.alt's file backend rewrites one file; concurrent writers from worker threads
+# corrupted it and raised configparser errors).
+_KEYRING_LOCK = threading.RLock()
+# A per-send intent older than this whose process cannot be checked is taken as abandoned.
+INTENT_GRACE_SECONDS = 3600.0
+
+
+def _process_id() -> str:
+    """This process as pid/start time, so a reused pid is not mistaken for it."""
+    import psutil
+
+    return f"{os.getpid()}/{int(psutil.Process(os.getpid()).create_time())}"
+
+
+def _process_alive(ident: str) -> bool | None:
+    import psutil
+
+    try:
+        pid, created = (int(x) for x in ident.split("/"))
+    except ValueError:
+        return None
+    try:
+        return int(psutil.Process(pid).create_time()) == created
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    except psutil.Error:
+        return None
 
 
 class CredentialStore:
-    """Named secrets: keyring entries under service ``notifier-gui``, environment as override."""
+    """Named secrets: keyring entries under service ``notifier-gui``, environment as override.
+
+    ``withheld``: secrets not to hand out in this run, with the reason (a ``./.env``
+    would send them elsewhere; see ``config.LoadedConfig.withheld``). ``intents_dir``: where
+    per-send entries are announced before they are written (see :meth:`put_per_send`).
+    """
 
     def __init__(
         self,
         environ: Mapping[str, str] | None = None,
         backend: KeyringBackend | None = None,
         redactor: Redactor | None = None,
+        withheld: Mapping[str, str] | None = None,
+        intents_dir: Path | None = None,
     ) -> None:
         self._environ = dict(environ or {})
         self._backend = backend
         self.redactor = redactor or Redactor()
+        self.withheld = dict(withheld or {})
+        self.intents_dir = intents_dir
+        self._warned: set[str] = set()
         for value in self._environ.values():
             self.redactor.add(value)
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one backend call under the process-wide lock; any backend failure is a SecretStoreError."""
+        with _KEYRING_LOCK:
+            try:
+                return fn()
+            except keyring.errors.PasswordDeleteError:
+                raise
+            except Exception as exc:  # backends raise more than KeyringError (configparser, OSError, dbus)
+                raise SecretStoreError(f"the credential store ({self.backend_name()}) {what}: "
+                                       f"{type(exc).__name__}") from None
 
     @property
     def backend(self) -> KeyringBackend:
@@ -118,13 +197,15 @@ class CredentialStore:
 
     def get(self, name: str) -> str | None:
         self._check_name(name)
+        if name in self.withheld:  # from the keyring, the environment or the data folder's .env
+            if name not in self._warned:
+                self._warned.add(name)
+                log.warning("%s withheld: %s", name, self.withheld[name])
+            return None
         value = self.env_value(name)
         if value:
             return value
-        try:
-            value = self.backend.get_password(SERVICE, name)
-        except keyring.errors.KeyringError as exc:
-            raise SecretStoreError(f"the credential store ({self.backend_name()}) cannot be read: {type(exc).__name__}") from None
+        value = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
         self.redactor.add(value)
         return value
 
@@ -133,43 +214,88 @@ class CredentialStore:
         if not value:
             raise SecretStoreError("an empty secret cannot be stored; use delete")
         self.redactor.add(value)
-        try:
-            self.backend.set_password(SERVICE, name, value)
-        except keyring.errors.KeyringError as exc:
-            raise SecretStoreError(f"the credential store ({self.backend_name()}) refused to save {name}: {type(exc).__name__}") from None
+        self._call(f"refused to save {name}", lambda: self.backend.set_password(SERVICE, name, value))
         log.info("secret %s saved to %s", name, self.backend_name())
 
     def delete(self, name: str) -> bool:
         self._check_name(name)
         try:
-            self.backend.delete_password(SERVICE, name)
+            self._call(f"refused to delete {name}", lambda: self.backend.delete_password(SERVICE, name))
         except keyring.errors.PasswordDeleteError:
             return False
-        except keyring.errors.KeyringError as exc:
-            raise SecretStoreError(f"the credential store ({self.backend_name()}) refused to delete {name}: {type(exc).__name__}") from None
         log.info("secret %s deleted", name)
         return True
 
     def status(self) -> dict[str, str]:
-        """Where each secret comes from: 'environment', 'keyring' or 'missing'. Never values."""
+        """Where each secret comes from: 'environment', 'keyring', 'withheld' or 'missing'. Never values."""
         out: dict[str, str] = {}
         for name in SECRET_NAMES:
             if self.env_value(name):
-                out[name] = "environment"
+                out[name] = "withheld" if name in self.withheld else "environment"
                 continue
             try:
-                stored = self.backend.get_password(SERVICE, name)
-            except keyring.errors.KeyringError:
+                stored = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
+            except SecretStoreError:
                 out[name] = "unreadable"
                 continue
-            out[name] = "keyring" if stored else "missing"
+            out[name] = ("withheld" if name in self.withheld else "keyring") if stored else "missing"
         return out
 
-    # Per-send SMTP passwords: a keyring entry referenced from the notification row.
+    # Per-send SMTP passwords: one keyring entry per send, referenced from its notification rows.
+    # Each entry is announced by an intent file (``intents_dir/<ref>``, naming this process)
+    # *before* it is written, so an entry a crash left behind can be found again: the
+    # keyring cannot list its entries. :meth:`sweep_per_send` removes what nothing needs.
     def put_per_send(self, value: str) -> str:
         ref = f"{PER_SEND_PREFIX}{uuid.uuid4().hex}"
+        if self.intents_dir is not None:
+            self.intents_dir.mkdir(parents=True, exist_ok=True)
+            intent = self.intents_dir / ref.removeprefix(PER_SEND_PREFIX)
+            with open(intent, "x", encoding="ascii") as fh:
+                fh.write(_process_id())
+                fh.flush()
+                os.fsync(fh.fileno())
         self.set(ref, value)
         return ref
+
+    def drop_per_send(self, ref: str) -> None:
+        """Remove a per-send entry and its intent (SecretStoreError leaves the intent for a later sweep)."""
+        self.delete(ref)
+        if self.intents_dir is not None:
+            (self.intents_dir / ref.removeprefix(PER_SEND_PREFIX)).unlink(missing_ok=True)
+
+    def sweep_per_send(self, in_use: Iterable[str], now: float | None = None) -> int:
+        """Remove per-send entries that no unfinished notification references (``in_use``).
+
+        An intent of a live process is kept (it may be between writing the entry and
+        queuing its notifications); one of a dead process, or older than an hour when its
+        process cannot be told, is not. Returns the number of entries removed.
+        """
+        if self.intents_dir is None or not self.intents_dir.is_dir():
+            return 0
+        used = set(in_use)
+        now = time.time() if now is None else now
+        removed = 0
+        for intent in self.intents_dir.iterdir():
+            ref = f"{PER_SEND_PREFIX}{intent.name}"
+            if ref in used or not intent.is_file():
+                continue
+            try:
+                owner = intent.read_text(encoding="ascii").strip()
+                age = now - intent.stat().st_mtime
+            except (OSError, UnicodeDecodeError):
+                continue
+            alive = _process_alive(owner)
+            if alive or (alive is None and age < INTENT_GRACE_SECONDS):
+                continue
+            try:
+                self.drop_per_send(ref)
+            except SecretStoreError as exc:
+                log.error("an unused per-send SMTP password was not removed: %s", exc)
+                continue
+            removed += 1
+        if removed:
+            log.info("removed %d unused per-send SMTP password(s) from the credential store", removed)
+        return removed
 
     def load_all(self) -> None:
         """Read every named secret once so the redactor knows them (before logging starts)."""

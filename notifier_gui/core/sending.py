@@ -2,7 +2,7 @@
 
 :func:`plan_send` fills the placeholders per recipient and asks the store's double-send
 guard; :func:`enqueue_send` stores a per-send SMTP password (one keyring entry per
-notification, never in the database) and queues everything in one transaction, removing
+send, never in the database) and queues everything in one transaction, removing
 those entries again if queuing fails.
 """
 from __future__ import annotations
@@ -54,20 +54,25 @@ def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
 
 def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
                  smtp_user: str | None, smtp_password: str | None) -> list[int]:
-    """Queue ``plan`` in one transaction; returns the notification ids."""
-    refs: list[str] = []
+    """Queue ``plan`` in one transaction; returns the notification ids.
+
+    A per-send password is one keyring entry for the whole send, written under an intent
+    (see ``CredentialStore.put_per_send``), so a crash before the notifications are queued
+    leaves nothing the next start's sweep does not remove.
+    """
+    ref: str | None = None
     try:
         if smtp_user and smtp_password:
-            refs = [runtime.secrets.put_per_send(smtp_password) for _ in plan.ids]
+            ref = runtime.secrets.put_per_send(smtp_password)
         return runtime.store.enqueue(
             plan.ids, body, subject=subject, channels=list(channels) if channels else None,
             default_channels=runtime.settings.channels, smtp_user=smtp_user,
-            smtp_secret_refs=refs or None, queued_by=current_user(),
+            smtp_secret_refs=[ref] * len(plan.ids) if ref else None, queued_by=current_user(),
             bodies=plan.bodies, subjects=plan.subjects)
     except BaseException:
-        for ref in refs:
+        if ref:
             try:
-                runtime.secrets.delete(ref)
+                runtime.secrets.drop_per_send(ref)
             except SecretStoreError:
                 log.warning("could not remove an unused per-send SMTP password from the credential store")
         raise

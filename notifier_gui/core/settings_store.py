@@ -216,7 +216,7 @@ class PendingSecrets(CredentialStore):
 
     def __init__(self, base: CredentialStore, edits: SecretEdits) -> None:
         environ = {env: v for name, env in SECRET_ENV_NAMES.items() if (v := base.env_value(name))}
-        super().__init__(environ, base.backend, base.redactor)
+        super().__init__(environ, base.backend, base.redactor, base.withheld, base.intents_dir)
         self._edits = edits
         for value in edits.typed.values():
             self.redactor.add(value)

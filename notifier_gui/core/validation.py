@@ -5,6 +5,11 @@ operator can act on (it names the field and what is wrong).
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import quopri
+import re
+
 MAX_SUBJECT = 998 - len("Subject: ")  # RFC 5322 line limit
 MAX_BODY = 100_000
 MAX_NAME = 200
@@ -19,10 +24,52 @@ class ValidationError(ValueError):
         self.message = message
 
 
+# C0 and C1 control characters and DEL. Tab and newline are allowed in message bodies only.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HEADER_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates: they make a name display as something else
+# ("Trojan Source"); a name has no use for them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# An RFC 2047 encoded word: =?charset?Q|B?text?=. The email package decodes these in a
+# header value and (before CPython 3.11.10 / 3.12.5) writes what they decode to back out
+# raw: an encoded CR LF becomes a real line break, i.e. a new header or a new body.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
+
+
+def _decoded_words(value: str) -> list[str]:
+    """The texts the RFC 2047 encoded words in ``value`` decode to (undecodable ones as found)."""
+    out = []
+    for charset, kind, payload in _ENCODED_WORD.findall(value):
+        try:
+            if kind in "Qq":
+                raw = quopri.decodestring(payload.encode("ascii", "replace"), header=True)
+            else:
+                raw = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        except (binascii.Error, ValueError):
+            out.append(payload)
+            continue
+        try:
+            out.append(raw.decode(charset.split("*")[0], "replace"))
+        except LookupError:  # an unknown charset: its bytes still show a CR or LF
+            out.append(raw.decode("latin-1"))
+    return out
+
+
 def _no_line_breaks(field: str, value: str) -> None:
     # str.splitlines() boundaries are what the email package refuses in headers.
     if len(value.splitlines()) > 1 or any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
         raise ValidationError(field, "must not contain line breaks")
+    if _HEADER_CONTROL.search(value):
+        raise ValidationError(field, "must not contain control characters")
+    for decoded in _decoded_words(value):
+        if _HEADER_CONTROL.search(decoded) or len(decoded.splitlines()) > 1:
+            raise ValidationError(field, "must not contain an encoded word (=?charset?Q?…?=) that hides "
+                                         "line breaks or control characters")
+
+
+def no_bidi(field: str, value: str) -> None:
+    if _BIDI.search(value):
+        raise ValidationError(field, "must not contain bidirectional override characters")
 
 
 def email(value: str, field: str = "email") -> str:
@@ -70,6 +117,7 @@ def name(value: str, field: str = "name") -> str:
     if not value:
         raise ValidationError(field, "must not be empty")
     _no_line_breaks(field, value)
+    no_bidi(field, value)
     if len(value) > MAX_NAME:
         raise ValidationError(field, f"is longer than {MAX_NAME} characters")
     return value
@@ -88,6 +136,8 @@ def message(value: str, field: str = "message") -> str:
         raise ValidationError(field, "must not be empty")
     if "\x00" in value:
         raise ValidationError(field, "must not contain NUL characters")
+    if _CONTROL.search(value.replace("\r\n", "\n").replace("\r", "\n")):
+        raise ValidationError(field, "must not contain control characters (only tab and line breaks)")
     if len(value) > MAX_BODY:
         raise ValidationError(field, f"is longer than {MAX_BODY} characters")
     return value
@@ -97,3 +147,19 @@ def header_value(value: str, field: str) -> str:
     """Any value that ends up in a header or an SMTP command (logins, addresses)."""
     _no_line_breaks(field, value)
     return value.strip()
+
+
+def escape_for_terminal(text: str) -> str:
+    """``text`` with control and bidi characters shown as escapes, safe to print to a terminal.
+
+    Stored values are validated, but older rows, files and servers' replies may carry
+    anything: an ESC sequence printed raw can rewrite the screen or the window title.
+    """
+    def esc(m: re.Match[str]) -> str:
+        c = m.group(0)
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+    return _TERMINAL_UNSAFE.sub(esc, text)
+
+
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")

@@ -133,6 +133,11 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "{value} already exists"),
     QT_TRANSLATE_NOOP("CoreMessage", "must not be empty"),
     QT_TRANSLATE_NOOP("CoreMessage", "must not contain line breaks"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters (only tab and line breaks)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not contain an encoded word (=?charset?Q?…?=) that hides line breaks "
+                                     "or control characters"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must not contain bidirectional override characters"),
     QT_TRANSLATE_NOOP("CoreMessage", "is longer than {count} characters"),
     QT_TRANSLATE_NOOP("CoreMessage", "no recipient with id {ids}"),
     QT_TRANSLATE_NOOP("CoreMessage", "has {count} notification(s) still queued; cancel them first"),
@@ -142,6 +147,7 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "the file is not UTF-8 (byte {offset})"),
     QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
     QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the header names {columns} more than once"),
     _FIELD_MESSAGE,
 ))
 

@@ -142,6 +142,19 @@ def test_line_break_in_subject_is_an_inline_error(
     assert rows(ctx) == []
 
 
+def test_encoded_line_breaks_and_control_characters_are_inline_errors(
+        ctx: AppContext, qtbot: QtBot, view: ComposeView, people: list[int]) -> None:
+    choose(qtbot, view, people)
+    view.subject.setText("=?utf-8?q?Alert=0D=0AReply-To:_x@evil.example?=")
+    view.message.setPlainText("Text \x1b[2J")
+    qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert view.subject_error.isVisibleTo(view) and "encoded word" in view.subject_error.text()
+    view.subject.setText("Alert")
+    qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert view.message_error.isVisibleTo(view) and "control characters" in view.message_error.text()
+    assert rows(ctx) == []
+
+
 def test_more_than_ten_recipients_asks_and_decline_queues_nothing(
         ctx: AppContext, qtbot: QtBot, view: ComposeView) -> None:
     store = ctx.runtime.store
@@ -248,7 +261,7 @@ def test_per_send_password_goes_to_keyring_only(
 
     got = rows(ctx)
     refs = [n.smtp_secret_ref for n in got]
-    assert all(refs) and len(set(refs)) == 2                 # one keyring entry per notification
+    assert all(refs) and len(set(refs)) == 1                 # one keyring entry per send
     assert all(n.smtp_user == "billing@example.com" for n in got)
     assert [ctx.runtime.secrets.get(r) for r in refs if r] == [secret, secret]
     assert view.smtp_password.text() == ""                   # not kept in the widget

@@ -148,6 +148,10 @@ class Dispatcher:
             log.warning("reclaiming %d notification(s) from %d stopped worker(s)", n, len(dead))
         for nid, ref in self.store.finished_secret_refs():
             self._drop_secret(nid, ref)
+        try:
+            self.secrets.sweep_per_send(self.store.secret_refs_in_use())
+        except OSError as exc:
+            log.error("per-send SMTP passwords were not checked: %s", exc)
         return n
 
     # -- main loop --------------------------------------------------------------------
@@ -317,8 +321,11 @@ class Dispatcher:
         return False
 
     def _drop_secret(self, notification_id: int, ref: str) -> None:
+        # One entry serves a whole send: it goes when its last unfinished notification does
+        # (a failed delete leaves the intent, and the next start's sweep tries again).
         try:
-            self.secrets.delete(ref)
             self.store.clear_secret_ref(notification_id)
+            if not self.store.secret_ref_in_use(ref):
+                self.secrets.drop_per_send(ref)
         except SecretStoreError as exc:
             log.error("notification %d: per-send password not removed: %s", notification_id, exc)

@@ -8,6 +8,7 @@ write lock up front and waits on ``busy_timeout`` instead of failing halfway.
 """
 from __future__ import annotations
 
+import errno
 import logging
 from importlib import resources
 from pathlib import Path
@@ -16,11 +17,14 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 from sqlalchemy.engine import Connection
+
+from ..config import StartupError
+from ..permissions import create_private_file, private_dir, private_file
 
 log = logging.getLogger("notifier.storage")
 
@@ -52,9 +56,14 @@ def _sqlite_begin(conn: Connection) -> None:
 def create(url: str) -> Engine:
     """An engine with the project's settings; the SQLite file's folder is created."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_dir(Path(path).parent)
+            # Created 0600 before SQLite opens it: SQLite gives the WAL and SHM files the
+            # database file's mode (older databases are tightened here too).
+            create_private_file(Path(path))
+            for suffix in ("-wal", "-shm", "-journal"):
+                private_file(Path(path + suffix))
         engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -95,11 +104,59 @@ def migrate(engine: Engine) -> None:
     command.upgrade(migrations_config(engine), "head")
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrations_config(create_engine("sqlite://")))
+    return {r.revision for r in scripts.walk_revisions()}
+
+
 def open_database(url: str) -> Engine:
-    engine = create(url)
-    migrate(engine)
-    log.info("database ready: %s", engine.url.render_as_string(hide_password=True))
+    """An engine on a migrated database, or StartupError saying in one line why not."""
+    try:
+        engine = create(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        # Never the URL itself: it may hold a password.
+        raise StartupError(f"DATABASE_URL is not a database address this program can use ({type(exc).__name__}); "
+                           "e.g. postgresql+psycopg://user:password@host/db, or leave it empty for SQLite") from None
+    except OSError as exc:
+        raise StartupError(os_problem(exc, "the database folder")) from None
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        revision = current_revision(engine)
+        if revision not in (None, HEAD_REVISION) and revision not in known_revisions():
+            raise StartupError(f"the database {where} was made by a newer version of Notifier (schema revision "
+                               f"{revision}); start that version, or use another data folder")
+        migrate(engine)
+    except StartupError:
+        engine.dispose()
+        raise
+    except (DBAPIError, OSError) as exc:
+        engine.dispose()
+        raise StartupError(_db_problem(exc, where)) from None
+    log.info("database ready: %s", where)
     return engine
+
+
+def os_problem(exc: OSError, what: str) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"the disk holding {what} is full; free some space and start again"
+    return f"{what} cannot be used: {exc.strerror or type(exc).__name__}" + (f" ({exc.filename})" if exc.filename else "")
+
+
+def _db_problem(exc: BaseException, where: str) -> str:
+    if isinstance(exc, OSError):
+        return os_problem(exc, f"the database {where}")
+    orig = getattr(exc, "orig", None)
+    said = " ".join(str(orig or exc).split())[:200]
+    low = said.lower()
+    if "disk is full" in low or "no space" in low:
+        return f"the disk holding the database {where} is full; free some space and start again"
+    if "not a database" in low or "file is encrypted" in low or "malformed" in low:
+        return f"{where} is not a Notifier database (SQLite: {said}); move it away or use another data folder"
+    if isinstance(exc, OperationalError):
+        return f"the database {where} cannot be opened: {said}"
+    return f"the database {where} cannot be used ({type(orig or exc).__name__}): {said}"
 
 
 def writer(engine: Engine) -> Engine:

@@ -211,6 +211,32 @@ class Store:
                 ids.append(int(s.execute(insert(RECIPIENTS).values(**row).returning(RECIPIENTS.c.id)).scalar_one()))
             return ids
 
+    def add_recipient_batches(self, batches: Iterable[list[dict[str, Any]]],
+                              progress: Callable[[str, int], None] | None = None) -> list[int]:
+        """Insert validated recipients batch by batch, all in one transaction (a large CSV import)."""
+        ids: list[int] = []
+        with self._tx() as s:
+            for batch in batches:
+                for row in batch:
+                    row["channels"] = ",".join(row.get("channels") or ()) or None
+                # one multi-row INSERT … RETURNING per slice (SQLAlchemy's insertmanyvalues)
+                stmt = insert(RECIPIENTS).returning(RECIPIENTS.c.id, sort_by_parameter_order=True)
+                ids.extend(int(i) for i in s.execute(stmt, batch).scalars())
+                if progress:
+                    progress("importing", len(ids))
+        return ids
+
+    def contact_keys(self) -> Iterator[str]:
+        """Every stored email (``e:`` + :func:`email_key`) and phone (``p:``), streamed."""
+        with self._read() as s:
+            result = s.execute(select(RECIPIENTS.c.email, RECIPIENTS.c.phone)
+                               .execution_options(yield_per=5000))
+            for email, phone in result:
+                if email:
+                    yield "e:" + email_key(email)
+                if phone:
+                    yield "p:" + phone
+
     def update_recipient(self, recipient_id: int, **values: Any) -> None:
         if "channels" in values:
             values["channels"] = ",".join(values["channels"]) or None
@@ -582,6 +608,19 @@ class Store:
         with self._read() as s:
             return [(i, r) for i, r in s.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.smtp_secret_ref).where(
                 NOTIFICATIONS.c.state.in_(FINISHED_STATES), NOTIFICATIONS.c.smtp_secret_ref.is_not(None))) if r]
+
+    def secret_refs_in_use(self) -> set[str]:
+        """Per-send secret references of notifications that are not finished."""
+        N = NOTIFICATIONS
+        with self._read() as s:
+            return {r for (r,) in s.execute(select(N.c.smtp_secret_ref).distinct().where(
+                N.c.state.not_in(FINISHED_STATES), N.c.smtp_secret_ref.is_not(None))) if r}
+
+    def secret_ref_in_use(self, ref: str) -> bool:
+        N = NOTIFICATIONS
+        with self._read() as s:
+            return s.execute(select(N.c.id).where(N.c.smtp_secret_ref == ref,
+                                                  N.c.state.not_in(FINISHED_STATES)).limit(1)).first() is not None
 
     def clear_secret_ref(self, notification_id: int) -> None:
         with self._tx() as s:

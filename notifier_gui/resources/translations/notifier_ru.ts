@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>App</name>
+    <message>
+        <source>Notifier cannot start:</source>
+        <translation>Notifier не может запуститься:</translation>
+    </message>
+    <message>
+        <source>A .env file in the current folder would send stored secrets to another server, so they are not used in this run:</source>
+        <translation>Файл .env в текущей папке отправил бы сохранённые секреты на другой сервер, поэтому сейчас они не используются:</translation>
+    </message>
+</context>
+<context>
     <name>AttemptLogModel</name>
     <message>
         <source>Time</source>
@@ -612,6 +623,10 @@
         <translation>{address} (записан как {stored})</translation>
     </message>
     <message>
+        <source>the header names {columns} more than once</source>
+        <translation>в заголовке {columns} встречается больше одного раза</translation>
+    </message>
+    <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
         <translation>сообщение пустое; Telegram не доставляет пустой текст</translation>
     </message>
@@ -654,6 +669,22 @@
     <message>
         <source>must not contain line breaks</source>
         <translation>не может содержать переносы строк</translation>
+    </message>
+    <message>
+        <source>must not contain control characters</source>
+        <translation>не может содержать управляющие символы</translation>
+    </message>
+    <message>
+        <source>must not contain control characters (only tab and line breaks)</source>
+        <translation>не может содержать управляющие символы (допустимы только табуляция и переносы строк)</translation>
+    </message>
+    <message>
+        <source>must not contain an encoded word (=?charset?Q?…?=) that hides line breaks or control characters</source>
+        <translation>не может содержать закодированное слово (=?charset?Q?…?=), скрывающее переносы строк или управляющие символы</translation>
+    </message>
+    <message>
+        <source>must not contain bidirectional override characters</source>
+        <translation>не может содержать символы смены направления текста</translation>
     </message>
     <message>
         <source>is longer than {count} characters</source>
@@ -716,19 +747,19 @@
         <translation>Импорт из {file}</translation>
     </message>
     <message numerus="yes">
-        <source>Recipients imported: %n.</source>
+        <source>Nothing was imported: %n line(s) need fixing. Fix them in the file and import it again.</source>
         <translation>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
+            <numerusform>Ничего не импортировано: %n строку нужно исправить. Исправьте её в файле и импортируйте его снова.</numerusform>
+            <numerusform>Ничего не импортировано: %n строки нужно исправить. Исправьте их в файле и импортируйте его снова.</numerusform>
+            <numerusform>Ничего не импортировано: %n строк нужно исправить. Исправьте их в файле и импортируйте его снова.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Lines not imported: %n. Fix them in the file and import it again (the lines imported now will then be reported as duplicates).</source>
+        <source>The first %n are listed.</source>
         <translation>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
+            <numerusform>Показана первая %n.</numerusform>
+            <numerusform>Показаны первые %n.</numerusform>
+            <numerusform>Показаны первые %n.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -78,10 +78,12 @@ class ImportReportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
-        if report.rejected:
-            text = self.tr("Recipients imported: %n.", "", imported) + " " + self.tr(
-                "Lines not imported: %n. Fix them in the file and import it again "
-                "(the lines imported now will then be reported as duplicates).", "", len(report.rejected))
+        if report.rejected_total:
+            # All or nothing (core.recipients.import_csv): nothing was written.
+            text = self.tr("Nothing was imported: %n line(s) need fixing. Fix them in the file and "
+                           "import it again.", "", report.rejected_total)
+            if report.rejected_total > len(report.rejected):
+                text += " " + self.tr("The first %n are listed.", "", len(report.rejected))
         else:
             text = self.tr("Recipients imported: %n. Every line was accepted.", "", imported)
         self.summary.setText(text)

@@ -51,8 +51,8 @@ _DEFAULT_WIDTHS = {Column.NAME: 210, Column.EMAIL: 250, Column.PHONE: 150, Colum
 
 # -- worker-thread helpers: plain functions, no widgets ---------------------------------
 def _import_file(store: Store, path: Path, region: str) -> ImportReport:
-    """Reading and importing both scale with the file, so both happen on the worker."""
-    return import_csv(store, path.read_bytes(), region)
+    """Reading and importing both scale with the file, so both happen on the worker (streamed)."""
+    return import_csv(store, path, region)
 
 
 def _export_all(store: Store, path: Path) -> int:

@@ -39,6 +39,38 @@ def sender(settings: Settings, smtp_user: str | None = None) -> Address:
     return Address(display_name=settings.from_name or display, addr_spec=addr)
 
 
+_HEADER_NAMES = frozenset({"subject", "from", "to", "date", "message-id", "x-notifier-notification-id",
+                           "mime-version", "content-type", "content-transfer-encoding"})
+INJECTED = "the message headers are invalid: an encoded word would add header lines or a body"
+
+
+def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False) -> None:
+    """Refuse serialised headers that carry lines we did not write (Permanent).
+
+    CPython before 3.11.10 / 3.12.5 decodes RFC 2047 encoded words in a header value and
+    folds what they decode to back out raw, so ``=?utf-8?q?x=0D=0ABcc:_…?=`` becomes a
+    real header line (or a blank line and a new body). Validation refuses such values;
+    this guard checks the bytes that go on the wire, whatever the interpreter does.
+    ``fragment``: ``wire`` is header lines only (no blank line, no body may follow).
+    """
+    head, blank, _ = wire.partition(b"\r\n\r\n")
+    if fragment:
+        if blank or not wire.endswith(b"\r\n"):
+            raise Permanent(INJECTED)
+        head = wire[:-2]
+    seen: set[str] = set()
+    for line in head.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t"):
+            continue  # a folded continuation of the header above
+        name, colon, _ = line.partition(b":")
+        key = name.decode("ascii", "replace").lower()
+        if not colon or key not in _HEADER_NAMES or key in seen:
+            raise Permanent(INJECTED)
+        seen.add(key)
+    if not required <= seen:
+        raise Permanent(INJECTED)
+
+
 def build_email(settings: Settings, msg: Message) -> EmailMessage:
     if not msg.recipient.email:
         raise Unavailable("the recipient has no email address")
@@ -56,6 +88,7 @@ def build_email(settings: Settings, msg: Message) -> EmailMessage:
     em.set_content(msg.body)
     if msg.html_body:
         em.add_alternative(msg.html_body, subtype="html")
+    check_headers(em.as_bytes(), frozenset({"subject", "from", "to", "mime-version"}))
     return em
 
 
@@ -73,7 +106,9 @@ def _template(from_name: str, from_addr: str, subject: str, body: str, html: str
     em.set_content(body)
     if html:
         em.add_alternative(html, subtype="html")
-    return em.as_bytes()
+    wire = em.as_bytes()
+    check_headers(wire, frozenset({"subject", "from", "mime-version"}))
+    return wire
 
 
 def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str]:
@@ -90,6 +125,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
                              msg.subject or settings.from_name or "Notification", msg.body, msg.html_body or None)
         address = Address(display_name=msg.recipient.name, addr_spec=msg.recipient.email)
         to = POLICY.header_factory("To", str(address)).fold(policy=POLICY).encode("ascii", "surrogateescape")
+        check_headers(to, frozenset({"to"}), fragment=True)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
     message_id = make_msgid(domain=from_addr.domain or None)

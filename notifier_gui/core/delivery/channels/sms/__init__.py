@@ -213,9 +213,12 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def snippet(text: str, limit: int = 200) -> str:
-    """A one-line excerpt of an unexpected answer body for the attempt detail."""
-    flat = " ".join(text.split())
+def snippet(text: str, redact: Callable[[str], str], limit: int = 200) -> str:
+    """A one-line excerpt of an unexpected answer body for the attempt detail.
+
+    Redacted *before* it is cut: a secret cut in half no longer matches the redactor.
+    """
+    flat = redact(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -81,7 +81,7 @@ class AndroidGatewayProvider(HttpProvider):
     def error_from(self, resp: requests.Response) -> DeliveryError:
         """Classify a non-2xx answer (the gateway's errors are ``{"message": "..."}``)."""
         body = json_body(resp)
-        text = str(body.get("message") or "") if body is not None else snippet(resp.text)
+        text = str(body.get("message") or "") if body is not None else snippet(resp.text, self.redact)
         said = f"HTTP {resp.status_code}" + (f": {text}" if text else "")
         status = resp.status_code
         if status == 400:

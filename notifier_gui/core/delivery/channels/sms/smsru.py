@@ -113,12 +113,12 @@ class SmsRuProvider(HttpProvider):
         maybe = " The message may have been accepted anyway; a retry can deliver it twice." if ambiguous else ""
         if not 200 <= resp.status_code < 300:
             raise self.clean(Transient(f"SMS.ru answered HTTP {resp.status_code}"
-                                       + (f": {snippet(resp.text)}" if resp.text.strip() else "") + f".{maybe}"))
+                                       + (f": {snippet(resp.text, self.redact)}" if resp.text.strip() else "") + f".{maybe}"))
         body = json_body(resp)
         if body is None:
-            raise self.clean(Transient(f"SMS.ru's answer is not JSON ({snippet(resp.text) or 'empty'}).{maybe}"))
+            raise self.clean(Transient(f"SMS.ru's answer is not JSON ({snippet(resp.text, self.redact) or 'empty'}).{maybe}"))
         if "status" not in body:
-            raise self.clean(Transient(f"SMS.ru's answer has no status ({snippet(resp.text)}).{maybe}"))
+            raise self.clean(Transient(f"SMS.ru's answer has no status ({snippet(resp.text, self.redact)}).{maybe}"))
         return body
 
     def send(self, phone_e164: str, text: str, ref: str | None = None) -> Sent:

@@ -118,7 +118,7 @@ class TwilioProvider(HttpProvider):
                 code = int(raw)
             message = str(body.get("message") or "")
         elif resp.text:
-            message = snippet(resp.text)
+            message = snippet(resp.text, self.redact)
         status = resp.status_code
         said = f"Twilio {code}" if code else f"HTTP {status}"
         said = f"{said}: {message}" if message else said

@@ -1,0 +1,62 @@
+"""A start-up fault is one dialog in the window (never a traceback)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from notifier_gui import app as app_module
+from tests.cli_helpers import newer_database
+from tests.ui.conftest import SHOTS
+
+
+@pytest.mark.parametrize("case, words", [
+    ("file", "is a file, not a folder"),
+    ("not sqlite", "не может запуститься"),
+    ("newer", "newer version of Notifier"),
+])
+def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        case: str, words: str) -> None:
+    data = tmp_path / "data"
+    if case == "file":
+        data.write_text("not a folder")
+    else:
+        data.mkdir()
+        if case == "not sqlite":
+            (data / "notifier.db").write_bytes(b"this is not a database " * 100)
+        else:
+            newer_database(data)
+    monkeypatch.delenv("NOTIFIER_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.grab().save(str(SHOTS / f"startup-fault-{case.replace(' ', '-')}.png"))
+            box.accept()
+        else:
+            QTimer.singleShot(20, close_box)
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QTimer.singleShot(0, close_box)
+    language = "ru" if case == "not sqlite" else "en"
+    assert app_module.main(["--data-dir", str(data), "--language", language]) == 2
+    assert len(seen) == 1 and words in seen[0]
+    assert "Traceback" not in seen[0]
+
+
+def test_withheld_secrets_are_told_without_blocking(qtbot: QtBot) -> None:
+    reasons = {"smtp_password": "/work/.env sets SMTP_HOST='evil.example' (otherwise 'smtp.example.org'); the stored "
+                                "smtp_password is not sent there. To use it, save SMTP_HOST in Settings, or run with "
+                                "--env-file /work/.env"}
+    box = app_module.show_withheld(None, reasons)
+    qtbot.addWidget(box)
+    assert box.isVisible() and not box.isModal()
+    assert "would send stored secrets" in box.text() and "evil.example" in box.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    box.grab().save(str(SHOTS / "withheld-secrets.png"))
