@@ -11,7 +11,7 @@ import trustme
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.email import EmailChannel
-from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
+from notifier_gui.core.delivery.errors import Held, Permanent, Transient, Unavailable
 from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.smtp import PASSWORD, USER, HangingServer, Script, SMTPServer, free_port
@@ -140,17 +140,26 @@ def test_451_on_rcpt_is_transient(server: SMTPServer, trust_ca: Path, tmp_path: 
         channel(settings_for(server.port, tmp_path)).send(message(email="busy@example.net"))
 
 
-def test_535_bad_credentials_is_unavailable_and_hides_the_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
+def test_535_bad_credentials_holds_and_hides_the_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
     wrong = "wrong-password-value-xyz"
     ch = EmailChannel(settings_for(server.port, tmp_path), lambda: wrong, Redactor([wrong]))
-    with pytest.raises(Unavailable, match="535") as info:
+    with pytest.raises(Held, match="credentials rejected.*535") as info:
         ch.send(message())
-    assert wrong not in str(info.value)
+    assert info.value.first and wrong not in str(info.value)
+
+
+def test_535_with_auth_failure_next_is_unavailable(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
+    wrong = "wrong-password-value-xyz"
+    ch = EmailChannel(settings_for(server.port, tmp_path, smtp_auth_failure="next"), lambda: wrong, Redactor([wrong]))
+    with pytest.raises(Unavailable, match="535"):
+        ch.send(message())
+    assert "credentials rejected" in (ch.unavailable_reason(message(2)) or "")  # the rest move on, no login
+    assert len(server.handler.logins) == 1
 
 
 def test_534_asks_for_an_app_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
     server.script.auth_reply = "534 5.7.9 Application-specific password required"
-    with pytest.raises(Unavailable, match="app password"):
+    with pytest.raises(Held, match="app password"):
         channel(settings_for(server.port, tmp_path)).send(message())
 
 
@@ -163,7 +172,7 @@ def test_untrusted_certificate_is_unavailable(server: SMTPServer, tmp_path: Path
 
 
 def test_implicit_tls_against_a_starttls_port_names_the_mode(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
-    with pytest.raises(Unavailable, match="TLS mode does not match"):
+    with pytest.raises(Unavailable, match=f"port {server.port} expects STARTTLS, not implicit TLS"):
         channel(settings_for(server.port, tmp_path, smtp_use_ssl=True)).send(message())
 
 
@@ -213,7 +222,7 @@ def test_fast_path_sends_the_same_message_as_build_email(server: SMTPServer, tru
 
     settings = settings_for(server.port, tmp_path)
     msg = message(7, html_body="<p>Привет, <b>Анна</b>!</p>")
-    _, _, raw, _ = render_email(settings, msg)
+    _, _, raw, _, _ = render_email(settings, msg)
     fast = email.message_from_bytes(raw, policy=email.policy.default)
     slow = email.message_from_bytes(build_email(settings, msg).as_bytes(), policy=email.policy.default)
     for name in ("Subject", "From", "To", "X-Notifier-Notification-Id", "MIME-Version", "Content-Type"):
