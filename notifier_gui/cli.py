@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, ChannelHeld, Event, NotificationUpdated
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -112,6 +112,9 @@ def _event_line(e: Event) -> str:
     if isinstance(e, AttemptFinished):
         secs = (e.finished_at - e.started_at).total_seconds()
         return f"#{e.notification_id} {e.recipient}: {e.channel} {e.outcome} ({secs:.2f}s) {e.detail}"
+    if isinstance(e, ChannelHeld):
+        then = "wait" if e.waits else "go on to the next channel"
+        return f"{e.channel} held: {e.reason}; its messages {then} until the credentials change or the worker restarts"
     assert isinstance(e, NotificationUpdated)
     if e.state == "queued" and e.next_attempt_at:
         return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"
@@ -160,7 +163,7 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     if n is None:
         raise BadInput(f"no notification with id {a.id}")
     if a.json:
-        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")
+        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")  # attempts carry the Message-ID
         _emit(out, True, {k: n[k] for k in keys}, "")
         return 0
     out.write(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"

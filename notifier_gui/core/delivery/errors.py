@@ -49,6 +49,14 @@ class Held(Throttled):
         self.first = first
 
 
+class CredentialsRejected(Unavailable):
+    """As :class:`Held`, when the operator chose SMTP_AUTH_FAILURE=next: move on now."""
+
+    def __init__(self, detail: str, first: bool = False) -> None:
+        super().__init__(detail)
+        self.first = first
+
+
 class Permanent(DeliveryError):
     """This message cannot go through this channel: move on at once."""
 

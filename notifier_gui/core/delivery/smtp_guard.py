@@ -18,6 +18,10 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
+
+# An idle pooled connection: (the connection, how to close it, when it was last used).
+Idle = tuple[Any, Callable[[Any], None], float]
 
 HOLD_RECHECK = 60.0  # seconds between looks at a held notification (no login, no attempt row)
 
@@ -32,6 +36,22 @@ class CredentialBreaker:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: dict[str, str] = {}
+        self._good: set[str] = set()
+        self._first: dict[str, threading.Lock] = {}
+
+    def first_login(self, key: str) -> threading.Lock | None:
+        """Credentials not yet accepted log in one worker at a time: with four workers
+        starting together, a wrong password must still cost one failed login, not four.
+        None once the server has accepted them (workers then log in side by side)."""
+        if key in self._good:
+            return None
+        with self._lock:
+            return self._first.setdefault(key, threading.Lock())
+
+    def accepted(self, key: str) -> None:
+        with self._lock:
+            self._good.add(key)
+            self._first.pop(key, None)
 
     def reason(self, key: str) -> str | None:
         if not self._open:  # the common case, without the lock
@@ -47,6 +67,7 @@ class CredentialBreaker:
         with self._lock:
             new = key not in self._open
             self._open[key] = reason
+            self._good.discard(key)
             return new
 
     def reset(self) -> int:
@@ -58,6 +79,13 @@ class CredentialBreaker:
 
 
 class ConnectionGate:
+    """A pool of SMTP connections shared by the worker threads, with an adaptive limit.
+
+    A worker checks a connection out for one message and back in after it, so an idle
+    worker never sits on a slot another one needs, and a limit below the number of workers
+    costs no reconnects. ``open`` counts connections checked out, being opened, and idle.
+    """
+
     def __init__(self, recover_after: float = 30.0, clock: Callable[[], float] = time.monotonic,
                  ceiling: int = 64) -> None:
         self.recover_after = recover_after
@@ -69,31 +97,69 @@ class ConnectionGate:
         self.waiting = 0
         self.refusals = 0
         self._since = 0.0
+        self._idle: dict[str, list[Idle]] = {}
 
     def _grow(self) -> None:
         if self.limit is not None and self._clock() - self._since >= self.recover_after:
             self.limit = min(self.limit + 1, self._ceiling)
             self._since = self._clock()
 
-    def acquire(self, timeout: float) -> bool:
-        """A slot for one connection, waiting up to ``timeout`` seconds for one to free."""
-        with self._cond:
-            self._grow()
-            if self.limit is not None and self.open >= self.limit:
-                self.waiting += 1
-                try:
-                    ok = self._cond.wait_for(lambda: self.limit is None or self.open < self.limit, timeout)
-                finally:
-                    self.waiting -= 1
-                if not ok:
-                    return False
-            self.open += 1
-            return True
+    def _room(self) -> bool:
+        return self.limit is None or self.open < self.limit
 
-    def release(self) -> None:
+    def checkout(self, key: str, timeout: float) -> tuple[Idle | None, bool]:
+        """(an idle connection for ``key``, True), or (None, True) with a slot reserved for a
+        new one, or (None, False) if none freed within ``timeout`` seconds. An idle
+        connection of other credentials is closed to make room when the pool is full."""
+        victims: list[Idle] = []
+        try:
+            with self._cond:
+                deadline = self._clock() + timeout
+                while True:
+                    self._grow()
+                    mine = self._idle.get(key)
+                    if mine:
+                        return mine.pop(), True
+                    if self._room():
+                        self.open += 1
+                        return None, True
+                    other = next((k for k, v in self._idle.items() if v), None)
+                    if other is not None:
+                        victims.append(self._idle[other].pop())
+                        self.open -= 1
+                        continue
+                    left = deadline - self._clock()
+                    if left <= 0:
+                        return None, False
+                    self.waiting += 1
+                    try:
+                        self._cond.wait(left)
+                    finally:
+                        self.waiting -= 1
+        finally:
+            for conn, closer, _ in victims:
+                closer(conn)
+
+    def checkin(self, key: str, item: Idle) -> None:
+        with self._cond:
+            self._idle.setdefault(key, []).append(item)
+            self._cond.notify()
+
+    def discard(self) -> None:
+        """A checked-out (or reserved) connection is gone."""
         with self._cond:
             self.open = max(self.open - 1, 0)
             self._cond.notify()
+
+    def drain(self) -> None:
+        """Close every idle connection (a worker stops)."""
+        with self._cond:
+            items = [i for v in self._idle.values() for i in v]
+            self._idle.clear()
+            self.open = max(self.open - len(items), 0)
+            self._cond.notify_all()
+        for conn, closer, _ in items:
+            closer(conn)
 
     def siblings(self) -> int:
         """Connections open besides the caller's own slot."""
@@ -104,13 +170,9 @@ class ConnectionGate:
         """The server refused a connection: allow only the others that are up. Returns the limit."""
         with self._cond:
             self.refusals += 1
-            self.limit = max(1, self.open - 1)
+            self.limit = max(1, min(self.limit or self._ceiling, self.open - 1))
             self._since = self._clock()
             return self.limit
-
-    @property
-    def contended(self) -> bool:
-        return self.waiting > 0
 
 
 class EmailGuard:

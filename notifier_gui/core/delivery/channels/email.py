@@ -23,7 +23,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 
 from ...config import Settings
 from ...secrets import Redactor
-from ..errors import DeliveryError, Held, Permanent, Throttled, Transient, Unavailable
+from ..errors import CredentialsRejected, DeliveryError, Held, Permanent, Throttled, Transient, Unavailable
 from ..smtp_guard import EmailGuard, credential_key
 from .base import Channel, Message, Sent, address_reason
 
@@ -95,7 +95,13 @@ def wire_address(addr: str) -> tuple[str, bool]:
     return f"{local}@{domain}", not local.isascii()
 
 
-_UTF8_POLICY = POLICY.clone(utf8=True)
+def _utf8_to(name: str, addr: str) -> bytes:
+    """A To header for an address with a non-ASCII local part (RFC 6532), which the email
+    package's Address refuses to hold."""
+    if any(c in name + addr for c in "\r\n\x00") or len(name.splitlines()) > 1:
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    shown = name.replace("\\", "\\\\").replace('"', '\\"')
+    return (f'To: "{shown}" <{addr}>\r\n' if name else f"To: {addr}\r\n").encode("utf-8")
 
 
 def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str, bool]:
@@ -113,10 +119,10 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
     try:
         template = _template(from_addr.display_name, mail_from if not utf8_from else from_addr.addr_spec,
                              msg.subject or settings.from_name or "Notification", msg.body, msg.html_body or None)
-        address = Address(display_name=msg.recipient.name, addr_spec=rcpt_to)
-        if utf8:  # the server offers SMTPUTF8 (checked before MAIL): the address goes as UTF-8
-            to = _UTF8_POLICY.header_factory("To", str(address)).fold(policy=_UTF8_POLICY).encode("utf-8")
+        if utf8_to:  # sent only where the server offers SMTPUTF8 (checked before MAIL): UTF-8 as is
+            to = _utf8_to(msg.recipient.name, rcpt_to)
         else:
+            address = Address(display_name=msg.recipient.name, addr_spec=rcpt_to)
             to = POLICY.header_factory("To", str(address)).fold(policy=POLICY).encode("ascii", "surrogateescape")
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
@@ -222,7 +228,7 @@ class _SMTP(smtplib.SMTP):
     tls_context: ssl.SSLContext | None = None
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        sock = super()._get_socket(host, port, timeout)
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
         wait = min(self.probe, timeout) if timeout else self.probe
         readable, _, _ = select.select([sock], [], [], wait)
         if not readable and self.tls_context is not None and _speaks_tls(host, port, self.tls_context, timeout):
@@ -308,9 +314,6 @@ class EmailChannel(Channel):
         self._redact = redactor
         self._ctx = ssl_context
         self._guard = guard or EmailGuard()
-        self._conn: smtplib.SMTP | None = None
-        self._conn_key: str | None = None
-        self._last_used = 0.0
         self.connections_opened = 0
         self.reconnects = 0
 
@@ -400,32 +403,64 @@ class EmailChannel(Channel):
         return err
 
     # -- connections ----------------------------------------------------------------
-    def _connect(self, user: str | None, password: str | None, key: str) -> smtplib.SMTP:
-        """A new connection within the gate's limit; a "too many connections" refusal
-        lowers the limit and waits for a free slot instead of counting as a failed try."""
+    def _connection(self, user: str | None, password: str | None, key: str) -> tuple[smtplib.SMTP, bool]:
+        """(connection, reused): an idle one from the shared pool (checked with NOOP when it
+        has been idle a while), else a new one within the pool's limit. A "too many
+        connections" refusal lowers the limit and waits for a free connection instead of
+        counting as a failed try."""
         gate = self._guard.gate
-        for _ in range(3):
-            if not gate.acquire(GATE_WAIT):
+        refusals = 0
+        while True:
+            item, ok = gate.checkout(key, GATE_WAIT)
+            if not ok:
                 raise Throttled(f"waiting for a free SMTP connection (the server allows {gate.limit})", retry_after=2.0)
+            if item is not None:
+                conn, _, last = item
+                if time.monotonic() - last < IDLE_CHECK_SECONDS:
+                    return conn, True
+                try:  # idle connections are often dropped by servers; check cheaply
+                    if conn.noop()[0] == 250:
+                        return conn, True
+                except (smtplib.SMTPException, OSError):
+                    pass
+                _close(conn)
+                gate.discard()
+                continue
             siblings = gate.siblings()
             try:
-                conn = self.open(user, password)
+                return self._open_once(user, password, key), False
             except DeliveryError as err:
+                gate.discard()
                 cause = err.__context__
-                gate.release()
-                if self._too_many(err, cause, siblings):
+                if self._too_many(cause, siblings) and refusals < 2:
+                    refusals += 1
                     limit = gate.throttle()
                     log.info("the SMTP server refused a connection while %d were open; using at most %d", siblings, limit)
                     continue
+                if self._too_many(cause, siblings):
+                    gate.throttle()
+                    raise Throttled(f"the SMTP server allows fewer connections (now {gate.limit})", retry_after=2.0) from None
                 if err.outcome == "unavailable" and isinstance(cause, smtplib.SMTPAuthenticationError):
                     raise self._hold(key, err) from None
                 raise
-            self._conn, self._conn_key = conn, key
+
+    def _open_once(self, user: str | None, password: str | None, key: str) -> smtplib.SMTP:
+        """``open``, but credentials the server has not accepted yet log in one at a time,
+        and not at all once they are held."""
+        breaker = self._guard.breaker
+        first = breaker.first_login(key) if user else None
+        if first is None:
+            return self.open(user, password)
+        with first:
+            held = breaker.reason(key)
+            if held:
+                raise self._held_error(held, first=False)
+            conn = self.open(user, password)
+            breaker.accepted(key)
             return conn
-        raise Throttled(f"the SMTP server allows fewer connections (now {gate.limit})", retry_after=2.0)
 
     @staticmethod
-    def _too_many(err: DeliveryError, cause: BaseException | None, siblings: int) -> bool:
+    def _too_many(cause: BaseException | None, siblings: int) -> bool:
         if isinstance(cause, smtplib.SMTPConnectError) and cause.smtp_code == 421:
             return True
         return siblings > 0 and isinstance(cause, _REFUSALS)
@@ -436,22 +471,20 @@ class EmailChannel(Channel):
         if first:
             log.warning("SMTP credentials rejected; email is held for them until they change or you retry: %s",
                         err.detail)
+        return self._held_error(reason, first)
+
+    def _held_error(self, reason: str, first: bool) -> DeliveryError:
         if self.settings.smtp_auth_failure == "next":
-            return Unavailable(reason)
+            return CredentialsRejected(reason, first=first)
         return Held(reason, retry_after=self._guard.hold_recheck, first=first)
 
-    def _connection(self, user: str | None, password: str | None, key: str) -> tuple[smtplib.SMTP, bool]:
-        """(connection, reused). An idle one is checked with NOOP first."""
-        if self._conn is not None and self._conn_key == key:
-            if time.monotonic() - self._last_used < IDLE_CHECK_SECONDS:
-                return self._conn, True
-            try:  # idle connections are often dropped by servers; check cheaply
-                if self._conn.noop()[0] == 250:
-                    return self._conn, True
-            except (smtplib.SMTPException, OSError):
-                pass
-        self.close()
-        return self._connect(user, password, key), False
+    def _done(self, key: str, conn: smtplib.SMTP, keep: bool) -> None:
+        """Give ``conn`` back to the pool, or close it and free its slot."""
+        if keep:
+            self._guard.gate.checkin(key, (conn, _close, time.monotonic()))
+        else:
+            _close(conn)
+            self._guard.gate.discard()
 
     def send(self, msg: Message) -> Sent:
         reason = self.unavailable_reason(msg)
@@ -462,38 +495,31 @@ class EmailChannel(Channel):
         key = self._key(user, password)
         held = self._guard.breaker.reason(key)
         if held:
-            raise Held(held, retry_after=self._guard.hold_recheck)
+            raise self._held_error(held, first=False)
         conn, reused = self._connection(user, password, key)
         try:
             try:
                 reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=reused)
-            except _Stale:  # dropped while idle: once more on a new connection, not a try
-                self.close()
+            except _Stale:  # dropped while idle: once more on another connection, not a try
+                self._done(key, conn, keep=False)
                 self.reconnects += 1
                 conn, _ = self._connection(user, password, key)
                 reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=False)
         except DeliveryError as err:
-            if not _healthy(conn):
-                self.close()
+            self._done(key, conn, keep=_healthy(conn))
             raise self._clean(err) from None
         except Exception as exc:
-            if not _healthy(conn):
-                self.close()
+            self._done(key, conn, keep=_healthy(conn))
             raise self._clean(classify(exc, "send")) from None
-        self._last_used = time.monotonic()
-        if self._guard.gate.contended:  # another worker waits for a connection slot: hand ours over
-            self.close()
+        self._done(key, conn, keep=True)
         qid = queue_id(reply)
         host = self.settings.smtp_host
         return Sent(provider_message_id=message_id,
                     detail=f"accepted by {host}, queued as {qid}" if qid else f"accepted by {host}")
 
     def close(self) -> None:
-        if self._conn is not None:
-            _close(self._conn)
-            self._guard.gate.release()
-        self._conn = None
-        self._conn_key = None
+        """Close the idle pooled connections (QUIT). Called when a worker stops."""
+        self._guard.gate.drain()
 
 
 def _healthy(conn: smtplib.SMTP) -> bool:
