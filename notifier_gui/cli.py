@@ -54,6 +54,9 @@ def cmd_users_add(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     row = clean_recipient(a.name, a.email, a.phone, a.telegram_chat_id,
                           _channels(a.channels) or (), region=rt.settings.phone_region)
     rid = rt.store.add_recipient(**row)
+    if row["email"] and v.needs_smtputf8(row["email"]):
+        sys.stderr.write(f"warning: {row['email']} has non-ASCII characters before the @: only SMTP servers that "
+                         "offer SMTPUTF8 can take it (notifier check email tells whether yours does)\n")
     _emit(out, a.json, {"id": rid}, f"added recipient {rid}")
     return 0
 

@@ -266,3 +266,12 @@ def test_international_addresses(ca: trustme.CA, trust_ca: Path, tmp_path: Path,
             assert server.handler.envelopes[1][1] == ["тест@lab.example"]
             assert 'To: "Анна" <тест@lab.example>\r\n'.encode() in server.handler.raw[1]
         assert server.handler.connections == 1  # the refusal kept the connection
+
+
+def test_addresses_are_stored_with_an_ascii_domain() -> None:
+    from notifier_gui.core import validation as v
+
+    assert v.email("anna@xn--e1afmkfd.xn--p1ai") == "anna@xn--e1afmkfd.xn--p1ai"  # not turned into Unicode
+    assert v.email("Anna@Пример.РФ") == "Anna@xn--e1afmkfd.xn--p1ai"
+    assert v.email("тест@lab.example") == "тест@lab.example"
+    assert v.needs_smtputf8("тест@lab.example") and not v.needs_smtputf8("anna@xn--e1afmkfd.xn--p1ai")

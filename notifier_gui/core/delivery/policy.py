@@ -159,5 +159,5 @@ def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wa
     """
     at = now + timedelta(seconds=max(wait, 0.0))
     if at > created_at + timedelta(seconds=policy.lifetime):
-        return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")
+        return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")  # reason: a core message
     return Retry(cursor, at)

@@ -277,6 +277,7 @@ class LogPanel(QWidget):
     @Slot()
     def retry_selected(self) -> None:
         if self._selected is not None:
+            self.ctx.runtime.release_holds()  # a retry also lets rejected credentials log in once more
             self.ctx.tasks.start(self._act(self._selected, self.store.retry, self.tr("Queued again.")))
 
     @Slot()

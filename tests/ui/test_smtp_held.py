@@ -1,0 +1,35 @@
+"""The window's side of issue 12: a rejected SMTP login is told once in the tray, and the
+new email messages of the core read in Russian."""
+from __future__ import annotations
+
+from notifier_gui.core.delivery.dispatcher import ChannelHeld
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.core_text import core_text
+from notifier_gui.ui.tray import TrayIcon
+from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
+
+REASON = ("credentials rejected — fix them in Settings (the SMTP login or password was not accepted: "
+          "535 5.7.8 Authentication credentials invalid)")
+
+
+def test_held_email_is_told_once_in_the_tray(ctx: AppContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    tray = TrayIcon(ctx)
+    tray.handle_events([ChannelHeld("email", REASON, waits=True)])
+    assert tray.last_message is not None
+    title, text = tray.last_message
+    assert title == "Email is held: the server rejected the login"
+    assert "535 5.7.8" in text and "waits until you fix the credentials in Settings" in text
+    tray.last_message = None
+    tray.handle_events([])
+    assert tray.last_message is None
+
+
+def test_new_email_messages_read_in_russian(ctx: AppContext, russian: None) -> None:  # noqa: F811
+    assert core_text(REASON).startswith("учётные данные отклонены — исправьте их в настройках (SMTP-")
+    assert core_text("port 465 expects implicit TLS (SMTP_USE_SSL=1)") == \
+        "порт 465 ожидает TLS с самого начала (SMTP_USE_SSL=1)"
+    assert core_text("accepted by mx.example.org, queued as 4F3x") == \
+        "принято сервером mx.example.org, номер в очереди 4F3x"
+    shown = core_text("Connected to relay:587 (STARTTLS); the server does not offer SMTPUTF8 (addresses with "
+                      "non-ASCII before the @ cannot be sent)")
+    assert shown.startswith("Подключено к relay:587 (STARTTLS); сервер не поддерживает SMTPUTF8")
