@@ -231,3 +231,42 @@ def test_fast_path_sends_the_same_message_as_build_email(server: SMTPServer, tru
         assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()  # type: ignore[union-attr]
     assert fast["Date"] and fast["Message-ID"]
     assert raw.isascii() and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("body", [
+    "plain ascii text",
+    "Привет, Анна!\nСервер перегрелся: 31 °C.",
+    ".leading dot\nFrom the start\n\n  trailing spaces  \n",
+    "windows\r\nline ends\r\n",
+    "x" * 1200,
+    "Ω" * 500,
+])
+@pytest.mark.parametrize("name", ["Анна Смирнова", "Smith, John", "O'Brien", "", "Очень " * 20])
+def test_plain_fast_path_equals_build_email(tmp_path: Path, body: str, name: str) -> None:
+    """The text/plain part and To header are written without the email package's objects
+    (item 10 of issue 12: they were most of the CPU per message); what a reader sees must
+    not change."""
+    import email
+    import email.policy
+
+    from notifier_gui.core.delivery.channels.email import build_email, render_email
+
+    settings = settings_for(25, tmp_path)
+    msg = Message(3, RecipientData(id=1, name=name, email="anna@example.net"), "Тема", body)
+    _, _, raw, _, _ = render_email(settings, msg)
+    assert raw.isascii() and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    fast = email.message_from_bytes(raw, policy=email.policy.default)
+    slow = email.message_from_bytes(build_email(settings, msg).as_bytes(), policy=email.policy.default)
+    assert fast.get_content() == slow.get_content()
+    assert fast["Content-Transfer-Encoding"] == slow["Content-Transfer-Encoding"]
+    assert fast.get_content_type() == "text/plain" and fast.get_content_charset() == "utf-8"
+    assert fast["To"].addresses == slow["To"].addresses and fast["Subject"] == "Тема"
+
+
+def test_a_line_break_in_a_name_is_refused(tmp_path: Path) -> None:
+    from notifier_gui.core.delivery.channels.email import render_email
+
+    msg = Message(1, RecipientData(id=1, name="Eve\r\nBcc: x@evil.example", email="eve@example.net"), "s", "b")
+    with pytest.raises(Permanent, match="headers are invalid"):
+        render_email(settings_for(25, tmp_path), msg)

@@ -17,9 +17,10 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
+from email.contentmanager import _encode_text  # type: ignore[attr-defined]  # set_content's own encoder
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from ...config import Settings
 from ...secrets import Redactor
@@ -63,7 +64,35 @@ def build_email(settings: Settings, msg: Message) -> EmailMessage:
 
 
 @functools.lru_cache(maxsize=256)
+def _head(from_name: str, from_addr: str, subject: str) -> bytes:
+    """Subject, From and MIME-Version, serialised once per sender and subject."""
+    em = EmailMessage(policy=POLICY)
+    em["Subject"] = subject
+    em["From"] = Address(display_name=from_name, addr_spec=from_addr)
+    em["MIME-Version"] = "1.0"
+    return em.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"
+
+
+def _plain_part(body: str) -> bytes:
+    """The text/plain part's headers and body, as ``set_content`` writes them under POLICY
+    (the same transfer-encoding choice: 7bit, else the shorter of quoted-printable and
+    base64), without building a message object: a personalised text differs for every
+    recipient, and building and serialising an EmailMessage each time was most of the
+    program's CPU per message."""
+    cte, payload = _encode_text(body, "utf-8", None, POLICY)
+    return (f'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n\r\n'
+            f"{payload}").replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
+
+
 def _template(from_name: str, from_addr: str, subject: str, body: str, html: str | None) -> bytes:
+    """Everything of a message that does not depend on the recipient."""
+    if html:
+        return _template_mime(from_name, from_addr, subject, body, html)
+    return _head(from_name, from_addr, subject) + _plain_part(body)
+
+
+@functools.lru_cache(maxsize=256)
+def _template_mime(from_name: str, from_addr: str, subject: str, body: str, html: str | None) -> bytes:
     """Everything of a message that does not depend on the recipient, serialised once.
 
     A send to many people shares one subject and text (unless placeholders make them
@@ -95,6 +124,18 @@ def wire_address(addr: str) -> tuple[str, bool]:
     return f"{local}@{domain}", not local.isascii()
 
 
+def _to_header(name: str, addr: str) -> bytes:
+    """The To header: formataddr (RFC 2047 for a non-ASCII name) instead of the header
+    registry's parser and folder, which cost as much as the rest of the message."""
+    if not name.isprintable():  # line breaks and other controls never reach a header
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    line = formataddr((name, addr), charset="utf-8")
+    if len(line) > 70 or '"' in name or "\\" in name:  # long or quoted names: the email package folds them
+        address = Address(display_name=name, addr_spec=addr)
+        return POLICY.header_factory("To", str(address)).fold(policy=POLICY).encode("ascii", "surrogateescape")
+    return f"To: {line}\r\n".encode("ascii")
+
+
 def _utf8_to(name: str, addr: str) -> bytes:
     """A To header for an address with a non-ASCII local part (RFC 6532), which the email
     package's Address refuses to hold."""
@@ -122,8 +163,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
         if utf8_to:  # sent only where the server offers SMTPUTF8 (checked before MAIL): UTF-8 as is
             to = _utf8_to(msg.recipient.name, rcpt_to)
         else:
-            address = Address(display_name=msg.recipient.name, addr_spec=rcpt_to)
-            to = POLICY.header_factory("To", str(address)).fold(policy=POLICY).encode("ascii", "surrogateescape")
+            to = _to_header(msg.recipient.name, rcpt_to)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
     message_id = make_msgid(domain=mail_from.rpartition("@")[2] or None)
