@@ -132,7 +132,8 @@ def _to_header(name: str, addr: str) -> bytes:
     line = formataddr((name, addr), charset="utf-8")
     if len(line) > 70 or '"' in name or "\\" in name:  # long or quoted names: the email package folds them
         address = Address(display_name=name, addr_spec=addr)
-        return POLICY.header_factory("To", str(address)).fold(policy=POLICY).encode("ascii", "surrogateescape")
+        folded: str = POLICY.header_factory("To", str(address)).fold(policy=POLICY)
+        return folded.encode("ascii", "surrogateescape")
     return f"To: {line}\r\n".encode("ascii")
 
 
