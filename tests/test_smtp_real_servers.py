@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ from notifier_gui.core.delivery.errors import Permanent, Unavailable
 from notifier_gui.core.delivery.policy import Policy
 from notifier_gui.core.delivery.smtp_guard import ConnectionGate, EmailGuard
 from notifier_gui.core.secrets import CredentialStore, Redactor
-from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import RecipientData, Store
 from tests.servers.smtp import PASSWORD, USER, SMTPServer
+from tests.test_chain import store  # noqa: F401  (SQLite, and PostgreSQL where CI has one)
 
 FAST = Policy(max_tries=3, backoff=(0.05,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=600)
 WRONG = "wrong-password-for-the-breaker"
@@ -39,13 +39,6 @@ def settings_for(port: int, tmp_path: Path, **kw: Any) -> Settings:
 
 def message(n: int = 1, email: str = "anna@example.net") -> Message:
     return Message(n, RecipientData(id=1, name="Анна", email=email), "Тема", "Текст")
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(open_database(db_url))
-    yield s
-    s.engine.dispose()
 
 
 class Desk:

@@ -266,13 +266,15 @@ class _SMTP(smtplib.SMTP):
     """
 
     probe = 2.0
-    tls_context: ssl.SSLContext | None = None
+    tls_context: Callable[[], ssl.SSLContext] | None = None  # made only when needed: loading the CA store is slow
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
         wait = min(self.probe, timeout) if timeout else self.probe
         readable, _, _ = select.select([sock], [], [], wait)
-        if not readable and self.tls_context is not None and _speaks_tls(host, port, self.tls_context, timeout):
+        # The probe's own handshake gets a short timeout: a slow plain server never answers it.
+        if not readable and self.tls_context is not None and _speaks_tls(host, port, self.tls_context(),
+                                                                         min(timeout or 5.0, 5.0)):
             sock.close()
             raise _ImplicitTLSPort()
         return sock
@@ -410,7 +412,7 @@ class EmailChannel(Channel):
                 conn.connect(s.smtp_host, s.smtp_port)
             else:
                 conn = _SMTP(local_hostname=local, timeout=s.smtp_timeout)
-                conn.tls_context = self._context()
+                conn.tls_context = self._context
                 conn._host = s.smtp_host  # type: ignore[attr-defined]  # SNI and the certificate check
                 conn.connect(s.smtp_host, s.smtp_port)
                 if s.smtp_use_tls:
