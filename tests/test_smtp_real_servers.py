@@ -126,7 +126,7 @@ def test_wrong_password_costs_one_login_and_holds_the_queue(
 def test_auth_failure_next_moves_on_without_more_logins(
         ca: trustme.CA, trust_ca: Path, store: Store, tmp_path: Path) -> None:
     with SMTPServer(ca) as server:
-        rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net", phone=f"+7916123{i:04d}") for i in range(12)]
+        rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net", phone=f"+7916123{i:04d}") for i in range(6)]
         nids = store.enqueue(rids, "hello", channels=["email", "sms"])
         with Desk(store, settings_for(server.port, tmp_path, smtp_auth_failure="next"), lambda: WRONG):
             pass
@@ -268,3 +268,39 @@ def test_addresses_are_stored_with_an_ascii_domain() -> None:
     assert v.email("Anna@Пример.РФ") == "Anna@xn--e1afmkfd.xn--p1ai"
     assert v.email("тест@lab.example") == "тест@lab.example"
     assert v.needs_smtputf8("тест@lab.example") and not v.needs_smtputf8("anna@xn--e1afmkfd.xn--p1ai")
+
+
+def test_cli_worker_says_it_once_and_logs_in_once(ca: trustme.CA, trust_ca: Path, tmp_path: Path) -> None:
+    """The real `notifier worker` against a server that rejects the password: one failed
+    login and one line however many are queued; `users add` warns about SMTPUTF8."""
+    from tests.cli_helpers import as_json, env_for, notifier
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with SMTPServer(ca) as server:
+        env = env_for(data, SMTP_HOST="localhost", SMTP_PORT=str(server.port), SMTP_DEFAULT_USER=USER,
+                      SMTP_DEFAULT_PASSWORD=WRONG, DEFAULT_FROM_EMAIL="ops@example.org", NOTIFIER_CHANNELS="email",
+                      NOTIFIER_SANDBOX="0", SSL_CERT_FILE=str(trust_ca), NOTIFIER_CONCURRENCY="4")
+        ids = [as_json(notifier(data, "users", "add", "--name", f"R{i}", "--email", f"r{i}@example.net", "--json",
+                                env=env))["id"] for i in range(6)]
+        added = notifier(data, "users", "add", "--name", "Тест", "--email", "тест@lab.example", env=env)
+        assert added.returncode == 0 and "SMTPUTF8" in added.stderr
+        users = [arg for i in ids for arg in ("--user", str(i))]
+        sent = notifier(data, "send", *users, "--message", "hi", env=env)
+        assert sent.returncode == 0, sent.stderr
+        run = notifier(data, "worker", "--max-seconds", "4", env=env, timeout=60)
+        assert run.returncode == 0, run.stderr
+        held = [line for line in run.stdout.splitlines() if line.startswith("email held:")]
+        assert len(held) == 1 and "credentials rejected" in held[0] and WRONG not in run.stdout + run.stderr
+        assert server.handler.logins == [USER]
+
+
+def test_retry_in_the_window_releases_held_credentials(data_dir: Path) -> None:
+    from notifier_gui.core.runtime import Runtime
+
+    rt = Runtime.open()
+    try:
+        rt.pacers.email.breaker.trip("key", "credentials rejected — fix them in Settings (535)")
+        assert rt.release_holds() == 1 and rt.pacers.email.breaker.reason("key") is None
+    finally:
+        rt.close()
