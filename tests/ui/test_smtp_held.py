@@ -33,3 +33,22 @@ def test_new_email_messages_read_in_russian(ctx: AppContext, russian: None) -> N
     shown = core_text("Connected to relay:587 (STARTTLS); the server does not offer SMTPUTF8 (addresses with "
                       "non-ASCII before the @ cannot be sent)")
     assert shown.startswith("Подключено к relay:587 (STARTTLS); сервер не поддерживает SMTPUTF8")
+
+
+def test_the_operator_chooses_what_a_rejected_login_does(ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from tests.ui.test_settings_dialog import fill_email, open_dialog
+
+    dlg = open_dialog(ctx, qtbot)
+    fill_email(qtbot, dlg, 2525, host="smtp.example.org")
+    combo = dlg.bindings["SMTP_AUTH_FAILURE"].widget
+    assert isinstance(combo, QComboBox) and combo.currentData() == "hold"
+    combo.setCurrentIndex(combo.findData("next"))
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))["SMTP_AUTH_FAILURE"] == "next"
+    assert ctx.runtime.settings.smtp_auth_failure == "next"

@@ -1635,6 +1635,18 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation> с</translation>
     </message>
     <message>
+        <source>Hold queued email until fixed</source>
+        <translation>Держать письма в очереди до исправления</translation>
+    </message>
+    <message>
+        <source>Go on to the next channel</source>
+        <translation>Переходить к следующему каналу</translation>
+    </message>
+    <message>
+        <source>Login rejected</source>
+        <translation>Если вход отклонён</translation>
+    </message>
+    <message>
         <source>Off</source>
         <translation>Выключено</translation>
     </message>
