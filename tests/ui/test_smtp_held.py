@@ -6,6 +6,7 @@ from notifier_gui.core.delivery.dispatcher import ChannelHeld
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import core_text
 from notifier_gui.ui.tray import TrayIcon
+from tests.ui.conftest import SHOTS
 from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
 
 REASON = ("credentials rejected — fix them in Settings (the SMTP login or password was not accepted: "
@@ -52,3 +53,27 @@ def test_the_operator_chooses_what_a_rejected_login_does(ctx: AppContext, qtbot,
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))["SMTP_AUTH_FAILURE"] == "next"
     assert ctx.runtime.settings.smtp_auth_failure == "next"
+
+
+def test_the_log_shows_the_message_id_sent(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from notifier_gui.core.delivery.policy import Delivered
+    from notifier_gui.ui.log.panel import LogPanel
+
+    store = ctx.runtime.store
+    (nid,) = store.enqueue([store.add_recipient("Anna", email="anna@example.net")], "hello")
+    (work,) = store.claim("test/1/1", 1, 60)
+    aid, _ = store.start_attempt(work, "email", 60, "test/1/1")
+    store.finish_attempt(work, aid, "email", "delivered", "accepted by mx, queued as 4F3x", Delivered("email"),
+                         "<1.2@example.org>")
+    panel = LogPanel(ctx, ask_save_path=lambda: str(Path(ctx.runtime.settings.data_dir) / "log.csv"))
+    qtbot.addWidget(panel)
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    assert panel.select_notification(nid)
+    qtbot.waitUntil(lambda: "Message id: <1.2@example.org>" in panel.details.toPlainText())
+    assert "queued as 4F3x" in panel.details.toPlainText()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    panel.resize(900, 500)
+    assert panel.grab().save(str(SHOTS / "log-message-id.png"))

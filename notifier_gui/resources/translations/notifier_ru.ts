@@ -923,6 +923,10 @@
         <translation>Попытки прекращены: %1</translation>
     </message>
     <message>
+        <source>Message id: %1</source>
+        <translation>Идентификатор сообщения: %1</translation>
+    </message>
+    <message>
         <source>Queued again.</source>
         <translation>Снова поставлено в очередь.</translation>
     </message>

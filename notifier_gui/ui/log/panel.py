@@ -271,6 +271,8 @@ class LogPanel(QWidget):
             lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
             if a["detail"]:
                 lines.append(f"          {core_text(a['detail'])}")
+            if a.get("provider_message_id"):  # what the operator searches for in the server's log
+                lines.append("          " + self.tr("Message id: %1").replace("%1", a["provider_message_id"]))
         return "\n".join(lines)
 
     # -- actions ------------------------------------------------------------------------------
