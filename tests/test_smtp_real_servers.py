@@ -304,3 +304,16 @@ def test_retry_in_the_window_releases_held_credentials(data_dir: Path) -> None:
         assert rt.release_holds() == 1 and rt.pacers.email.breaker.reason("key") is None
     finally:
         rt.close()
+
+
+def test_hold_costs_no_try_and_fails_with_its_reason_at_the_lifetime() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from notifier_gui.core.delivery.policy import Cursor, Failed, Retry, hold
+
+    t0 = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    cursor = Cursor(channel_index=0, tries=1)
+    step = hold(FAST, cursor, t0 + timedelta(seconds=10), t0, 60, "credentials rejected")
+    assert step == Retry(cursor, t0 + timedelta(seconds=70))  # same channel, same tries
+    late = hold(FAST, cursor, t0 + timedelta(seconds=590), t0, 60, "credentials rejected")
+    assert isinstance(late, Failed) and late.reason.startswith("credentials rejected; held until its lifetime")

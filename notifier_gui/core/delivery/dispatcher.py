@@ -286,6 +286,7 @@ class Dispatcher:
             attempt_id: int | None = None
             retry_after: float | None = None
             throttled = False
+            held: ChannelHeld | None = None
             provider_id: str | None = None
             if reason:
                 outcome, detail = "unavailable", reason
@@ -300,8 +301,8 @@ class Dispatcher:
                 except DeliveryError as exc:
                     outcome, detail, retry_after = exc.outcome, exc.detail, exc.retry_after
                     throttled = isinstance(exc, Throttled)
-                    if isinstance(exc, (Held, CredentialsRejected)) and exc.first:
-                        self.on_event(ChannelHeld(channel_name, self.secrets.redactor(exc.detail), isinstance(exc, Held)))
+                    if isinstance(exc, (Held, CredentialsRejected)) and exc.first:  # told after the commit below
+                        held = ChannelHeld(channel_name, self.secrets.redactor(exc.detail), isinstance(exc, Held))
                 except Exception as exc:  # a bug in a channel must not lose the notification
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
                     outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
@@ -311,6 +312,8 @@ class Dispatcher:
             finished = self.store.finish_attempt(work, attempt_id, channel_name, outcome, detail, step,
                                                  provider_id, self.lease_seconds, keep)
             self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
+            if held is not None:
+                self.on_event(held)
             if not self._continue(work, step, keep):
                 return
             assert isinstance(step, Retry)
