@@ -87,7 +87,13 @@ class RssSampler:
         self.peak = max(self.peak, rss_mb())
 
 
-def build_message(i: int, name: str, to: str) -> EmailMessage:
+def text_name(i: int, personal: bool) -> str:
+    """The name in the text: each person's own ({name} filled per recipient), or one text
+    for everybody ("there"). Every system, the program and each baseline, gets the same."""
+    return f"Person {i}" if personal else "there"
+
+
+def build_message(i: int, name: str, to: str, body_name: str | None = None) -> EmailMessage:
     """What the baselines send: the same headers and text the program's emails carry."""
     msg = EmailMessage()
     msg["Subject"] = SUBJECT
@@ -96,7 +102,7 @@ def build_message(i: int, name: str, to: str) -> EmailMessage:
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="example.org")
     msg["X-Bench-Id"] = str(i)
-    msg.set_content(BODY.format(name=name))
+    msg.set_content(BODY.format(name=name if body_name is None else body_name))
     return msg
 
 
@@ -131,18 +137,20 @@ def task_smtplib(a: dict[str, Any]) -> dict[str, Any]:
     """Bare smtplib: ``reuse`` one connection for every message, or a new connection
     (STARTTLS + AUTH) per message. EmailMessage built per message; no database."""
     n, mode, port, reuse = a["n"], a["mode"], a["port"], a["reuse"]
+    personal = a.get("personal", True)
     t0 = time.monotonic()
+    c0 = time.process_time()
     if reuse:
         conn = open_smtp(mode, port)
         for i in range(n):
-            conn.send_message(build_message(i, f"Person {i}", rcpt(i)))
+            conn.send_message(build_message(i, f"Person {i}", rcpt(i), text_name(i, personal)))
         conn.quit()
     else:
         for i in range(n):
             conn = open_smtp(mode, port)
-            conn.send_message(build_message(i, f"Person {i}", rcpt(i)))
+            conn.send_message(build_message(i, f"Person {i}", rcpt(i), text_name(i, personal)))
             conn.quit()
-    return {"t0": t0, "t_client_done": time.monotonic()}
+    return {"t0": t0, "t_client_done": time.monotonic(), "cpu_s": time.process_time() - c0}
 
 
 def task_apprise(a: dict[str, Any]) -> dict[str, Any]:
@@ -162,14 +170,16 @@ def task_apprise(a: dict[str, Any]) -> dict[str, Any]:
     else:
         base = f"mailto://127.0.0.1:{port}?mode=insecure&from={frm}&user=&pass="
     failures = 0
+    personal = a.get("personal", True)
     t0 = time.monotonic()
+    c0 = time.process_time()
     for i in range(n):
         ap = apprise.Apprise()
         ap.add(f"{base}&to={rcpt(i)}&name=Notifier+bench&+X-Bench-Id={i}")
-        if not ap.notify(body=BODY.format(name=f"Person {i}"), title=SUBJECT):
+        if not ap.notify(body=BODY.format(name=text_name(i, personal)), title=SUBJECT):
             failures += 1
     return {"t0": t0, "t_client_done": time.monotonic(), "failures": failures,
-            "apprise_version": apprise.__version__}
+            "apprise_version": apprise.__version__, "cpu_s": time.process_time() - c0}
 
 
 def task_celery_produce(a: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +193,8 @@ def task_celery_produce(a: dict[str, Any]) -> dict[str, Any]:
         conn.ensure_connection(max_retries=3)
     t0 = time.monotonic()
     for i in range(n):
-        send_email.delay(str(i), rcpt(i), SUBJECT, BODY.format(name=f"Person {i}"), port, mode == "starttls")
+        send_email.delay(str(i), rcpt(i), SUBJECT, BODY.format(name=text_name(i, a.get("personal", True))), port,
+                         mode == "starttls")
     return {"t0": t0, "t_client_done": time.monotonic()}
 
 
@@ -282,12 +293,17 @@ def task_notifier(a: dict[str, Any]) -> dict[str, Any]:
         ids = rt.store.add_recipients([{"name": f"Person {i}", "email": rcpt(i)} for i in range(n)])
         stop = threading.Event()
         profile_gate(a)
+        personal = a.get("personal", False)
         t0 = time.monotonic()
-        nids = rt.store.enqueue(ids, BODY.format(name="there"), subject=SUBJECT,
+        c0 = time.process_time()
+        # As compose and `notifier send` queue a text with {name}: one filled text per person.
+        bodies = [BODY.format(name=text_name(i, True)) for i in range(n)] if personal else None
+        nids = rt.store.enqueue(ids, BODY.format(name="there"), subject=SUBJECT, bodies=bodies,
                                 default_channels=rt.settings.channels, queued_by="bench")
         t_enqueued = time.monotonic()
         rt.dispatcher(on_event=None, concurrency=conc).run(stop, until_done=True)
         t_run = time.monotonic()
+        cpu = time.process_time() - c0
         counts = rt.store.counts()
         t_end = time.monotonic()
         sample = [rt.store.notification(i) for i in random.Random(1).sample(nids, min(5, len(nids)))]
@@ -295,7 +311,7 @@ def task_notifier(a: dict[str, Any]) -> dict[str, Any]:
         attempts = [len(s["attempts"]) for s in sample if s]
         rt.close()
         return {"t0": t0, "t_enqueued": t_enqueued, "t_run_done": t_run, "t_end": t_end, "counts": counts,
-                "ok": ok, "sample_attempts": attempts}
+                "ok": ok, "sample_attempts": attempts, "cpu_s": cpu}
     finally:
         shutil.rmtree(data, ignore_errors=True)
 

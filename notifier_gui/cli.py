@@ -19,7 +19,7 @@ from typing import Any, NoReturn, TextIO
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, ChannelHeld, Event, NotificationUpdated
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
@@ -77,6 +77,9 @@ def cmd_users_add(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     row = clean_recipient(a.name, a.email, a.phone, a.telegram_chat_id,
                           _channels(a.channels) or (), region=rt.settings.phone_region)
     rid = rt.store.add_recipient(**row)
+    if row["email"] and v.needs_smtputf8(row["email"]):
+        sys.stderr.write(f"warning: {row['email']} has non-ASCII characters before the @: only SMTP servers that "
+                         "offer SMTPUTF8 can take it (notifier check email tells whether yours does)\n")
     _emit(out, a.json, {"id": rid}, f"added recipient {rid}")
     return 0
 
@@ -158,6 +161,9 @@ def _event_line(e: Event) -> str:
     if isinstance(e, AttemptFinished):
         secs = (e.finished_at - e.started_at).total_seconds()
         return f"#{e.notification_id} {e.recipient}: {e.channel} {e.outcome} ({secs:.2f}s) {e.detail}"
+    if isinstance(e, ChannelHeld):
+        then = "wait" if e.waits else "go on to the next channel"
+        return f"{e.channel} held: {e.reason}; its messages {then} until the credentials change or the worker restarts"
     assert isinstance(e, NotificationUpdated)
     if e.state == "queued" and e.next_attempt_at:
         return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"
@@ -206,7 +212,7 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     if n is None:
         raise BadInput(f"no notification with id {a.id}")
     if a.json:
-        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")
+        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")  # attempts carry the Message-ID
         _emit(out, True, {k: n[k] for k in keys}, "")
         return 0
     esc = v.escape_for_terminal  # names and servers' replies: never raw to a terminal

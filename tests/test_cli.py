@@ -88,7 +88,7 @@ def test_send_worker_show_in_sandbox(data_dir: Path) -> None:
     assert (one["state"], one["delivered_via"]) == ("delivered", "email")
     assert (two["state"], two["delivered_via"]) == ("delivered", "sms")
     assert [(a["channel"], a["outcome"]) for a in two["attempts"]] == [("email", "unavailable"), ("sms", "delivered")]
-    assert set(two["attempts"][0]) == {"channel", "outcome", "detail", "started_at", "finished_at"}
+    assert set(two["attempts"][0]) == {"channel", "outcome", "detail", "provider_message_id", "started_at", "finished_at"}
     (eml,) = (data_dir / "outbox" / "email").glob("*.eml")
     assert b"anna@example.org" in eml.read_bytes()
     (sms,) = (data_dir / "outbox" / "sms").glob("*.json")

@@ -11,7 +11,7 @@ import trustme
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.email import EmailChannel
-from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
+from notifier_gui.core.delivery.errors import Held, Permanent, Transient, Unavailable
 from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.storage.repository import RecipientData
 from tests.servers.smtp import PASSWORD, USER, HangingServer, Script, SMTPServer, free_port
@@ -140,17 +140,26 @@ def test_451_on_rcpt_is_transient(server: SMTPServer, trust_ca: Path, tmp_path: 
         channel(settings_for(server.port, tmp_path)).send(message(email="busy@example.net"))
 
 
-def test_535_bad_credentials_is_unavailable_and_hides_the_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
+def test_535_bad_credentials_holds_and_hides_the_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
     wrong = "wrong-password-value-xyz"
     ch = EmailChannel(settings_for(server.port, tmp_path), lambda: wrong, Redactor([wrong]))
-    with pytest.raises(Unavailable, match="535") as info:
+    with pytest.raises(Held, match="credentials rejected.*535") as info:
         ch.send(message())
-    assert wrong not in str(info.value)
+    assert info.value.first and wrong not in str(info.value)
+
+
+def test_535_with_auth_failure_next_is_unavailable(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
+    wrong = "wrong-password-value-xyz"
+    ch = EmailChannel(settings_for(server.port, tmp_path, smtp_auth_failure="next"), lambda: wrong, Redactor([wrong]))
+    with pytest.raises(Unavailable, match="535"):
+        ch.send(message())
+    assert "credentials rejected" in (ch.unavailable_reason(message(2)) or "")  # the rest move on, no login
+    assert len(server.handler.logins) == 1
 
 
 def test_534_asks_for_an_app_password(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
     server.script.auth_reply = "534 5.7.9 Application-specific password required"
-    with pytest.raises(Unavailable, match="app password"):
+    with pytest.raises(Held, match="app password"):
         channel(settings_for(server.port, tmp_path)).send(message())
 
 
@@ -163,7 +172,7 @@ def test_untrusted_certificate_is_unavailable(server: SMTPServer, tmp_path: Path
 
 
 def test_implicit_tls_against_a_starttls_port_names_the_mode(server: SMTPServer, trust_ca: Path, tmp_path: Path) -> None:
-    with pytest.raises(Unavailable, match="TLS mode does not match"):
+    with pytest.raises(Unavailable, match=f"port {server.port} expects STARTTLS, not implicit TLS"):
         channel(settings_for(server.port, tmp_path, smtp_use_ssl=True)).send(message())
 
 
@@ -213,7 +222,7 @@ def test_fast_path_sends_the_same_message_as_build_email(server: SMTPServer, tru
 
     settings = settings_for(server.port, tmp_path)
     msg = message(7, html_body="<p>Привет, <b>Анна</b>!</p>")
-    _, _, raw, _ = render_email(settings, msg)
+    _, _, raw, _, _ = render_email(settings, msg)
     fast = email.message_from_bytes(raw, policy=email.policy.default)
     slow = email.message_from_bytes(build_email(settings, msg).as_bytes(), policy=email.policy.default)
     for name in ("Subject", "From", "To", "X-Notifier-Notification-Id", "MIME-Version", "Content-Type"):
@@ -222,3 +231,42 @@ def test_fast_path_sends_the_same_message_as_build_email(server: SMTPServer, tru
         assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()  # type: ignore[union-attr]
     assert fast["Date"] and fast["Message-ID"]
     assert raw.isascii() and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("body", [
+    "plain ascii text",
+    "Привет, Анна!\nСервер перегрелся: 31 °C.",
+    ".leading dot\nFrom the start\n\n  trailing spaces  \n",
+    "windows\r\nline ends\r\n",
+    "x" * 1200,
+    "Ω" * 500,
+])
+@pytest.mark.parametrize("name", ["Анна Смирнова", "Smith, John", "O'Brien", "", "Очень " * 20])
+def test_plain_fast_path_equals_build_email(tmp_path: Path, body: str, name: str) -> None:
+    """The text/plain part and To header are written without the email package's objects
+    (item 10 of issue 12: they were most of the CPU per message); what a reader sees must
+    not change."""
+    import email
+    import email.policy
+
+    from notifier_gui.core.delivery.channels.email import build_email, render_email
+
+    settings = settings_for(25, tmp_path)
+    msg = Message(3, RecipientData(id=1, name=name, email="anna@example.net"), "Тема", body)
+    _, _, raw, _, _ = render_email(settings, msg)
+    assert raw.isascii() and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    fast = email.message_from_bytes(raw, policy=email.policy.default)
+    slow = email.message_from_bytes(build_email(settings, msg).as_bytes(), policy=email.policy.default)
+    assert fast.get_content() == slow.get_content()
+    assert fast["Content-Transfer-Encoding"] == slow["Content-Transfer-Encoding"]
+    assert fast.get_content_type() == "text/plain" and fast.get_content_charset() == "utf-8"
+    assert fast["To"].addresses == slow["To"].addresses and fast["Subject"] == "Тема"
+
+
+def test_a_line_break_in_a_name_is_refused(tmp_path: Path) -> None:
+    from notifier_gui.core.delivery.channels.email import render_email
+
+    msg = Message(1, RecipientData(id=1, name="Eve\r\nBcc: x@evil.example", email="eve@example.net"), "s", "b")
+    with pytest.raises(Permanent, match="headers are invalid"):
+        render_email(settings_for(25, tmp_path), msg)

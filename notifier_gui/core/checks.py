@@ -28,10 +28,14 @@ def check_email(settings: Settings, secrets: CredentialStore) -> CheckResult:
         return CheckResult(False, exc.detail)
     except Exception as exc:  # a check must never raise into the window
         return CheckResult(False, secrets.redactor(f"unexpected error: {type(exc).__name__}: {exc}"))
+    utf8 = conn.has_extn("smtputf8")
     _close(conn)
     mode = "implicit TLS" if settings.smtp_use_ssl else ("STARTTLS" if settings.smtp_use_tls else "no TLS")
     who = f", logged in as {settings.smtp_user}" if settings.smtp_user else ""
-    return CheckResult(True, f"Connected to {settings.smtp_host}:{settings.smtp_port} ({mode}{who})")
+    message = f"Connected to {settings.smtp_host}:{settings.smtp_port} ({mode}{who})"
+    if not utf8:  # addresses with non-ASCII before the @ cannot go through this server
+        message += "; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)"
+    return CheckResult(True, message)
 
 
 def check_channel(name: str, settings: Settings, secrets: CredentialStore) -> CheckResult:

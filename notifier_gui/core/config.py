@@ -68,6 +68,7 @@ class Settings:
     from_email: str = field(default="", metadata=_opt("DEFAULT_FROM_EMAIL", "From address (optionally 'Name <addr>')"))
     from_name: str = field(default="", metadata=_opt("DEFAULT_FROM_NAME", "Display name in From"))
     smtp_timeout: float = field(default=30.0, metadata=_opt("SMTP_TIMEOUT", "Seconds to wait for the SMTP server"))
+    smtp_auth_failure: str = field(default="hold", metadata=_opt("SMTP_AUTH_FAILURE", "After the server rejects the SMTP login: hold (queued email waits until the credentials change or the operator retries) or next (go on to the next channel)"))
 
     # SMS
     sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", "twilio, smsru or android (empty: SMS off)"))
@@ -391,6 +392,8 @@ def _check(s: Settings) -> None:
         raise ConfigError("NOTIFIER_JITTER must be between 0 and 1")
     if s.sms_provider not in {"", "twilio", "smsru", "android"}:
         raise ConfigError(f"SMS_PROVIDER must be twilio, smsru or android, got {s.sms_provider!r}")
+    if s.smtp_auth_failure not in {"hold", "next"}:
+        raise ConfigError(f"SMTP_AUTH_FAILURE must be hold or next, got {s.smtp_auth_failure!r}")
     if s.telegram_parse_mode not in {"", "HTML", "MarkdownV2", "Markdown"}:
         raise ConfigError("TELEGRAM_PARSE_MODE must be HTML, MarkdownV2, Markdown or empty")
 

@@ -83,7 +83,16 @@ def email(value: str, field: str = "email") -> str:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(field, f"{value!r} is not a valid email address ({exc})") from None
-    return str(result.normalized)
+    # The domain in its ASCII (IDNA A-label, xn--…) form: that is what goes on the wire and
+    # needs no SMTP extension. Only a non-ASCII local part still needs SMTPUTF8 (see
+    # needs_smtputf8); email-validator's ``normalized`` would give the Unicode domain.
+    return f"{result.local_part}@{result.ascii_domain}"
+
+
+def needs_smtputf8(address: str) -> bool:
+    """A stored address whose local part (before the @) is not ASCII: deliverable only by
+    servers that offer SMTPUTF8 (RFC 6531)."""
+    return not address.rpartition("@")[0].isascii()
 
 
 def phone(value: str, region: str = "", field: str = "phone") -> str:

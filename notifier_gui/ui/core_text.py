@@ -50,7 +50,9 @@ TEMPLATES = cast(tuple[str, ...], (
                                      "@BotFather and save its token)"),
     # outcomes
     QT_TRANSLATE_NOOP("CoreMessage", "sandbox: written to {path}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "accepted by {host}, queued as {queue_id}"),
     QT_TRANSLATE_NOOP("CoreMessage", "accepted by {host}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{message}; held until its lifetime of {seconds} s ended"),
     QT_TRANSLATE_NOOP("CoreMessage", "every channel failed or is unavailable"),
     QT_TRANSLATE_NOOP("CoreMessage", "every channel failed"),
     QT_TRANSLATE_NOOP("CoreMessage", "gave up after {rounds} rounds: lifetime of {seconds} s reached"),
@@ -71,6 +73,14 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "the server closed the connection while {where}"),
     QT_TRANSLATE_NOOP("CoreMessage", "network error while {where}: {reason}"),
     QT_TRANSLATE_NOOP("CoreMessage", "the message is larger than the server accepts: {reply}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "credentials rejected — fix them in Settings ({message})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects implicit TLS (SMTP_USE_SSL=1)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, "
+                                     "SMTP_USE_TLS=1)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the address has non-ASCII characters before the @ and needs SMTPUTF8, "
+                                     "which the SMTP server does not offer"),
+    QT_TRANSLATE_NOOP("CoreMessage", "waiting for a free SMTP connection (the server allows {count})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server allows fewer connections (now {count})"),
     # Telegram
     QT_TRANSLATE_NOOP("CoreMessage", "the person blocked the bot (403); they must unblock it and press Start in "
                                      "the bot before Telegram messages can reach them"),
@@ -88,6 +98,9 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "{service} ({address}) refused the connection (wrong address or port, or the "
                                      "service is not running)"),
     # connection checks (Settings → Test connection)
+    # before "Connected to …", whose {mode} would take the rest
+    QT_TRANSLATE_NOOP("CoreMessage", "{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII "
+                                     "before the @ cannot be sent)"),
     QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode}, logged in as {user})"),
     QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode})"),
     QT_TRANSLATE_NOOP("CoreMessage", "Email is not configured: set SMTP_HOST"),

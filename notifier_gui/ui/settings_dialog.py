@@ -405,6 +405,9 @@ class SettingsDialog(QDialog):
         self._line(form, page, self.tr("From address"), "DEFAULT_FROM_EMAIL", "Notifier <ops@example.org>")
         self._line(form, page, self.tr("From name"), "DEFAULT_FROM_NAME")
         self._dspin(form, page, self.tr("Timeout"), "SMTP_TIMEOUT", 1, 600, self.tr(" s"))
+        auth = self._combo([(self.tr("Hold queued email until fixed"), "hold"),
+                            (self.tr("Go on to the next channel"), "next")], self._original["SMTP_AUTH_FAILURE"])
+        self._row(form, page, self.tr("Login rejected"), auth, "SMTP_AUTH_FAILURE", auth.currentData)
         self._check_panel(form, "email")
 
     def _sms_page(self, form: QFormLayout, page: int) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
 
-from ..core.delivery.dispatcher import NotificationUpdated
+from ..core.delivery.dispatcher import ChannelHeld, NotificationUpdated
 from .context import AppContext
 from .core_text import core_text
 
@@ -119,12 +119,22 @@ class TrayIcon(QObject):
             text += "\n" + _short(core_text(reason))
         self._message(title, text)
 
+    def notify_held(self, e: ChannelHeld) -> None:
+        """Tell the operator once that a channel's credentials were rejected."""
+        title = self.tr("Email is held: the server rejected the login") if e.channel == "email" else \
+            self.tr("{channel} is held").format(channel=e.channel)
+        then = (self.tr("Queued email waits until you fix the credentials in Settings (or retry).") if e.waits
+                else self.tr("Messages go on to the next channel until you fix the credentials in Settings."))
+        self._message(title, _short(core_text(e.reason)) + "\n" + then)
+
     def handle_events(self, events: Iterable[object]) -> list[NotificationUpdated]:
         """Pick the ``failed`` notifications out of a batch of core events and report them.
 
         Several failures in one batch become one message, so a bad evening does not bury
         the desktop under balloons. Returns the failed events.
         """
+        for held in (e for e in events if isinstance(e, ChannelHeld)):
+            self.notify_held(held)
         failed = [e for e in events if isinstance(e, NotificationUpdated) and e.state == "failed"]
         if len(failed) == 1:
             self.notify_failed(failed[0].recipient, failed[0].reason)

@@ -27,6 +27,7 @@ from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as AioSMTP
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER = "operator@example.org"
@@ -54,10 +55,18 @@ class Handler:
         self.script = script
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.queue_ids: list[str] = []
+        self.raw: list[bytes] = []
         self.lock = threading.Lock()
         self.received = threading.Condition(self.lock)
-        self.connections = 0
+        self.connections = 0  # accepted connections (refused ones are in ``refusals``)
+        self.active = 0
+        self.max_active = 0
+        self.refusals = 0
+        self.closed = 0
+        self.idle_drops = 0
         self.logins: list[str] = []
+        self.mechanisms: list[str] = []
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         reply = self.script.rcpt_replies.get(address)
@@ -78,8 +87,10 @@ class Handler:
         with self.received:
             self.messages.append(msg)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.queue_ids.append(f"4F{len(self.messages):06X}")
+            self.raw.append(envelope.original_content or envelope.content)
             self.received.notify_all()
-        return "250 OK queued"
+            return f"250 2.0.0 Ok: queued as {self.queue_ids[-1]}"  # as Postfix answers
 
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
         session.host_name = hostname
@@ -89,10 +100,82 @@ class Handler:
         with self.received:
             return self.received.wait_for(lambda: len(self.messages) >= count, timeout)
 
+    def wait_idle_drops(self, count: int, timeout: float = 10.0) -> bool:
+        """Until the server has dropped ``count`` idle connections."""
+        with self.received:
+            return self.received.wait_for(lambda: self.idle_drops >= count, timeout)
+
+
+class _LimitedSMTP(AioSMTP):
+    """aiosmtpd's SMTP with a per-client connection limit, as Postfix's
+    ``smtpd_client_connection_count_limit``: over the limit, "421 4.7.0 Too many
+    connections" at once, then the connection is closed."""
+
+    def __init__(self, handler: Handler, limit: int | None, **kw: Any) -> None:
+        super().__init__(handler, **kw)
+        self._limit = limit
+        self._counted = False
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        h: Handler = self.event_handler
+        if self.transport is None and not self._counted:  # the TCP connection (not the STARTTLS upgrade)
+            with h.lock:
+                refuse = self._limit is not None and h.active >= self._limit
+                if refuse:
+                    h.refusals += 1
+                else:
+                    h.active += 1
+                    h.connections += 1
+                    h.max_active = max(h.max_active, h.active)
+            if refuse:
+                self._refused = True
+                transport.write(b"421 4.7.0 mx.test Error: too many connections from 127.0.0.1\r\n")  # type: ignore[attr-defined]
+                transport.close()
+                return
+            self._counted = True
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._refused:
+            return
+        h: Handler = self.event_handler
+        if self._counted:
+            self._counted = False
+            with h.received:
+                h.active -= 1
+                h.closed += 1
+                h.received.notify_all()
+        super().connection_lost(error)
+
+    def _timeout_cb(self) -> None:  # the idle timeout: the server drops the connection
+        h: Handler = self.event_handler
+        with h.received:
+            h.idle_drops += 1
+            h.received.notify_all()
+        super()._timeout_cb()
+
+    def eof_received(self) -> bool | None:
+        if self._refused:
+            return False
+        return super().eof_received()
+
+
+class _Controller(Controller):
+    def __init__(self, handler: Handler, limit: int | None, **kw: Any) -> None:
+        self._limit = limit
+        super().__init__(handler, **kw)
+
+    def factory(self) -> AioSMTP:
+        return _LimitedSMTP(self.handler, self._limit, **self.SMTP_kwargs)
+
 
 class SMTPServer:
     def __init__(self, ca: trustme.CA, tls: str = "starttls", auth: bool = True, script: Script | None = None,
-                 port: int | None = None) -> None:
+                 port: int | None = None, max_connections: int | None = None, idle_timeout: float | None = None,
+                 smtputf8: bool = True) -> None:
+        """``max_connections``: per-client limit (421 over it); ``idle_timeout``: seconds after
+        which an idle connection is dropped without a word; ``smtputf8``: offer SMTPUTF8."""
         self.ca = ca
         self.script = script or Script()
         self.handler = Handler(self.script)
@@ -106,18 +189,22 @@ class SMTPServer:
             "port": self.port,
             "server_hostname": "mx.test",
             "ready_timeout": 10,
+            "enable_SMTPUTF8": smtputf8,
         }
+        if idle_timeout is not None:
+            kwargs["timeout"] = idle_timeout
         if tls == "starttls":
             kwargs.update(tls_context=ctx, require_starttls=True)
         elif tls == "implicit":
             kwargs.update(ssl_context=ctx)
         if auth:
             kwargs.update(authenticator=self._auth, auth_required=True, auth_require_tls=(tls == "starttls"))
-        self.controller = Controller(self.handler, **kwargs)
+        self.controller = _Controller(self.handler, max_connections, **kwargs)
 
     def _auth(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         if self.script.auth_reply:
             return AuthResult(success=False, handled=False, message=self.script.auth_reply)
+        self.handler.mechanisms.append(mechanism)
         if isinstance(auth_data, LoginPassword):
             user = auth_data.login.decode()
             self.handler.logins.append(user)
@@ -127,10 +214,22 @@ class SMTPServer:
 
     def start(self) -> SMTPServer:
         self.controller.start()
+        # Controller.start() makes a connection of its own to see the server is up: wait for
+        # it to end, then count only the client's connections.
+        h = self.handler
+        with h.received:
+            h.received.wait_for(lambda: h.closed >= 1 and h.active == 0, 10)
+            h.connections = h.closed = h.max_active = 0
         return self
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def __enter__(self) -> SMTPServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     @property
     def messages(self) -> list[EmailMessage]:

@@ -27,8 +27,9 @@ from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import LeaseLost, Store, Work
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
-from .errors import DeliveryError, Throttled
-from .policy import Delivered, Failed, Policy, Retry, Step, advance
+from .errors import CredentialsRejected, DeliveryError, Held, Throttled
+from .policy import Delivered, Failed, Policy, Retry, Step, advance, hold
+from .smtp_guard import HOLD_RECHECK
 
 log = logging.getLogger("notifier.dispatcher")
 
@@ -64,7 +65,17 @@ class NotificationUpdated:
     reason: str | None = None
 
 
-Event = AttemptStarted | AttemptFinished | NotificationUpdated
+@dataclass(frozen=True)
+class ChannelHeld:
+    """A channel's credentials were rejected: its work waits (or moves on) until they change
+    or the operator retries. Sent once per hold, not per notification."""
+
+    channel: str
+    reason: str
+    waits: bool  # True: its work waits in the queue; False: it moves on to the next channel
+
+
+Event = AttemptStarted | AttemptFinished | NotificationUpdated | ChannelHeld
 EventSink = Callable[[Event], None]
 
 
@@ -122,6 +133,7 @@ class Dispatcher:
         self._busy = 0
         self._local: queue.Queue[Work | None] = queue.Queue()
         self.backlog = 3  # claimed per worker at most (in hand + waiting in the local queue)
+        self.hold_recheck = HOLD_RECHECK  # how often a held notification is looked at again
 
     # -- control (any thread) ---------------------------------------------------------
     def wake(self) -> None:
@@ -273,9 +285,12 @@ class Dispatcher:
             channel_name = work.channels[work.cursor.channel_index]
             channel = channels.get(channel_name)
             reason = channel.unavailable_reason(msg) if channel else f"unknown channel {channel_name}"
+            if channel is not None and not reason and self._held(work, channel, msg):
+                return
             attempt_id: int | None = None
             retry_after: float | None = None
             throttled = False
+            held: ChannelHeld | None = None
             provider_id: str | None = None
             if reason:
                 outcome, detail = "unavailable", reason
@@ -290,6 +305,8 @@ class Dispatcher:
                 except DeliveryError as exc:
                     outcome, detail, retry_after = exc.outcome, exc.detail, exc.retry_after
                     throttled = isinstance(exc, Throttled)
+                    if isinstance(exc, (Held, CredentialsRejected)) and exc.first:  # told after the commit below
+                        held = ChannelHeld(channel_name, self.secrets.redactor(exc.detail), isinstance(exc, Held))
                 except Exception as exc:  # a bug in a channel must not lose the notification
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
                     outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
@@ -299,10 +316,23 @@ class Dispatcher:
             finished = self.store.finish_attempt(work, attempt_id, channel_name, outcome, detail, step,
                                                  provider_id, self.lease_seconds, keep)
             self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
+            if held is not None:
+                self.on_event(held)
             if not self._continue(work, step, keep):
                 return
             assert isinstance(step, Retry)
             work = replace(work, cursor=step.cursor)
+
+    def _held(self, work: Work, channel: Channel, msg: Message) -> bool:
+        """The channel holds this message's credentials: wait without an attempt or a try."""
+        reason = channel.held_reason(msg)
+        if reason is None:
+            return False
+        step = hold(self.policy, work.cursor, self.store.clock(), work.queued_at, self.hold_recheck, reason)
+        self.store.save_step(work, step)
+        if isinstance(step, Failed):  # its lifetime ended while held: say so
+            self._continue(work, step, False)
+        return True
 
     def _continue(self, work: Work, step: Step, keep: bool) -> bool:
         """Report a saved ``step``; True if this worker goes on with the notification now."""

@@ -35,6 +35,28 @@ class Throttled(Transient):
     """
 
 
+class Held(Throttled):
+    """The server rejected the channel's credentials: hold the work until they change.
+
+    Like a throttle, the wait costs the message none of its tries; unlike one, it lasts
+    until the operator fixes the credentials or retries (``retry_after`` is only how
+    often the worker looks again, without logging in). ``first`` is true for the send
+    that tripped the hold, so the operator is told once.
+    """
+
+    def __init__(self, detail: str, retry_after: float | None = None, first: bool = False) -> None:
+        super().__init__(detail, retry_after)
+        self.first = first
+
+
+class CredentialsRejected(Unavailable):
+    """As :class:`Held`, when the operator chose SMTP_AUTH_FAILURE=next: move on now."""
+
+    def __init__(self, detail: str, first: bool = False) -> None:
+        super().__init__(detail)
+        self.first = first
+
+
 class Permanent(DeliveryError):
     """This message cannot go through this channel: move on at once."""
 

@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 
+from .smtp_guard import EmailGuard
+
 
 class Saturated(Exception):
     def __init__(self, wait: float) -> None:
@@ -71,3 +73,4 @@ class Pacers:
     def __init__(self, telegram_rate: float = 25.0, telegram_chat_rate: float = 1.0, sms_rate: float = 1.0) -> None:
         self.telegram = RateLimiter(telegram_rate, telegram_chat_rate)
         self.sms = RateLimiter(sms_rate)
+        self.email = EmailGuard()

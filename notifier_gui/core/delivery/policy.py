@@ -149,3 +149,15 @@ def advance(
     if at > deadline:
         return Failed(f"gave up after {c.round_no + 1} rounds: lifetime of {policy.lifetime:g} s reached")
     return Retry(Cursor(channel_index=first, tries=0, round_no=c.round_no + 1, round_transient=False, dead=c.dead), at)
+
+
+def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wait: float, reason: str) -> Step:
+    """The channel is held (its credentials were rejected): look again after ``wait``.
+
+    The same channel, no try counted. A notification whose lifetime ends while held fails
+    with the hold's reason, never silently as "gave up".
+    """
+    at = now + timedelta(seconds=max(wait, 0.0))
+    if at > created_at + timedelta(seconds=policy.lifetime):
+        return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")  # reason: a core message
+    return Retry(cursor, at)

@@ -648,6 +648,7 @@ class Store:
                 "last_error": n.last_error,
                 "attempts": [
                     {"channel": a.channel, "outcome": a.outcome, "detail": a.detail,
+                     "provider_message_id": a.provider_message_id,
                      "started_at": a.started_at.isoformat(),
                      "finished_at": a.finished_at.isoformat() if a.finished_at else None}
                     for a in attempts

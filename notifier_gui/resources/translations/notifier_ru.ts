@@ -403,8 +403,16 @@
         <translation>песочница: записано в {path}</translation>
     </message>
     <message>
+        <source>accepted by {host}, queued as {queue_id}</source>
+        <translation>принято сервером {host}, номер в очереди {queue_id}</translation>
+    </message>
+    <message>
         <source>accepted by {host}</source>
         <translation>принято сервером {host}</translation>
+    </message>
+    <message>
+        <source>{message}; held until its lifetime of {seconds} s ended</source>
+        <translation>{message}; удерживалось, пока не истёк срок жизни {seconds} с</translation>
     </message>
     <message>
         <source>every channel failed or is unavailable</source>
@@ -475,6 +483,30 @@
         <translation>сообщение больше, чем принимает сервер: {reply}</translation>
     </message>
     <message>
+        <source>credentials rejected — fix them in Settings ({message})</source>
+        <translation>учётные данные отклонены — исправьте их в настройках ({message})</translation>
+    </message>
+    <message>
+        <source>port {port} expects implicit TLS (SMTP_USE_SSL=1)</source>
+        <translation>порт {port} ожидает TLS с самого начала (SMTP_USE_SSL=1)</translation>
+    </message>
+    <message>
+        <source>port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, SMTP_USE_TLS=1)</source>
+        <translation>порт {port} ожидает STARTTLS, а не TLS с самого начала (SMTP_USE_SSL=0, SMTP_USE_TLS=1)</translation>
+    </message>
+    <message>
+        <source>the address has non-ASCII characters before the @ and needs SMTPUTF8, which the SMTP server does not offer</source>
+        <translation>в адресе до @ есть не-ASCII символы, для них нужен SMTPUTF8, а SMTP-сервер его не поддерживает</translation>
+    </message>
+    <message>
+        <source>waiting for a free SMTP connection (the server allows {count})</source>
+        <translation>ожидание свободного SMTP-соединения (сервер разрешает {count})</translation>
+    </message>
+    <message>
+        <source>the SMTP server allows fewer connections (now {count})</source>
+        <translation>SMTP-сервер разрешает меньше соединений (сейчас {count})</translation>
+    </message>
+    <message>
         <source>the person blocked the bot (403); they must unblock it and press Start in the bot before Telegram messages can reach them</source>
         <translation>человек заблокировал бота (403); чтобы сообщения в Telegram доходили, он должен разблокировать бота и нажать «Старт»</translation>
     </message>
@@ -501,6 +533,10 @@
     <message>
         <source>retry later</source>
         <translation>повтор позже</translation>
+    </message>
+    <message>
+        <source>{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)</source>
+        <translation>{message}; сервер не поддерживает SMTPUTF8 (адреса с не-ASCII символами до @ отправить нельзя)</translation>
     </message>
     <message>
         <source>Connected to {address} ({mode}, logged in as {user})</source>
@@ -916,6 +952,10 @@
     <message>
         <source>Gave up: %1</source>
         <translation>Попытки прекращены: %1</translation>
+    </message>
+    <message>
+        <source>Message id: %1</source>
+        <translation>Идентификатор сообщения: %1</translation>
     </message>
     <message>
         <source>Queued again.</source>
@@ -1630,6 +1670,18 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation> с</translation>
     </message>
     <message>
+        <source>Hold queued email until fixed</source>
+        <translation>Держать письма в очереди до исправления</translation>
+    </message>
+    <message>
+        <source>Go on to the next channel</source>
+        <translation>Переходить к следующему каналу</translation>
+    </message>
+    <message>
+        <source>Login rejected</source>
+        <translation>Если вход отклонён</translation>
+    </message>
+    <message>
         <source>Off</source>
         <translation>Выключено</translation>
     </message>
@@ -1924,6 +1976,22 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>{recipient} could not be reached on any channel.</source>
         <translation>{recipient}: не удалось доставить ни по одному каналу.</translation>
+    </message>
+    <message>
+        <source>Email is held: the server rejected the login</source>
+        <translation>Почта приостановлена: сервер отклонил вход</translation>
+    </message>
+    <message>
+        <source>{channel} is held</source>
+        <translation>Канал {channel} приостановлен</translation>
+    </message>
+    <message>
+        <source>Queued email waits until you fix the credentials in Settings (or retry).</source>
+        <translation>Письма в очереди ждут, пока вы не исправите учётные данные в настройках (или не повторите попытку).</translation>
+    </message>
+    <message>
+        <source>Messages go on to the next channel until you fix the credentials in Settings.</source>
+        <translation>Сообщения уходят по следующему каналу, пока вы не исправите учётные данные в настройках.</translation>
     </message>
     <message>
         <source> and {n} more</source>

@@ -271,12 +271,15 @@ class LogPanel(QWidget):
             lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
             if a["detail"]:
                 lines.append(f"          {core_text(a['detail'])}")
+            if a.get("provider_message_id"):  # what the operator searches for in the server's log
+                lines.append("          " + self.tr("Message id: %1").replace("%1", a["provider_message_id"]))
         return "\n".join(lines)
 
     # -- actions ------------------------------------------------------------------------------
     @Slot()
     def retry_selected(self) -> None:
         if self._selected is not None:
+            self.ctx.runtime.release_holds()  # a retry also lets rejected credentials log in once more
             self.ctx.tasks.start(self._act(self._selected, self.store.retry, self.tr("Queued again.")))
 
     @Slot()

@@ -48,7 +48,8 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, 
     if sandbox:
         return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
     channels: dict[str, Channel] = {
-        "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor),
+        "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor,
+                              guard=pacers.email),
         "sms": build_sms(settings, secrets, pacers),
         "telegram": build_telegram(settings, secrets, pacers),
     }

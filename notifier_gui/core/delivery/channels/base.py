@@ -37,6 +37,13 @@ class Channel(ABC):
     def unavailable_reason(self, msg: Message) -> str | None:
         return None
 
+    def held_reason(self, msg: Message) -> str | None:
+        """Why this message's channel is held (its credentials were rejected), or None.
+
+        A held message waits in the queue without an attempt or a try; no network call.
+        """
+        return None
+
     @abstractmethod
     def send(self, msg: Message) -> Sent: ...
 
