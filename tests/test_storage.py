@@ -268,3 +268,38 @@ def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
     with store.engine.connect() as c:
         got = dict(c.execute(text("select id, body from notifications")).all())
     assert [got[i] for i in ids] == [f"text {r}" for r in order]
+
+
+
+_START_AT_THE_SIGNAL = """
+import sys, time
+from pathlib import Path
+from notifier_gui.core.storage.engine import open_database
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+open_database(sys.argv[1]).dispose()
+"""
+
+
+def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str, tmp_path: Path) -> None:
+    """Ten processes, imports done, released at one signal on an empty PostgreSQL database:
+    an advisory lock serialises the migrations and every start succeeds (without it most
+    died on a duplicate key in PostgreSQL's catalog)."""
+    import subprocess
+    import sys
+
+    from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision
+
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", _START_AT_THE_SIGNAL, postgres_url, str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(10)]
+    import time
+
+    time.sleep(3)  # not synchronisation: only gives the children time to finish importing
+    go.touch()
+    results = [(p.wait(120), p.communicate()[1]) for p in procs]
+    assert [code for code, _ in results] == [0] * 10, [err.strip().splitlines()[-1] for code, err in results if code]
+    engine = create(postgres_url)
+    assert current_revision(engine) == HEAD_REVISION
+    engine.dispose()

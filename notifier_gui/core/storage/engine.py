@@ -16,7 +16,7 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -85,14 +85,31 @@ def current_revision(engine: Engine) -> str | None:
         return None
 
 
+class DatabaseNotReady(RuntimeError):
+    """The database could not be brought to the program's schema (the message says why)."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent, safe for concurrent starts)."""
+    """Bring the schema to the newest revision (idempotent, safe for concurrent starts:
+    SQLite's write lock or PostgreSQL's advisory lock, see migrations/env.py)."""
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     log.info("migrating the database to revision %s", HEAD_REVISION)
-    command.upgrade(migrations_config(engine), "head")
+    try:
+        command.upgrade(migrations_config(engine), "head")
+    except SQLAlchemyError as exc:
+        # Another starter may have won a race this lock could not see (an older copy of the
+        # program without it): if the schema is now at head, this start is fine after all.
+        if current_revision(engine) == HEAD_REVISION:
+            log.warning("another process migrated the database meanwhile (%s)", type(exc).__name__)
+            return
+        log.exception("migration failed")
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise DatabaseNotReady(
+            f"could not prepare the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{reason[0] if reason else type(exc).__name__}") from None
 
 
 def open_database(url: str) -> Engine:
