@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated, WorkerStatus
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -112,6 +112,10 @@ def _event_line(e: Event) -> str:
     if isinstance(e, AttemptFinished):
         secs = (e.finished_at - e.started_at).total_seconds()
         return f"#{e.notification_id} {e.recipient}: {e.channel} {e.outcome} ({secs:.2f}s) {e.detail}"
+    if isinstance(e, WorkerStatus):
+        if e.state == "storage_full":
+            return "worker paused: the database cannot be written (is the disk full?); retrying by itself, nothing is lost"
+        return "worker resumed: the database takes writes again"
     assert isinstance(e, NotificationUpdated)
     if e.state == "queued" and e.next_attempt_at:
         return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from notifier_gui.core.storage.engine import open_database
+from notifier_gui.core.storage.engine import HEAD_REVISION, open_database
 from notifier_gui.core.storage.repository import LeaseLost, Store
 from notifier_gui.core.storage.schema import utcnow
 from notifier_gui.core.validation import ValidationError
@@ -35,11 +35,11 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
     engine.dispose()
     engine = open_database(url)  # a second start applies nothing and keeps data
     with engine.connect() as c:
-        assert c.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert c.execute(text("select version_num from alembic_version")).scalar() == HEAD_REVISION
 
 
 def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
-    """The tables the code writes through and the tables migration 0001 creates are the same
+    """The tables the code writes through and the tables the migrations create are the same
     (columns, types, nullability, indexes, unique constraints, foreign keys)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -50,7 +50,7 @@ def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), METADATA)
     assert diff == []
-    assert set(METADATA.tables) == {"recipients", "notifications", "attempts"}
+    assert set(METADATA.tables) == {"recipients", "notifications", "attempts", "queue_clock"}
 
 
 def test_sqlite_settings(sqlite_store: Store) -> None:
@@ -177,7 +177,10 @@ def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
 
     with store.engine.connect() as c:
         expires = c.execute(select(NOTIFICATIONS.c.lease_expires_at)).scalar_one()
-    assert abs((expires - (now[0] + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
+        # "now" is the queue's clock: this process's on SQLite, the database's on PostgreSQL
+        reference = now[0] if store.engine.dialect.name == "sqlite" else \
+            c.execute(text("select timezone('UTC', now())")).scalar_one().replace(tzinfo=now[0].tzinfo)
+    assert abs((expires - (reference + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
     assert len(store.notification(work.id)["attempts"]) == 1  # type: ignore[index]
     store.engine.dispose()
 
@@ -303,3 +306,25 @@ def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str,
     engine = create(postgres_url)
     assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_the_queue(tmp_path: Path) -> None:
+    """A database made by the previous version, with queued work, upgrades in place."""
+    from alembic import command
+
+    from notifier_gui.core.storage.engine import create, migrations_config
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    engine = create(url)
+    command.upgrade(migrations_config(engine), "0001")
+    with engine.begin() as c:
+        c.execute(text("insert into recipients (name, notes, created_at, updated_at) values ('A', '', '2026-01-01', '2026-01-01')"))
+        c.execute(text("insert into notifications (recipient_id, recipient_name, subject, body, state, next_attempt_at, "
+                       "created_at, queued_at, queued_by, cursor_channel, cursor_tries, round_no, round_transient, "
+                       "dead_channels) values (1, 'A', '', 'x', 'queued', '2026-01-01 00:00:00.000000', '2026-01-01', "
+                       "'2026-01-01', '', 0, 0, 0, 0, '')"))
+    engine.dispose()
+    store = Store(open_database(url))
+    assert store.counts()["queued"] == 1
+    assert [w.id for w in store.claim("w", 5, 60)] == [1]
+    store.engine.dispose()
