@@ -328,3 +328,88 @@ def test_upgrade_from_0001_keeps_the_queue(tmp_path: Path) -> None:
     assert store.counts()["queued"] == 1
     assert [w.id for w in store.claim("w", 5, 60)] == [1]
     store.engine.dispose()
+
+
+def test_reclaimed_work_comes_before_the_backlog(store: Store) -> None:
+    """Work taken over from a dead worker is due now: it is claimed ahead of a backlog
+    queued after it, not after the whole backlog (#11.13)."""
+    rid = store.add_recipient("A", email="a@example.org")
+    (first,) = store.enqueue([rid], "first")
+    (work,) = store.claim("dead-machine/1/1/0", 1, 60)
+    store.start_attempt(work, "email", 60, work.owner)
+    store.enqueue([rid] * 20, "backlog", bodies=[f"b{i}" for i in range(20)])
+    store.expire_leases_of(["dead-machine/1/1/0"])
+    got = store.claim("w", 5, 60, reclaim=["dead-machine/1/1/0"])
+    assert [w.id for w in got][0] == first and got[0].open_attempts
+    assert store.claim("w2", 50, 60, reclaim=[]) and all(w.id != first for w in store.claim("w3", 50, 60, reclaim=[]))
+
+
+def test_expired_leases_of_owners_not_named_are_not_taken(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    store.claim("alive", 1, 60)
+    store.expire_leases_of(["alive"])
+    assert store.claim("w", 5, 60, reclaim=[]) == []
+    assert store.claim("w", 5, 60, reclaim=["someone-else"]) == []
+    assert [w.id for w in store.claim("w", 5, 60, reclaim=["alive"])] == [nid]
+
+
+def test_heartbeat_renews_only_the_given_owners(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    a, b = store.enqueue([rid, rid], "x", bodies=["a", "b"])
+    store.claim("mine", 1, 60)
+    store.claim("theirs", 1, 60)
+    store.expire_leases_of(["mine", "theirs"])
+    beat = store.heartbeat(["mine"], 60, 3600)
+    assert beat.renewed == 1 and beat.expired_owners == ("theirs",)
+    assert [w.id for w in store.claim("w", 5, 60)] == [b]  # only the lease that was not renewed
+
+
+def _queue_now(store: Store):  # type: ignore[no-untyped-def]
+    """Now on the clock the queue runs by (the database's on PostgreSQL)."""
+    if store.engine.dialect.name == "sqlite":
+        return store.clock()
+    with store.engine.connect() as c:
+        return c.execute(text("select timezone('UTC', now())")).scalar_one().replace(tzinfo=utcnow().tzinfo)
+
+
+def _set(store: Store, sql: str, **times) -> None:  # type: ignore[no-untyped-def]
+    with store.engine.begin() as c:
+        c.execute(text(sql), {k: v.replace(tzinfo=None) for k, v in times.items()})
+
+
+def test_a_clock_set_back_does_not_freeze_the_queue(store: Store) -> None:
+    """The clock the queue runs by was set back an hour (the high-water mark a heartbeat left
+    is an hour ahead): a retry that was due in 5 s is due in 5 s, not in an hour and 5 s,
+    and a dead worker's lease ends when it would have."""
+    rid = store.add_recipient("A", email="a@example.org")
+    waiting, held = store.enqueue([rid, rid], "x", bodies=["waiting", "held"])
+    now = _queue_now(store)
+    store.heartbeat([], 60, 4000)  # the mark exists
+    hour = timedelta(hours=1)
+    _set(store, "update queue_clock set high_water = :t", t=now + hour)
+    _set(store, "update notifications set next_attempt_at = :t where id = %d" % waiting, t=now + hour + timedelta(seconds=5))
+    _set(store, "update notifications set state = 'sending', lease_owner = 'gone/1/1/0', lease_expires_at = :t "
+                "where id = %d" % held, t=now + hour + timedelta(seconds=30))
+    beat = store.heartbeat([], 60, 4000)
+    assert 3590 < beat.clock_step < 3610
+    due = store.next_due()
+    assert due is not None and abs((due - (now + timedelta(seconds=5))).total_seconds()) < 5
+    from notifier_gui.core.storage.schema import NOTIFICATIONS
+
+    with store.engine.connect() as c:
+        lease = c.execute(select(NOTIFICATIONS.c.lease_expires_at).where(NOTIFICATIONS.c.id == held)).scalar_one()
+    assert abs((lease - (now + timedelta(seconds=30))).total_seconds()) < 5
+    assert store.heartbeat([], 60, 4000).clock_step == 0  # shifted once, not at every beat
+
+
+def test_a_wait_longer_than_any_policy_asks_is_cut(store: Store) -> None:
+    """A retry time written by a clock that was days ahead (with no heartbeat to see the step)
+    waits at most the policy's longest wait."""
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    now = _queue_now(store)
+    _set(store, "update notifications set next_attempt_at = :t", t=now + timedelta(days=3))
+    assert store.heartbeat([], 60, 4320).capped == 1
+    due = store.next_due()
+    assert due is not None and abs((due - (now + timedelta(seconds=4320))).total_seconds()) < 5
