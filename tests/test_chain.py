@@ -311,3 +311,52 @@ def test_skewed_clocks_take_no_live_work(server: SMTPServer, db_url: str, tmp_pa
     _delivered_once(server, ahead, ids)
     ahead.engine.dispose()
     behind.engine.dispose()
+
+
+def test_a_full_disk_pauses_the_worker_and_loses_nothing(tmp_path: Path, secrets: CredentialStore) -> None:
+    """SQLite's own SQLITE_FULL (PRAGMA max_page_count holds the database at its size) while
+    delivering: the worker says it is paused, keeps every outcome it already has, and when
+    there is room again goes on; every message is sent once and recorded (#11.12)."""
+    from sqlalchemy import event
+
+    from notifier_gui.core.delivery.dispatcher import WorkerStatus
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'full.db'}"))
+    limit: list[int | None] = [None]
+
+    @event.listens_for(store.engine, "checkout")
+    def _cap(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if limit[0] is not None:
+            dbapi_connection.execute(f"PRAGMA max_page_count = {limit[0]}")
+
+    rids = [store.add_recipient(f"R{i}", phone=f"+7916123{i:04d}") for i in range(40)]
+    ids = store.enqueue(rids, "hello", channels=["sms"])
+    with store.engine.connect() as c:
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar()
+    limit[0] = pages + 1  # room for a few attempt rows, then SQLITE_FULL
+    h = Harness(store, settings_for(free_port(), tmp_path), secrets, concurrency=2)
+    paused = threading.Event()
+    inner = h.dispatcher.on_event
+
+    def on_event(e: Event) -> None:
+        inner(e)
+        if isinstance(e, WorkerStatus) and e.state == "storage_full":
+            paused.set()
+
+    h.dispatcher.on_event = on_event
+    t = threading.Thread(target=h.run, kwargs={"timeout": 60})
+    t.start()
+    assert paused.wait(30), "the worker never reported the full disk"
+    assert t.is_alive()
+    limit[0] = 1_000_000  # space again
+    t.join(90)
+    assert not t.is_alive()
+    assert store.counts()["delivered"] == len(ids)
+    statuses = [e.state for e in h.events if isinstance(e, WorkerStatus)]
+    assert statuses[0] == "storage_full" and statuses[-1] == "running"
+    files = list((tmp_path / "outbox" / "sms").glob("*.json"))
+    assert len(files) == len(ids)  # each sent once: a finished send was recorded late, not repeated
+    with store.engine.connect() as c:
+        outcomes = [o for (o,) in c.execute(text("select outcome from attempts"))]
+    assert outcomes == ["delivered"] * len(ids)
+    store.engine.dispose()
