@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 from .secrets import Redactor
@@ -31,6 +32,17 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The log file; a record that cannot be written (a full disk) is dropped quietly
+    instead of printing logging's own traceback into the operator's terminal: the worker
+    reports a full disk itself (WorkerStatus) and goes on."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+
 def setup(log_dir: Path, redactor: Redactor, level: str = "INFO") -> Path:
     """Attach the rotating file handler to the ``notifier`` logger (idempotent per path)."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -42,7 +54,7 @@ def setup(log_dir: Path, redactor: Redactor, level: str = "INFO") -> Path:
                 return path
             root.removeHandler(h)
             h.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     handler.addFilter(RedactingFilter(redactor))
     root.addHandler(handler)
