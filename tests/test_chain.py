@@ -206,6 +206,13 @@ def test_per_send_password_is_used_then_removed(server: SMTPServer, store: Store
 
 # -- leases: slow sends, other machines, clock steps (#11.1, #12.1, #12.2) -------------------
 
+# Another machine's live work is protected by its heartbeat alone: the lease leaves the
+# heartbeat (a quarter lease) a second of slack on a loaded CI machine, and each command's
+# delay makes even a send on a reused connection (MAIL, RCPT, DATA) longer than the lease.
+LEASE = 1.5
+SLOW_COMMAND = 0.6
+
+
 def _delivered_once(server: SMTPServer, store: Store, ids: list[int]) -> None:
     import collections
 
@@ -269,12 +276,12 @@ def test_same_host_name_on_two_machines_takes_no_live_work(server: SMTPServer, s
     """Another machine with this machine's host name (a cloned VM), whose pid means nothing
     here, is mid-send with short leases when this worker starts: its leases are alive by
     its heartbeat in the database, so nothing is recovered, reclaimed or sent twice."""
-    server.script.command_delay = 0.3
+    server.script.command_delay = SLOW_COMMAND
     rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(6)]
     ids = store.enqueue(rids, "hello")
-    other = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=0.5,
+    other = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE,
                     owner="0123456789abcdef0123456789abcdef/999999/1")  # same host name: not part of it
-    here = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=0.5)
+    here = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE)
     assert here.dispatcher.machine != other.dispatcher.machine
     started = _StartSignal(other)
     _run_together(other, here, first_started=started.event)
@@ -294,7 +301,7 @@ def test_skewed_clocks_take_no_live_work(server: SMTPServer, db_url: str, tmp_pa
     from notifier_gui.core.delivery.identity import machine_id
     from notifier_gui.core.storage.schema import utcnow
 
-    server.script.command_delay = 0.3
+    server.script.command_delay = SLOW_COMMAND
     ahead = Store(open_database(db_url), clock=lambda: utcnow() + timedelta(seconds=150))
     behind = Store(open_database(db_url), clock=lambda: utcnow() - timedelta(seconds=150))
     rids = [ahead.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(6)]
@@ -304,8 +311,8 @@ def test_skewed_clocks_take_no_live_work(server: SMTPServer, db_url: str, tmp_pa
     else:
         parent = os.getppid()  # a live process on this machine
         owner = f"{machine_id()}/{parent}/{int(psutil.Process(parent).create_time())}"
-    slow = Harness(behind, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=0.5, owner=owner)
-    fast = Harness(ahead, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=0.5)
+    slow = Harness(behind, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE, owner=owner)
+    fast = Harness(ahead, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE)
     started = _StartSignal(slow)
     _run_together(slow, fast, first_started=started.event)
     _delivered_once(server, ahead, ids)
