@@ -19,7 +19,14 @@ from typing import Any, NoReturn, TextIO
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, ChannelHeld, Event, NotificationUpdated
+from .core.delivery.dispatcher import (
+    AttemptFinished,
+    AttemptStarted,
+    ChannelHeld,
+    Event,
+    NotificationUpdated,
+    WorkerStatus,
+)
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
@@ -164,6 +171,10 @@ def _event_line(e: Event) -> str:
     if isinstance(e, ChannelHeld):
         then = "wait" if e.waits else "go on to the next channel"
         return f"{e.channel} held: {e.reason}; its messages {then} until the credentials change or the worker restarts"
+    if isinstance(e, WorkerStatus):
+        if e.state == "storage_full":
+            return "worker paused: the database cannot be written (is the disk full?); retrying by itself, nothing is lost"
+        return "worker resumed: the database takes writes again"
     assert isinstance(e, NotificationUpdated)
     if e.state == "queued" and e.next_attempt_at:
         return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"

@@ -42,7 +42,7 @@ def store(db_url: str) -> Iterator[Store]:
 
 class Harness:
     def __init__(self, store: Store, settings: Settings, secrets: CredentialStore, policy: Policy = FAST,
-                 concurrency: int = 2) -> None:
+                 concurrency: int = 2, **dispatcher: Any) -> None:
         self.events: list[Event] = []
         self.lock = threading.Lock()
         self.settings = settings
@@ -55,7 +55,8 @@ class Harness:
             }
 
         self.dispatcher = Dispatcher(store, channels, secrets, policy, concurrency=concurrency,
-                                     on_event=self._on_event, rng=random.Random(7), poll_interval=0.02)
+                                     on_event=self._on_event, rng=random.Random(7), poll_interval=0.02,
+                                     **dispatcher)
 
     def _on_event(self, e: Event) -> None:
         with self.lock:
@@ -201,3 +202,168 @@ def test_per_send_password_is_used_then_removed(server: SMTPServer, store: Store
         assert c.execute(text("select smtp_secret_ref from notifications")).scalar() is None
     if store.engine.dialect.name == "sqlite":  # the database file itself, every page of it
         assert PASSWORD.encode() not in (tmp_path / "n.db").read_bytes()
+
+
+# -- leases: slow sends, other machines, clock steps (#11.1, #12.1, #12.2) -------------------
+
+# Another machine's live work is protected by its heartbeat alone: the lease leaves the
+# heartbeat (a quarter lease) a second of slack on a loaded CI machine, and each command's
+# delay makes even a send on a reused connection (MAIL, RCPT, DATA) longer than the lease.
+LEASE = 1.5
+SLOW_COMMAND = 0.6
+
+
+def _delivered_once(server: SMTPServer, store: Store, ids: list[int]) -> None:
+    import collections
+
+    with server.handler.lock:
+        got = collections.Counter(int(m["X-Notifier-Notification-Id"]) for m in server.messages)
+    assert set(got) == set(ids) and max(got.values()) == 1, f"deliveries per notification: {dict(got)}"
+    with store.engine.connect() as c:
+        outcomes = [o for (o,) in c.execute(text("select outcome from attempts"))]
+    assert outcomes == ["delivered"] * len(ids)  # none "interrupted": no live owner lost its work
+
+
+def _run_together(*harnesses: Harness, first_started: threading.Event) -> None:
+    """Start the first harness; once it is mid-send, the others; wait for all."""
+    threads = [threading.Thread(target=h.run, kwargs={"timeout": 60}) for h in harnesses]
+    threads[0].start()
+    assert first_started.wait(20), "the first worker never started a send"
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join(90)
+
+
+class _StartSignal:
+    def __init__(self, harness: Harness) -> None:
+        self.event = threading.Event()
+        inner = harness.dispatcher.on_event
+
+        def on_event(e: Event) -> None:
+            inner(e)
+            if isinstance(e, AttemptStarted):
+                self.event.set()
+
+        harness.dispatcher.on_event = on_event
+
+
+def test_a_clock_step_forward_mid_send_takes_nothing(server: SMTPServer, store: Store, tmp_path: Path,
+                                                    secrets: CredentialStore) -> None:
+    """Sends far slower than the lease, and the clock jumps an hour ahead while they run:
+    every lease looks expired, yet no other slot of the same process sends again."""
+    from datetime import timedelta
+
+    from notifier_gui.core.storage.schema import utcnow
+
+    server.script.command_delay = 0.3
+    jump = [timedelta(0)]
+    clocked = Store(store.engine, clock=lambda: utcnow() + jump[0])
+    rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(8)]
+    ids = clocked.enqueue(rids, "hello")
+    h = Harness(clocked, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=0.5)
+    started = _StartSignal(h)
+    t = threading.Thread(target=h.run, kwargs={"timeout": 60})
+    t.start()
+    assert started.event.wait(20)
+    jump[0] = timedelta(hours=1)
+    t.join(90)
+    _delivered_once(server, store, ids)
+
+
+def test_same_host_name_on_two_machines_takes_no_live_work(server: SMTPServer, store: Store, tmp_path: Path,
+                                                           secrets: CredentialStore) -> None:
+    """Another machine with this machine's host name (a cloned VM), whose pid means nothing
+    here, is mid-send with short leases when this worker starts: its leases are alive by
+    its heartbeat in the database, so nothing is recovered, reclaimed or sent twice."""
+    server.script.command_delay = SLOW_COMMAND
+    rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(6)]
+    ids = store.enqueue(rids, "hello")
+    other = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE,
+                    owner="0123456789abcdef0123456789abcdef/999999/1")  # same host name: not part of it
+    here = Harness(store, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE)
+    assert here.dispatcher.machine != other.dispatcher.machine
+    started = _StartSignal(other)
+    _run_together(other, here, first_started=started.event)
+    _delivered_once(server, store, ids)
+
+
+def test_skewed_clocks_take_no_live_work(server: SMTPServer, db_url: str, tmp_path: Path,
+                                         secrets: CredentialStore) -> None:
+    """Two workers whose clocks are 150 s ahead and 150 s behind. On PostgreSQL they stand for
+    two desks: leases run on the database's clock, so neither takes the other's live work.
+    On SQLite (one machine) the other worker is a live process here, which is never robbed."""
+    import os
+    from datetime import timedelta
+
+    import psutil
+
+    from notifier_gui.core.delivery.identity import machine_id
+    from notifier_gui.core.storage.schema import utcnow
+
+    server.script.command_delay = SLOW_COMMAND
+    ahead = Store(open_database(db_url), clock=lambda: utcnow() + timedelta(seconds=150))
+    behind = Store(open_database(db_url), clock=lambda: utcnow() - timedelta(seconds=150))
+    rids = [ahead.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(6)]
+    ids = behind.enqueue(rids, "hello")
+    if ahead.engine.dialect.name == "postgresql":
+        owner = "fedcba9876543210fedcba9876543210/999999/1"  # another desk
+    else:
+        parent = os.getppid()  # a live process on this machine
+        owner = f"{machine_id()}/{parent}/{int(psutil.Process(parent).create_time())}"
+    slow = Harness(behind, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE, owner=owner)
+    fast = Harness(ahead, settings_for(server.port, tmp_path), secrets, concurrency=2, lease_seconds=LEASE)
+    started = _StartSignal(slow)
+    _run_together(slow, fast, first_started=started.event)
+    _delivered_once(server, ahead, ids)
+    ahead.engine.dispose()
+    behind.engine.dispose()
+
+
+def test_a_full_disk_pauses_the_worker_and_loses_nothing(tmp_path: Path, secrets: CredentialStore) -> None:
+    """SQLite's own SQLITE_FULL (PRAGMA max_page_count holds the database at its size) while
+    delivering: the worker says it is paused, keeps every outcome it already has, and when
+    there is room again goes on; every message is sent once and recorded (#11.12)."""
+    from sqlalchemy import event
+
+    from notifier_gui.core.delivery.dispatcher import WorkerStatus
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'full.db'}"))
+    limit: list[int | None] = [None]
+
+    @event.listens_for(store.engine, "checkout")
+    def _cap(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if limit[0] is not None:
+            dbapi_connection.execute(f"PRAGMA max_page_count = {limit[0]}")
+
+    rids = [store.add_recipient(f"R{i}", phone=f"+7916123{i:04d}") for i in range(40)]
+    ids = store.enqueue(rids, "hello", channels=["sms"])
+    with store.engine.connect() as c:
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar()
+    limit[0] = pages + 1  # room for a few attempt rows, then SQLITE_FULL
+    h = Harness(store, settings_for(free_port(), tmp_path), secrets, concurrency=2)
+    paused = threading.Event()
+    inner = h.dispatcher.on_event
+
+    def on_event(e: Event) -> None:
+        inner(e)
+        if isinstance(e, WorkerStatus) and e.state == "storage_full":
+            paused.set()
+
+    h.dispatcher.on_event = on_event
+    t = threading.Thread(target=h.run, kwargs={"timeout": 60})
+    t.start()
+    assert paused.wait(30), "the worker never reported the full disk"
+    assert t.is_alive()
+    limit[0] = 1_000_000  # space again
+    t.join(90)
+    assert not t.is_alive()
+    assert store.counts()["delivered"] == len(ids)
+    statuses = [e.state for e in h.events if isinstance(e, WorkerStatus)]
+    assert statuses[0] == "storage_full" and statuses[-1] == "running"
+    files = list((tmp_path / "outbox" / "sms").glob("*.json"))
+    assert len(files) == len(ids)  # each sent once: a finished send was recorded late, not repeated
+    with store.engine.connect() as c:
+        outcomes = [o for (o,) in c.execute(text("select outcome from attempts"))]
+    assert outcomes == ["delivered"] * len(ids)
+    store.engine.dispose()

@@ -107,9 +107,10 @@ def test_two_workers_claim_each_notification_once(data_dir: Path, server: SMTPSe
     assert set(got) == set(ids) and max(got.values()) == 1  # each sent exactly once
     with sqlite3.connect(data_dir / "notifier.db") as c:
         per_note = c.execute("select max(n) from (select count(*) n from attempts group by notification_id)").fetchone()[0]
-        owners = c.execute("select count(distinct worker) from attempts").fetchone()[0]
+        slots = [w for (w,) in c.execute("select distinct worker from attempts")]
     assert per_note == 1
-    assert owners == 2, "only one worker took work; the race was not exercised"
+    # owners are "<machine>/<pid>/<start>/<slot>": the worker slot holds each attempt
+    assert len({s.rsplit("/", 1)[0] for s in slots}) == 2, "only one worker took work; the race was not exercised"
     assert [w.returncode for w in workers] == [0, 0]  # SIGTERM is a clean stop
 
 
@@ -144,3 +145,22 @@ def test_no_secret_reaches_disk_or_output(data_dir: Path, server: SMTPServer, ca
         assert secret not in text_out
         for p in files:
             assert secret.encode() not in p.read_bytes(), f"{secret[:4]}… found in {p.name}"
+
+
+def test_a_send_slower_than_the_lease_is_sent_once(data_dir: Path, server: SMTPServer, ca: trustme.CA) -> None:
+    """Each SMTP command answered after 0.8 s makes every send take several seconds, far
+    longer than a 1 s lease: the heartbeat keeps the lease, so no other worker thread takes
+    the work again while it is being sent, and nothing is called "interrupted"."""
+    server.script.data_delay = 0.0
+    server.script.command_delay = 0.8
+    ids = fill(data_dir, 9)
+    env = smtp_env(data_dir, server, ca, NOTIFIER_LEASE_SECONDS="1")
+    worker = start_worker(data_dir, "--concurrency", "3", "--until-done", "--max-seconds", "90", env=env)
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err
+    got = received_ids(server)
+    assert set(got) == set(ids) and max(got.values()) == 1, f"deliveries per notification: {dict(got)}"
+    assert "worker stopped" not in out and "interrupted" not in out, out
+    with sqlite3.connect(data_dir / "notifier.db") as c:
+        outcomes = [o for (o,) in c.execute("select outcome from attempts")]
+    assert outcomes == ["delivered"] * len(ids)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from notifier_gui.core.storage.engine import open_database
+from notifier_gui.core.storage.engine import HEAD_REVISION, open_database
 from notifier_gui.core.storage.repository import LeaseLost, Store
 from notifier_gui.core.storage.schema import utcnow
 from notifier_gui.core.validation import ValidationError
@@ -35,11 +35,11 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
     engine.dispose()
     engine = open_database(url)  # a second start applies nothing and keeps data
     with engine.connect() as c:
-        assert c.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert c.execute(text("select version_num from alembic_version")).scalar() == HEAD_REVISION
 
 
 def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
-    """The tables the code writes through and the tables migration 0001 creates are the same
+    """The tables the code writes through and the tables the migrations create are the same
     (columns, types, nullability, indexes, unique constraints, foreign keys)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -50,7 +50,7 @@ def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), METADATA)
     assert diff == []
-    assert set(METADATA.tables) == {"recipients", "notifications", "attempts"}
+    assert set(METADATA.tables) == {"recipients", "notifications", "attempts", "queue_clock"}
 
 
 def test_sqlite_settings(sqlite_store: Store) -> None:
@@ -177,7 +177,10 @@ def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
 
     with store.engine.connect() as c:
         expires = c.execute(select(NOTIFICATIONS.c.lease_expires_at)).scalar_one()
-    assert abs((expires - (now[0] + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
+        # "now" is the queue's clock: this process's on SQLite, the database's on PostgreSQL
+        reference = now[0] if store.engine.dialect.name == "sqlite" else \
+            c.execute(text("select timezone('UTC', now())")).scalar_one().replace(tzinfo=now[0].tzinfo)
+    assert abs((expires - (reference + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
     assert len(store.notification(work.id)["attempts"]) == 1  # type: ignore[index]
     store.engine.dispose()
 
@@ -268,3 +271,145 @@ def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
     with store.engine.connect() as c:
         got = dict(c.execute(text("select id, body from notifications")).all())
     assert [got[i] for i in ids] == [f"text {r}" for r in order]
+
+
+
+_START_AT_THE_SIGNAL = """
+import sys, time
+from pathlib import Path
+from notifier_gui.core.storage.engine import open_database
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+open_database(sys.argv[1]).dispose()
+"""
+
+
+def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str, tmp_path: Path) -> None:
+    """Ten processes, imports done, released at one signal on an empty PostgreSQL database:
+    an advisory lock serialises the migrations and every start succeeds (without it most
+    died on a duplicate key in PostgreSQL's catalog)."""
+    import subprocess
+    import sys
+
+    from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision
+
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", _START_AT_THE_SIGNAL, postgres_url, str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(10)]
+    import time
+
+    time.sleep(3)  # not synchronisation: only gives the children time to finish importing
+    go.touch()
+    results = [(p.wait(120), p.communicate()[1]) for p in procs]
+    assert [code for code, _ in results] == [0] * 10, [err.strip().splitlines()[-1] for code, err in results if code]
+    engine = create(postgres_url)
+    assert current_revision(engine) == HEAD_REVISION
+    engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_the_queue(tmp_path: Path) -> None:
+    """A database made by the previous version, with queued work, upgrades in place."""
+    from alembic import command
+
+    from notifier_gui.core.storage.engine import create, migrations_config
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    engine = create(url)
+    command.upgrade(migrations_config(engine), "0001")
+    with engine.begin() as c:
+        c.execute(text("insert into recipients (name, notes, created_at, updated_at) values ('A', '', '2026-01-01', '2026-01-01')"))
+        c.execute(text("insert into notifications (recipient_id, recipient_name, subject, body, state, next_attempt_at, "
+                       "created_at, queued_at, queued_by, cursor_channel, cursor_tries, round_no, round_transient, "
+                       "dead_channels) values (1, 'A', '', 'x', 'queued', '2026-01-01 00:00:00.000000', '2026-01-01', "
+                       "'2026-01-01', '', 0, 0, 0, 0, '')"))
+    engine.dispose()
+    store = Store(open_database(url))
+    assert store.counts()["queued"] == 1
+    assert [w.id for w in store.claim("w", 5, 60)] == [1]
+    store.engine.dispose()
+
+
+def test_reclaimed_work_comes_before_the_backlog(store: Store) -> None:
+    """Work taken over from a dead worker is due now: it is claimed ahead of a backlog
+    queued after it, not after the whole backlog (#11.13)."""
+    rid = store.add_recipient("A", email="a@example.org")
+    (first,) = store.enqueue([rid], "first")
+    (work,) = store.claim("dead-machine/1/1/0", 1, 60)
+    store.start_attempt(work, "email", 60, work.owner)
+    store.enqueue([rid] * 20, "backlog", bodies=[f"b{i}" for i in range(20)])
+    store.expire_leases_of(["dead-machine/1/1/0"])
+    got = store.claim("w", 5, 60, reclaim=["dead-machine/1/1/0"])
+    assert [w.id for w in got][0] == first and got[0].open_attempts
+    assert store.claim("w2", 50, 60, reclaim=[]) and all(w.id != first for w in store.claim("w3", 50, 60, reclaim=[]))
+
+
+def test_expired_leases_of_owners_not_named_are_not_taken(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    store.claim("alive", 1, 60)
+    store.expire_leases_of(["alive"])
+    assert store.claim("w", 5, 60, reclaim=[]) == []
+    assert store.claim("w", 5, 60, reclaim=["someone-else"]) == []
+    assert [w.id for w in store.claim("w", 5, 60, reclaim=["alive"])] == [nid]
+
+
+def test_heartbeat_renews_only_the_given_owners(store: Store) -> None:
+    rid = store.add_recipient("A", email="a@example.org")
+    a, b = store.enqueue([rid, rid], "x", bodies=["a", "b"])
+    store.claim("mine", 1, 60)
+    store.claim("theirs", 1, 60)
+    store.expire_leases_of(["mine", "theirs"])
+    beat = store.heartbeat(["mine"], 60, 3600)
+    assert beat.renewed == 1 and beat.expired_owners == ("theirs",)
+    assert [w.id for w in store.claim("w", 5, 60)] == [b]  # only the lease that was not renewed
+
+
+def _queue_now(store: Store):  # type: ignore[no-untyped-def]
+    """Now on the clock the queue runs by (the database's on PostgreSQL)."""
+    if store.engine.dialect.name == "sqlite":
+        return store.clock()
+    with store.engine.connect() as c:
+        return c.execute(text("select timezone('UTC', now())")).scalar_one().replace(tzinfo=utcnow().tzinfo)
+
+
+def _set(store: Store, sql: str, **times) -> None:  # type: ignore[no-untyped-def]
+    with store.engine.begin() as c:
+        c.execute(text(sql), {k: v.replace(tzinfo=None) for k, v in times.items()})
+
+
+def test_a_clock_set_back_does_not_freeze_the_queue(store: Store) -> None:
+    """The clock the queue runs by was set back an hour (the high-water mark a heartbeat left
+    is an hour ahead): a retry that was due in 5 s is due in 5 s, not in an hour and 5 s,
+    and a dead worker's lease ends when it would have."""
+    rid = store.add_recipient("A", email="a@example.org")
+    waiting, held = store.enqueue([rid, rid], "x", bodies=["waiting", "held"])
+    now = _queue_now(store)
+    store.heartbeat([], 60, 4000)  # the mark exists
+    hour = timedelta(hours=1)
+    _set(store, "update queue_clock set high_water = :t", t=now + hour)
+    _set(store, "update notifications set next_attempt_at = :t where id = %d" % waiting, t=now + hour + timedelta(seconds=5))
+    _set(store, "update notifications set state = 'sending', lease_owner = 'gone/1/1/0', lease_expires_at = :t "
+                "where id = %d" % held, t=now + hour + timedelta(seconds=30))
+    beat = store.heartbeat([], 60, 4000)
+    assert 3590 < beat.clock_step < 3610
+    due = store.next_due()
+    assert due is not None and abs((due - (now + timedelta(seconds=5))).total_seconds()) < 5
+    from notifier_gui.core.storage.schema import NOTIFICATIONS
+
+    with store.engine.connect() as c:
+        lease = c.execute(select(NOTIFICATIONS.c.lease_expires_at).where(NOTIFICATIONS.c.id == held)).scalar_one()
+    assert abs((lease - (now + timedelta(seconds=30))).total_seconds()) < 5
+    assert store.heartbeat([], 60, 4000).clock_step == 0  # shifted once, not at every beat
+
+
+def test_a_wait_longer_than_any_policy_asks_is_cut(store: Store) -> None:
+    """A retry time written by a clock that was days ahead (with no heartbeat to see the step)
+    waits at most the policy's longest wait."""
+    rid = store.add_recipient("A", email="a@example.org")
+    (nid,) = store.enqueue([rid], "x")
+    now = _queue_now(store)
+    _set(store, "update notifications set next_attempt_at = :t", t=now + timedelta(days=3))
+    assert store.heartbeat([], 60, 4320).capped == 1
+    due = store.next_due()
+    assert due is not None and abs((due - (now + timedelta(seconds=4320))).total_seconds()) < 5

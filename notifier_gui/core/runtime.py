@@ -120,6 +120,7 @@ class Runtime:
             lease_seconds=self.settings.lease_seconds,
             on_event=on_event,
             rng=rng,
+            data_dir=self.settings.data_dir,
         )
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ from .compose import ComposeView
 from .context import AppContext
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
+from .storage_banner import StorageBanner
 from .tasks import alive
 from .tray import TrayIcon
 
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
 
         self.banner = SandboxBanner(str(rt.settings.outbox_dir))
         self.banner.hide()  # until refresh_mode knows (never a false "sandbox" in live mode)
+        self.storage_banner = StorageBanner()
         self.recipients = RecipientsView(self.ctx)
         self.compose = ComposeView(self.ctx)
         self.tabs = QTabWidget()
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.banner)
+        layout.addWidget(self.storage_banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _events(self, events: list[Any]) -> None:
+        self.storage_banner.apply(events)
         if self.tray is not None:
             self.tray.handle_events(events)
         if any(isinstance(e, NotificationUpdated) for e in events) and not self._stats_soon.isActive():

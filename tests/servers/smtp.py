@@ -2,7 +2,9 @@
 
 Failures are scripted per address or per phase, the way reference/smtp.md describes real
 servers answering: ``rcpt_replies["x@y"] = "550 5.1.1 No such user"``, ``data_replies``
-(a list consumed in order), ``hang_on_data`` (accept the connection, never answer).
+(a list consumed in order), ``hang_on_data`` (accept the connection, never answer),
+``command_delay`` (answer EHLO, MAIL, RCPT and DATA only after that many seconds each: a slow
+server that is still inside the client's timeout).
 Received messages are kept as parsed ``EmailMessage`` objects.
 
 Run as a program (``python -m tests.servers.smtp --port N --ca-file F``) it serves in the
@@ -48,6 +50,7 @@ class Script:
     auth_reply: str | None = None  # e.g. "534 5.7.9 Application-specific password required"
     hang_on_data: bool = False
     data_delay: float = 0.0
+    command_delay: float = 0.0
 
 
 class Handler:
@@ -68,7 +71,18 @@ class Handler:
         self.logins: list[str] = []
         self.mechanisms: list[str] = []
 
+    async def _slow(self) -> None:
+        if self.script.command_delay:
+            await asyncio.sleep(self.script.command_delay)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, mail_options: Any) -> str:
+        await self._slow()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        await self._slow()
         reply = self.script.rcpt_replies.get(address)
         if reply:
             return reply
@@ -76,6 +90,7 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await self._slow()
         if self.script.hang_on_data:
             await asyncio.sleep(3600)
         if self.script.data_delay:
@@ -93,6 +108,7 @@ class Handler:
             return f"250 2.0.0 Ok: queued as {self.queue_ids[-1]}"  # as Postfix answers
 
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
+        await self._slow()
         session.host_name = hostname
         return responses
 
@@ -278,12 +294,13 @@ def main() -> None:
     p.add_argument("--ca-dir", required=True, help="folder for ca.pem and the CA key")
     p.add_argument("--record", required=True)
     p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--command-delay", type=float, default=0.0, help="seconds before each EHLO/MAIL/RCPT/DATA reply")
     a = p.parse_args()
     ca = trustme.CA()
     Path(a.ca_dir).mkdir(parents=True, exist_ok=True)
     ca.cert_pem.write_to_path(str(Path(a.ca_dir) / "ca.pem"))
     record = open(a.record, "a", buffering=1, encoding="utf-8")
-    server = SMTPServer(ca, script=Script(data_delay=a.delay), port=a.port)
+    server = SMTPServer(ca, script=Script(data_delay=a.delay, command_delay=a.command_delay), port=a.port)
 
     original = server.handler.handle_DATA
 

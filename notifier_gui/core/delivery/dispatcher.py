@@ -6,30 +6,41 @@ session is reused across that thread's messages). The claiming loop runs in the 
 that calls :meth:`Dispatcher.run`.
 
 Events (:class:`AttemptStarted`, :class:`AttemptFinished`, :class:`NotificationUpdated`)
-go to ``on_event`` from worker threads, always *after* the matching commit.
+go to ``on_event`` from worker threads, always *after* the matching commit;
+:class:`WorkerStatus` says when the worker pauses because the database cannot be written
+(a full disk) and when it goes on.
+
+Leases: the claiming thread claims for the process (owner ``<instance>/q``); the worker
+slot that takes a notification becomes its owner (``<instance>/<slot>``) with its first
+write. The claiming thread's heartbeat renews every lease the process holds every few
+seconds, so a call slower than the lease never lets anyone take the work; expired leases
+are taken over only from owners known to be dead (see :mod:`.identity`).
 """
 from __future__ import annotations
 
+import errno
 import logging
-import os
 import queue
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-
-import psutil
+from pathlib import Path
+from typing import Literal, TypeVar
 
 from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import LeaseLost, Store, Work
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
 from .errors import CredentialsRejected, DeliveryError, Held, Throttled
-from .policy import Delivered, Failed, Policy, Retry, Step, advance, hold
+from .identity import machine_id, parse_owner, process_alive, process_instance
+from .policy import Delivered, Failed, Policy, Retry, Step, advance, hold, longest_wait
 from .smtp_guard import HOLD_RECHECK
+
+T = TypeVar("T")
+STORAGE_FULL_RETRY = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds between tries while the disk is full
 
 log = logging.getLogger("notifier.dispatcher")
 
@@ -75,31 +86,35 @@ class ChannelHeld:
     waits: bool  # True: its work waits in the queue; False: it moves on to the next channel
 
 
-Event = AttemptStarted | AttemptFinished | NotificationUpdated | ChannelHeld
+@dataclass(frozen=True)
+class WorkerStatus:
+    """The worker paused (``storage_full``: the database cannot be written, e.g. a full
+    disk; it retries by itself and loses nothing) or goes on again (``running``)."""
+
+    state: Literal["storage_full", "running"]
+    detail: str = ""
+
+
+Event = AttemptStarted | AttemptFinished | NotificationUpdated | ChannelHeld | WorkerStatus
 EventSink = Callable[[Event], None]
 
 
-def process_owner() -> str:
-    """Lease owner id: host/pid/process start time (so a reused pid is not mistaken)."""
-    created = int(psutil.Process(os.getpid()).create_time())
-    return f"{socket.gethostname()}/{os.getpid()}/{created}"
-
-
-def owner_alive(owner: str) -> bool | None:
-    """False if the owning process is gone, True if running, None if it is another host's."""
-    try:
-        host, pid, created = owner.split("/")
-        pid_n, created_n = int(pid), int(created)
-    except ValueError:
-        return None
-    if host != socket.gethostname():
-        return None
-    try:
-        return int(psutil.Process(pid_n).create_time()) == created_n
-    except (psutil.NoSuchProcess, psutil.ZombieProcess):
-        return False
-    except psutil.Error:
-        return None
+def storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database's disk is full."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if getattr(e, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+            return True
+        if getattr(e, "sqlstate", None) == "53100":  # PostgreSQL disk_full
+            return True
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(e):
+            return True
+        e = getattr(e, "orig", None) or e.__cause__ or e.__context__
+    return False
 
 
 class Dispatcher:
@@ -115,6 +130,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         owner: str | None = None,
         poll_interval: float = 0.5,
+        data_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.channel_factory = channel_factory
@@ -125,15 +141,28 @@ class Dispatcher:
         self.on_event = on_event or (lambda e: None)
         self.rng = rng or random.Random()
         self._rng_lock = threading.Lock()
-        self.owner = owner or process_owner()
+        # ``owner``: this process's instance id (tests give two dispatchers in one process
+        # different ones, e.g. "other-machine/1/1"); leases are held by "<owner>/<slot>".
+        self.owner = owner or process_instance(data_dir)
+        parsed = parse_owner(f"{self.owner}/q")
+        self.machine = parsed.machine if parsed else machine_id(data_dir)
+        self.claim_owner = f"{self.owner}/q"
+        self.slot_owners = [f"{self.owner}/{i}" for i in range(concurrency)]
         self.poll_interval = poll_interval
+        # Renew leases well before they run out: a quarter of the lease, at most 10 s.
+        self.heartbeat_seconds = min(max(lease_seconds / 4, 0.05), 10.0)
+        self._next_beat = 0.0
+        self._reclaim: list[str] = []
         self._wake = threading.Event()
         self._paused = threading.Event()
+        self._stop = threading.Event()
         self._idle = threading.Condition()
         self._busy = 0
         self._local: queue.Queue[Work | None] = queue.Queue()
         self.backlog = 3  # claimed per worker at most (in hand + waiting in the local queue)
         self.hold_recheck = HOLD_RECHECK  # how often a held notification is looked at again
+        self._full_lock = threading.Lock()
+        self._full = 0  # callers currently waiting for the database to take writes again
 
     # -- control (any thread) ---------------------------------------------------------
     def wake(self) -> None:
@@ -151,10 +180,35 @@ class Dispatcher:
     def paused(self) -> bool:
         return self._paused.is_set()
 
+    # -- leases -----------------------------------------------------------------------
+    def _dead(self, owner: str) -> bool:
+        """Whether the owner of an *expired* lease may be taken over.
+
+        Never this process (its slots are alive by definition). An owner on this machine:
+        only if its process is gone, whatever the clocks say (a clock step forward makes
+        every lease look expired). An owner on another machine: its lease expired on the
+        database's clock, so its heartbeat stopped; no local pid lookup is made for it.
+        """
+        if owner.startswith(self.owner + "/"):
+            return False
+        parsed = parse_owner(owner)
+        if parsed is not None and parsed.machine == self.machine:
+            return not process_alive(parsed.pid, parsed.created)
+        return True
+
+    def _beat(self) -> None:
+        """Renew this process's leases; learn which expired ones may be reclaimed."""
+        beat = self._durably(lambda: self.store.heartbeat(
+            [self.claim_owner, *self.slot_owners], self.lease_seconds, longest_wait(self.policy)), lambda: None)
+        if beat is not None:
+            self._reclaim = [o for o in beat.expired_owners if self._dead(o)]
+        self._next_beat = time.monotonic() + self.heartbeat_seconds
+
     # -- start-up recovery ------------------------------------------------------------
     def recover(self) -> int:
-        """Release leases of dead local processes; drop per-send secrets of finished work."""
-        dead = [o for o in self.store.lease_owners() if o != self.owner and owner_alive(o) is False]
+        """Release leases of dead processes on this machine; drop per-send secrets of finished work."""
+        dead = [o for o in self.store.lease_owners()
+                if (p := parse_owner(o)) is not None and p.machine == self.machine and self._dead(o)]
         n = self.store.expire_leases_of(dead)
         if n:
             log.warning("reclaiming %d notification(s) from %d stopped worker(s)", n, len(dead))
@@ -166,12 +220,58 @@ class Dispatcher:
             log.error("per-send SMTP passwords were not checked: %s", exc)
         return n
 
+    # -- a full disk ------------------------------------------------------------------
+    def _durably(self, write: Callable[[], T], on_stop: Callable[[], T] | None = None) -> T:
+        """Run a database write; while the disk is full, pause and try again.
+
+        A worker's write holds an outcome (an attempt that happened): it is tried until it
+        is recorded, even when a stop is requested, so nothing is lost; if the operator
+        kills the process meanwhile, the attempt is "interrupted" and retried. The claiming
+        thread's writes hold nothing: with ``on_stop`` they give up when a stop is requested.
+        """
+        waits = iter(STORAGE_FULL_RETRY)
+        wait = 0.0
+        waiting = False
+        try:
+            while True:
+                try:
+                    return write()
+                except Exception as exc:
+                    if not storage_full(exc):
+                        raise
+                    if not waiting:
+                        waiting = True
+                        self._storage_state(+1, exc)
+                    wait = next(waits, wait)
+                    if on_stop is not None:
+                        if self._stop.wait(wait):
+                            return on_stop()
+                    else:
+                        time.sleep(wait)
+        finally:
+            if waiting:
+                self._storage_state(-1, None)
+
+    def _storage_state(self, change: int, exc: BaseException | None) -> None:
+        with self._full_lock:
+            before = self._full
+            self._full += change
+            after = self._full
+        if before == 0 and after > 0:
+            log.error("the database cannot be written (disk full?); the worker pauses and retries: %s",
+                      str(exc).splitlines()[0] if exc else "")
+            self.on_event(WorkerStatus("storage_full", "the disk holding the database is full"))
+        elif before > 0 and after == 0:
+            log.warning("the database takes writes again; the worker goes on")
+            self.on_event(WorkerStatus("running"))
+
     # -- main loop --------------------------------------------------------------------
     def run(self, stop: threading.Event, until_done: bool = False, max_seconds: float | None = None) -> None:
-        self.recover()
+        self._stop = stop
+        self._durably(self.recover, lambda: 0)
         deadline = time.monotonic() + max_seconds if max_seconds else None
-        threads = [threading.Thread(target=self._worker, name=f"notifier-worker-{i}", daemon=True)
-                   for i in range(self.concurrency)]
+        threads = [threading.Thread(target=self._worker, args=(slot,), name=f"notifier-worker-{i}", daemon=True)
+                   for i, slot in enumerate(self.slot_owners)]
         for t in threads:
             t.start()
         log.info("dispatcher %s started with %d worker(s)", self.owner, self.concurrency)
@@ -179,6 +279,8 @@ class Dispatcher:
             while not stop.is_set():
                 if deadline is not None and time.monotonic() >= deadline:
                     break
+                if time.monotonic() >= self._next_beat:
+                    self._beat()
                 claimed = 0
                 if not self._paused.is_set():
                     # Claim in batches and keep a small backlog per worker: one claim
@@ -187,7 +289,9 @@ class Dispatcher:
                         busy = self._busy
                     free = self.backlog * self.concurrency - busy if busy <= self.concurrency else 0
                     if free > 0:
-                        for work in self.store.claim(self.owner, free, self.lease_seconds):
+                        nothing: list[Work] = []
+                        for work in self._durably(lambda: self.store.claim(
+                                self.claim_owner, free, self.lease_seconds, self._reclaim), lambda: nothing):
                             with self._idle:
                                 self._busy += 1
                             self._local.put(work)
@@ -208,7 +312,7 @@ class Dispatcher:
             log.info("dispatcher %s stopped", self.owner)
 
     def _sleep(self, stop: threading.Event) -> None:
-        wait = self.poll_interval
+        wait = min(self.poll_interval, max(self._next_beat - time.monotonic(), 0.0))
         with self._idle:
             full = self._busy >= self.concurrency
         if not full:
@@ -219,24 +323,26 @@ class Dispatcher:
         self._wake.clear()
 
     # -- workers ----------------------------------------------------------------------
-    def _worker(self) -> None:
+    def _worker(self, slot: str) -> None:
         channels: dict[str, Channel] | None = None
         try:
             while True:
                 work = self._local.get()
                 if work is None:
                     return
+                work = replace(work, owner=slot)  # this slot takes it over with its first write
                 try:
                     if channels is None:
                         channels = self.channel_factory()
                     if self._paused.is_set():
-                        self.store.release(work)
+                        self._durably(lambda: self.store.release(work))
                     else:
                         self._process(work, channels)
                 except LeaseLost as exc:
                     log.warning("%s", exc)
                 except Exception:
-                    log.exception("notification %d: internal error; it will be retried when its lease expires", work.id)
+                    log.exception("notification %d: internal error; it will be tried again in a minute", work.id)
+                    self._give_back(work)
                 finally:
                     with self._idle:
                         self._busy -= 1
@@ -247,6 +353,14 @@ class Dispatcher:
                     ch.close()
                 except Exception:  # closing must never kill the worker thread's exit
                     log.exception("closing channel %s", ch.name)
+
+    def _give_back(self, work: Work) -> None:
+        """After an internal error: the heartbeat would keep renewing the lease of work no
+        slot is working on, so hand it back to the queue, due again in a minute."""
+        try:
+            self._durably(lambda: self.store.release(work, delay=60.0))
+        except Exception:
+            log.exception("notification %d: could not be given back; its lease ends when this process does", work.id)
 
     def _advance(self, work: Work, outcome: str, retry_after: float | None = None, throttled: bool = False) -> Step:
         with self._rng_lock:
@@ -267,14 +381,14 @@ class Dispatcher:
         name = work.recipient.name
         if work.open_attempts:
             # A previous worker died mid-call. Close those attempts; try that channel again.
-            self.store.interrupt_open_attempts(work)
+            self._durably(lambda: self.store.interrupt_open_attempts(work))
             now = self.store.clock()
             for aid, ch in work.open_attempts:
                 self.on_event(AttemptFinished(aid, work.id, name, ch, "interrupted",
                                               "the worker stopped during this attempt", now, now))
             step = self._advance(work, "interrupted")
             keep = isinstance(step, Retry) and step.at <= self.store.clock()
-            self.store.save_step(work, step, keep=keep)
+            self._durably(lambda: self.store.save_step(work, step, keep=keep))
             if not self._continue(work, step, keep):
                 return
             assert isinstance(step, Retry)
@@ -297,7 +411,8 @@ class Dispatcher:
                 started = self.store.clock()
             else:
                 assert channel is not None
-                attempt_id, started = self.store.start_attempt(work, channel_name, self.lease_seconds, self.owner)
+                attempt_id, started = self._durably(
+                    lambda: self.store.start_attempt(work, channel_name, self.lease_seconds, work.owner))
                 self.on_event(AttemptStarted(attempt_id, work.id, name, channel_name, started))
                 try:
                     sent = channel.send(msg)
@@ -313,8 +428,8 @@ class Dispatcher:
             detail = self.secrets.redactor(detail)
             step = self._advance(work, outcome, retry_after, throttled)
             keep = isinstance(step, Retry) and step.at <= self.store.clock()
-            finished = self.store.finish_attempt(work, attempt_id, channel_name, outcome, detail, step,
-                                                 provider_id, self.lease_seconds, keep)
+            finished = self._durably(lambda: self.store.finish_attempt(
+                work, attempt_id, channel_name, outcome, detail, step, provider_id, self.lease_seconds, keep))
             self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
             if held is not None:
                 self.on_event(held)
@@ -354,7 +469,7 @@ class Dispatcher:
         # One entry serves a whole send: it goes when its last unfinished notification does
         # (a failed delete leaves the intent, and the next start's sweep tries again).
         try:
-            self.store.clear_secret_ref(notification_id)
+            self._durably(lambda: self.store.clear_secret_ref(notification_id))
             if not self.store.secret_ref_in_use(ref):
                 self.secrets.drop_per_send(ref)
         except SecretStoreError as exc:

@@ -79,6 +79,13 @@ def round_wait(policy: Policy, finished_round: int, rng: random.Random) -> float
     return min(jittered(base, policy.jitter, rng), policy.round_delay_max * (1 + policy.jitter))
 
 
+def longest_wait(policy: Policy) -> float:
+    """The longest wait :func:`advance` can ask for, in seconds. A stored ``next_attempt_at``
+    further ahead than this can only come from a clock that was ahead (see Store.heartbeat)."""
+    waits = [policy.round_delay_max, *policy.backoff, FREE_THROTTLE_WAIT]
+    return max(waits) * (1 + max(policy.jitter, 0.0))
+
+
 def current_channel(channels: tuple[str, ...], cursor: Cursor) -> str:
     return channels[cursor.channel_index]
 
@@ -124,7 +131,9 @@ def advance(
             if outcome == "interrupted":
                 wait = 0.0  # the worker died mid-call: try that channel again at once
             elif retry_after is not None:
-                wait = retry_after  # the server said exactly how long; honour it
+                # The server said exactly how long; honour it, up to the longest wait any
+                # schedule has (then it is asked again).
+                wait = min(retry_after, longest_wait(policy))
             else:
                 wait = backoff_wait(policy, tries, rng)
             at = now + timedelta(seconds=max(wait, 0.0))

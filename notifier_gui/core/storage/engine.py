@@ -17,7 +17,14 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -31,7 +38,7 @@ log = logging.getLogger("notifier.storage")
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. A database already there skips Alembic entirely (it costs ~0.2 s of
 # imports at every start); tests check this matches the migration scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -94,14 +101,31 @@ def current_revision(engine: Engine) -> str | None:
         return None
 
 
+class DatabaseNotReady(StartupError):
+    """The database could not be brought to the program's schema (the message says why)."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent, safe for concurrent starts)."""
+    """Bring the schema to the newest revision (idempotent, safe for concurrent starts:
+    SQLite's write lock or PostgreSQL's advisory lock, see migrations/env.py)."""
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     log.info("migrating the database to revision %s", HEAD_REVISION)
-    command.upgrade(migrations_config(engine), "head")
+    try:
+        command.upgrade(migrations_config(engine), "head")
+    except SQLAlchemyError as exc:
+        # Another starter may have won a race this lock could not see (an older copy of the
+        # program without it): if the schema is now at head, this start is fine after all.
+        if current_revision(engine) == HEAD_REVISION:
+            log.warning("another process migrated the database meanwhile (%s)", type(exc).__name__)
+            return
+        log.exception("migration failed")
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise DatabaseNotReady(
+            f"could not prepare the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{reason[0] if reason else type(exc).__name__}") from None
 
 
 def known_revisions() -> set[str]:

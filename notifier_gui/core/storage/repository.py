@@ -13,17 +13,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
 from ..validation import ValidationError
 from .engine import writer
-from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, RECIPIENTS, utcnow
+from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, QUEUE_CLOCK, RECIPIENTS, UTCDateTime, utcnow
 
 log = logging.getLogger("notifier.storage")
 
 _ENQUEUE_SLICE = 5000  # rows per INSERT of one enqueue (all slices share one transaction)
+CLOCK_STEP_TOLERANCE = 2.0  # seconds the queue clock may seem to go back before it counts as a step
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,19 @@ class Work:
     queued_at: datetime
     smtp_user: str | None
     smtp_secret_ref: str | None
-    owner: str
+    owner: str  # the worker slot working on it (the claimer until a slot takes it)
     open_attempts: tuple[tuple[int, str], ...] = field(default=())  # (attempt id, channel) left by a dead worker
+    held_as: str = ""  # the owner that claimed it; the slot that takes it over becomes ``owner``
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What one heartbeat found (see :meth:`Store.heartbeat`)."""
+
+    renewed: int  # leases renewed
+    clock_step: float  # seconds the clock was found set back (0: none)
+    capped: int  # waits cut to the longest the policy can ask for
+    expired_owners: tuple[str, ...]  # owners of expired leases, to check before reclaiming
 
 
 @dataclass(frozen=True)
@@ -129,11 +155,28 @@ def _recipient(row: Any) -> RecipientData:
 
 
 class Store:
+    """The queue and the recipients over one engine.
+
+    Time: every lease and due comparison is made *in the statement*, against the database's
+    clock on PostgreSQL (``now()``), so desks whose clocks disagree cannot take each other's
+    work or run each other's schedule early. SQLite lives on one machine: there the
+    statement's "now" is this process's ``clock`` (bound as a parameter), protected against
+    steps by :meth:`heartbeat`. :meth:`clock` gives Python code (the retry policy, events)
+    the same time: on PostgreSQL the local clock corrected by the offset measured against
+    the database (:meth:`sync_clock`, at start and at every heartbeat).
+    """
+
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
         self.engine = engine
         self._writer = writer(engine)
-        self.clock = clock
+        self._local_clock = clock
+        self._offset = timedelta(0)
         self._pg = engine.dialect.name == "postgresql"
+        if self._pg:
+            self._now: ColumnElement[Any] = func.timezone("UTC", func.now())
+            self.sync_clock()
+        else:
+            self._now = bindparam("t_now", type_=UTCDateTime())
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
@@ -143,6 +186,41 @@ class Store:
         self._insert_attempt_returning = insert(A).returning(A.c.id)
         self._finish_attempt_stmt = update(A).where(A.c.id == bindparam("a_id")).values(
             {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "provider_message_id")})
+
+    # -- time -------------------------------------------------------------------------
+    def clock(self) -> datetime:
+        """Now, on the clock the queue runs by (see the class docstring)."""
+        return self._local_clock() + self._offset
+
+    def sync_clock(self) -> timedelta:
+        """PostgreSQL: measure how far this desk's clock is from the database's."""
+        if not self._pg:
+            return self._offset
+        with self._read() as conn:
+            before = self._local_clock()
+            db_now = conn.execute(select(func.timezone("UTC", func.clock_timestamp()))).scalar_one()
+            after = self._local_clock()
+        self._offset = db_now.replace(tzinfo=before.tzinfo) - (before + (after - before) / 2)
+        return self._offset
+
+    def _later(self, key: str) -> ColumnElement[Any]:
+        """``now + <seconds>`` in a statement; its seconds come from :meth:`_times` (``key``)."""
+        if self._pg:
+            return self._now + literal_column("interval '1 second'") * bindparam(f"s_{key}", type_=Float())
+        return bindparam(f"t_{key}", type_=UTCDateTime())
+
+    def _times(self, now: datetime, **seconds: float) -> dict[str, Any]:
+        """Parameters for :attr:`_now` and :meth:`_later` in one statement."""
+        if self._pg:
+            return {f"s_{k}": float(v) for k, v in seconds.items()}
+        return {"t_now": now, **{f"t_{k}": now + timedelta(seconds=v) for k, v in seconds.items()}}
+
+    def _shifted(self, column: Any, seconds: int) -> ColumnElement[Any]:
+        """``column - seconds`` in SQL (SQLite keeps datetimes as text: keep its format)."""
+        if self._pg:
+            return column - literal_column(f"interval '{int(seconds)} seconds'")  # type: ignore[no-any-return]
+        whole = func.strftime("%Y-%m-%d %H:%M:%S", column, f"-{int(seconds)} seconds")
+        return whole.op("||")(func.substr(column, 20))
 
     # -- sessions ---------------------------------------------------------------------
     def _read(self) -> Connection:
@@ -378,26 +456,38 @@ class Store:
             return sorted(r for r in rows if r is not None)
 
     # -- claiming ---------------------------------------------------------------------
-    def claim(self, owner: str, limit: int, lease_seconds: float) -> list[Work]:
+    def claim(self, owner: str, limit: int, lease_seconds: float,
+              reclaim: Sequence[str] | None = None) -> list[Work]:
         """Atomically take up to ``limit`` due notifications (and expired leases).
 
         One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING …`` under BEGIN IMMEDIATE
         (FOR UPDATE SKIP LOCKED on PostgreSQL): two claimers can never get the same row.
         Core statements, not ORM objects: this is the hot path of every delivery.
+
+        ``reclaim``: the owners whose expired leases may be taken (the dispatcher checks
+        each is dead first; see :mod:`..delivery.identity`); None takes any expired lease.
+        Reclaimed work comes first: it was due before anything queued after it, and it must
+        not wait behind the whole backlog.
         """
         now = self.clock()
         N, R, A = NOTIFICATIONS, RECIPIENTS, ATTEMPTS
         # Two index range scans, each already in index order, instead of one OR: SQLite
         # answers an OR with both indexes and then sorts every due row (a temp B-tree per
         # claim), which made claiming slower the longer the queue.
-        due = (select(N.c.id).where(N.c.state == "queued", N.c.next_attempt_at <= now)
+        due = (select(N.c.id).where(N.c.state == "queued", N.c.next_attempt_at <= self._now)
                .order_by(N.c.next_attempt_at, N.c.id).limit(limit))
-        expired = (select(N.c.id).where(N.c.state == "sending", N.c.lease_expires_at < now)
-                   .order_by(N.c.lease_expires_at, N.c.id).limit(limit))
         if self._pg:
             due = due.with_for_update(skip_locked=True)
-            expired = expired.with_for_update(skip_locked=True)
-        both = union_all(select(due.subquery().c.id), select(expired.subquery().c.id)).subquery()
+        parts = [select(due.subquery().c.id)]
+        if reclaim is None or reclaim:
+            expired = (select(N.c.id).where(N.c.state == "sending", N.c.lease_expires_at < self._now)
+                       .order_by(N.c.lease_expires_at, N.c.id).limit(limit))
+            if reclaim is not None:
+                expired = expired.where(N.c.lease_owner.in_(list(reclaim)))
+            if self._pg:
+                expired = expired.with_for_update(skip_locked=True)
+            parts.insert(0, select(expired.subquery().c.id))
+        both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
         sub = select(both.c.id).limit(limit)
         cols = (N.c.id, N.c.recipient_id, N.c.recipient_name, N.c.subject, N.c.body, N.c.html_body, N.c.channels,
                 N.c.cursor_channel, N.c.cursor_tries, N.c.round_no, N.c.round_transient, N.c.dead_channels,
@@ -405,8 +495,8 @@ class Store:
         with self._tx() as conn:
             rows = conn.execute(
                 update(N).where(N.c.id.in_(sub.scalar_subquery()))
-                .values(state="sending", lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
-                .returning(*cols)
+                .values(state="sending", lease_owner=owner, lease_expires_at=self._later("lease"))
+                .returning(*cols), self._times(now, lease=lease_seconds)
             ).all()
             if not rows:
                 return []
@@ -419,7 +509,8 @@ class Store:
                                              .where(A.c.notification_id.in_(ids), A.c.outcome.is_(None))):
                 opened.setdefault(nid, []).append((aid, ch))
         out = []
-        for n in sorted(rows, key=lambda r: (r.next_attempt_at or now, r.id)):
+        # Reclaimed work first (it holds an attempt of a dead worker), then by due time.
+        for n in sorted(rows, key=lambda r: (r.id not in opened, r.next_attempt_at or now, r.id)):
             out.append(Work(
                 id=n.id,
                 recipient=recips.get(n.recipient_id) or RecipientData(0, n.recipient_name),
@@ -434,6 +525,7 @@ class Store:
                 smtp_secret_ref=n.smtp_secret_ref,
                 owner=owner,
                 open_attempts=tuple(opened.get(n.id, ())),
+                held_as=owner,
             ))
         return out
 
@@ -446,7 +538,7 @@ class Store:
         with self._tx() as s:
             res = s.execute(update(NOTIFICATIONS)
                             .where(NOTIFICATIONS.c.state == "sending", NOTIFICATIONS.c.lease_owner.in_(owners))
-                            .values(lease_expires_at=now - timedelta(seconds=1)))
+                            .values(lease_expires_at=self._later("gone")), self._times(now, gone=-1))
             return int(res.rowcount or 0)
 
     def lease_owners(self) -> list[str]:
@@ -454,35 +546,100 @@ class Store:
             return [o for o in s.scalars(select(NOTIFICATIONS.c.lease_owner).where(
                 NOTIFICATIONS.c.state == "sending").distinct()) if o]
 
-    def release(self, work: Work) -> None:
-        """Give a claimed notification back untouched (worker paused or stopping)."""
+    def release(self, work: Work, delay: float | None = None) -> None:
+        """Give a claimed notification back (worker paused or stopping: untouched; after an
+        internal error: due again in ``delay`` seconds, so it cannot spin)."""
+        values: dict[str, Any] = {"state": "queued", "lease_owner": None, "lease_expires_at": None}
+        if delay is not None:
+            values["next_attempt_at"] = self._later("delay")
         with self._tx() as s:
-            s.execute(update(NOTIFICATIONS)
-                      .where(NOTIFICATIONS.c.id == work.id, NOTIFICATIONS.c.lease_owner == work.owner, NOTIFICATIONS.c.state == "sending")
-                      .values(state="queued", lease_owner=None, lease_expires_at=None))
+            s.execute(update(NOTIFICATIONS).where(self._owned(work)).values(values),
+                      self._times(self.clock(), delay=delay or 0))
+
+    def heartbeat(self, owners: Sequence[str], lease_seconds: float, longest_wait: float) -> Beat:
+        """One transaction every few seconds per dispatcher (not per message):
+
+        - renews every lease ``owners`` hold, so a call slower than the lease (or a clock
+          step forward) never lets another worker take live work;
+        - keeps the queue clock's high-water mark; a clock found behind it by more than
+          :data:`CLOCK_STEP_TOLERANCE` was set back, and every wait and lease still ahead
+          is moved back by the step (once: the mark moves with it), so nothing queued
+          freezes for the size of the jump;
+        - cuts any wait longer than ``longest_wait`` (no policy asks for more: such a time
+          was written by a clock that was ahead) to ``longest_wait``;
+        - lists the owners of expired leases, for the caller to check before reclaiming.
+        """
+        N, C = NOTIFICATIONS, QUEUE_CLOCK
+        now = self.clock()
+        times = self._times(now, lease=lease_seconds, cap=longest_wait)
+        with self._tx() as conn:
+            renewed = 0
+            if owners:
+                renewed = conn.execute(update(N).where(N.c.state == "sending", N.c.lease_owner.in_(list(owners)))
+                                       .values(lease_expires_at=self._later("lease")), times).rowcount or 0
+            stamp = now
+            if self._pg:  # this transaction's time on the database's clock
+                stamp = conn.execute(select(self._now)).scalar_one().replace(tzinfo=now.tzinfo)
+            mark = conn.execute(select(C.c.high_water).where(C.c.id == 1)).scalar()
+            step = 0.0
+            if mark is None:
+                conn.execute(insert(C).values(id=1, high_water=stamp))
+            elif (mark - stamp).total_seconds() > CLOCK_STEP_TOLERANCE:
+                step = (mark - stamp).total_seconds()
+                whole = int(step)
+                conn.execute(update(N).where(N.c.state == "queued", N.c.next_attempt_at > self._now)
+                             .values(next_attempt_at=self._shifted(N.c.next_attempt_at, whole)), times)
+                conn.execute(update(N).where(N.c.state == "sending", N.c.lease_expires_at > self._later("lease"))
+                             .values(lease_expires_at=self._shifted(N.c.lease_expires_at, whole)), times)
+                conn.execute(update(C).where(C.c.id == 1).values(high_water=stamp))
+            elif stamp > mark:
+                conn.execute(update(C).where(C.c.id == 1).values(high_water=stamp))
+            capped = conn.execute(update(N).where(N.c.state == "queued", N.c.next_attempt_at > self._later("cap"))
+                                  .values(next_attempt_at=self._later("cap")), times).rowcount or 0
+            expired = tuple(o for o in conn.execute(
+                select(N.c.lease_owner).where(N.c.state == "sending", N.c.lease_expires_at < self._now).distinct(),
+                times).scalars() if o)
+        if step:
+            log.warning("the clock was set back by %.0f s; waits and leases moved back to match", step)
+        if capped:
+            log.warning("%d wait(s) were longer than any the policy asks for (a clock that was ahead); cut to %.0f s",
+                        capped, longest_wait)
+        if self._pg:
+            self.sync_clock()
+        return Beat(int(renewed), step, int(capped), expired)
 
     # -- attempts ---------------------------------------------------------------------
     # Statements of the hot path, built once: constructing a statement and its cache key on
     # every call was half of the Python time a delivery cost.
     def _owned_update(self, keys: tuple[str, ...]) -> Any:
-        """UPDATE notifications SET <keys> WHERE it is still ours; params w_id, w_owner, v_<key>."""
+        """UPDATE notifications SET <keys> WHERE it is still ours; params w_id, w_owner, w_held,
+        v_<key>, and :meth:`_times` with ``lease`` for lease_expires_at."""
         stmt = self._stmts.get(keys)
         if stmt is None:
             N = NOTIFICATIONS
             stmt = (update(N)
-                    .where(N.c.id == bindparam("w_id"), N.c.lease_owner == bindparam("w_owner"), N.c.state == "sending")
-                    .values({k: bindparam(f"v_{k}") for k in keys}))
+                    .where(N.c.id == bindparam("w_id"), N.c.state == "sending",
+                           N.c.lease_owner.in_([bindparam("w_owner"), bindparam("w_held")]))
+                    .values({k: self._later("lease") if k == "lease_expires_at" else bindparam(f"v_{k}")
+                             for k in keys}))
             self._stmts[keys] = stmt
         return stmt
 
     @staticmethod
     def _owned(work: Work) -> Any:
+        """Still ours: held by the worker slot working on it, or by whoever claimed it for it."""
         N = NOTIFICATIONS
-        return and_(N.c.id == work.id, N.c.lease_owner == work.owner, N.c.state == "sending")
+        return and_(N.c.id == work.id, N.c.lease_owner.in_(list(dict.fromkeys((work.owner, work.held_as or work.owner)))),
+                    N.c.state == "sending")
+
+    @staticmethod
+    def _who(work: Work) -> dict[str, Any]:
+        return {"w_id": work.id, "w_owner": work.owner, "w_held": work.held_as or work.owner}
 
     def _renew(self, s: Connection, work: Work, now: datetime, lease_seconds: float) -> None:
         res = s.execute(update(NOTIFICATIONS).where(self._owned(work))
-                        .values(lease_expires_at=now + timedelta(seconds=lease_seconds)))
+                        .values(lease_expires_at=self._later("lease"), lease_owner=work.owner),
+                        self._times(now, lease=lease_seconds))
         if not res.rowcount:
             raise LeaseLost(f"notification {work.id} is no longer ours")
 
@@ -492,9 +649,9 @@ class Store:
         A = ATTEMPTS
 
         def op(conn: Connection) -> int | None:
-            res = conn.execute(self._owned_update(("lease_expires_at",)),
-                               {"w_id": work.id, "w_owner": work.owner,
-                                "v_lease_expires_at": now + timedelta(seconds=lease_seconds)})
+            res = conn.execute(self._owned_update(("lease_expires_at", "lease_owner")),
+                               {**self._who(work), "v_lease_owner": work.owner,
+                                **self._times(now, lease=lease_seconds)})
             if not res.rowcount:
                 return None
             return int(conn.execute(self._insert_attempt_returning, {
@@ -528,11 +685,13 @@ class Store:
         A = ATTEMPTS
         values = self._step_values(step, now, keep)
         if keep:
-            values["lease_expires_at"] = now + timedelta(seconds=lease_seconds)
+            values["lease_expires_at"] = None  # now + lease, on the statement's clock
+            values["lease_owner"] = work.owner
+        params = {**self._who(work), **self._times(now, lease=lease_seconds),
+                  **{f"v_{k}": v for k, v in values.items()}}
 
         def op(conn: Connection) -> bool:
-            res = conn.execute(self._owned_update(tuple(values)),
-                               {"w_id": work.id, "w_owner": work.owner, **{f"v_{k}": v for k, v in values.items()}})
+            res = conn.execute(self._owned_update(tuple(values)), params)
             if not res.rowcount:
                 return False
             if attempt_id is None:

@@ -5,7 +5,7 @@ UTC and always timezone-aware in Python.
 
 SQLAlchemy Core tables, no ORM: every query in the program is a Core statement, and not
 importing ``sqlalchemy.orm`` saves ~50 ms of the window's start-up. A test checks these
-tables against what migration 0001 creates.
+tables against what the migrations create.
 """
 from __future__ import annotations
 
@@ -134,4 +134,15 @@ ATTEMPTS = Table(
     _col("round_no", Integer, default=0),
     _col("try_no", Integer, default=1),
     _col("worker", String(128), null=True),
+)
+
+# One row (id 1): the latest time any worker's heartbeat saw, on the clock the queue is
+# scheduled by (the database's on PostgreSQL, the machine's on SQLite). A heartbeat that
+# finds the clock behind it knows the clock was set back, and by how much (see
+# Store.heartbeat); a table, not a process variable, so a jump made while no worker ran
+# is found too, and only one worker shifts the schedule.
+QUEUE_CLOCK = Table(
+    "queue_clock", METADATA,
+    _col("id", Integer, primary_key=True),
+    _col("high_water", UTCDateTime),
 )

@@ -1514,6 +1514,13 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     </message>
 </context>
 <context>
+    <name>StorageBanner</name>
+    <message>
+        <source>&lt;b&gt;Delivery paused&lt;/b&gt;: the database cannot be written — the disk is probably full. Free some space; delivery goes on by itself and nothing is lost.</source>
+        <translation>&lt;b&gt;Доставка приостановлена&lt;/b&gt;: в базу данных не удаётся записать — вероятно, диск заполнен. Освободите место: доставка продолжится сама, ничего не потеряется.</translation>
+    </message>
+</context>
+<context>
     <name>SandboxBanner</name>
     <message>
         <source>&lt;b&gt;Sandbox mode&lt;/b&gt;: no channel is set up, so messages are written to the outbox folder instead of being sent. Try everything, then set up Email, SMS or Telegram in Settings.</source>
