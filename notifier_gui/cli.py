@@ -155,6 +155,36 @@ def cmd_worker(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     return run_worker(rt, out, a.concurrency, a.until_done, a.max_seconds)
 
 
+def cmd_serve(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """The REST API and the queue worker in one process (the original's web server + Celery)."""
+    from .api import ApiContext, ApiServer, ApiStartError, TokenSource
+
+    s = rt.settings
+    host = a.host if a.host is not None else s.api_host
+    port = a.port if a.port is not None else s.api_port
+    if not 0 <= port <= 65535:
+        raise BadInput(f"--port must be a port number, got {port}")
+    running = threading.Event()
+    ctx = ApiContext(rt, TokenSource(rt.secrets), worker_running=running.is_set, rate=s.api_rate)
+    server = ApiServer(ctx, host, port, allow_remote=s.api_allow_remote)
+    try:
+        server.start()
+    except ApiStartError as exc:
+        sys.stderr.write(f"notifier: {exc}\n")
+        return 1
+    try:
+        if server.warning:
+            sys.stderr.write(f"notifier: warning: {server.warning}\n")
+        out.write(f"API on http://{server.address}/api/ (docs: /api/docs/); its token is the secret api_token "
+                  "in the credential store (choose your own: notifier secrets set api_token)\n")
+        out.flush()
+        running.set()
+        return run_worker(rt, out, None, False, a.max_seconds)
+    finally:
+        running.clear()
+        server.stop()
+
+
 def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     n = rt.store.notification(a.id)
     if n is None:
@@ -300,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--until-done", action="store_true", help="exit when nothing is queued or waiting")
     worker.add_argument("--max-seconds", type=float)
 
+    serve = sub.add_parser("serve", help="serve the REST API and deliver what it queues (headless)")
+    serve.add_argument("--host", help="address to listen on (default NOTIFIER_API_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default NOTIFIER_API_PORT, 8000; 0: any free port)")
+    serve.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)  # tests and the bench
+
     show = sub.add_parser("show", help="a notification and its attempts")
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true")
@@ -333,6 +368,7 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("users", "import"): lambda: cmd_users_import(rt, a, out),
         ("send", None): lambda: cmd_send(rt, a, out, stdin),
         ("worker", None): lambda: cmd_worker(rt, a, out),
+        ("serve", None): lambda: cmd_serve(rt, a, out),
         ("show", None): lambda: cmd_show(rt, a, out),
         ("secrets", "set"): lambda: cmd_secrets(rt, a, out, stdin),
         ("secrets", "delete"): lambda: cmd_secrets(rt, a, out, stdin),

@@ -35,7 +35,7 @@ class SendPlan:
 def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
               repeat_window: float | None = REPEAT_WINDOW_SECONDS) -> SendPlan:
     """Fill placeholders per recipient; ``repeat_window`` None skips the double-send guard."""
-    people = {r.id: r for r in store.list_recipients()}
+    people = {r.id: r for r in store.get_recipients(ids)}
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     ids = [i for i in ids if i in people]
     subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
@@ -53,8 +53,14 @@ def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
 
 
 def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
-                 smtp_user: str | None, smtp_password: str | None) -> list[int]:
-    """Queue ``plan`` in one transaction; returns the notification ids."""
+                 smtp_user: str | None, smtp_password: str | None, *, queued_by: str | None = None,
+                 dedupe_keys: Sequence[str] | None = None, shared_commit: bool = False) -> list[int]:
+    """Queue ``plan`` in one transaction; returns the notification ids.
+
+    ``queued_by`` names the source (default: the OS user); ``dedupe_keys`` (one per id)
+    make a repeated request fail instead of queuing twice; ``shared_commit`` lets
+    concurrent small sends share a group commit (the HTTP API).
+    """
     refs: list[str] = []
     try:
         if smtp_user and smtp_password:
@@ -62,8 +68,8 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
         return runtime.store.enqueue(
             plan.ids, body, subject=subject, channels=list(channels) if channels else None,
             default_channels=runtime.settings.channels, smtp_user=smtp_user,
-            smtp_secret_refs=refs or None, queued_by=current_user(),
-            bodies=plan.bodies, subjects=plan.subjects)
+            smtp_secret_refs=refs or None, queued_by=current_user() if queued_by is None else queued_by,
+            bodies=plan.bodies, subjects=plan.subjects, dedupe_keys=dedupe_keys, shared_commit=shared_commit)
     except BaseException:
         for ref in refs:
             try:
