@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
+from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Dispatcher, Event, NotificationUpdated
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -120,7 +120,8 @@ def _event_line(e: Event) -> str:
 
 
 def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bool,
-               max_seconds: float | None, quiet: bool = False) -> int:
+               max_seconds: float | None, quiet: bool = False,
+               on_dispatcher: Callable[[Dispatcher], None] | None = None) -> int:
     lock = threading.Lock()
 
     def on_event(e: Event) -> None:
@@ -142,7 +143,10 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
         if not quiet:
             out.write(f"worker started: {mode}, data in {rt.settings.data_dir}\n")
             out.flush()
-        rt.dispatcher(on_event, concurrency).run(stop, until_done=until_done, max_seconds=max_seconds)
+        dispatcher = rt.dispatcher(on_event, concurrency)
+        if on_dispatcher is not None:
+            on_dispatcher(dispatcher)
+        dispatcher.run(stop, until_done=until_done, max_seconds=max_seconds)
     finally:
         for sig, h in previous.items():
             signal.signal(sig, h)
@@ -165,7 +169,13 @@ def cmd_serve(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     if not 0 <= port <= 65535:
         raise BadInput(f"--port must be a port number, got {port}")
     running = threading.Event()
-    ctx = ApiContext(rt, TokenSource(rt.secrets), worker_running=running.is_set, rate=s.api_rate)
+    workers: list[Dispatcher] = []
+
+    def wake(ids: list[int], recipient_ids: list[int], source: str) -> None:
+        for d in workers:  # claim what the API queued now, not at the next poll
+            d.wake()
+
+    ctx = ApiContext(rt, TokenSource(rt.secrets), worker_running=running.is_set, on_queued=wake, rate=s.api_rate)
     server = ApiServer(ctx, host, port, allow_remote=s.api_allow_remote)
     try:
         server.start()
@@ -179,7 +189,7 @@ def cmd_serve(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
                   "in the credential store (choose your own: notifier secrets set api_token)\n")
         out.flush()
         running.set()
-        return run_worker(rt, out, None, False, a.max_seconds)
+        return run_worker(rt, out, None, False, a.max_seconds, on_dispatcher=workers.append)
     finally:
         running.clear()
         server.stop()

@@ -59,8 +59,9 @@ class ApiContext:
     runtime: Runtime
     tokens: TokenSource
     worker_running: Callable[[], bool] = lambda: False
-    # Called after something was queued: (notification ids, source such as "API 127.0.0.1").
-    on_queued: Callable[[list[int], str], None] | None = None
+    # Called after something was queued: (notification ids, their recipient ids, source
+    # such as "API 127.0.0.1"), on the request's thread.
+    on_queued: Callable[[list[int], list[int], str], None] | None = None
     bound_host: str = "127.0.0.1"
     rate: float = 100.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -281,7 +282,7 @@ def build_app(ctx: ApiContext) -> Any:
             raise
         log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))
         if ctx.on_queued is not None:
-            ctx.on_queued(nids, source)
+            ctx.on_queued(nids, list(plan.ids), source)
         made = [{"id": nid, "user_id": rid, "state": "queued", "subject": subject, "delivered_via": None,
                  "channels": channels} for nid, rid in zip(nids, ids)]
         return made[0] if body.user_id is not None else {"count": len(made), "results": made}

@@ -200,6 +200,13 @@ class TokenSource:
             self._token, self._read_at = token, now
             return token
 
+    def peek(self) -> str | None:
+        """The stored token, or None if there is none yet (never creates one)."""
+        token = self._store.get(TOKEN_SECRET)
+        if token:
+            self._store.redactor.add(token)
+        return token or None
+
     def regenerate(self) -> str:
         token = pysecrets.token_urlsafe(32)
         self._store.set(TOKEN_SECRET, token)

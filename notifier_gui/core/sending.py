@@ -22,6 +22,17 @@ REPEAT_WINDOW_SECONDS = 300  # the double-send guard looks this far back
 
 
 @dataclass(frozen=True)
+class Queued:
+    """Event: a face other than the window queued notifications (the delivery log shows
+    them with their source, e.g. "API 127.0.0.1")."""
+
+    notification_ids: tuple[int, ...]
+    recipients: tuple[str, ...]
+    source: str
+    at: float  # time.time()
+
+
+@dataclass(frozen=True)
 class SendPlan:
     """The per-recipient texts of one send, and who already got exactly this recently."""
 

@@ -2,6 +2,79 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>ApiPage</name>
+    <message>
+        <source>Serve the REST API (the original service&apos;s /api/users/ and /api/notifications/)</source>
+        <translation>Включить REST API (/api/users/ и /api/notifications/ прежнего сервиса)</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Allow other computers to connect (plain HTTP: only the token protects it)</source>
+        <translation>Разрешить подключения с других компьютеров (обычный HTTP: защищает только токен)</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Programs send it as the header “Authorization: Token &lt;token&gt;”. While the API runs, its documentation is at /api/docs/ on its address.</source>
+        <translation>Программы передают его в заголовке «Authorization: Token &lt;токен&gt;». Пока API работает, его документация открыта по адресу /api/docs/.</translation>
+    </message>
+</context>
+<context>
+    <name>ApiStatusLabel</name>
+    <message>
+        <source>API: %1</source>
+        <translation>API: %1</translation>
+    </message>
+    <message>
+        <source>The REST API serves on http://%1/api/ (documentation: /api/docs/).</source>
+        <translation>REST API работает на http://%1/api/ (документация: /api/docs/).</translation>
+    </message>
+    <message>
+        <source>API: not running</source>
+        <translation>API: не запущен</translation>
+    </message>
+</context>
+<context>
+    <name>ApiTokenWidget</name>
+    <message>
+        <source>reading the credential store…</source>
+        <translation>чтение хранилища паролей…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Создать новый</translation>
+    </message>
+    <message>
+        <source>the credential store cannot be used: %1</source>
+        <translation>хранилище паролей недоступно: %1</translation>
+    </message>
+    <message>
+        <source>none yet: made when the API first starts, or with Regenerate</source>
+        <translation>ещё нет: он создаётся при первом запуске API или кнопкой «Создать новый»</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Скрыть</translation>
+    </message>
+</context>
+<context>
     <name>AttemptLogModel</name>
     <message>
         <source>Time</source>
@@ -54,6 +127,10 @@
     <message>
         <source>sending…</source>
         <translation>отправка…</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
     </message>
     <message>
         <source>{seconds} s</source>
@@ -1529,6 +1606,10 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>General</source>
         <translation>Общие</translation>
+    </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
     </message>
     <message>
         <source>Save</source>
