@@ -122,6 +122,9 @@ class ApiServer:
     def start(self, timeout: float = 15.0) -> None:
         import uvicorn
 
+        # The token first (generated and stored on first use): a credential store that
+        # refuses fails the start before anything is held.
+        self.ctx.tokens.get()
         self._lock.acquire()
         try:
             sock = bind(self.host, self.port, self.allow_remote)
@@ -130,7 +133,6 @@ class ApiServer:
             raise
         self.port = sock.getsockname()[1]
         self.ctx.bound_host = self.host
-        self.ctx.tokens.get()  # generate (and store) the token now, not on the first request
         config = uvicorn.Config(build_app(self.ctx), log_config=None, access_log=False, lifespan="off",
                                 loop="asyncio", http="h11", ws="none", server_header=False,
                                 timeout_keep_alive=30)

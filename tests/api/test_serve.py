@@ -100,3 +100,10 @@ def test_seed_curl_lines_work_with_the_token_header(data_dir: Path, tmp_path: Pa
 def test_serve_refuses_a_non_loopback_address_without_the_setting(data_dir: Path) -> None:
     r = notifier(data_dir, "serve", "--host", "0.0.0.0", "--port", "0")
     assert r.returncode == 1 and "NOTIFIER_API_ALLOW_REMOTE" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_without_a_credential_store_says_so(data_dir: Path) -> None:
+    env = env_for(data_dir, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    r = notifier(data_dir, "serve", "--port", "0", env=env)
+    assert r.returncode == 1 and "credential store" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
