@@ -101,6 +101,12 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(fields, status_code=400)
 
 
+def _created(n: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a create (and to its replay, with the state as it is now)."""
+    return {"id": n["id"], "user_id": n["recipient_id"], "state": n["state"], "subject": n["subject"],
+            "delivered_via": n["delivered_via"]}
+
+
 def _idempotency_keys(key: str, count: int) -> list[str]:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:48]
     return [f"api:{digest}:{n}" for n in range(count)]
@@ -283,8 +289,8 @@ def build_app(ctx: ApiContext) -> Any:
         log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))
         if ctx.on_queued is not None:
             ctx.on_queued(nids, list(plan.ids), source)
-        made = [{"id": nid, "user_id": rid, "state": "queued", "subject": subject, "delivered_via": None,
-                 "channels": channels} for nid, rid in zip(nids, ids)]
+        made = [{"id": nid, "user_id": rid, "state": "queued", "subject": subject, "delivered_via": None}
+                for nid, rid in zip(nids, ids)]
         return made[0] if body.user_id is not None else {"count": len(made), "results": made}
 
     def _replay(keys: list[str], ids: list[int]) -> Any:
@@ -293,7 +299,7 @@ def build_app(ctx: ApiContext) -> Any:
             return None
         if len(found) != len(keys) or [found[k][1] for k in keys] != ids:
             raise ApiError(409, {"detail": "This Idempotency-Key was used for a different request."})
-        made = [notification_json(n) for n in (rt.store.notification(found[k][0]) for k in keys) if n]
+        made = [_created(n) for n in (rt.store.notification(found[k][0]) for k in keys) if n]
         headers = {"Idempotent-Replayed": "true"}
         body: Any = made[0] if len(keys) == 1 else {"count": len(made), "results": made}
         return JSONResponse(body, status_code=201, headers=headers)

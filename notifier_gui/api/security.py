@@ -46,9 +46,16 @@ def allowed_hosts(bound: str) -> frozenset[str]:
     """
     names = {"localhost", "127.0.0.1", "::1", bound.strip("[]").lower()}
     if not is_loopback(bound):
+        # Other computers reach us by this machine's name or one of its addresses.
+        import psutil
+
         for n in (socket.gethostname(), socket.getfqdn()):
             if n:
                 names.add(n.lower())
+        for addrs in psutil.net_if_addrs().values():
+            for a in addrs:
+                if a.family in (socket.AF_INET, socket.AF_INET6):
+                    names.add(a.address.split("%", 1)[0].lower())
     return frozenset(names)
 
 

@@ -2,6 +2,7 @@
 idempotency, and a per-send SMTP password that never reaches disk or an answer."""
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from notifier_gui.api.security import TOKEN_SECRET, RateLimiter, TokenSource, parse_authorization
+from notifier_gui.api.security import TOKEN_SECRET, RateLimiter, TokenSource, allowed_hosts, parse_authorization
 from notifier_gui.api.server import ApiServer, ApiStartError, bind
 from notifier_gui.core.secrets import SERVICE
 from notifier_gui.core.storage.schema import NOTIFICATIONS
@@ -149,7 +150,7 @@ def test_idempotency_key_returns_the_first_result(client: httpx.Client, api: Api
     first = client.post("/api/notifications/", json=body, headers={"Idempotency-Key": "abc-1"})
     again = client.post("/api/notifications/", json=body, headers={"Idempotency-Key": "abc-1"})
     assert first.status_code == again.status_code == 201
-    assert again.json()["id"] == first.json()["id"] and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert counts(api) == (1, 1)
     other = client.post("/api/notifications/", json={"user_ids": [1, 1], "message": "once"},
                         headers={"Idempotency-Key": "abc-1"})
@@ -232,6 +233,15 @@ def test_a_shared_commit_survives_a_failing_member(api: Api) -> None:
     assert isinstance(results["dup"], Exception)
     with api.runtime.engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(NOTIFICATIONS)) == 2
+
+
+def test_a_non_loopback_server_accepts_this_machine_s_names_and_addresses() -> None:
+    import psutil
+
+    hosts = allowed_hosts("0.0.0.0")
+    mine = {a.address for addrs in psutil.net_if_addrs().values() for a in addrs if a.family == socket.AF_INET}
+    assert mine <= hosts and socket.gethostname().lower() in hosts and "evil.example" not in hosts
+    assert allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "::1"}
 
 
 def test_non_loopback_needs_an_explicit_setting(api: Api) -> None:
