@@ -40,6 +40,9 @@ class ApiControl(QObject):
         self._server: Any = None
         self._serving: tuple[Any, ...] | None = None
         self._tokens: Any = None
+        self._busy = False
+        self._again = False
+        self.applied = 0  # finished rounds of applying (tests wait on it)
 
     def tokens(self) -> Any:
         """The API token source (``api.TokenSource``); the api package loads on first use."""
@@ -55,6 +58,22 @@ class ApiControl(QObject):
         self.tasks.start(self._apply())
 
     async def _apply(self) -> None:
+        # Two quick applies (start-up, a save) must not start two servers: while one runs,
+        # another only asks it to go round once more with the settings as they are then.
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self._apply_now()
+        finally:
+            self._busy = False
+            self.applied += 1
+
+    async def _apply_now(self) -> None:
         s = self.runtime.settings
         wanted = (s.api_host, s.api_port, s.api_allow_remote, s.api_rate, s.data_dir) if s.api else None
         if wanted == self._serving and (wanted is None or self._server is not None):
