@@ -48,6 +48,14 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
     reconnects = 0
     start = time.perf_counter() + 0.2
     end = start + seconds
+    # Open loop: a server slower than the rate falls ever further behind; stop sending at
+    # this point and count what was never sent (the rate was not sustained).
+    give_up = end + max(5.0, seconds / 2)
+    unsent = 0
+
+    def nonlocal_unsent(n: int) -> None:
+        nonlocal unsent
+        unsent += n
 
     async def client(i: int) -> None:
         nonlocal reconnects
@@ -59,9 +67,12 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
                 k += 1
                 if due >= end:
                     break
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+                now = time.perf_counter()
+                if now > give_up:
+                    nonlocal_unsent(1)
+                    continue
+                if due - now > 0:
+                    await asyncio.sleep(due - now)
             else:
                 due = time.perf_counter()
                 if due >= end:
@@ -99,7 +110,8 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
     ok = statuses.get(cfg.get("expect", 201), 0)
     return {"ok": True, "requests": len(latencies), "ok_answers": ok, "statuses": statuses, "errors": errors,
             "seconds": took, "per_s": ok / took if took else 0, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
-            "max_ms": latencies[-1] * 1000 if latencies else None, "connections_opened": reconnects}
+            "max_ms": latencies[-1] * 1000 if latencies else None, "connections_opened": reconnects,
+            "unsent": unsent, "rate_sustained": unsent == 0 if rate else None}
 
 
 if __name__ == "__main__":

@@ -133,7 +133,9 @@ def build_app(ctx: ApiContext) -> Any:
     auth_header = APIKeyHeader(name="Authorization", auto_error=False,
                                description="`Token <token>`; the token is shown in Settings → API")
 
-    def require_token(authorization: Annotated[str | None, Depends(auth_header)]) -> None:
+    # async: run on the event loop, not as one more hop through the thread pool per request
+    # (the token is cached; the credential store is re-read at most every few seconds).
+    async def require_token(authorization: Annotated[str | None, Depends(auth_header)]) -> None:
         offered = parse_authorization(authorization)
         if offered is None:
             raise ApiError(401, {"detail": "Authentication credentials were not provided."},
