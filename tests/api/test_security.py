@@ -3,14 +3,13 @@ idempotency, and a per-send SMTP password that never reaches disk or an answer."
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from notifier_gui.api.security import TOKEN_SECRET, RateLimiter, TokenSource, allowed_hosts, parse_authorization
 from notifier_gui.api.server import ApiServer, ApiStartError, bind
@@ -202,37 +201,6 @@ def test_per_send_password_goes_to_the_credential_store_only(client: httpx.Clien
     for path in data_dir.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path
-
-
-def test_a_shared_commit_survives_a_failing_member(api: Api) -> None:
-    """Two enqueues meet in one group commit; the one with a taken dedupe key fails alone."""
-    store = api.runtime.store
-    rid = store.add_recipient("A", email="a@example.com")
-    store.enqueue([rid], "first", dedupe_keys=["taken"])
-    results: dict[str, object] = {}
-
-    def run(name: str, key: str) -> None:
-        try:
-            results[name] = store.enqueue([rid], name, dedupe_keys=[key], shared_commit=True)
-        except Exception as exc:
-            results[name] = exc
-
-    with store._write_lock:  # hold the writer so both queue up for the same group
-        threads = [threading.Thread(target=run, args=("good", "fresh")),
-                   threading.Thread(target=run, args=("dup", "taken"))]
-        for t in threads:
-            t.start()
-        deadline = 200
-        while len(store._queue) < 2 and deadline:
-            threading.Event().wait(0.01)
-            deadline -= 1
-        assert len(store._queue) == 2
-    for t in threads:
-        t.join(30)
-    assert isinstance(results["good"], list) and len(results["good"]) == 1  # type: ignore[arg-type]
-    assert isinstance(results["dup"], Exception)
-    with api.runtime.engine.connect() as c:
-        assert c.scalar(select(func.count()).select_from(NOTIFICATIONS)) == 2
 
 
 def test_a_non_loopback_server_accepts_this_machine_s_names_and_addresses() -> None:
