@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from api_section import section_api
 from common import (BENCH, FROM, ROOT, SMTP_PASSWORD, SMTP_USER, CeleryWorker, RedisServer, SinkProcess,
                     make_certs, run_json, stop_pid, summary)
 
@@ -702,6 +703,7 @@ def run_all(args: argparse.Namespace) -> int:
         "smtp": bench.section_smtp, "enqueue": bench.section_enqueue, "sqlite": bench.section_sqlite,
         "pacing": bench.section_pacing, "window": bench.section_window, "scale": bench.section_scale,
         "profile": bench.section_profile,
+        "api": lambda: section_api(bench),
     }
     failed = False
     try:

@@ -10,7 +10,7 @@ The first start creates bench/.venv (the program installed editable + bench/requ
 and re-runs itself inside it; later starts reuse it until either file changes. Only the
 standard library is used before that point.
 
-Sections (--only): smtp, enqueue, sqlite, pacing, window, scale; and profile (not in the
+Sections (--only): smtp, enqueue, sqlite, pacing, window, scale, api; and profile (not in the
 default set: one extra end-to-end run of the program under py-spy).
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 VENV = BENCH / ".venv"
-SECTIONS = ("smtp", "enqueue", "sqlite", "pacing", "window", "scale")
+SECTIONS = ("smtp", "enqueue", "sqlite", "pacing", "window", "scale", "api")
 EXTRA_SECTIONS = ("profile",)
 
 

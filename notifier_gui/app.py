@@ -140,7 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     tasks = Tasks(loop)
     bridge = WorkerBridge(lambda sink: runtime.dispatcher(sink))
-    ctx = AppContext(runtime, tasks, bridge, ui_state)
+    from .ui.api_control import ApiControl
+
+    api = ApiControl(runtime, tasks, bridge)
+    ctx = AppContext(runtime, tasks, bridge, ui_state, api)
 
     from .ui.main_window import MainWindow
     from .ui.tray import TrayIcon
@@ -176,12 +179,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # start-up (channel modules, the keyring backend) would otherwise compete with the first
     # frame for the GIL. Nothing waits on it; queued work is durable in the database.
     QTimer.singleShot(0, bridge.start)
+    QTimer.singleShot(0, api.apply)  # serves only if NOTIFIER_API / Settings → API say so
     if args.quit_after is not None:
         QTimer.singleShot(0, lambda: print(f"startup: window shown {_since_process_start():.3f} s after process start",
                                            flush=True))
         QTimer.singleShot(int(args.quit_after * 1000), window.quit_for_real)
 
     def shutdown() -> None:
+        api.stop()
         bridge.stop()
         tasks.shutdown()
         server.close()

@@ -23,6 +23,7 @@ from .core.delivery.dispatcher import (
     AttemptFinished,
     AttemptStarted,
     ChannelHeld,
+    Dispatcher,
     Event,
     NotificationUpdated,
     WorkerStatus,
@@ -183,7 +184,8 @@ def _event_line(e: Event) -> str:
 
 
 def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bool,
-               max_seconds: float | None, quiet: bool = False) -> int:
+               max_seconds: float | None, quiet: bool = False,
+               on_dispatcher: Callable[[Dispatcher], None] | None = None) -> int:
     lock = threading.Lock()
 
     def on_event(e: Event) -> None:
@@ -205,7 +207,10 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
         if not quiet:
             out.write(f"worker started: {mode}, data in {rt.settings.data_dir}\n")
             out.flush()
-        rt.dispatcher(on_event, concurrency).run(stop, until_done=until_done, max_seconds=max_seconds)
+        dispatcher = rt.dispatcher(on_event, concurrency)
+        if on_dispatcher is not None:
+            on_dispatcher(dispatcher)
+        dispatcher.run(stop, until_done=until_done, max_seconds=max_seconds)
     finally:
         for sig, h in previous.items():
             signal.signal(sig, h)
@@ -216,6 +221,42 @@ def cmd_worker(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     if a.concurrency is not None and not 1 <= a.concurrency <= 64:
         raise BadInput("--concurrency must be between 1 and 64")
     return run_worker(rt, out, a.concurrency, a.until_done, a.max_seconds)
+
+
+def cmd_serve(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """The REST API and the queue worker in one process (the original's web server + Celery)."""
+    from .api import ApiContext, ApiServer, ApiStartError, TokenSource
+
+    s = rt.settings
+    host = a.host if a.host is not None else s.api_host
+    port = a.port if a.port is not None else s.api_port
+    if not 0 <= port <= 65535:
+        raise BadInput(f"--port must be a port number, got {port}")
+    running = threading.Event()
+    workers: list[Dispatcher] = []
+
+    def wake(ids: list[int], recipient_ids: list[int], source: str) -> None:
+        for d in workers:  # claim what the API queued now, not at the next poll
+            d.wake()
+
+    ctx = ApiContext(rt, TokenSource(rt.secrets), worker_running=running.is_set, on_queued=wake, rate=s.api_rate)
+    server = ApiServer(ctx, host, port, allow_remote=s.api_allow_remote)
+    try:
+        server.start()
+    except ApiStartError as exc:
+        sys.stderr.write(f"notifier: {exc}\n")
+        return 1
+    try:
+        if server.warning:
+            sys.stderr.write(f"notifier: warning: {server.warning}\n")
+        out.write(f"API on http://{server.address}/api/ (docs: /api/docs/); its token is the secret api_token "
+                  "in the credential store (choose your own: notifier secrets set api_token)\n")
+        out.flush()
+        running.set()
+        return run_worker(rt, out, None, False, a.max_seconds, on_dispatcher=workers.append)
+    finally:
+        running.clear()
+        server.stop()
 
 
 def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
@@ -367,6 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--until-done", action="store_true", help="exit when nothing is queued or waiting")
     worker.add_argument("--max-seconds", type=float)
 
+    serve = sub.add_parser("serve", help="serve the REST API and deliver what it queues (headless)")
+    serve.add_argument("--host", help="address to listen on (default NOTIFIER_API_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default NOTIFIER_API_PORT, 8000; 0: any free port)")
+    serve.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)  # tests and the bench
+
     show = sub.add_parser("show", help="a notification and its attempts")
     show.add_argument("id", type=_record_id)
     show.add_argument("--json", action="store_true")
@@ -400,6 +446,7 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("users", "import"): lambda: cmd_users_import(rt, a, out),
         ("send", None): lambda: cmd_send(rt, a, out, stdin),
         ("worker", None): lambda: cmd_worker(rt, a, out),
+        ("serve", None): lambda: cmd_serve(rt, a, out),
         ("show", None): lambda: cmd_show(rt, a, out),
         ("secrets", "set"): lambda: cmd_secrets(rt, a, out, stdin),
         ("secrets", "delete"): lambda: cmd_secrets(rt, a, out, stdin),

@@ -40,6 +40,7 @@ SECRET_ENV_NAMES: dict[str, str] = {
     "twilio_auth_token": "TWILIO_AUTH_TOKEN",
     "smsru_api_id": "SMSRU_API_ID",
     "android_sms_password": "ANDROID_SMS_PASSWORD",
+    "api_token": "NOTIFIER_API_TOKEN",
 }
 
 
@@ -105,6 +106,13 @@ class Settings:
     lifetime: float = field(default=86400.0, metadata=_opt("NOTIFIER_LIFETIME", "Seconds after which a notification gives up"))
     lease_seconds: float = field(default=120.0, metadata=_opt("NOTIFIER_LEASE_SECONDS", "How long a claim is valid without renewal"))
     phone_region: str = field(default="", metadata=_opt("NOTIFIER_PHONE_REGION", "Region for numbers without +country code, e.g. RU"))
+
+    # HTTP API (the original service's REST API; see notifier_gui/api)
+    api: bool = field(default=False, metadata=_opt("NOTIFIER_API", "Serve the REST API from the window (notifier serve always serves)"))
+    api_host: str = field(default="127.0.0.1", metadata=_opt("NOTIFIER_API_HOST", "Address the REST API listens on"))
+    api_port: int = field(default=8000, metadata=_opt("NOTIFIER_API_PORT", "Port the REST API listens on"))
+    api_allow_remote: bool = field(default=False, metadata=_opt("NOTIFIER_API_ALLOW_REMOTE", "Allow NOTIFIER_API_HOST to be an address other computers can reach"))
+    api_rate: float = field(default=100.0, metadata=_opt("NOTIFIER_API_RATE", "REST API requests per second per client address (0: no limit)"))
 
     # Storage
     data_dir: Path = field(default=Path("."), metadata=_opt("NOTIFIER_DATA_DIR", "Folder for the database, logs and outbox"))
@@ -394,6 +402,10 @@ def _check(s: Settings) -> None:
         raise ConfigError(f"SMS_PROVIDER must be twilio, smsru or android, got {s.sms_provider!r}")
     if s.smtp_auth_failure not in {"hold", "next"}:
         raise ConfigError(f"SMTP_AUTH_FAILURE must be hold or next, got {s.smtp_auth_failure!r}")
+    if not 0 <= s.api_port <= 65535:
+        raise ConfigError(f"NOTIFIER_API_PORT must be a port number, got {s.api_port}")
+    if not s.api_host.strip():
+        raise ConfigError("NOTIFIER_API_HOST must not be empty")
     if s.telegram_parse_mode not in {"", "HTML", "MarkdownV2", "Markdown"}:
         raise ConfigError("TELEGRAM_PARSE_MODE must be HTML, MarkdownV2, Markdown or empty")
 

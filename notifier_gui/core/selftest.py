@@ -85,6 +85,42 @@ def _chain_check(data_dir: Path) -> str:
         rt.close()
 
 
+def _api_check(data_dir: Path) -> str:
+    """Start the REST API on a free loopback port and queue one notification through it.
+
+    ``notifier_gui.api`` is a face over the core, so it is imported here by name (the
+    core never imports it at module level): the check proves the bundle carries it.
+    """
+    import importlib
+    import json as _json
+    import urllib.request
+
+    from .runtime import Runtime
+
+    api = importlib.import_module("notifier_gui.api")
+    rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(data_dir), "NOTIFIER_SANDBOX": "1",
+                               "NOTIFIER_API_TOKEN": "self-test-api-token"}, cwd=data_dir)
+    server = api.ApiServer(api.ApiContext(rt, api.TokenSource(rt.secrets)), "127.0.0.1", 0)
+    try:
+        server.start()
+        rid = rt.store.add_recipient("Self-test (API)", email="api-self-test@example.org")
+        request = urllib.request.Request(
+            f"http://{server.address}/api/notifications/", method="POST",
+            data=_json.dumps({"user_id": rid, "message": "Notifier self-test through the API"}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": "Token self-test-api-token"})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP proxy
+        with opener.open(request, timeout=30) as response:
+            status, body = response.status, _json.loads(response.read())
+        if status != 201 or body.get("state") != "queued":
+            raise RuntimeError(f"the API answered {status} {body}")
+        with opener.open(f"http://{server.address}/api/docs/static/swagger-ui-bundle.js", timeout=30) as r:
+            docs = len(r.read())
+        return f"API on {server.address} queued notification #{body['id']}; Swagger UI {docs // 1024} KB"
+    finally:
+        server.stop()
+        rt.close()
+
+
 def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
     report: dict[str, Any] = {
         "version": __version__,
@@ -98,6 +134,7 @@ def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
             "resources": _resource_check,
             "keyring": _keyring_check,
             "chain": lambda: _chain_check(Path(tmp)),
+            "api": lambda: _api_check(Path(tmp) / "api"),
         }
         checks.update(extra or {})
         for name, check in checks.items():

@@ -22,6 +22,17 @@ REPEAT_WINDOW_SECONDS = 300  # the double-send guard looks this far back
 
 
 @dataclass(frozen=True)
+class Queued:
+    """Event: a face other than the window queued notifications (the delivery log shows
+    them with their source, e.g. "API 127.0.0.1")."""
+
+    notification_ids: tuple[int, ...]
+    recipients: tuple[str, ...]
+    source: str
+    at: float  # time.time()
+
+
+@dataclass(frozen=True)
 class SendPlan:
     """The per-recipient texts of one send, and who already got exactly this recently."""
 
@@ -35,7 +46,7 @@ class SendPlan:
 def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
               repeat_window: float | None = REPEAT_WINDOW_SECONDS) -> SendPlan:
     """Fill placeholders per recipient; ``repeat_window`` None skips the double-send guard."""
-    people = {r.id: r for r in store.list_recipients()}
+    people = {r.id: r for r in store.get_recipients(ids)}
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     ids = [i for i in ids if i in people]
     subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
@@ -53,12 +64,16 @@ def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
 
 
 def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
-                 smtp_user: str | None, smtp_password: str | None) -> list[int]:
+                 smtp_user: str | None, smtp_password: str | None, *, queued_by: str | None = None,
+                 dedupe_keys: Sequence[str] | None = None, shared_commit: bool = False) -> list[int]:
     """Queue ``plan`` in one transaction; returns the notification ids.
 
     A per-send password is one keyring entry for the whole send, written under an intent
     (see ``CredentialStore.put_per_send``), so a crash before the notifications are queued
-    leaves nothing the next start's sweep does not remove.
+    leaves nothing the next start's sweep does not remove. ``queued_by`` names the source
+    (default: the OS user); ``dedupe_keys`` (one per id) make a repeated request fail
+    instead of queuing twice; ``shared_commit`` lets concurrent small sends share a group
+    commit (the HTTP API).
     """
     ref: str | None = None
     try:
@@ -67,8 +82,9 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
         return runtime.store.enqueue(
             plan.ids, body, subject=subject, channels=list(channels) if channels else None,
             default_channels=runtime.settings.channels, smtp_user=smtp_user,
-            smtp_secret_refs=[ref] * len(plan.ids) if ref else None, queued_by=current_user(),
-            bodies=plan.bodies, subjects=plan.subjects)
+            smtp_secret_refs=[ref] * len(plan.ids) if ref else None,
+            queued_by=current_user() if queued_by is None else queued_by,
+            bodies=plan.bodies, subjects=plan.subjects, dedupe_keys=dedupe_keys, shared_commit=shared_commit)
     except BaseException:
         if ref:
             try:

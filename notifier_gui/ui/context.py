@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 from ..core.runtime import Runtime
 from .tasks import Tasks
 from .worker import WorkerBridge
+
+if TYPE_CHECKING:
+    from .api_control import ApiControl
 
 
 @dataclass
@@ -16,3 +20,4 @@ class AppContext:
     tasks: Tasks              # run blocking core calls off the GUI thread
     bridge: WorkerBridge      # the queue worker and its batched events
     ui_state: QSettings       # window geometry, splitter state, column widths (never config, never secrets)
+    api: ApiControl | None = None  # the REST API served from the window (Settings → API)

@@ -139,6 +139,10 @@ class MainWindow(QMainWindow):
         for w in (self.queued_label, self.sending_label, self.failed_label):
             self.statusBar().addWidget(w)
         self.statusBar().addPermanentWidget(self.worker_label)
+        if self.ctx.api is not None:
+            from .api_control import ApiStatusLabel
+
+            self.statusBar().addPermanentWidget(ApiStatusLabel(self.ctx.api))
 
     def _connect_signals(self) -> None:
         self.pause_action.toggled.connect(self._toggle_pause)
@@ -249,6 +253,8 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.ctx, self)
         if dialog.exec():
+            if self.ctx.api is not None:
+                self.ctx.api.apply()
             self.refresh_mode()
             self.recipients.refresh()
 

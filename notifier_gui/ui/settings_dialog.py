@@ -239,6 +239,9 @@ class SettingsDialog(QDialog):
         self._add_page("telegram", self.tr("Telegram"), self._telegram_page)
         self._add_page("delivery", self.tr("Delivery policy"), self._delivery_page)
         self._add_page("general", self.tr("General"), self._general_page)
+        from .api_page import build_api_page  # its own file: the API's settings and token
+
+        self._add_page("api", self.tr("API"), lambda form, page: build_api_page(self, form, page))
         self.pages.setCurrentRow(0)
 
         self.error = QLabel(self)

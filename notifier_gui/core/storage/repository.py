@@ -263,6 +263,16 @@ class Store:
             raise item.error
         return item.result  # type: ignore[no-any-return]
 
+    @staticmethod
+    def _isolated(conn: Connection, op: Callable[[Connection], T]) -> T | Exception:
+        """Run ``op`` under a savepoint inside a group: its failure is returned, not raised,
+        so the rest of the group still commits."""
+        try:
+            with conn.begin_nested():
+                return op(conn)
+        except Exception as exc:
+            return exc
+
     # -- recipients -------------------------------------------------------------------
     def add_recipient(
         self,
@@ -354,6 +364,17 @@ class Store:
             row = s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id == recipient_id)).first()
             return _recipient(row) if row else None
 
+    def get_recipients(self, recipient_ids: Sequence[int]) -> list[RecipientData]:
+        """The recipients with these ids that exist (in id order)."""
+        wanted = list(dict.fromkeys(recipient_ids))
+        out: list[RecipientData] = []
+        with self._read() as s:
+            for start in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+                part = wanted[start:start + 900]
+                out.extend(_recipient(r) for r in s.execute(
+                    select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id.in_(part))))
+        return sorted(out, key=lambda r: r.id)
+
     def list_recipients(self) -> list[RecipientData]:
         with self._read() as s:
             return [_recipient(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
@@ -379,15 +400,20 @@ class Store:
         dedupe_keys: Sequence[str | None] | None = None,
         subjects: Sequence[str] | None = None,
         bodies: Sequence[str] | None = None,
+        shared_commit: bool = False,
     ) -> list[int]:
         """One notification per recipient, all in one transaction (bulk insert).
 
         ``subjects``/``bodies`` give per-recipient texts (placeholders already filled).
         Raises ValidationError (nothing written) for an unknown recipient.
+        ``shared_commit``: many small enqueues from concurrent callers (the HTTP API) share
+        one group commit (:meth:`_grouped`); each still returns only once its rows are
+        committed, and a failing one is rolled back alone (a savepoint), not its group.
         """
         now = self.clock()
         N, R = NOTIFICATIONS, RECIPIENTS
-        with self._tx() as conn:
+
+        def op(conn: Connection) -> list[int]:
             wanted = list(dict.fromkeys(recipient_ids))
             found: dict[int, tuple[str, str | None]] = {}
             for chunk in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
@@ -443,6 +469,14 @@ class Store:
                 return ids
             except IntegrityError:
                 raise ValidationError("message", "the same message to the same person was queued moments ago") from None
+
+        if not shared_commit:
+            with self._tx() as conn:
+                return op(conn)
+        outcome = self._grouped(lambda conn: self._isolated(conn, op))
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
         """Recipients who were sent this exact subject and text in the last ``within_seconds``

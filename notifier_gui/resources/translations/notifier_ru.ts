@@ -2,6 +2,79 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>ApiPage</name>
+    <message>
+        <source>Serve the REST API (the original service&apos;s /api/users/ and /api/notifications/)</source>
+        <translation>Включить REST API (/api/users/ и /api/notifications/ прежнего сервиса)</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Allow other computers to connect (plain HTTP: only the token protects it)</source>
+        <translation>Разрешить подключения с других компьютеров (обычный HTTP: защищает только токен)</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Programs send it as the header “Authorization: Token &lt;token&gt;”. While the API runs, its documentation is at /api/docs/ on its address.</source>
+        <translation>Программы передают его в заголовке «Authorization: Token &lt;токен&gt;». Пока API работает, его документация открыта по адресу /api/docs/.</translation>
+    </message>
+</context>
+<context>
+    <name>ApiStatusLabel</name>
+    <message>
+        <source>API: %1</source>
+        <translation>API: %1</translation>
+    </message>
+    <message>
+        <source>The REST API serves on http://%1/api/ (documentation: /api/docs/).</source>
+        <translation>REST API работает на http://%1/api/ (документация: /api/docs/).</translation>
+    </message>
+    <message>
+        <source>API: not running</source>
+        <translation>API: не запущен</translation>
+    </message>
+</context>
+<context>
+    <name>ApiTokenWidget</name>
+    <message>
+        <source>reading the credential store…</source>
+        <translation>чтение хранилища паролей…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Создать новый</translation>
+    </message>
+    <message>
+        <source>the credential store cannot be used: %1</source>
+        <translation>хранилище паролей недоступно: %1</translation>
+    </message>
+    <message>
+        <source>none yet: made when the API first starts, or with Regenerate</source>
+        <translation>ещё нет: он создаётся при первом запуске API или кнопкой «Создать новый»</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Скрыть</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Notifier cannot start:</source>
@@ -69,6 +142,10 @@
     <message>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
     </message>
 </context>
 <context>
@@ -1514,13 +1591,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     </message>
 </context>
 <context>
-    <name>StorageBanner</name>
-    <message>
-        <source>&lt;b&gt;Delivery paused&lt;/b&gt;: the database cannot be written — the disk is probably full. Free some space; delivery goes on by itself and nothing is lost.</source>
-        <translation>&lt;b&gt;Доставка приостановлена&lt;/b&gt;: в базу данных не удаётся записать — вероятно, диск заполнен. Освободите место: доставка продолжится сама, ничего не потеряется.</translation>
-    </message>
-</context>
-<context>
     <name>SandboxBanner</name>
     <message>
         <source>&lt;b&gt;Sandbox mode&lt;/b&gt;: no channel is set up, so messages are written to the outbox folder instead of being sent. Try everything, then set up Email, SMS or Telegram in Settings.</source>
@@ -1875,6 +1945,17 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>Saved, but the settings cannot be applied: {error}</source>
         <translation>Сохранено, но применить настройки не удалось: {error}</translation>
+    </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+</context>
+<context>
+    <name>StorageBanner</name>
+    <message>
+        <source>&lt;b&gt;Delivery paused&lt;/b&gt;: the database cannot be written — the disk is probably full. Free some space; delivery goes on by itself and nothing is lost.</source>
+        <translation>&lt;b&gt;Доставка приостановлена&lt;/b&gt;: в базу данных не удаётся записать — вероятно, диск заполнен. Освободите место: доставка продолжится сама, ничего не потеряется.</translation>
     </message>
 </context>
 <context>

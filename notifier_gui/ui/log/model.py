@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from ...core.sending import Queued
 from ...core.storage.repository import AttemptRow
 from ..core_text import core_text
 
@@ -38,6 +39,7 @@ OUTCOME_COLOURS = {
     "sending": QColor("#1565c0"),
 }
 SENDING = "sending"
+QUEUED = "queued"  # a row for notifications queued by the REST API: its detail is the source
 
 
 def _intern(text: str) -> str:
@@ -98,6 +100,7 @@ class AttemptLogModel(QAbstractTableModel):
             "delivered": self.tr("delivered"), "transient": self.tr("transient"),
             "permanent": self.tr("permanent"), "unavailable": self.tr("unavailable"),
             "interrupted": self.tr("interrupted"), SENDING: self.tr("sending…"),
+            QUEUED: self.tr("queued"),
         }
 
     # -- Qt model API ------------------------------------------------------------------
@@ -209,6 +212,9 @@ class AttemptLogModel(QAbstractTableModel):
                 elif not self._historical(e.attempt_id):
                     self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, e.outcome,
                               e.detail, e.started_at.timestamp(), e.finished_at.timestamp())
+            elif isinstance(e, Queued):
+                for nid, name in zip(e.notification_ids, e.recipients):
+                    self._add(None, nid, name, "", QUEUED, e.source, e.at, math.nan)  # no duration
         self._announce(changed)
 
     def load_history(self, rows: Iterable[AttemptRow]) -> None:

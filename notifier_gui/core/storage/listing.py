@@ -1,0 +1,50 @@
+"""Paged, filtered reads for the list endpoints of the HTTP API.
+
+Each answers exactly one page (``LIMIT``/``OFFSET`` plus one ``COUNT``), never the whole table.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from .repository import _RECIPIENT_COLUMNS, RecipientData, Store, _recipient
+from .schema import NOTIFICATIONS, RECIPIENTS
+
+
+def recipients_page(store: Store, search: str, limit: int, offset: int) -> tuple[int, list[RecipientData]]:
+    """Recipients whose name, email or phone contains ``search`` (case-blind for ASCII)."""
+    R = RECIPIENTS
+    where = []
+    if search:
+        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(or_(R.c.name.ilike(like, escape="\\"), R.c.email.ilike(like, escape="\\"),
+                         R.c.phone.like(like, escape="\\")))
+    with store.engine.connect() as s:
+        count = int(s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
+        rows = s.execute(select(*_RECIPIENT_COLUMNS).where(*where).order_by(R.c.id).limit(limit).offset(offset))
+        return count, [_recipient(r) for r in rows]
+
+
+def notifications_page(store: Store, state: str | None, recipient_id: int | None,
+                       limit: int, offset: int) -> tuple[int, list[int]]:
+    """Ids of notifications (newest first) in ``state`` for ``recipient_id``, if given."""
+    N = NOTIFICATIONS
+    where: list[Any] = []
+    if state:
+        where.append(N.c.state == state)
+    if recipient_id is not None:
+        where.append(N.c.recipient_id == recipient_id)
+    with store.engine.connect() as s:
+        count = int(s.scalar(select(func.count()).select_from(N).where(*where)) or 0)
+        ids = list(s.scalars(select(N.c.id).where(*where).order_by(N.c.id.desc()).limit(limit).offset(offset)))
+        return count, ids
+
+
+def ids_by_dedupe_keys(store: Store, keys: Sequence[str]) -> dict[str, tuple[int, int | None]]:
+    """dedupe key -> (notification id, recipient id) for the keys that exist."""
+    N = NOTIFICATIONS
+    with store.engine.connect() as s:
+        rows = s.execute(select(N.c.dedupe_key, N.c.id, N.c.recipient_id).where(N.c.dedupe_key.in_(list(keys))))
+        return {k: (i, r) for k, i, r in rows}

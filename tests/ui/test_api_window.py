@@ -1,0 +1,129 @@
+"""The REST API inside the window: Settings → API, the status bar, and the delivery log
+rows of requests that queued something. A real server on an ephemeral loopback port."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit
+
+from notifier_gui.core.secrets import SERVICE
+from notifier_gui.ui.api_control import ApiControl, ApiStatusLabel
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.main_window import MainWindow
+from notifier_gui.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import SHOTS
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def api_ctx(ctx: AppContext, monkeypatch: pytest.MonkeyPatch, keyring_backend) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NOTIFIER_API", "1")
+    monkeypatch.setenv("NOTIFIER_API_PORT", "0")  # any free port
+    ctx.runtime.reload()
+    ctx.api = ApiControl(ctx.runtime, ctx.tasks, ctx.bridge)
+    yield ctx
+    ctx.api.stop()
+
+
+def test_settings_page_switches_the_api_and_shows_copies_regenerates_the_token(
+        ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    ctx.api = ApiControl(ctx.runtime, ctx.tasks, ctx.bridge)
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.show_page("api")
+    token = dlg.api_token  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: token.regenerate_button.isEnabled(), timeout=5000)  # read off the GUI thread
+    assert token.edit.text() == "" and "none yet" in token.edit.placeholderText()
+    assert keyring_backend.get_password(SERVICE, "api_token") is None  # opening Settings writes nothing
+    assert not token.copy_button.isEnabled()
+    qtbot.mouseClick(token.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(token.edit.text()), timeout=5000)
+    first = token.edit.text()
+    assert keyring_backend.get_password(SERVICE, "api_token") == first
+    assert token.edit.echoMode() == QLineEdit.EchoMode.Password
+    qtbot.mouseClick(token.show_button, Qt.MouseButton.LeftButton)
+    assert token.edit.echoMode() == QLineEdit.EchoMode.Normal
+    qtbot.mouseClick(token.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == first
+    qtbot.mouseClick(token.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: token.edit.text() not in ("", first), timeout=5000)
+    assert keyring_backend.get_password(SERVICE, "api_token") == token.edit.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dlg.grab().save(str(SHOTS / "settings-api.png"))
+
+    dlg.bindings["NOTIFIER_API"].widget.setChecked(True)
+    dlg.bindings["NOTIFIER_API_PORT"].widget.setValue(8123)
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    data = json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))
+    assert data == {"NOTIFIER_API": True, "NOTIFIER_API_PORT": 8123}
+    assert ctx.runtime.settings.api and ctx.runtime.settings.api_port == 8123
+    assert first not in ctx.runtime.settings.settings_file.read_text(encoding="utf-8")
+
+
+def test_status_bar_and_log_show_what_the_api_queued(qtbot, api_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ctx = api_ctx
+    assert ctx.api is not None
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1180, 800)
+    window.show()
+    label = window.statusBar().findChild(ApiStatusLabel)
+    assert label is not None
+    with qtbot.waitSignal(ctx.api.stateChanged, timeout=10_000):
+        ctx.api.apply()
+        ctx.api.apply()  # start-up and a settings save in quick succession: one server, no error
+    qtbot.waitUntil(lambda: ctx.api.applied == 1 and not ctx.api._busy, timeout=10_000)
+    assert ctx.api.error == ""
+    assert ctx.api.address.startswith("127.0.0.1:") and label.isVisible()
+    assert label.text() == f"API: {ctx.api.address}"
+    rid = ctx.runtime.store.add_recipient("Анна", email="anna@example.org")
+    ctx.bridge.start()
+    token = ctx.api.tokens().get()
+    with httpx.Client(base_url=f"http://{ctx.api.address}", headers={"Authorization": f"Token {token}"}) as c:
+        r = c.post("/api/notifications/", json={"user_id": rid, "message": "Hello via SMTP!"})
+    assert r.status_code == 201
+    nid = r.json()["id"]
+    model = window.log.model
+
+    def rows() -> list[tuple[int, str, str]]:
+        return [(model.notification_at(i), model.outcome_at(i), model._rows.detail[i]) for i in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: (nid, "queued", "API 127.0.0.1") in rows(), timeout=10_000)
+    qtbot.waitUntil(lambda: (nid, "delivered") in [(n, o) for n, o, _ in rows()], timeout=15_000)
+    queued_row = [i for i in range(model.rowCount()) if model.outcome_at(i) == "queued"][0]
+    assert model.data(model.index(queued_row, 2)) == "Анна"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "main-window-api.png"))
+    window.quit_for_real()
+
+
+def test_a_second_window_on_the_same_folder_says_why_it_does_not_serve(qtbot, api_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ctx = api_ctx
+    assert ctx.api is not None
+    with qtbot.waitSignal(ctx.api.stateChanged, timeout=10_000):
+        ctx.api.apply()
+    second = ApiControl(ctx.runtime, ctx.tasks, ctx.bridge)
+    label = ApiStatusLabel(second)
+    qtbot.addWidget(label)
+    try:
+        with qtbot.waitSignal(second.stateChanged, timeout=10_000):
+            second.apply()
+        assert second.address == "" and "already serves the API" in second.error
+        assert label.text() == "API: not running" and "already serves" in label.toolTip()
+    finally:
+        second.stop()
+    # switching the API off in the settings stops it
+    ctx.runtime.config = type(ctx.runtime.config)(
+        settings=type(ctx.runtime.settings)(**{**ctx.runtime.settings.__dict__, "api": False}),
+        environ=ctx.runtime.config.environ, sources=ctx.runtime.config.sources)
+    with qtbot.waitSignal(ctx.api.stateChanged, timeout=10_000):
+        ctx.api.apply()
+    assert ctx.api.address == "" and ctx.api.error == ""
