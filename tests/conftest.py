@@ -69,18 +69,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def keyring_backend():  # type: ignore[no-untyped-def]
-    """The backend the standard discovery picks (PYTHON_KEYRING_BACKEND), emptied after the test."""
+    """The backend the standard discovery picks (PYTHON_KEYRING_BACKEND), empty before and after the test."""
     import keyring
 
-    backend = keyring.get_keyring()
-    yield backend
     from notifier_gui.core.secrets import SECRET_NAMES, SERVICE
 
-    for name in SECRET_NAMES:
-        try:
-            backend.delete_password(SERVICE, name)
-        except Exception:
-            pass
+    backend = keyring.get_keyring()
+
+    def empty() -> None:
+        for name in SECRET_NAMES:
+            try:
+                backend.delete_password(SERVICE, name)
+            except Exception:
+                pass
+
+    empty()  # a process test (a real `notifier serve`) may have left one behind
+    yield backend
+    empty()
 
 
 @pytest.fixture(scope="session")
