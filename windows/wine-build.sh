@@ -116,8 +116,11 @@ install_tools() {
     command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64-win32)
     command -v npm >/dev/null || need+=(npm)
     command -v Xvfb >/dev/null || need+=(xvfb)
+    command -v unzip >/dev/null || need+=(unzip)
+    command -v openssl >/dev/null || need+=(openssl)
+    python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
     dpkg -s wine32:i386 >/dev/null 2>&1 || need+=(wine32:i386)
-    if [ ${#need[@]} -eq 0 ]; then echo "   Wine $(wine --version), mingw-w64, npm: present"; return; fi
+    if [ ${#need[@]} -eq 0 ]; then echo "   Wine $(wine --version) with wine32, mingw-w64, npm, Xvfb: present"; return; fi
     echo "   installing ${need[*]}"
     if [[ " ${need[*]} " == *" wine32:i386 "* ]]; then dpkg --add-architecture i386; fi
     apt-get update -qq
