@@ -10,6 +10,7 @@ import pytest
 
 from notifier_gui.core import config
 from tests.cli_helpers import ROOT, notifier
+from tests.selftest_helpers import open_files_at_removal
 
 
 def test_cli_self_test_reports_every_check(data_dir: Path) -> None:
@@ -39,3 +40,13 @@ def test_build_files_are_tracked_not_ignored() -> None:
     for rel in ("build/pyinstaller.spec", "build/entry_gui.py", "build/entry_cli.py", "windows/installer.iss"):
         r = subprocess.run(["git", "check-ignore", "-q", rel], cwd=ROOT)
         assert r.returncode == 1, f"{rel} is ignored by .gitignore"
+
+
+def test_self_test_releases_every_file_before_removing_its_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from notifier_gui.core import selftest
+
+    with open_files_at_removal(monkeypatch) as seen:
+        report = selftest.run()
+    assert report["ok"], report
+    assert len(seen) == 1  # the checks' temporary folder was made and removed
+    assert seen == {folder: [] for folder in seen}

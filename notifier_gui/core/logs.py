@@ -67,3 +67,20 @@ def setup(log_dir: Path, redactor: Redactor, level: str = "INFO") -> Path:
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
     root.propagate = True
     return path
+
+
+def release(location: Path) -> None:
+    """Close and detach every file handler of the ``notifier`` logger writing at or under *location*.
+
+    Windows refuses to delete a folder, or a file, that a process still holds open
+    (``PermissionError [WinError 32]``): whoever removes a data folder (the self-test's
+    temporary ones) releases its log file first.
+    """
+    target = location.resolve()
+    root = logging.getLogger("notifier")
+    for h in list(root.handlers):
+        if isinstance(h, logging.FileHandler):
+            path = Path(h.baseFilename)
+            if path == target or target in path.parents:
+                root.removeHandler(h)
+                h.close()

@@ -13,12 +13,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from . import logs
 
 Check = Callable[[], str]
 
@@ -119,6 +121,19 @@ def _api_check(data_dir: Path) -> str:
     finally:
         server.stop()
         rt.close()
+@contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A temporary data folder, removed afterwards with every file in it released first.
+
+    Windows cannot delete a folder while a file in it is open (``PermissionError [WinError
+    32]``, which Wine copies): each check closes its runtime (the engine's connections),
+    and this closes the log file every runtime opened in the folder before it goes.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        try:
+            yield Path(tmp)
+        finally:
+            logs.release(Path(tmp))
 
 
 def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
@@ -129,12 +144,12 @@ def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
         "frozen": bool(getattr(sys, "frozen", False)),
         "checks": {},
     }
-    with tempfile.TemporaryDirectory(prefix="notifier-self-test-") as tmp:
+    with temporary_folder("notifier-self-test-") as tmp:
         checks: dict[str, Check] = {
             "resources": _resource_check,
             "keyring": _keyring_check,
-            "chain": lambda: _chain_check(Path(tmp)),
-            "api": lambda: _api_check(Path(tmp) / "api"),
+            "chain": lambda: _chain_check(tmp),
+            "api": lambda: _api_check(tmp / "api"),
         }
         checks.update(extra or {})
         for name, check in checks.items():
@@ -146,9 +161,6 @@ def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
                 detail, ok = f"{type(exc).__name__}: {exc}", False
             report["checks"][name] = {"ok": ok, "detail": detail,
                                       "seconds": round(time.perf_counter() - started, 3)}
-        import logging
-
-        logging.getLogger("notifier").handlers.clear()  # release the temp folder's log file
     report["ok"] = all(c["ok"] for c in report["checks"].values())
     return report
 

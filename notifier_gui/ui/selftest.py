@@ -3,7 +3,6 @@ window built over an existing database in a temporary folder."""
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTranslator
@@ -11,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ..core.runtime import Runtime
+from ..core.selftest import temporary_folder
 from . import i18n
 
 
@@ -31,14 +31,16 @@ def qt_check(app: QApplication, icon_path: Path | None) -> str:
     from .tasks import Tasks
     from .worker import WorkerBridge
 
-    with tempfile.TemporaryDirectory(prefix="notifier-self-test-ui-") as tmp:
-        rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": tmp, "NOTIFIER_SANDBOX": "1"}, cwd=Path(tmp))
+    # Every file in the folder is released before it is removed: the runtime's database
+    # below, its log file by temporary_folder (Windows cannot delete a folder holding an open file).
+    with temporary_folder("notifier-self-test-ui-") as tmp:
+        rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(tmp), "NOTIFIER_SANDBOX": "1"}, cwd=tmp)
         rt.store.add_recipient("Self-test", email="self-test@example.org")
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         tasks = Tasks(loop)
         bridge = WorkerBridge(lambda sink: rt.dispatcher(sink))
-        ctx = AppContext(rt, tasks, bridge, QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
+        ctx = AppContext(rt, tasks, bridge, QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
         try:
             window = MainWindow(ctx)
             window.show()
