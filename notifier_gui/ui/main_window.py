@@ -198,11 +198,11 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.start(self._stats())
 
     async def _stats(self) -> None:
-        store = self.ctx.runtime.store
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        counts, failed_today = await self.ctx.tasks.run(lambda: (store.counts(), store.failed_since(midnight)))
+        counts = await self.ctx.tasks.run(self.log.history.live_counts, midnight)  # live rows only
         if not alive(self):
             return
+        failed_today = counts["failed"]
         self.queued_label.setText(self.tr("Queued: %1").replace("%1", str(counts["queued"])))
         self.sending_label.setText(self.tr("Sending: %1").replace("%1", str(counts["sending"])))
         self.failed_label.setText(self.tr("Failed today: %1").replace("%1", str(failed_today)))

@@ -9,6 +9,7 @@ write lock up front and waits on ``busy_timeout`` instead of failing halfway.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ log = logging.getLogger("notifier.storage")
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. A database already there skips Alembic entirely (it costs ~0.2 s of
 # imports at every start); tests check this matches the migration scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0006"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,10 +68,15 @@ def create(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrations_config(engine: Engine) -> Config:
+Progress = Callable[[int, int], None]
+
+
+def migrations_config(engine: Engine, progress: Progress | None = None) -> Config:
+    """Alembic's configuration over ``engine``; ``progress(done, total)`` hears long steps."""
     from alembic.config import Config
 
     cfg = Config()
+    cfg.attributes["progress"] = progress
     location = resources.files("notifier_gui.core.storage") / "migrations"
     cfg.set_main_option("script_location", str(location))
     cfg.attributes["engine"] = engine
@@ -85,19 +91,22 @@ def current_revision(engine: Engine) -> str | None:
         return None
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent, safe for concurrent starts)."""
+def migrate(engine: Engine, progress: Progress | None = None) -> None:
+    """Bring the schema to the newest revision (idempotent, safe for concurrent starts).
+
+    An existing database upgrades in place; filling new search tables on a large one
+    reports ``progress(done, total)``."""
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     log.info("migrating the database to revision %s", HEAD_REVISION)
-    command.upgrade(migrations_config(engine), "head")
+    command.upgrade(migrations_config(engine, progress), "head")
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, progress: Progress | None = None) -> Engine:
     engine = create(url)
-    migrate(engine)
+    migrate(engine, progress)
     log.info("database ready: %s", engine.url.render_as_string(hide_password=True))
     return engine
 

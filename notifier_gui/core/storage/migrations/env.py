@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from notifier_gui.core.storage.schema import METADATA
+from notifier_gui.core.storage.schema import METADATA, compared
 
 engine = context.config.attributes["engine"]
 # Take the write lock before reading the version table, so two programs starting at
@@ -14,6 +14,7 @@ with engine.execution_options(immediate=True).connect() as connection:
         target_metadata=METADATA,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
+        include_name=compared,  # the search objects live in the migrations only
     )
     with context.begin_transaction():
         context.run_migrations()
