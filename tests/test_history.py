@@ -107,3 +107,34 @@ def test_live_counts(store: Store) -> None:
     h = History(store.engine)
     work = store.claim("me", 2, 60)
     assert h.live_counts(utcnow() - timedelta(hours=1)) == {"queued": 4, "sending": 2, "failed": 0}
+
+
+def test_every_per_tick_query_reads_live_rows_through_an_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The status bar's counts and the worker's idle tick (claim, pending, next due) as SQLite
+    plans them: index searches only, never a scan of the history."""
+    from sqlalchemy import event
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    fill(store, 30)
+    with store.engine.begin() as c:  # mostly finished history, a little live work
+        c.exec_driver_sql("UPDATE notifications SET state = 'delivered', finished_at = created_at WHERE id > 3")
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE")):
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    History(store.engine).live_counts(utcnow() - timedelta(hours=3))
+    store.pending()
+    store.next_due()
+    store.claim("w", 4, 60)
+    event.remove(store.engine, "before_cursor_execute", capture)
+    checked = 0
+    with store.engine.connect() as c:
+        for statement, params in seen:
+            plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+            tables = [p for p in plan if "notifications" in p or "attempts" in p]
+            assert all(p.startswith("SEARCH") for p in tables), (statement, plan)
+            checked += bool(tables)
+    assert checked >= 6
