@@ -138,3 +138,25 @@ def test_every_per_tick_query_reads_live_rows_through_an_index(tmp_path) -> None
             assert all(p.startswith("SEARCH") for p in tables), (statement, plan)
             checked += bool(tables)
     assert checked >= 6
+
+
+def test_double_send_guard_is_one_query_for_any_number_of_recipients(store: Store) -> None:
+    from sqlalchemy import event
+
+    from notifier_gui.core.sending import plan_send
+
+    ids = [store.add_recipient(f"Person {i}") for i in range(300)]
+    store.enqueue(ids[:5], "x", subject="S", bodies=[f"Hello, Person {i}!" for i in range(5)])
+    store.enqueue(ids[5:6], "Hello, somebody else!", subject="S")
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM notifications" in statement:
+            statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    plan = plan_send(store, ids, "S", "Hello, {name}!")
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert plan.repeats == [f"Person {i}" for i in range(5)]  # each got their own text; Person 5 another
+    assert len(statements) == 1
+    assert plan_send(store, ids, "S", "Hello, {name}!", repeat_window=None).repeats == []

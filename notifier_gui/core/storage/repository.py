@@ -343,13 +343,35 @@ class Store:
     def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
         """Recipients who were sent this exact subject and text in the last ``within_seconds``
         (the double-click guard of the compose view)."""
+        return sorted(self.recent_repeats([(r, subject, body) for r in recipient_ids], within_seconds))
+
+    def recent_repeats(self, sends: Sequence[tuple[int, str, str]], within_seconds: float = 300) -> set[int]:
+        """Of these (recipient, subject, text) sends, the recipients already sent exactly that
+        within the last ``within_seconds``: one query for any number of recipients and texts.
+
+        It reads the notifications created in the window (an index range on created_at: the
+        recent work, never the history) and compares in Python.
+        """
+        wanted = set(sends)
+        if not wanted:
+            return set()
         since = self.clock() - timedelta(seconds=within_seconds)
+        N = NOTIFICATIONS
         with self._read() as s:
-            rows = s.scalars(select(NOTIFICATIONS.c.recipient_id).where(
-                NOTIFICATIONS.c.recipient_id.in_(list(recipient_ids)), NOTIFICATIONS.c.created_at >= since,
-                NOTIFICATIONS.c.subject == subject, NOTIFICATIONS.c.body == body,
-                NOTIFICATIONS.c.state != "cancelled").distinct())
-            return sorted(r for r in rows if r is not None)
+            rows = s.execute(select(N.c.recipient_id, N.c.subject, N.c.body).where(
+                N.c.created_at >= since, N.c.state != "cancelled", N.c.recipient_id.is_not(None)))
+            return {rid for rid, subject, body in rows if (rid, subject, body) in wanted}
+
+    def recipients_by_id(self, ids: Iterable[int]) -> dict[int, RecipientData]:
+        """These recipients (the ones that exist), by id, in slices under the parameter limit."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[int, RecipientData] = {}
+        with self._read() as s:
+            for start in range(0, len(wanted), 900):
+                for row in s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id.in_(wanted[start:start + 900]))):
+                    r = _recipient(row)
+                    out[r.id] = r
+        return out
 
     # -- claiming ---------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[Work]:
