@@ -172,6 +172,52 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_history_prune(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    from .core.retention import ArchiveMismatch, prune
+
+    if a.older_than is None:
+        if rt.settings.keep_days is None:
+            raise BadInput("give --older-than DAYS (or set NOTIFIER_KEEP_DAYS)")
+        days = float(rt.settings.keep_days)
+    else:
+        try:
+            days = float(a.older_than)
+        except ValueError:
+            raise BadInput(f"--older-than must be a number of days, got {a.older_than!r}") from None
+        if not 0 <= days < 100_000:
+            raise BadInput(f"--older-than must be a number of days from 0, got {a.older_than}")
+    archive = Path(a.archive) if a.archive else None
+    if archive is not None:
+        if not archive.name.endswith(".jsonl.gz"):
+            raise BadInput("--archive must name a .jsonl.gz file")
+        if archive.exists():
+            raise BadInput(f"--archive {archive} already exists; choose a new file")
+        if not archive.parent.is_dir():
+            raise BadInput(f"--archive: no folder {archive.parent}")
+    err = sys.stderr
+    tty = err.isatty()
+    names = {"archive": "archiving", "verify": "verifying the archive", "remove": "removing", "vacuum": "giving space back"}
+
+    def progress(step: str, done: int, total: int) -> None:  # one line, rewritten in place on a terminal
+        line = f"{names.get(step, step)}: {done:,}/{total:,}"
+        err.write(f"\r{line:<60}" if tty else line + "\n")
+        err.flush()
+
+    try:
+        result = prune(rt.store, days, archive, progress)
+    except ArchiveMismatch as exc:
+        if tty:
+            err.write("\n")
+        raise BadInput(f"{exc}; nothing was deleted") from None
+    if tty:
+        err.write("\n")
+    _emit(out, a.json, {"notifications": result.notifications, "attempts": result.attempts,
+                        "archive": str(archive) if archive else None, "cut": result.cut.isoformat()},
+          f"pruned {result.notifications} notifications and {result.attempts} attempts finished before "
+          f"{result.cut:%Y-%m-%d %H:%M} UTC" + (f"; archived in {archive}" if archive else ""))
+    return 0
+
+
 def cmd_secrets(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if a.action == "status":
         _emit(out, a.json, rt.secrets.status(),
@@ -321,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("recipient_id", type=int)
     link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
 
+    hist = sub.add_parser("history", help="the delivery history").add_subparsers(dest="action", required=True)
+    prn = hist.add_parser("prune", help="archive (optionally) and remove finished notifications older than DAYS")
+    prn.add_argument("--older-than", metavar="DAYS", help="days of history to keep (default: NOTIFIER_KEEP_DAYS)")
+    prn.add_argument("--archive", metavar="FILE.jsonl.gz", help="write what is removed here first (verified before deleting)")
+    prn.add_argument("--json", action="store_true")
+
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
     sub.add_parser("self-test", help="check this installation in a temporary folder; JSON report")
     return p
@@ -340,8 +392,9 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("demo", None): lambda: cmd_demo(rt, a, out),
         ("check", None): lambda: cmd_check(rt, a, out),
         ("telegram", "link"): lambda: cmd_telegram_link(rt, a, out),
+        ("history", "prune"): lambda: cmd_history_prune(rt, a, out),
     }
-    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets", "telegram"} else None)
+    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets", "telegram", "history"} else None)
     return table[key]()
 
 

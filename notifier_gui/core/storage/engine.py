@@ -36,6 +36,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     try:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # A new database gives pruned space back page by page (PRAGMA incremental_vacuum);
+        # on an existing one this takes effect after one VACUUM (core/retention.py does it).
+        cur.execute("PRAGMA auto_vacuum = INCREMENTAL")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
