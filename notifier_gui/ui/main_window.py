@@ -24,6 +24,7 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
+from .history_page import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
 from .tasks import alive
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._stats_soon.setInterval(300)
         self._stats_soon.timeout.connect(self.refresh_stats)
         self.refresh_stats()
+        self.retention = RetentionTimer(ctx, parent=self)  # NOTIFIER_KEEP_DAYS, at start and daily
 
     # -- construction -------------------------------------------------------------------
     def _add_widgets(self) -> None:

@@ -239,6 +239,10 @@ class SettingsDialog(QDialog):
         self._add_page("telegram", self.tr("Telegram"), self._telegram_page)
         self._add_page("delivery", self.tr("Delivery policy"), self._delivery_page)
         self._add_page("general", self.tr("General"), self._general_page)
+        from .history_page import HistoryPage  # a page of its own (retention), in its own file
+
+        self.history_page = HistoryPage(ctx, self)
+        self._add_page("history", self.tr("History"), self.history_page.build)
         self.pages.setCurrentRow(0)
 
         self.error = QLabel(self)

@@ -232,6 +232,11 @@ def test_history_and_live_events_never_duplicate_rows() -> None:
     assert [model.attempt_id_at(r) for r in range(model.rowCount())] == [11, 10, 9, 3]
     model.apply([AttemptFinished(11, 11, "K", "telegram", "delivered", "ok", T0, T0)])
     assert model.rowCount() == 4 and model.outcome_at(0) == "delivered"
+    # A live row without an id (an unavailable channel) and then its database row: one row.
+    model.apply([AttemptFinished(None, 12, "L", "sms", "unavailable", "no phone", T0, T0)])
+    assert model.rowCount() == 5
+    model.add_newer([AttemptRow(12, 12, "sms", "unavailable", "no phone", T0, T0, None, "L")], reached_newest=True)
+    assert [model.attempt_id_at(r) for r in range(model.rowCount())] == [12, 11, 10, 9, 3]
 
 
 def fill_history(ctx: AppContext, n: int) -> list[int]:

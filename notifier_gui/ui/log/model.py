@@ -281,8 +281,21 @@ class AttemptLogModel(QAbstractTableModel):
 
     def add_newer(self, rows: Sequence[AttemptRow], reached_newest: bool) -> None:
         """A page of newer rows (ascending); drops rows at the oldest end beyond the budget."""
-        self._add_at_newest(_columns([r for r in rows if self._rows.find(float(r.id)) is None]))
+        fresh = [r for r in rows if self._rows.find(float(r.id)) is None]
+        self._drop_stand_ins(fresh)
+        self._add_at_newest(_columns(fresh))
         self.at_newest = reached_newest
+
+    def _drop_stand_ins(self, rows: Sequence[AttemptRow]) -> None:
+        """A live row recorded without an attempt id (an unavailable channel: no network call)
+        stands in for its database row; when that row arrives with its id, the stand-in goes."""
+        d = self._rows
+        for r in rows:
+            for i in range(len(d) - 1, -1, -1):
+                if (not d.key[i].is_integer() and d.nid[i] == r.notification_id and d.channel[i] == r.channel
+                        and d.outcome[i] == (r.outcome or SENDING)):
+                    self._remove(i, i + 1)
+                    break
 
     def _add_at_newest(self, fresh: _Columns) -> None:
         if not len(fresh):
