@@ -398,6 +398,14 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
     return table[key]()
 
 
+def _upgrade_line(done: int, total: int) -> None:
+    """Progress of a database upgrade (only a large one takes long enough to notice)."""
+    err = sys.stderr
+    end = "\n" if done >= total or not err.isatty() else ""
+    err.write(f"\rupgrading the database: search index {done:,}/{total:,} attempts{end}")
+    err.flush()
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out = out or sys.stdout
     stdin = stdin or sys.stdin
@@ -421,7 +429,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
             overrides["NOTIFIER_DATA_DIR"] = str(Path(base) / "demo")
     rt: Runtime | None = None
     try:
-        rt = Runtime.open(overrides=overrides)
+        rt = Runtime.open(overrides=overrides, upgrade_progress=_upgrade_line)
         return _dispatch(rt, a, out, stdin)
     except (BadInput, v.ValidationError, ConfigError) as exc:
         msg = rt.secrets.redactor(str(exc)) if rt else str(exc)

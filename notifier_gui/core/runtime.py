@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,18 @@ class Runtime:
         cwd: Path | None = None,
         overrides: Mapping[str, Any] | None = None,
         secrets: CredentialStore | None = None,
+        upgrade_progress: Callable[[int, int], None] | None = None,
     ) -> Runtime:
+        """Load the configuration and open (creating or upgrading) the database.
+
+        ``upgrade_progress(done, total)`` hears a long upgrade of an existing database
+        (search tables filled over its history)."""
         cfg = config_mod.load(environ, cwd, overrides)
         store_secrets = secrets or CredentialStore(cfg.environ)
         s = cfg.settings
         s.data_dir.mkdir(parents=True, exist_ok=True)
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
-        engine = open_database(s.effective_database_url)
+        engine = open_database(s.effective_database_url, upgrade_progress)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
         return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
 

@@ -6,8 +6,8 @@ recipients' name, email and phone; triggers keep them in step. PostgreSQL: pg_tr
 indexes on the same columns, answering the same ``ILIKE '%text%'`` filter.
 
 Filling the search tables of a large database takes a while: it runs in slices of
-``SLICE`` rows and reports ``(done, total)`` through ``config.attributes["progress"]``
-when the caller gave one (the window and the CLI show it).
+``SLICE`` rows and reports ``(done, total)`` after each through
+``config.attributes["progress"]`` when the caller gave one (the window and the CLI show it).
 
 Revision ID: 0006
 Revises: 0001
@@ -27,6 +27,7 @@ depends_on = None
 
 log = logging.getLogger("notifier.storage")
 SLICE = 50_000
+REPORT_FROM = 10_000  # a smaller database upgrades in a blink: no progress shown
 
 _SQLITE_TRIGGERS = (
     # An attempt is inserted with its notification's recipient name (a snapshot that never
@@ -64,7 +65,7 @@ def _progress() -> Callable[[int, int], None] | None:
 def _fill_sqlite(conn: sa.Connection) -> None:
     total = int(conn.exec_driver_sql("SELECT count(*) FROM attempts").scalar() or 0)
     top = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM attempts").scalar() or 0)
-    report = _progress()
+    report = _progress() if total >= REPORT_FROM else None
     if total > SLICE:
         log.info("building the search index over %d attempts", total)
     done = 0
@@ -74,7 +75,7 @@ def _fill_sqlite(conn: sa.Connection) -> None:
             "SELECT a.id, n.recipient_name, a.detail FROM attempts a JOIN notifications n ON n.id = a.notification_id "
             "WHERE a.id > ? AND a.id <= ?", (start, start + SLICE))
         done += max(res.rowcount or 0, 0)
-        if report is not None and total > SLICE:
+        if report is not None:
             report(min(done, total), total)
     conn.exec_driver_sql("INSERT INTO recipients_fts(rowid, name, email, phone) "
                          "SELECT id, name, coalesce(email, ''), coalesce(phone, '') FROM recipients")
