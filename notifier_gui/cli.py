@@ -14,12 +14,11 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, default_data_dir
-from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, Event, NotificationUpdated
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
@@ -106,7 +105,13 @@ def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
     return 0
 
 
+if TYPE_CHECKING:  # commands that do not deliver never import the dispatcher (start-up time)
+    from .core.delivery.dispatcher import Event
+
+
 def _event_line(e: Event) -> str:
+    from .core.delivery.dispatcher import AttemptFinished, AttemptStarted, NotificationUpdated
+
     if isinstance(e, AttemptStarted):
         return f"#{e.notification_id} {e.recipient}: {e.channel} ..."
     if isinstance(e, AttemptFinished):
@@ -122,6 +127,8 @@ def _event_line(e: Event) -> str:
 def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bool,
                max_seconds: float | None, quiet: bool = False) -> int:
     lock = threading.Lock()
+
+    from .core.delivery.dispatcher import AttemptStarted
 
     def on_event(e: Event) -> None:
         if quiet or isinstance(e, AttemptStarted):

@@ -10,16 +10,18 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from . import config as config_mod
 from . import logs
 from .config import LoadedConfig, Settings
-from .delivery.channels import ChannelFactory, build_channels, is_sandbox
-from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.pacing import Pacers
+
+if TYPE_CHECKING:  # the delivery machinery is imported when delivering, not by every command
+    from .delivery.channels import ChannelFactory
+    from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.policy import Policy
 from .secrets import CredentialStore
 from .storage.engine import open_database
@@ -92,9 +94,13 @@ class Runtime:
         self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 
     def sandbox(self) -> bool:
+        from .delivery.channels import is_sandbox
+
         return is_sandbox(self.settings, self.secrets)
 
     def channel_factory(self) -> ChannelFactory:
+        from .delivery.channels import build_channels
+
         sandbox = self.sandbox()
         settings, secrets = self.settings, self.secrets
         pacers = self.pacers
@@ -102,6 +108,8 @@ class Runtime:
 
     def dispatcher(self, on_event: EventSink | None = None, concurrency: int | None = None,
                    rng: random.Random | None = None) -> Dispatcher:
+        from .delivery.dispatcher import Dispatcher
+
         return Dispatcher(
             self.store,
             self.channel_factory(),
