@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, column, 
 from sqlalchemy.exc import OperationalError
 
 from .repository import AttemptRow
-from .schema import ATTEMPTS, NOTIFICATIONS
+from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
 IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL
 _MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: they fall back to LIKE
@@ -229,16 +229,16 @@ class History:
     # -- recipients -------------------------------------------------------------------------
     def recipient_ids_matching(self, text: str, limit: int | None = None) -> list[int]:
         """Recipients whose name, email or phone contains every word of ``text`` (ignoring case)."""
-        from .schema import RECIPIENTS as R
-
+        R = RECIPIENTS
         words = [w.casefold() for w in text.split()]
         conds: list[ColumnElement[bool]] = []
         long_words = [w for w in words if len(w) >= _MIN_TRIGRAM]
         for w in words:
             if self._pg or len(w) < _MIN_TRIGRAM:
                 pattern = _like(w)
-                like = (lambda c: c.ilike(pattern, escape="\\")) if self._pg else (lambda c: c.like(pattern, escape="\\"))
-                conds.append(or_(like(R.c.name), like(R.c.email), like(R.c.phone)))
+                cols = (R.c.name, R.c.email, R.c.phone)
+                conds.append(or_(*(c.ilike(pattern, escape="\\") if self._pg else c.like(pattern, escape="\\")
+                                   for c in cols)))
         if long_words and not self._pg:
             F = _RECIPIENTS_FTS
             stmt = (select(R.c.id).select_from(F).join(R, R.c.id == F.c.rowid)
