@@ -95,7 +95,7 @@ def test_pick_language_follows_the_locale() -> None:
 def test_every_message_is_translated() -> None:
     root = ET.parse(TS).getroot()
     messages = list(root.iter("message"))
-    assert len(messages) == 446
+    assert len(messages) == 481
     for message in messages:
         translation = message.find("translation")
         assert translation is not None and translation.get("type") is None, message.findtext("source")
@@ -179,7 +179,7 @@ def test_settings_dialog_in_russian(qtbot, ctx: AppContext, russian: None) -> No
     qtbot.waitUntil(lambda: all(f.status for f in dialog.secret_fields.values()), timeout=5000)
     assert dialog.windowTitle() == "Настройки"
     assert [dialog.pages.item(i).text() for i in range(dialog.pages.count())] == [
-        "Email", "SMS", "Telegram", "Правила доставки", "Общие"]
+        "Email", "SMS", "Telegram", "Правила доставки", "Общие", "История"]
     assert dialog.save_button.text() == "Сохранить"
     assert {p.button.text() for p in dialog.checks.values()} == {"Проверить подключение"}
     leftovers = _shown_texts(dialog) & _english_only()
