@@ -107,19 +107,19 @@ def task_build(a: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the window: log pages, filters, scrolling, memory, stalls ----------------------------------
-def task_log(a: dict[str, Any]) -> dict[str, Any]:
-    os.environ["NOTIFIER_DATA_DIR"] = a["data"]
+def window_context(data: str) -> tuple[Any, Any]:
+    """A QApplication with the qasync loop and an AppContext over ``data`` (sandbox)."""
+    os.environ["NOTIFIER_DATA_DIR"] = data
     os.environ["NOTIFIER_SANDBOX"] = "1"
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import asyncio
 
     import qasync
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from notifier_gui.core.runtime import Runtime
     from notifier_gui.ui.context import AppContext
-    from notifier_gui.ui.log.panel import LogPanel
     from notifier_gui.ui.tasks import Tasks
     from notifier_gui.ui.worker import WorkerBridge
 
@@ -127,9 +127,18 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     rt = Runtime.open()
-    tasks = Tasks(loop)
-    bridge = WorkerBridge(lambda sink: rt.dispatcher(sink))
-    ctx = AppContext(rt, tasks, bridge, QSettings(str(Path(a["data"]) / "ui-state.ini"), QSettings.Format.IniFormat))
+    ctx = AppContext(rt, Tasks(loop), WorkerBridge(lambda sink: rt.dispatcher(sink)),
+                     QSettings(str(Path(data) / "ui-state.ini"), QSettings.Format.IniFormat))
+    return app, ctx
+
+
+def task_log(a: dict[str, Any]) -> dict[str, Any]:
+    app, ctx = window_context(a["data"])
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from notifier_gui.ui.log.panel import LogPanel
+
+    rt, tasks = ctx.runtime, ctx.tasks
     panel = LogPanel(ctx)
     panel.resize(1100, 420)
     panel.show()
@@ -251,28 +260,11 @@ def task_queue(a: dict[str, Any]) -> dict[str, Any]:
 
 def task_recipients(a: dict[str, Any]) -> dict[str, Any]:
     """The recipients page with every person loaded, and the search as SQL and as the page's filter."""
-    os.environ["NOTIFIER_DATA_DIR"] = a["data"]
-    os.environ["NOTIFIER_SANDBOX"] = "1"
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import asyncio
-
-    import qasync
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from notifier_gui.core.runtime import Runtime
+    app, ctx = window_context(a["data"])
     from notifier_gui.core.storage.history import History
-    from notifier_gui.ui.context import AppContext
     from notifier_gui.ui.recipients.view import RecipientsView
-    from notifier_gui.ui.tasks import Tasks
-    from notifier_gui.ui.worker import WorkerBridge
 
-    app = QApplication([sys.argv[0]])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    rt = Runtime.open()
-    ctx = AppContext(rt, Tasks(loop), WorkerBridge(lambda sink: rt.dispatcher(sink)),
-                     QSettings(str(Path(a["data"]) / "ui-state.ini"), QSettings.Format.IniFormat))
+    rt = ctx.runtime
     t = time.perf_counter()
     view = RecipientsView(ctx)
     view.resize(900, 500)

@@ -31,6 +31,17 @@ def events(n: int, start_id: int = 1) -> list[object]:
     return out
 
 
+def open_panel(qtbot, ctx: AppContext, width: int = 900, height: int = 300) -> LogPanel:  # type: ignore[no-untyped-def]
+    """A shown log panel with its first page read."""
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(width, height)
+    panel.show()
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    return panel
+
+
 def reset_live(model: AttemptLogModel, query: LogQuery = LogQuery()) -> AttemptLogModel:
     """An empty window at the newest end, as after the first read of an empty database."""
     model.reset(query, [], at_newest=True, at_oldest=True)
@@ -90,12 +101,7 @@ def test_the_window_never_holds_more_than_its_budget() -> None:
 
 
 def test_panel_shows_live_attempts_and_follows(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(900, 300)
-    panel.show()
-    panel.load_history()
-    qtbot.waitUntil(lambda: panel.history_loaded)
+    panel = open_panel(qtbot, ctx, 900, 300)
     panel.apply_events(events(200))
     assert panel.model.rowCount() == 200 and panel.model.notification_at(0) == 200
     bar = panel.table.verticalScrollBar()
@@ -149,12 +155,7 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     """
     import gc
 
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 400)
-    panel.show()
-    panel.load_history()
-    qtbot.waitUntil(lambda: panel.history_loaded)
+    panel = open_panel(qtbot, ctx, 1000, 400)
     bridge = ctx.bridge
     bridge._timer.start()  # the batching timer, without starting a real dispatcher
     total = 100_000
@@ -264,12 +265,7 @@ def shown_ids(panel: LogPanel) -> list[int]:
 
 def test_scrolling_far_back_loads_the_right_pages_within_the_budget(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     fill_history(ctx, 3000)
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(900, 300)
-    panel.show()
-    panel.load_history()
-    qtbot.waitUntil(lambda: panel.history_loaded)
+    panel = open_panel(qtbot, ctx, 900, 300)
     model = panel.model
     assert shown_ids(panel) == list(range(3000, 3000 - model.page_size, -1))
     bar = panel.table.verticalScrollBar()
@@ -294,12 +290,7 @@ def test_scrolling_far_back_loads_the_right_pages_within_the_budget(qtbot, ctx: 
 
 def test_filters_run_as_sql_over_the_whole_history(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     nids = fill_history(ctx, 3000)
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(900, 300)
-    panel.show()
-    panel.load_history()
-    qtbot.waitUntil(lambda: panel.history_loaded)
+    panel = open_panel(qtbot, ctx, 900, 300)
     panel.search.setText("mailbox")
     qtbot.waitUntil(lambda: panel.history_loaded and panel.model.query.words == ("mailbox",))
     assert shown_ids(panel) == [i + 1 for i in range(2999, -1, -1) if i % 100 == 7]  # 30 rows, oldest included
