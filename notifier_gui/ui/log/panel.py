@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -254,8 +254,9 @@ class LogPanel(QWidget):
             self.table.scrollToTop()
         else:
             self.table.scrollToBottom()
-        if newest:
-            # Rows committed after that read and before live events reached the model.
+        if newest and (query.until is None or query.until > datetime.now(timezone.utc)):
+            # Rows committed after that read and before live events reached the model (none
+            # can match a date range that has ended).
             await self._load_end(generation, newer=True)
         self.history_loaded = True
         self._maybe_load_more()
