@@ -564,7 +564,7 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
         rt.close()
         return {"n": n, "rows": rows, "seconds": elapsed, "max_gap_ms": max(gaps) if gaps else None,
                 "ticks": len(gaps), "p99_gap_ms": sorted(gaps)[int(len(gaps) * 0.99)] if gaps else None,
-                "model_mb": model_bytes / 2**20, "rss_delta_mb": rss_after - rss0, "ok": rows == n}
+                "model_mb": model_bytes / 2**20, "rss_delta_mb": rss_after - rss0, "ok": rows == min(n, model.budget) and model.attempt_id_at(0) == n}
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
