@@ -546,7 +546,12 @@ class Bench:
     # -- history: a year of it (issue 14) ----------------------------------------------------
     def history_db(self, notifications: int, recipients: int) -> Path:
         """A database of ``notifications`` (2 attempts each), built once and cached."""
-        folder = CACHE / f"history-{notifications}-{recipients}"
+        # Keyed by the migrations too: a schema change means a new database.
+        import hashlib
+
+        versions = ROOT / "notifier_gui" / "core" / "storage" / "migrations" / "versions"
+        schema = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(versions.glob("*.py")))).hexdigest()[:8]
+        folder = CACHE / f"history-{notifications}-{recipients}-{schema}"
         if not (folder / "notifier.db").exists() or not (folder / "built.json").exists():
             log(f"building a {notifications:,}-notification / {2 * notifications:,}-attempt database (cached in {folder})")
             res = run_json([PY, str(HISTORY), "build", json.dumps(

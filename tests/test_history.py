@@ -160,3 +160,25 @@ def test_double_send_guard_is_one_query_for_any_number_of_recipients(store: Stor
     assert plan.repeats == [f"Person {i}" for i in range(5)]  # each got their own text; Person 5 another
     assert len(statements) == 1
     assert plan_send(store, ids, "S", "Hello, {name}!", repeat_window=None).repeats == []
+
+
+def test_the_start_up_secret_sweep_reads_only_rows_holding_a_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    rid = store.add_recipient("A", email="a@example.org")
+    done, live = store.enqueue([rid, rid], "x", smtp_user="u", smtp_secret_refs=["ref-1", "ref-2"])
+    with store.engine.begin() as c:
+        c.exec_driver_sql(f"UPDATE notifications SET state = 'delivered', finished_at = created_at WHERE id = {done}")
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    assert store.finished_secret_refs() == [(done, "ref-1")]
+    event.remove(store.engine, "before_cursor_execute", capture)
+    (statement, params), = [s for s in seen if "smtp_secret_ref" in s[0]]
+    with store.engine.connect() as c:
+        plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+    assert plan == ["SEARCH notifications USING INDEX ix_notifications_secret_ref (smtp_secret_ref>?)"], plan

@@ -57,7 +57,7 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     assert current_revision(engine) == "0006"
     assert snapshot(engine) == before  # nothing changed but the additions
     new_indexes = {i["name"] for i in inspect(engine).get_indexes("notifications")}
-    added = {"ix_notifications_finished", "ix_notifications_created_at"}
+    added = {"ix_notifications_finished", "ix_notifications_created_at", "ix_notifications_secret_ref"}
     if engine.dialect.name == "postgresql":
         added.add("ix_notifications_recipient_name_trgm")
     assert new_indexes - old_indexes["notifications"] == added

@@ -601,9 +601,15 @@ class Store:
             return bool(res.rowcount)
 
     def finished_secret_refs(self) -> list[tuple[int, str]]:
+        """Per-send secret references of finished notifications (swept at every start).
+
+        Read through the partial index of rows that hold a reference (few: unfinished ones and
+        any not swept yet) and filtered by state here: asking SQL for the state as well makes
+        SQLite walk the finished-state index, i.e. the whole history."""
+        N = NOTIFICATIONS
         with self._read() as s:
-            return [(i, r) for i, r in s.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.smtp_secret_ref).where(
-                NOTIFICATIONS.c.state.in_(FINISHED_STATES), NOTIFICATIONS.c.smtp_secret_ref.is_not(None))) if r]
+            return [(i, r) for i, r, state in s.execute(select(N.c.id, N.c.smtp_secret_ref, N.c.state).where(
+                N.c.smtp_secret_ref.is_not(None))) if r and state in FINISHED_STATES]
 
     def clear_secret_ref(self, notification_id: int) -> None:
         with self._tx() as s:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 
@@ -125,6 +126,9 @@ NOTIFICATIONS = Table(
     Index("ix_notifications_finished", "state", "finished_at"),
     # The double-send guard reads the last minutes only.
     Index("ix_notifications_created_at", "created_at"),
+    # The worker's start-up sweep of per-send SMTP secrets reads only rows that hold one.
+    Index("ix_notifications_secret_ref", "smtp_secret_ref",
+          sqlite_where=text("smtp_secret_ref IS NOT NULL"), postgresql_where=text("smtp_secret_ref IS NOT NULL")),
 )
 
 ATTEMPTS = Table(

@@ -1,4 +1,5 @@
-"""History at scale: indexes for live counts and the double-send guard, text search.
+"""History at scale: indexes for live counts, the double-send guard and the start-up
+sweep of per-send secrets (partial), and text search.
 
 SQLite: FTS5 tables with the trigram tokenizer (substring search, case-folded, Cyrillic
 included) over each attempt's detail and its notification's recipient name, and over the
@@ -85,6 +86,9 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index("ix_notifications_finished", ["state", "finished_at"], unique=False)
         batch_op.create_index("ix_notifications_created_at", ["created_at"], unique=False)
+        batch_op.create_index("ix_notifications_secret_ref", ["smtp_secret_ref"], unique=False,
+                              sqlite_where=sa.text("smtp_secret_ref IS NOT NULL"),
+                              postgresql_where=sa.text("smtp_secret_ref IS NOT NULL"))
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("CREATE VIRTUAL TABLE attempts_fts USING fts5(recipient, detail, tokenize='trigram')")
@@ -115,5 +119,6 @@ def downgrade() -> None:
                      "ix_recipients_email_trgm", "ix_recipients_phone_trgm"):
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_notifications_secret_ref")
         batch_op.drop_index("ix_notifications_created_at")
         batch_op.drop_index("ix_notifications_finished")
