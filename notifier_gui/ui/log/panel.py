@@ -64,6 +64,7 @@ class LogPanel(QWidget):
         self.history_loaded = False  # the first page of the current filter is shown
         self._generation = 0  # bumped by every new filter; older reads give up
         self._loading = False  # a page at one end is being read
+        self.export_dialog: QProgressDialog | None = None
         self._build()
         self._connect()
 
