@@ -54,3 +54,19 @@ def test_prune_now_archives_and_removes_with_progress(ctx: AppContext, qtbot, tm
     with gzip.open(archive, "rt", encoding="utf-8") as fh:
         assert [json.loads(line)["id"] for line in fh] == groups["old"]
     assert page.prune_button.isEnabled()
+
+
+def test_the_window_applies_keep_days_without_an_archive(ctx: AppContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from notifier_gui.ui.history_page import RetentionTimer
+
+    store = ctx.runtime.store
+    history(store, old=30)
+    idle = RetentionTimer(ctx, first_delay_ms=0)  # keep everything (the default): nothing happens
+    qtbot.wait(50)  # nothing to wait for when nothing happens: the timer fired and did nothing
+    assert counts(store) == (37, 74)
+    ctx.runtime.config = replace(ctx.runtime.config, settings=replace(ctx.runtime.settings, keep_days=30))
+    with qtbot.waitSignal(idle.pruned, timeout=10_000) as done:
+        idle.run_now()
+    assert done.args == [30] and counts(store) == (7, 14)
