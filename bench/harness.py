@@ -588,8 +588,14 @@ class Bench:
                                            "day": "2026-06-01"})
             raw["log"].append(pair)
             raw["tick"].append({lab: task("status_tick", {"data": str(f)}) for lab, f in (("small", small), ("big", big))})
-            raw["startup"].append({lab: self.startup(f, {"NOTIFIER_SANDBOX": "1"})[0]
-                                   for lab, f in (("small", small), ("big", big))})
+            # Interleaved, the first of each discarded (page cache), the median of three kept.
+            starts: dict[str, list[float]] = {"small": [], "big": []}
+            for i in range(4):
+                for lab, f in (("small", small), ("big", big)):
+                    shown = self.startup(f, {"NOTIFIER_SANDBOX": "1"})[0]
+                    if i and shown is not None:
+                        starts[lab].append(shown)
+            raw["startup"].append({lab: statistics.median(v) if v else None for lab, v in starts.items()})
             raw["queue"].append(task("queue", {"data": str(big), "n": 5000}))
             raw["recipients"].append(task("recipients", {"data": str(people), "recipients": 100_000,
                                                          "word": "smirnova 1"}))
