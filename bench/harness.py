@@ -572,6 +572,7 @@ class Bench:
         big = self.history_db(big_n, 10_000)  # the desk: 10,000 recipients
         small = self.history_db(500, 1_000)
         people = self.history_db(500, 100_000)  # the recipients page's figures
+        prunable = self.history_db(100_000, 1_000)  # prune beside a worker (copied per run)
         env = self.child_env(QT_QPA_PLATFORM="offscreen")
 
         def task(name: str, args: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
@@ -600,6 +601,8 @@ class Bench:
             raw["recipients"].append(task("recipients", {"data": str(people), "recipients": 100_000,
                                                          "word": "smirnova 1"}))
             raw["cli"].append(self.cli_startup())
+            raw.setdefault("prune", []).append(task("prune_worker", {"data": str(prunable), "queued": 3000, "days": 30},
+                                                    timeout=3600))
             log(f"history run {r + 1}: {json.dumps({k: v[-1] for k, v in raw.items()}, default=str)[:1500]}")
         self.raw["history"] = raw
         self.history_rows(raw, big_n)
@@ -676,6 +679,18 @@ class Bench:
         self.row("history", "recipient search over 100,000 (the page's in-memory filter, as wired today)", "ms",
                  [x["page_filter_ms"] for x in rec], target=f"< {T['h_recipients_search_ms']}",
                  met=(statistics.median([x["page_filter_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None)
+        pr = [x for x in raw.get("prune", []) if "error" not in x]
+        self.row("history", "worker rate while 'history prune' removes 100,000 notifications beside it (fraction of alone)",
+                 "fraction", [x["rate_fraction"] for x in pr], target=">= 0.5",
+                 met=(statistics.median([x["rate_fraction"] for x in pr]) >= 0.5) if pr else None,
+                 note=(f"3,000 sandbox deliveries: {statistics.median([x['worker_alone_s'] for x in pr]):.1f} s alone, "
+                       f"{statistics.median([x['worker_beside_prune_s'] for x in pr]):.1f} s beside the prune "
+                       f"({statistics.median([x['prune_s'] for x in pr]):.0f} s)") if pr else "")
+        self.row("history", "prune archive round trip (archived = removed, none left, nothing unfinished touched)", "x",
+                 [1.0 if x["archived"] == x["pruned"] and x["archive_ids_unique"] and not x["archived_rows_left_in_db"]
+                  and not x["left_unfinished"] else 0.0 for x in pr], target="= 1",
+                 met=all(x["archived"] == x["pruned"] and not x["archived_rows_left_in_db"] for x in pr) if pr else None,
+                 note=f"{pr[0]['pruned']:,} notifications, {pr[0]['pruned_attempts']:,} attempts" if pr else "")
         cli = [c["cli"] / c["sqlalchemy"] for c in raw["cli"]]
         self.row("history", "notifier users list --json (empty folder) / python -c 'import sqlalchemy'", "x", cli,
                  target=f"<= {T['h_cli_ratio']}", met=(statistics.median(cli) <= T["h_cli_ratio"]) if cli else None,

@@ -292,6 +292,72 @@ def task_recipients(a: dict[str, Any]) -> dict[str, Any]:
             "sql_found": len(found), "rows": view.model.rowCount()}
 
 
+def task_prune_worker(a: dict[str, Any]) -> dict[str, Any]:
+    """A sandbox worker delivering ``queued`` notifications alone, then again while
+    ``notifier history prune --older-than DAYS --archive`` runs beside it on the same
+    database (each on a fresh copy); the archive is read back and counted."""
+    import gzip
+    import shutil
+    import subprocess
+    import tempfile
+
+    from notifier_gui.core.storage.engine import open_database
+    from notifier_gui.core.storage.repository import Store
+
+    src = Path(a["data"]) / "notifier.db"
+    work = Path(tempfile.mkdtemp(prefix="bench-prune-"))
+    n = int(a["queued"])
+
+    def fresh(tag: str) -> Path:
+        d = work / tag
+        d.mkdir()
+        shutil.copy2(src, d / "notifier.db")
+        engine = open_database(f"sqlite:///{d / 'notifier.db'}")
+        Store(engine).enqueue(list(range(1, n + 1)), "Hello {name}")
+        engine.dispose()
+        return d
+
+    def env(d: Path) -> dict[str, str]:
+        e = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFIER_", "SMTP_", "TELEGRAM_", "SMS_"))}
+        e.update(NOTIFIER_DATA_DIR=str(d), NOTIFIER_SANDBOX="1", PYTHONPATH=str(ROOT))
+        return e
+
+    def worker(d: Path) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "worker", "--until-done"],
+                                env=env(d), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+
+    try:
+        base = fresh("alone")
+        t = time.perf_counter()
+        worker(base).wait(600)
+        alone = time.perf_counter() - t
+        both = fresh("with-prune")
+        archive = both / "old.jsonl.gz"
+        t = time.perf_counter()
+        pruner = subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "history", "prune", "--older-than",
+                                   str(a["days"]), "--archive", str(archive), "--json"],
+                                  env=env(both), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(0.5)  # the prune is under way (archiving) before the worker starts
+        tw = time.perf_counter()
+        worker(both).wait(600)
+        beside = time.perf_counter() - tw
+        out, _ = pruner.communicate(timeout=1800)
+        prune_s = time.perf_counter() - t
+        result = json.loads(out)
+        with gzip.open(archive, "rt", encoding="utf-8") as fh:
+            ids = [json.loads(line)["id"] for line in fh]
+        with sqlite3.connect(both / "notifier.db") as c:
+            unfinished = c.execute("SELECT count(*) FROM notifications WHERE state IN ('queued', 'sending')").fetchone()[0]
+            left_old = c.execute("SELECT count(*) FROM notifications WHERE id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(ids[:5000]),)).fetchone()[0]
+        return {"queued": n, "worker_alone_s": alone, "worker_beside_prune_s": beside, "prune_s": prune_s,
+                "rate_fraction": alone / beside, "pruned": result["notifications"], "pruned_attempts": result["attempts"],
+                "archived": len(ids), "archive_ids_unique": len(set(ids)) == len(ids),
+                "archived_rows_left_in_db": left_old, "left_unfinished": unfinished}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}
 
 if __name__ == "__main__":
