@@ -313,7 +313,9 @@ def task_prune_worker(a: dict[str, Any]) -> dict[str, Any]:
         d.mkdir()
         shutil.copy2(src, d / "notifier.db")
         engine = open_database(f"sqlite:///{d / 'notifier.db'}")
-        Store(engine).enqueue(list(range(1, n + 1)), "Hello {name}")
+        with engine.connect() as c:
+            people = int(c.exec_driver_sql("SELECT count(*) FROM recipients").scalar() or 1)
+        Store(engine).enqueue([i % people + 1 for i in range(n)], "Hello", bodies=[f"Hello {i}" for i in range(n)])
         engine.dispose()
         return d
 
