@@ -37,7 +37,12 @@ PACING_B_BOUND = 100.0
 TARGETS = {
     "ratio_smtplib": 0.5, "ratio_smtplib_personal": 0.9, "cpu_smtplib_personal": 1.5, "ratio_celery": 2.0, "ratio_apprise": 3.0, "enqueue": 20_000,
     "pacing_fraction": 0.90, "stall_ms": 50, "model_mb": 20, "startup_s": 0.5,
+    # history section (issue 14): ratios against the 1,000-attempt database of the same run
+    "h_startup_ratio": 1.3, "h_rss_ratio": 1.3, "h_first_page_ms": 100, "h_filter_ms": 200, "h_stall_ms": 50,
+    "h_tick_ms": 2, "h_queue_s": 0.5, "h_recipients_shown_s": 0.5, "h_recipients_search_ms": 100, "h_cli_ratio": 1.5,
 }
+HISTORY = BENCH / "history.py"
+CACHE = BENCH / ".cache"
 
 
 def log(msg: str) -> None:
@@ -387,7 +392,7 @@ class Bench:
                  target=f"< {TARGETS['stall_ms']}", met=(statistics.median(gaps) < TARGETS["stall_ms"]) if gaps else None,
                  note=f"5 ms ticker; p99 gap {statistics.median([x['p99_gap_ms'] for x in ok]):.0f} ms; "
                       f"all rows in {statistics.median([x['seconds'] for x in ok]):.2f} s" if ok else "")
-        self.row("window", "log model memory per 100,000 rows (tracemalloc, model alone)", "MB", mb,
+        self.row("window", "log model memory after 100,000 attempts (tracemalloc, model alone; it keeps its 1,000-row budget)", "MB", mb,
                  target=f"< {TARGETS['model_mb']}", met=(statistics.median(mb) < TARGETS["model_mb"]) if mb else None)
         self.row("window", "process RSS growth during the 100,000-attempt flood (whole window)", "MB",
                  [x["rss_delta_mb"] for x in ok])
@@ -564,6 +569,160 @@ class Bench:
             return None
         return profile_summary(raw.read_text())
 
+    # -- history: a year of it (issue 14) ----------------------------------------------------
+    def history_db(self, notifications: int, recipients: int) -> Path:
+        """A database of ``notifications`` (2 attempts each), built once and cached."""
+        # Keyed by the migrations too: a schema change means a new database.
+        import hashlib
+
+        versions = ROOT / "notifier_gui" / "core" / "storage" / "migrations" / "versions"
+        schema = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(versions.glob("*.py")))).hexdigest()[:8]
+        folder = CACHE / f"history-{notifications}-{recipients}-{schema}"
+        if not (folder / "notifier.db").exists() or not (folder / "built.json").exists():
+            log(f"building a {notifications:,}-notification / {2 * notifications:,}-attempt database (cached in {folder})")
+            res = run_json([PY, str(HISTORY), "build", json.dumps(
+                {"notifications": notifications, "recipients": recipients, "out": str(folder)})],
+                self.child_env(), timeout=7200)
+            if "error" in res or not res.get("attempts"):
+                raise RuntimeError(f"building the history database failed: {json.dumps(res)[:800]}")
+            (folder / "built.json").write_text(json.dumps(res))
+        built = json.loads((folder / "built.json").read_text())
+        log(f"history database {folder.name}: {built['attempts']:,} attempts, {built['db_mb']:.0f} MB "
+            f"(bulk insert {built['insert_s']:.0f} s, upgrade to the current schema {built['upgrade_s']:.0f} s)")
+        self.raw.setdefault("history_build", {})[folder.name] = built
+        return folder
+
+    def section_history(self) -> None:
+        a = self.args
+        big_n = a.history_n
+        big = self.history_db(big_n, 10_000)  # the issue's desk: 10,000 recipients
+        small = self.history_db(500, 1_000)
+        people = self.history_db(500, 100_000)  # the recipients page's figures
+        prunable = self.history_db(100_000, 1_000)  # prune beside a worker (copied per run)
+        env = self.child_env(QT_QPA_PLATFORM="offscreen")
+
+        def task(name: str, args: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
+            res = run_json([PY, str(HISTORY), name, json.dumps(args)], env, timeout)
+            if "error" in res:
+                log(f"history {name} FAILED: {json.dumps(res)[:800]}")
+            return res
+
+        raw: dict[str, Any] = {"log": [], "tick": [], "startup": [], "queue": [], "recipients": [], "cli": []}
+        for r in range(a.runs):
+            pair = {}
+            for label, folder, n in (("small", small, 500), ("big", big, big_n)):
+                pair[label] = task("log", {"data": str(folder), "person": "Anna Smirnova 10", "nid": n // 2,
+                                           "day": "2026-06-01"})
+            raw["log"].append(pair)
+            raw["tick"].append({lab: task("status_tick", {"data": str(f)}) for lab, f in (("small", small), ("big", big))})
+            # Interleaved, the first of each discarded (page cache), the median of three kept.
+            starts: dict[str, list[float]] = {"small": [], "big": []}
+            for i in range(4):
+                for lab, f in (("small", small), ("big", big)):
+                    shown = self.startup(f, {"NOTIFIER_SANDBOX": "1"})[0]
+                    if i and shown is not None:
+                        starts[lab].append(shown)
+            raw["startup"].append({lab: statistics.median(v) if v else None for lab, v in starts.items()})
+            raw["queue"].append(task("queue", {"data": str(big), "n": 5000}))
+            raw["recipients"].append(task("recipients", {"data": str(people), "recipients": 100_000,
+                                                         "word": "smirnova 1"}))
+            raw["cli"].append(self.cli_startup())
+            raw.setdefault("prune", []).append(task("prune_worker", {"data": str(prunable), "queued": 3000, "days": 30},
+                                                    timeout=3600))
+            log(f"history run {r + 1}: {json.dumps({k: v[-1] for k, v in raw.items()}, default=str)[:1500]}")
+        self.raw["history"] = raw
+        self.history_rows(raw, big_n)
+
+    def cli_startup(self) -> dict[str, float]:
+        """``notifier users list --json`` on an empty data folder vs ``python -c "import sqlalchemy"``."""
+        out: dict[str, list[float]] = {"cli": [], "sqlalchemy": []}
+        for i in range(4):
+            data = self.tmp / f"cli-{i}-{time.monotonic_ns()}"
+            data.mkdir()
+            env = self.child_env(NOTIFIER_DATA_DIR=str(data))
+            subprocess.run([PY, "-m", "notifier_gui.cli", "users", "list", "--json"], env=env,
+                           capture_output=True, check=False)  # the first run creates the database
+            for key, cmd in (("cli", [PY, "-m", "notifier_gui.cli", "users", "list", "--json"]),
+                             ("sqlalchemy", [PY, "-c", "import sqlalchemy"])):
+                t = time.perf_counter()
+                subprocess.run(cmd, env=env, capture_output=True, check=False)
+                out[key].append(time.perf_counter() - t)
+        return {k: statistics.median(v) for k, v in out.items()}
+
+    def history_rows(self, raw: dict[str, Any], big_n: int) -> None:
+        T = TARGETS
+        size = f"{big_n:,} notifications / {2 * big_n:,} attempts"
+        ok = [p for p in raw["log"] if "error" not in p["small"] and "error" not in p["big"]]
+
+        def ratio_row(figure: str, key: str, target: float) -> None:
+            vals = [p["big"][key] / p["small"][key] for p in ok if p["small"][key]]
+            self.row("history", figure, "x", vals, target=f"<= {target}",
+                     met=(statistics.median(vals) <= target) if vals else None,
+                     note=f"big {statistics.median([p['big'][key] for p in ok]):.0f} MB, "
+                          f"small {statistics.median([p['small'][key] for p in ok]):.0f} MB" if ok else "")
+
+        starts = [s for s in raw["startup"] if s["small"] and s["big"]]
+        vals = [s["big"] / s["small"] for s in starts]
+        self.row("history", f"window shown, {size} vs 1,000 attempts", "x", vals, target=f"<= {T['h_startup_ratio']}",
+                 met=(statistics.median(vals) <= T["h_startup_ratio"]) if vals else None,
+                 note=(f"big {statistics.median([s['big'] for s in starts]):.2f} s, small "
+                       f"{statistics.median([s['small'] for s in starts]):.2f} s") if starts else "")
+        ratio_row("RSS after the first log page (big / small)", "rss_after_first_page_mb", T["h_rss_ratio"])
+        ratio_row("RSS after the oldest page and back, and every filter (big / small)", "rss_after_filters_mb",
+                  T["h_rss_ratio"])
+        first = [p["big"]["first_page_ms"] for p in ok]
+        self.row("history", f"log: first page shown, {size}", "ms", first, target=f"< {T['h_first_page_ms']}",
+                 met=(statistics.median(first) < T["h_first_page_ms"]) if first else None,
+                 note=f"1,000 attempts: {statistics.median([p['small']['first_page_ms'] for p in ok]):.0f} ms" if ok else "")
+        if ok:
+            for name in ok[0]["big"]["filters_ms"]:
+                v = [p["big"]["filters_ms"][name] for p in ok]
+                self.row("history", f"log filter '{name}': first page shown", "ms", v, target=f"< {T['h_filter_ms']}",
+                         met=statistics.median(v) < T["h_filter_ms"],
+                         note=f"1,000 attempts: {statistics.median([p['small']['filters_ms'][name] for p in ok]):.0f} ms")
+            oldest = [p["big"]["oldest_page_ms"] for p in ok]
+            self.row("history", "log: jump to the oldest page", "ms", oldest)
+            gaps = [p["big"]["max_gap_ms"] for p in ok]
+            self.row("history", "log: largest GUI stall while scrolling and filtering", "ms", gaps,
+                     target=f"< {T['h_stall_ms']}", met=statistics.median(gaps) < T["h_stall_ms"],
+                     note=f"5 ms ticker; 1,000 attempts: {statistics.median([p['small']['max_gap_ms'] for p in ok]):.0f} ms")
+            self.row("history", "log: rows held at most", "rows", [p["big"]["rows_held_max"] for p in ok])
+        ticks = [t["big"]["tick_ms"] for t in raw["tick"] if "error" not in t["big"]]
+        self.row("history", f"status bar tick, {big_n:,} notifications", "ms", ticks, target=f"<= {T['h_tick_ms']}",
+                 met=(statistics.median(ticks) <= T["h_tick_ms"]) if ticks else None,
+                 note=f"1,000 attempts: {statistics.median([t['small']['tick_ms'] for t in raw['tick']]):.2f} ms")
+        q = [x["total_s"] for x in raw["queue"] if "error" not in x]
+        self.row("history", "queue one text with {name} to 5,000 recipients (plan + guard + enqueue)", "s", q,
+                 target=f"< {T['h_queue_s']}", met=(statistics.median(q) < T["h_queue_s"]) if q else None,
+                 note=f"plan + guard {statistics.median([x['plan_s'] for x in raw['queue'] if 'error' not in x]):.2f} s" if q else "")
+        rec = [x for x in raw["recipients"] if "error" not in x]
+        self.row("history", "recipients page with 100,000 people: shown", "s", [x["shown_s"] for x in rec],
+                 target=f"< {T['h_recipients_shown_s']}",
+                 met=(statistics.median([x["shown_s"] for x in rec]) < T["h_recipients_shown_s"]) if rec else None)
+        self.row("history", "recipient search over 100,000 (SQL, trigram index)", "ms", [x["sql_search_ms"] for x in rec],
+                 target=f"< {T['h_recipients_search_ms']}",
+                 met=(statistics.median([x["sql_search_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None)
+        self.row("history", "recipient search over 100,000 (the page's in-memory filter, as wired today)", "ms",
+                 [x["page_filter_ms"] for x in rec], target=f"< {T['h_recipients_search_ms']}",
+                 met=(statistics.median([x["page_filter_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None)
+        pr = [x for x in raw.get("prune", []) if "error" not in x]
+        self.row("history", "worker rate while 'history prune' removes 100,000 notifications beside it (fraction of alone)",
+                 "fraction", [x["rate_fraction"] for x in pr], target=">= 0.5",
+                 met=(statistics.median([x["rate_fraction"] for x in pr]) >= 0.5) if pr else None,
+                 note=(f"3,000 sandbox deliveries: {statistics.median([x['worker_alone_s'] for x in pr]):.1f} s alone, "
+                       f"{statistics.median([x['worker_beside_prune_s'] for x in pr]):.1f} s beside the prune "
+                       f"({statistics.median([x['prune_s'] for x in pr]):.0f} s)") if pr else "")
+        self.row("history", "prune archive round trip (archived = removed, none left, nothing unfinished touched)", "x",
+                 [1.0 if x["archived"] == x["pruned"] and x["archive_ids_unique"] and not x["archived_rows_left_in_db"]
+                  and not x["left_unfinished"] else 0.0 for x in pr], target="= 1",
+                 met=all(x["archived"] == x["pruned"] and not x["archived_rows_left_in_db"] for x in pr) if pr else None,
+                 note=f"{pr[0]['pruned']:,} notifications, {pr[0]['pruned_attempts']:,} attempts" if pr else "")
+        cli = [c["cli"] / c["sqlalchemy"] for c in raw["cli"]]
+        self.row("history", "notifier users list --json (empty folder) / python -c 'import sqlalchemy'", "x", cli,
+                 target=f"<= {T['h_cli_ratio']}", met=(statistics.median(cli) <= T["h_cli_ratio"]) if cli else None,
+                 note=f"cli {statistics.median([c['cli'] for c in raw['cli']]):.2f} s, import sqlalchemy "
+                      f"{statistics.median([c['sqlalchemy'] for c in raw['cli']]):.2f} s" if cli else "")
+
     # -- report -----------------------------------------------------------------------
     def report(self) -> str:
         lines = []
@@ -702,7 +861,7 @@ def run_all(args: argparse.Namespace) -> int:
     sections: dict[str, Callable[[], None]] = {
         "smtp": bench.section_smtp, "enqueue": bench.section_enqueue, "sqlite": bench.section_sqlite,
         "pacing": bench.section_pacing, "window": bench.section_window, "scale": bench.section_scale,
-        "profile": bench.section_profile,
+        "profile": bench.section_profile, "history": bench.section_history,
         "api": lambda: section_api(bench),
     }
     failed = False

@@ -510,6 +510,7 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
         panel = LogPanel(ctx)
         panel.resize(1000, 400)
         panel.show()
+        panel.load_history()  # the window at the newest end, where live rows enter
         bridge.start()  # the real dispatcher (sandbox, empty queue) + the batching timer
         batch = _events(n)
         gc.collect()
@@ -546,7 +547,8 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
             t.start()
             deadline = started + 120
             while time.perf_counter() < deadline:
-                if model.rowCount() >= n and model.outcome_at(n - 1) != "sending":
+                # Newest first, within its row budget: done when attempt n is shown finished.
+                if model.rowCount() and model.attempt_id_at(0) == n and model.outcome_at(0) != "sending":
                     break
                 await asyncio.sleep(0.01)
             elapsed = time.perf_counter() - started
@@ -563,7 +565,10 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
         gc.unfreeze()
 
         # The model alone, under tracemalloc: bytes its 100k rows hold (events already exist).
+        from notifier_gui.core.storage.history import LogQuery
+
         m2 = AttemptLogModel()
+        m2.reset(LogQuery(), [], at_newest=True, at_oldest=True)
         gc.collect()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
@@ -575,7 +580,7 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
         rt.close()
         return {"n": n, "rows": rows, "seconds": elapsed, "max_gap_ms": max(gaps) if gaps else None,
                 "ticks": len(gaps), "p99_gap_ms": sorted(gaps)[int(len(gaps) * 0.99)] if gaps else None,
-                "model_mb": model_bytes / 2**20, "rss_delta_mb": rss_after - rss0, "ok": rows == n}
+                "model_mb": model_bytes / 2**20, "rss_delta_mb": rss_after - rss0, "ok": rows == min(n, model.budget) and model.attempt_id_at(0) == n}
     finally:
         shutil.rmtree(data, ignore_errors=True)
 

@@ -27,7 +27,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 VENV = BENCH / ".venv"
 SECTIONS = ("smtp", "enqueue", "sqlite", "pacing", "window", "scale", "api")
-EXTRA_SECTIONS = ("profile",)
+EXTRA_SECTIONS = ("profile", "history")  # history: ~1 GB database, built once and cached
 
 
 def venv_python() -> Path:
@@ -68,6 +68,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--scale-k", type=int, default=10_000,
                    help="scale curve: deliver at most this many of each queue (default 10,000)")
     p.add_argument("--profile", action="store_true", help="also run the profile section")
+    p.add_argument("--history-n", type=int, default=1_000_000,
+                   help="notifications in the history section's big database (2 attempts each; default 1,000,000)")
     p.add_argument("--no-install", action="store_true", help="use the current interpreter as it is")
     p.add_argument("--results", default=str(BENCH / "results"), help="folder for the JSON results")
     a = p.parse_args(argv)

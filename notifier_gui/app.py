@@ -96,9 +96,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sandbox:
         overrides["NOTIFIER_SANDBOX"] = "1"
     private_umask()
+    upgrade: list[Any] = []
+
+    def upgrade_progress(done: int, total: int) -> None:
+        """A large database is upgraded before the window: say so, with a count."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        if not upgrade:
+            dialog = QProgressDialog(app.translate("Upgrade", "Upgrading the database…"), "", 0, total)
+            dialog.setCancelButton(None)  # a migration runs to its end (it is one transaction)
+            dialog.setWindowTitle("Notifier")
+            dialog.setMinimumDuration(0)
+            upgrade.append(dialog)
+        dialog = upgrade[0]
+        dialog.setLabelText(app.translate("Upgrade", "Upgrading the database: %1 of %2 attempts indexed…")
+                            .replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
+        dialog.setValue(done)
+        app.processEvents()
+
     try:
-        runtime = Runtime.open(overrides=overrides)
+        runtime = Runtime.open(overrides=overrides, upgrade_progress=upgrade_progress)
+        for dialog in upgrade:
+            dialog.close()
     except (ConfigError, StartupError, OSError) as exc:
+        for dialog in upgrade:
+            dialog.close()
         # One clear dialog, never a traceback: a data folder that is a file, a database that
         # is not ours or is newer, a garbage DATABASE_URL, a full disk (the core says which).
         kept = i18n.install(app, i18n.pick_language(args.language or ""))

@@ -14,20 +14,11 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
-from .core.delivery.dispatcher import (
-    AttemptFinished,
-    AttemptStarted,
-    ChannelHeld,
-    Dispatcher,
-    Event,
-    NotificationUpdated,
-    WorkerStatus,
-)
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
@@ -163,7 +154,19 @@ def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
     return 0
 
 
+if TYPE_CHECKING:  # commands that do not deliver never import the dispatcher (start-up time)
+    from .core.delivery.dispatcher import Dispatcher, Event
+
+
 def _event_line(e: Event) -> str:
+    from .core.delivery.dispatcher import (
+        AttemptFinished,
+        AttemptStarted,
+        ChannelHeld,
+        NotificationUpdated,
+        WorkerStatus,
+    )
+
     if isinstance(e, AttemptStarted):
         return f"#{e.notification_id} {e.recipient}: {e.channel} ..."
     if isinstance(e, AttemptFinished):
@@ -187,6 +190,8 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
                max_seconds: float | None, quiet: bool = False,
                on_dispatcher: Callable[[Dispatcher], None] | None = None) -> int:
     lock = threading.Lock()
+
+    from .core.delivery.dispatcher import AttemptStarted
 
     def on_event(e: Event) -> None:
         if quiet or isinstance(e, AttemptStarted):
@@ -275,6 +280,52 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     for at in n["attempts"]:
         out.write(esc(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
                   + "\n")
+    return 0
+
+
+def cmd_history_prune(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    from .core.retention import ArchiveMismatch, prune
+
+    if a.older_than is None:
+        if rt.settings.keep_days is None:
+            raise BadInput("give --older-than DAYS (or set NOTIFIER_KEEP_DAYS)")
+        days = float(rt.settings.keep_days)
+    else:
+        try:
+            days = float(a.older_than)
+        except ValueError:
+            raise BadInput(f"--older-than must be a number of days, got {a.older_than!r}") from None
+        if not 0 <= days < 100_000:
+            raise BadInput(f"--older-than must be a number of days from 0, got {a.older_than}")
+    archive = Path(a.archive) if a.archive else None
+    if archive is not None:
+        if not archive.name.endswith(".jsonl.gz"):
+            raise BadInput("--archive must name a .jsonl.gz file")
+        if archive.exists():
+            raise BadInput(f"--archive {archive} already exists; choose a new file")
+        if not archive.parent.is_dir():
+            raise BadInput(f"--archive: no folder {archive.parent}")
+    err = sys.stderr
+    tty = err.isatty()
+    names = {"archive": "archiving", "verify": "verifying the archive", "remove": "removing", "vacuum": "giving space back"}
+
+    def progress(step: str, done: int, total: int) -> None:  # one line, rewritten in place on a terminal
+        line = f"{names.get(step, step)}: {done:,}/{total:,}"
+        err.write(f"\r{line:<60}" if tty else line + "\n")
+        err.flush()
+
+    try:
+        result = prune(rt.store, days, archive, progress)
+    except ArchiveMismatch as exc:
+        if tty:
+            err.write("\n")
+        raise BadInput(f"{exc}; nothing was deleted") from None
+    if tty:
+        err.write("\n")
+    _emit(out, a.json, {"notifications": result.notifications, "attempts": result.attempts,
+                        "archive": str(archive) if archive else None, "cut": result.cut.isoformat()},
+          f"pruned {result.notifications} notifications and {result.attempts} attempts finished before "
+          f"{result.cut:%Y-%m-%d %H:%M} UTC" + (f"; archived in {archive}" if archive else ""))
     return 0
 
 
@@ -434,6 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("recipient_id", type=_record_id)
     link.add_argument("--wait", type=float, help="wait up to this many seconds for the Start and store the chat id")
 
+    hist = sub.add_parser("history", help="the delivery history").add_subparsers(dest="action", required=True)
+    prn = hist.add_parser("prune", help="archive (optionally) and remove finished notifications older than DAYS")
+    prn.add_argument("--older-than", metavar="DAYS", help="days of history to keep (default: NOTIFIER_KEEP_DAYS)")
+    prn.add_argument("--archive", metavar="FILE.jsonl.gz", help="write what is removed here first (verified before deleting)")
+    prn.add_argument("--json", action="store_true")
+
     sub.add_parser("demo", help="sandbox demo: three recipients, one message, the whole chain")
     sub.add_parser("self-test", help="check this installation in a temporary folder; JSON report")
     return p
@@ -454,9 +511,18 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("demo", None): lambda: cmd_demo(rt, a, out),
         ("check", None): lambda: cmd_check(rt, a, out),
         ("telegram", "link"): lambda: cmd_telegram_link(rt, a, out),
+        ("history", "prune"): lambda: cmd_history_prune(rt, a, out),
     }
-    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets", "telegram"} else None)
+    key = (a.command, getattr(a, "action", None) if a.command in {"users", "secrets", "telegram", "history"} else None)
     return table[key]()
+
+
+def _upgrade_line(done: int, total: int) -> None:
+    """Progress of a database upgrade (only a large one takes long enough to notice)."""
+    err = sys.stderr
+    end = "\n" if done >= total or not err.isatty() else ""
+    err.write(f"\rupgrading the database: search index {done:,}/{total:,} attempts{end}")
+    err.flush()
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
@@ -488,7 +554,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
     private_umask()  # the outbox, exports and everything else this run writes: the operator's only
     rt: Runtime | None = None
     try:
-        rt = Runtime.open(overrides=overrides)
+        rt = Runtime.open(overrides=overrides, upgrade_progress=_upgrade_line)
         for reason in rt.config.withheld.values():
             sys.stderr.write(f"notifier: warning: {v.escape_for_terminal(reason)}\n")
         return _dispatch(rt, a, out, stdin)

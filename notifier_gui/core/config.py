@@ -118,6 +118,8 @@ class Settings:
     data_dir: Path = field(default=Path("."), metadata=_opt("NOTIFIER_DATA_DIR", "Folder for the database, logs and outbox"))
     database_url: str = field(default="", metadata=_opt("DATABASE_URL", "SQLAlchemy URL (default: SQLite in the data dir)"))
     log_level: str = field(default="INFO", metadata=_opt("NOTIFIER_LOG_LEVEL", "Log level of the log file"))
+    keep_days: int | None = field(default=None, metadata=_opt(
+        "NOTIFIER_KEEP_DAYS", "Days of finished history to keep; older is pruned (empty: keep everything)"))
 
     @property
     def effective_database_url(self) -> str:
@@ -388,6 +390,8 @@ def _check(s: Settings) -> None:
         raise ConfigError(f"NOTIFIER_CHANNELS must list some of {', '.join(CHANNEL_NAMES)}; got {','.join(s.channels) or 'nothing'}")
     if len(set(s.channels)) != len(s.channels):
         raise ConfigError("NOTIFIER_CHANNELS names a channel twice")
+    if s.keep_days is not None and s.keep_days < 1:
+        raise ConfigError(f"NOTIFIER_KEEP_DAYS must be at least 1 (or empty to keep everything), got {s.keep_days}")
     if not 1 <= s.concurrency <= 64:
         raise ConfigError(f"NOTIFIER_CONCURRENCY must be between 1 and 64, got {s.concurrency}")
     if not 1 <= s.smtp_port <= 65535:

@@ -7,19 +7,21 @@ from __future__ import annotations
 import getpass
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from . import config as config_mod
 from . import logs, permissions
 from .config import LoadedConfig, Settings, StartupError
-from .delivery.channels import ChannelFactory, build_channels, is_sandbox
-from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.pacing import Pacers
+
+if TYPE_CHECKING:  # the delivery machinery is imported when delivering, not by every command
+    from .delivery.channels import ChannelFactory
+    from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.policy import Policy
 from .secrets import CredentialStore
 from .storage.engine import os_problem, open_database
@@ -69,7 +71,12 @@ class Runtime:
         cwd: Path | None = None,
         overrides: Mapping[str, Any] | None = None,
         secrets: CredentialStore | None = None,
+        upgrade_progress: Callable[[int, int], None] | None = None,
     ) -> Runtime:
+        """Load the configuration and open (creating or upgrading) the database.
+
+        ``upgrade_progress(done, total)`` hears a long upgrade of an existing database
+        (search tables filled over its history)."""
         cfg = config_mod.load(environ, cwd, overrides)
         s = cfg.settings
         store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
@@ -82,7 +89,7 @@ class Runtime:
             log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         except OSError as exc:
             raise StartupError(os_problem(exc, f"the data folder {s.data_dir}")) from None
-        engine = open_database(s.effective_database_url)
+        engine = open_database(s.effective_database_url, upgrade_progress)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
         return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
 
@@ -101,9 +108,13 @@ class Runtime:
         return self.pacers.email.breaker.reset()
 
     def sandbox(self) -> bool:
+        from .delivery.channels import is_sandbox
+
         return is_sandbox(self.settings, self.secrets)
 
     def channel_factory(self) -> ChannelFactory:
+        from .delivery.channels import build_channels
+
         sandbox = self.sandbox()
         settings, secrets = self.settings, self.secrets
         pacers = self.pacers
@@ -111,6 +122,8 @@ class Runtime:
 
     def dispatcher(self, on_event: EventSink | None = None, concurrency: int | None = None,
                    rng: random.Random | None = None) -> Dispatcher:
+        from .delivery.dispatcher import Dispatcher
+
         return Dispatcher(
             self.store,
             self.channel_factory(),

@@ -46,19 +46,16 @@ class SendPlan:
 def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
               repeat_window: float | None = REPEAT_WINDOW_SECONDS) -> SendPlan:
     """Fill placeholders per recipient; ``repeat_window`` None skips the double-send guard."""
-    people = {r.id: r for r in store.get_recipients(ids)}
+    people = store.recipients_by_id(ids)
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     ids = [i for i in ids if i in people]
     subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
     bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None
     repeated: set[int] = set()
-    if repeat_window is not None:
-        groups: dict[tuple[str, str], list[int]] = {}
-        for n, rid in enumerate(ids):
-            key = (subjects[n] if subjects else subject, bodies[n] if bodies else body)
-            groups.setdefault(key, []).append(rid)
-        for (s, b), members in groups.items():
-            repeated.update(store.recent_same(members, s, b, within_seconds=repeat_window))
+    if repeat_window is not None:  # one query, whatever the number of recipients and texts
+        repeated = store.recent_repeats(
+            [(rid, subjects[n] if subjects else subject, bodies[n] if bodies else body) for n, rid in enumerate(ids)],
+            within_seconds=repeat_window)
     repeats = [people[i].name for i in dict.fromkeys(ids) if i in repeated]
     return SendPlan(ids, subjects, bodies, repeats, missing)
 

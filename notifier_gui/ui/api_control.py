@@ -106,7 +106,7 @@ class ApiControl(QObject):
         """On an API thread: tell the log and wake the worker (both thread-safe)."""
         names: dict[int, str] = {}
         try:
-            names = {r.id: r.name for r in self.runtime.store.get_recipients(recipient_ids)}
+            names = {rid: r.name for rid, r in self.runtime.store.recipients_by_id(recipient_ids).items()}
         except Exception:  # the log row is a courtesy; the notification is queued anyway
             log.debug("no names for the API's log rows", exc_info=True)
         self.bridge.push(Queued(tuple(ids), tuple(names.get(r, "") for r in recipient_ids), source, time.time()))

@@ -24,6 +24,7 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
+from .history_page import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
 from .storage_banner import StorageBanner
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._stats_soon.setInterval(300)
         self._stats_soon.timeout.connect(self.refresh_stats)
         self.refresh_stats()
+        self.retention = RetentionTimer(ctx, parent=self)  # NOTIFIER_KEEP_DAYS, at start and daily
 
     # -- construction -------------------------------------------------------------------
     def _add_widgets(self) -> None:
@@ -205,11 +207,11 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.start(self._stats())
 
     async def _stats(self) -> None:
-        store = self.ctx.runtime.store
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        counts, failed_today = await self.ctx.tasks.run(lambda: (store.counts(), store.failed_since(midnight)))
+        counts = await self.ctx.tasks.run(self.log.history.live_counts, midnight)  # live rows only
         if not alive(self):
             return
+        failed_today = counts["failed"]
         self.queued_label.setText(self.tr("Queued: %1").replace("%1", str(counts["queued"])))
         self.sending_label.setText(self.tr("Sending: %1").replace("%1", str(counts["sending"])))
         self.failed_label.setText(self.tr("Failed today: %1").replace("%1", str(failed_today)))

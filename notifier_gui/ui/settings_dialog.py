@@ -242,6 +242,10 @@ class SettingsDialog(QDialog):
         from .api_page import build_api_page  # its own file: the API's settings and token
 
         self._add_page("api", self.tr("API"), lambda form, page: build_api_page(self, form, page))
+        from .history_page import HistoryPage  # a page of its own (retention), in its own file
+
+        self.history_page = HistoryPage(ctx, self)
+        self._add_page("history", self.tr("History"), self.history_page.build)
         self.pages.setCurrentRow(0)
 
         self.error = QLabel(self)

@@ -3,8 +3,10 @@
 The core dispatcher reports every attempt through a plain callback from its worker threads.
 :class:`WorkerBridge` appends those events to a deque under a lock (cheap, never blocks the
 sender) and a GUI-thread timer drains the deque every ``interval_ms`` and emits one
-``eventsReady(list)`` per tick — never one signal per row, so a flood of attempts cannot
-stall the window.
+``eventsReady(list)`` per tick — never one signal per row. How many events a tick takes is
+set by time, not by count: the bridge measures what applying a batch cost (every slot
+connected to ``eventsReady`` runs inside the emit) and sizes the next batch to fit
+``budget_ms``, so a flood stalls the window for about that long per tick on any CPU.
 
 Signals of WorkerBridge:
     eventsReady(list): a batch of core events, in order, on the GUI thread.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -47,12 +50,18 @@ class DispatcherWorker(QObject):
 class WorkerBridge(QObject):
     eventsReady = Signal(list)
     stateChanged = Signal(str)
-    max_batch = 2000
+    budget_ms = 4.0  # GUI time per tick for applying events; the rest waits for the next tick
+    min_batch = 20  # every tick makes progress, however slow the slots are
+    max_batch = 5000  # and a first batch (nothing measured yet) stays modest
     backlog_interval_ms = 10
 
     def __init__(self, make_dispatcher: Callable[[Callable[[Event], None]], Dispatcher],
-                 interval_ms: int = 75, parent: QObject | None = None) -> None:
+                 interval_ms: int = 75, parent: QObject | None = None,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._per_event = 0.0  # seconds one event cost to apply, smoothed (0: not measured yet)
+        self.batch_size = 500  # what the next tick takes (adapted after every batch)
         self._make = make_dispatcher
         self._lock = threading.Lock()
         self._pending: collections.deque[Event] = collections.deque()
@@ -73,19 +82,34 @@ class WorkerBridge(QObject):
 
     @Slot()
     def flush(self) -> None:
-        """Emit what arrived since the last tick, at most ``max_batch`` events at a time.
+        """Emit what arrived since the last tick, as much as fits the time budget.
 
-        A backlog larger than that is drained on a faster tick (not a chain of zero-timers,
-        which Qt runs ahead of painting and input), so the window is never held up for
-        longer than one bounded batch.
+        The batch size follows the measured cost of applying events, so one tick holds the
+        GUI thread for about ``budget_ms``; a larger backlog is drained on a faster tick
+        (not a chain of zero-timers, which Qt runs ahead of painting and input).
         """
         with self._lock:
-            n = min(len(self._pending), self.max_batch)
+            n = min(len(self._pending), self.batch_size)
             batch = [self._pending.popleft() for _ in range(n)]
             more = bool(self._pending)
         self._timer.setInterval(self.backlog_interval_ms if more else self.interval_ms)
         if batch:
+            started = self._clock()
             self.eventsReady.emit(batch)
+            self._learn(len(batch), self._clock() - started)
+
+    def _learn(self, events: int, seconds: float) -> None:
+        """Size the next batch from what this one cost. A cheaper batch is believed at once;
+        a dearer one is blended in, so one slow tick (say, a garbage collection inside it)
+        does not starve the next ones, while a lasting rise takes over within a few ticks."""
+        cost = max(seconds, 0.0) / events
+        if self._per_event == 0.0 or cost < self._per_event:
+            self._per_event = cost
+        else:
+            self._per_event = 0.6 * self._per_event + 0.4 * cost
+        if self._per_event > 0.0:
+            fits = int(self.budget_ms / 1000.0 / self._per_event + 1e-6)  # (float noise)
+            self.batch_size = max(self.min_batch, min(self.max_batch, fits))
 
     def start(self) -> None:
         if self._thread is not None:

@@ -15,6 +15,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import AttemptLogModel
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.log.proxy import LogFilter
+from notifier_gui.core.storage.history import LogQuery
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -30,20 +31,37 @@ def events(n: int, start_id: int = 1) -> list[object]:
     return out
 
 
+def open_panel(qtbot, ctx: AppContext, width: int = 900, height: int = 300) -> LogPanel:  # type: ignore[no-untyped-def]
+    """A shown log panel with its first page read."""
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(width, height)
+    panel.show()
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    return panel
+
+
+def reset_live(model: AttemptLogModel, query: LogQuery = LogQuery()) -> AttemptLogModel:
+    """An empty window at the newest end, as after the first read of an empty database."""
+    model.reset(query, [], at_newest=True, at_oldest=True)
+    return model
+
+
 def test_model_contract(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    model = AttemptLogModel()
+    model = reset_live(AttemptLogModel())
     model.apply(events(30))
     model.apply([AttemptFinished(None, 99, "Anna", "sms", "unavailable", "no phone", T0, T0)])
     qtmodeltester.check(model)
-    proxy = LogFilter()
-    proxy.setSourceModel(model)
-    proxy.set_outcome_group("failed")
-    qtmodeltester.check(proxy)
-    assert proxy.rowCount() == 21  # 10 transient + 10 permanent + 1 unavailable
+    assert model.rowCount() == 31 and model.notification_at(0) == 99  # newest first
+    older = reset_live(AttemptLogModel(newest_first=False))
+    older.apply(events(30))
+    qtmodeltester.check(older)
+    assert older.notification_at(0) == 1
 
 
 def test_started_then_finished_updates_one_row() -> None:
-    model = AttemptLogModel()
+    model = reset_live(AttemptLogModel())
     model.apply([AttemptStarted(5, 1, "Анна", "email", T0)])
     assert model.rowCount() == 1 and model.outcome_at(0) == "sending"
     model.apply([AttemptFinished(5, 1, "Анна", "email", "delivered", "accepted", T0, T0 + timedelta(seconds=2))])
@@ -52,37 +70,48 @@ def test_started_then_finished_updates_one_row() -> None:
     assert model.rowCount() == 1
 
 
-def test_filters() -> None:
-    model = AttemptLogModel()
+def test_live_rows_enter_while_a_filter_is_set_only_when_they_match() -> None:
+    f = LogFilter()
+    model = reset_live(AttemptLogModel(), f.set_channel("sms"))
     model.apply(events(9))
     model.apply([AttemptFinished(None, 100, "Борис", "sms", "unavailable", "the recipient has no phone number", T0, T0)])
-    proxy = LogFilter()
-    proxy.setSourceModel(model)
-    proxy.set_channel("sms")
-    assert proxy.rowCount() == 1
-    proxy.set_channel(None)
-    proxy.set_text("борис")  # case-insensitive, Cyrillic included
-    assert proxy.rowCount() == 1
-    proxy.set_text("#3 ")
-    assert proxy.rowCount() == 1
-    proxy.set_text("")
-    proxy.set_outcome_group("delivered")
-    assert proxy.rowCount() == 3
+    assert model.rowCount() == 1
+    reset_live(model, f.set_text("борис"))  # case-insensitive, Cyrillic included
+    model.apply([AttemptFinished(None, 100, "Борис", "sms", "unavailable", "no phone", T0, T0),
+                 AttemptFinished(None, 101, "Анна", "sms", "unavailable", "no phone", T0, T0)])
+    assert [model.notification_at(r) for r in range(model.rowCount())] == [100]
+    f.set_channel(None)
+    reset_live(model, f.set_text("#3"))
+    model.apply(events(9))
+    assert [model.notification_at(r) for r in range(model.rowCount())] == [3]
+    f.set_text("")
+    reset_live(model, f.set_outcome_group("delivered"))
+    model.apply(events(9))
+    assert model.rowCount() == 3  # a started row does not match "delivered"; its finish does
+    model.reset(f.query, [], at_newest=False, at_oldest=True)  # scrolled away from the newest
+    model.apply(events(9, start_id=50))
+    assert model.rowCount() == 0
+
+
+def test_the_window_never_holds_more_than_its_budget() -> None:
+    model = reset_live(AttemptLogModel())
+    model.apply(events(5000))
+    assert model.rowCount() == model.budget
+    assert model.notification_at(0) == 5000 and not model.at_oldest
 
 
 def test_panel_shows_live_attempts_and_follows(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(900, 300)
-    panel.show()
+    panel = open_panel(qtbot, ctx, 900, 300)
     panel.apply_events(events(200))
-    assert panel.proxy.rowCount() == 200
+    assert panel.model.rowCount() == 200 and panel.model.notification_at(0) == 200
     bar = panel.table.verticalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
-    panel.table.verticalScrollBar().setValue(0)  # the operator scrolls up: following pauses
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert bar.value() == 0 and panel.following  # newest on top, shown
+    bar.setValue(50)  # the operator scrolls down into older rows: following pauses
     assert not panel.following
+    first = panel.model.notification_at(panel.table.rowAt(0))
     panel.apply_events(events(50, start_id=1000))
-    assert panel.table.verticalScrollBar().value() == 0
+    assert panel.model.notification_at(panel.table.rowAt(0)) == first  # the view did not move
 
 
 def test_retry_and_cancel_from_the_panel(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -126,10 +155,7 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     """
     import gc
 
-    panel = LogPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 400)
-    panel.show()
+    panel = open_panel(qtbot, ctx, 1000, 400)
     bridge = ctx.bridge
     bridge._timer.start()  # the batching timer, without starting a real dispatcher
     total = 100_000
@@ -168,7 +194,7 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     t = threading.Thread(target=producer)
     started = time.perf_counter()
     t.start()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == total, timeout=120000)
+    qtbot.waitUntil(lambda: sum(sizes) == 2 * total, timeout=120000)
     elapsed = time.perf_counter() - started
     t.join()
     ticker.stop()
@@ -179,7 +205,8 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     # applied in bounded batches, and the event loop runs (timers fire) between them.
     print(f"\n100,000 attempts in {elapsed:.2f} s; largest event-loop gap {worst:.0f} ms; {len(sizes)} batches")
     assert sum(sizes) == 2 * total
-    assert max(sizes) <= bridge.max_batch
+    assert panel.model.rowCount() == panel.model.budget and panel.model.notification_at(0) == total
+    assert max(sizes[1:]) < max(sizes[0], bridge.max_batch) or len(sizes) == 1
     # The ticker (5 ms) is due between two batches (>= 10 ms apart): if it never ran between
     # them, a batch held the event loop.
     assert "bb" not in "".join(order), "two batches were applied with no other timer in between"
@@ -189,17 +216,131 @@ def test_history_and_live_events_never_duplicate_rows() -> None:
     from notifier_gui.core.storage.repository import AttemptRow
 
     model = AttemptLogModel()
-    model.history_until = 10
-    # A live event for an attempt the history has not loaded yet: the database will show it.
+    # A live event before the first page is read: the database will show it.
     model.apply([AttemptFinished(3, 3, "C", "email", "delivered", "ok", T0, T0)])
     assert model.rowCount() == 0
-    model.load_history([
+    model.reset(LogQuery(), [
         AttemptRow(3, 3, "email", "delivered", "ok", T0, T0, None, "C"),
         AttemptRow(9, 9, "sms", None, "", T0, None, None, "I"),  # in flight when the window opened
-    ])
-    assert model.rowCount() == 2 and model.outcome_at(1) == "sending"
+    ], at_newest=True, at_oldest=True)
+    assert model.rowCount() == 2 and model.outcome_at(0) == "sending"
     model.apply([AttemptFinished(9, 9, "I", "sms", "interrupted", "worker stopped", T0, T0),
                  AttemptStarted(11, 11, "K", "telegram", T0)])
-    assert model.rowCount() == 3 and model.outcome_at(1) == "interrupted" and model.outcome_at(2) == "sending"
+    assert model.rowCount() == 3 and model.outcome_at(1) == "interrupted" and model.outcome_at(0) == "sending"
+    # The catch-up read after the first page returns a row live events already brought.
+    model.add_newer([AttemptRow(11, 11, "telegram", None, "", T0, None, None, "K"),
+                     AttemptRow(10, 10, "email", "delivered", "ok", T0, T0, None, "J")], reached_newest=True)
+    assert [model.attempt_id_at(r) for r in range(model.rowCount())] == [11, 10, 9, 3]
     model.apply([AttemptFinished(11, 11, "K", "telegram", "delivered", "ok", T0, T0)])
-    assert model.rowCount() == 3 and model.outcome_at(2) == "delivered"
+    assert model.rowCount() == 4 and model.outcome_at(0) == "delivered"
+    # A live row without an id (an unavailable channel) and then its database row: one row.
+    model.apply([AttemptFinished(None, 12, "L", "sms", "unavailable", "no phone", T0, T0)])
+    assert model.rowCount() == 5
+    model.add_newer([AttemptRow(12, 12, "sms", "unavailable", "no phone", T0, T0, None, "L")], reached_newest=True)
+    assert [model.attempt_id_at(r) for r in range(model.rowCount())] == [12, 11, 10, 9, 3]
+
+
+def fill_history(ctx: AppContext, n: int) -> list[int]:
+    """``n`` finished attempts written straight into the database (one notification each)."""
+    from sqlalchemy import insert
+
+    from notifier_gui.core.storage.schema import ATTEMPTS
+
+    store = ctx.runtime.store
+    rids = [store.add_recipient(name) for name in ("Анна Смирнова", "Boris Becker", "Clara")]
+    nids = store.enqueue([rids[i % 3] for i in range(n)], "hello")
+    with store.engine.begin() as c:
+        c.execute(insert(ATTEMPTS), [
+            {"notification_id": nid, "channel": ("email", "sms", "telegram")[i % 3],
+             "started_at": T0 + timedelta(minutes=i), "finished_at": T0 + timedelta(minutes=i, seconds=1),
+             "outcome": ("delivered", "transient", "permanent", "delivered")[i % 4],
+             "detail": f"row {i}" + (" mailbox full" if i % 100 == 7 else ""), "round_no": 0, "try_no": 1}
+            for i, nid in enumerate(nids)])
+    return nids
+
+
+def shown_ids(panel: LogPanel) -> list[int]:
+    return [panel.model.attempt_id_at(r) for r in range(panel.model.rowCount())]
+
+
+def test_scrolling_far_back_loads_the_right_pages_within_the_budget(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    fill_history(ctx, 3000)
+    panel = open_panel(qtbot, ctx, 900, 300)
+    model = panel.model
+    assert shown_ids(panel) == list(range(3000, 3000 - model.page_size, -1))
+    bar = panel.table.verticalScrollBar()
+    most = 0
+    while not model.at_oldest:  # the operator drags the scroll bar to the bottom, again and again
+        before = model.oldest_id
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda: model.oldest_id != before or model.at_oldest, timeout=5000)
+        most = max(most, model.rowCount())
+        ids = shown_ids(panel)
+        assert ids == list(range(ids[0], ids[0] - len(ids), -1))  # contiguous, newest first
+    assert most <= model.budget and shown_ids(panel)[-1] == 1 and not model.at_newest
+    while not model.at_newest:  # and back up to the newest
+        before = model.newest_id
+        bar.setValue(0)
+        qtbot.waitUntil(lambda: model.newest_id != before or model.at_newest, timeout=5000)
+        assert model.rowCount() <= model.budget
+    assert shown_ids(panel)[0] == 3000
+    panel.go_oldest()
+    qtbot.waitUntil(lambda: model.rowCount() and shown_ids(panel)[-1] == 1 and model.at_oldest)
+
+
+def test_filters_run_as_sql_over_the_whole_history(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    nids = fill_history(ctx, 3000)
+    panel = open_panel(qtbot, ctx, 900, 300)
+    panel.search.setText("mailbox")
+    qtbot.waitUntil(lambda: panel.history_loaded and panel.model.query.words == ("mailbox",))
+    assert shown_ids(panel) == [i + 1 for i in range(2999, -1, -1) if i % 100 == 7]  # 30 rows, oldest included
+    panel.search.setText(f"#{nids[5]}")
+    qtbot.waitUntil(lambda: panel.history_loaded and panel.model.query.notification_id == nids[5])
+    assert shown_ids(panel) == [6]
+    panel.search.setText("смирнова")
+    panel.channel.setCurrentIndex(panel.channel.findData("email"))
+    qtbot.waitUntil(lambda: panel.history_loaded and panel.model.query.channel == "email"
+                    and panel.model.query.words == ("смирнова",))
+    assert panel.model.rowCount() == panel.model.page_size  # a page of the 1,000 matches
+    assert all(panel.model.attempt_id_at(r) % 3 == 1 for r in range(panel.model.rowCount()))
+
+
+def test_a_newer_filter_cancels_the_older_one(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fill_history(ctx, 300)
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    release = threading.Event()
+    gave_up: list[bool] = []
+    real_page = panel.history.page
+
+    def slow_page(q, limit, before=None, after=None, cancelled=None):  # type: ignore[no-untyped-def]
+        if q.channel == "sms":  # the first filter: held until the second one has been shown
+            release.wait(10)
+            gave_up.append(bool(cancelled and cancelled()))
+        return real_page(q, limit, before, after, cancelled)
+
+    monkeypatch.setattr(panel.history, "page", slow_page)
+    panel.set_query(panel.filter.set_channel("sms"))
+    panel.set_query(panel.filter.set_channel("telegram"))
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    release.set()
+    qtbot.waitUntil(lambda: gave_up == [True])
+    qtbot.wait(50)  # let the abandoned read's result reach the GUI thread, if it were to be shown
+    assert panel.model.query.channel == "telegram"
+    assert {panel.model.index(r, 3).data() for r in range(panel.model.rowCount())} == {"telegram"}
+
+
+def test_export_streams_every_matching_row_from_sql(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fill_history(ctx, 2500)
+    out = tmp_path / "log.csv"
+    panel = LogPanel(ctx, ask_save_path=lambda: str(out))
+    qtbot.addWidget(panel)
+    panel.set_query(panel.filter.set_outcome_group("delivered"))
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    panel.export_csv()
+    qtbot.waitUntil(lambda: "Exported" in panel.status.text(), timeout=10000)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 1 + 1250 and {r[4] for r in rows[1:]} == {"delivered"}
+    assert panel.export_dialog.maximum() == 1250

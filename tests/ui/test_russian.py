@@ -179,7 +179,7 @@ def test_settings_dialog_in_russian(qtbot, ctx: AppContext, russian: None) -> No
     qtbot.waitUntil(lambda: all(f.status for f in dialog.secret_fields.values()), timeout=5000)
     assert dialog.windowTitle() == "Настройки"
     assert [dialog.pages.item(i).text() for i in range(dialog.pages.count())] == [
-        "Email", "SMS", "Telegram", "Правила доставки", "Общие", "API"]
+        "Email", "SMS", "Telegram", "Правила доставки", "Общие", "API", "История"]
     assert dialog.save_button.text() == "Сохранить"
     assert {p.button.text() for p in dialog.checks.values()} == {"Проверить подключение"}
     leftovers = _shown_texts(dialog) & _english_only()

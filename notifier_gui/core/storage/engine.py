@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ log = logging.getLogger("notifier.storage")
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. A database already there skips Alembic entirely (it costs ~0.2 s of
 # imports at every start); tests check this matches the migration scripts.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,6 +47,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     try:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # A new database gives pruned space back page by page (PRAGMA incremental_vacuum);
+        # on an existing one this takes effect after one VACUUM (core/retention.py does it).
+        cur.execute("PRAGMA auto_vacuum = INCREMENTAL")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -83,10 +87,15 @@ def create(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrations_config(engine: Engine) -> Config:
+Progress = Callable[[int, int], None]
+
+
+def migrations_config(engine: Engine, progress: Progress | None = None) -> Config:
+    """Alembic's configuration over ``engine``; ``progress(done, total)`` hears long steps."""
     from alembic.config import Config
 
     cfg = Config()
+    cfg.attributes["progress"] = progress
     location = resources.files("notifier_gui.core.storage") / "migrations"
     cfg.set_main_option("script_location", str(location))
     cfg.attributes["engine"] = engine
@@ -105,16 +114,19 @@ class DatabaseNotReady(StartupError):
     """The database could not be brought to the program's schema (the message says why)."""
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, progress: Progress | None = None) -> None:
     """Bring the schema to the newest revision (idempotent, safe for concurrent starts:
-    SQLite's write lock or PostgreSQL's advisory lock, see migrations/env.py)."""
+    SQLite's write lock or PostgreSQL's advisory lock, see migrations/env.py).
+
+    An existing database upgrades in place; filling new search tables on a large one
+    reports ``progress(done, total)``."""
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     log.info("migrating the database to revision %s", HEAD_REVISION)
     try:
-        command.upgrade(migrations_config(engine), "head")
+        command.upgrade(migrations_config(engine, progress), "head")
     except SQLAlchemyError as exc:
         # Another starter may have won a race this lock could not see (an older copy of the
         # program without it): if the schema is now at head, this start is fine after all.
@@ -135,7 +147,7 @@ def known_revisions() -> set[str]:
     return {r.revision for r in scripts.walk_revisions()}
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, progress: Progress | None = None) -> Engine:
     """An engine on a migrated database, or StartupError saying in one line why not."""
     try:
         engine = create(url)
@@ -151,7 +163,7 @@ def open_database(url: str) -> Engine:
         if revision not in (None, HEAD_REVISION) and revision not in known_revisions():
             raise StartupError(f"the database {where} was made by a newer version of Notifier (schema revision "
                                f"{revision}); start that version, or use another data folder")
-        migrate(engine)
+        migrate(engine, progress)
     except StartupError:
         engine.dispose()
         raise

@@ -364,17 +364,6 @@ class Store:
             row = s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id == recipient_id)).first()
             return _recipient(row) if row else None
 
-    def get_recipients(self, recipient_ids: Sequence[int]) -> list[RecipientData]:
-        """The recipients with these ids that exist (in id order)."""
-        wanted = list(dict.fromkeys(recipient_ids))
-        out: list[RecipientData] = []
-        with self._read() as s:
-            for start in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
-                part = wanted[start:start + 900]
-                out.extend(_recipient(r) for r in s.execute(
-                    select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id.in_(part))))
-        return sorted(out, key=lambda r: r.id)
-
     def list_recipients(self) -> list[RecipientData]:
         with self._read() as s:
             return [_recipient(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
@@ -481,13 +470,35 @@ class Store:
     def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
         """Recipients who were sent this exact subject and text in the last ``within_seconds``
         (the double-click guard of the compose view)."""
+        return sorted(self.recent_repeats([(r, subject, body) for r in recipient_ids], within_seconds))
+
+    def recent_repeats(self, sends: Sequence[tuple[int, str, str]], within_seconds: float = 300) -> set[int]:
+        """Of these (recipient, subject, text) sends, the recipients already sent exactly that
+        within the last ``within_seconds``: one query for any number of recipients and texts.
+
+        It reads the notifications created in the window (an index range on created_at: the
+        recent work, never the history) and compares in Python.
+        """
+        wanted = set(sends)
+        if not wanted:
+            return set()
         since = self.clock() - timedelta(seconds=within_seconds)
+        N = NOTIFICATIONS
         with self._read() as s:
-            rows = s.scalars(select(NOTIFICATIONS.c.recipient_id).where(
-                NOTIFICATIONS.c.recipient_id.in_(list(recipient_ids)), NOTIFICATIONS.c.created_at >= since,
-                NOTIFICATIONS.c.subject == subject, NOTIFICATIONS.c.body == body,
-                NOTIFICATIONS.c.state != "cancelled").distinct())
-            return sorted(r for r in rows if r is not None)
+            rows = s.execute(select(N.c.recipient_id, N.c.subject, N.c.body).where(
+                N.c.created_at >= since, N.c.state != "cancelled", N.c.recipient_id.is_not(None)))
+            return {rid for rid, subject, body in rows if (rid, subject, body) in wanted}
+
+    def recipients_by_id(self, ids: Iterable[int]) -> dict[int, RecipientData]:
+        """These recipients (the ones that exist), by id, in slices under the parameter limit."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[int, RecipientData] = {}
+        with self._read() as s:
+            for start in range(0, len(wanted), 900):
+                for row in s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id.in_(wanted[start:start + 900]))):
+                    r = _recipient(row)
+                    out[r.id] = r
+        return out
 
     # -- claiming ---------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float,
@@ -798,9 +809,15 @@ class Store:
             return bool(res.rowcount)
 
     def finished_secret_refs(self) -> list[tuple[int, str]]:
+        """Per-send secret references of finished notifications (swept at every start).
+
+        Read through the partial index of rows that hold a reference (few: unfinished ones and
+        any not swept yet) and filtered by state here: asking SQL for the state as well makes
+        SQLite walk the finished-state index, i.e. the whole history."""
+        N = NOTIFICATIONS
         with self._read() as s:
-            return [(i, r) for i, r in s.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.smtp_secret_ref).where(
-                NOTIFICATIONS.c.state.in_(FINISHED_STATES), NOTIFICATIONS.c.smtp_secret_ref.is_not(None))) if r]
+            return [(i, r) for i, r, state in s.execute(select(N.c.id, N.c.smtp_secret_ref, N.c.state).where(
+                N.c.smtp_secret_ref.is_not(None))) if r and state in FINISHED_STATES]
 
     def secret_refs_in_use(self) -> set[str]:
         """Per-send secret references of notifications that are not finished."""

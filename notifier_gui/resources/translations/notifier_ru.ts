@@ -854,6 +854,97 @@
     </message>
 </context>
 <context>
+    <name>HistoryPage</name>
+    <message>
+        <source>Keep everything</source>
+        <translation>Хранить всё</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <source>Keep finished history for</source>
+        <translation>Хранить завершённую историю</translation>
+    </message>
+    <message>
+        <source>Older delivered, failed and cancelled notifications are removed at start and daily. Queued and sending ones are never removed.</source>
+        <translation>Более старые доставленные, неудавшиеся и отменённые уведомления удаляются при запуске и ежедневно. Ожидающие и отправляемые не удаляются никогда.</translation>
+    </message>
+    <message>
+        <source>Write an archive first (.jsonl.gz)</source>
+        <translation>Сначала записать архив (.jsonl.gz)</translation>
+    </message>
+    <message>
+        <source>Prune now…</source>
+        <translation>Очистить сейчас…</translation>
+    </message>
+    <message>
+        <source>Remove finished history older than</source>
+        <translation>Удалить завершённую историю старше</translation>
+    </message>
+    <message>
+        <source>Archive the removed history</source>
+        <translation>Архив удаляемой истории</translation>
+    </message>
+    <message>
+        <source>Archives (*.jsonl.gz)</source>
+        <translation>Архивы (*.jsonl.gz)</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new file.</source>
+        <translation>%1 уже существует; выберите новый файл.</translation>
+    </message>
+    <message>
+        <source>Pruning the history…</source>
+        <translation>Очистка истории…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>Archiving</source>
+        <translation>Архивирование</translation>
+    </message>
+    <message>
+        <source>Verifying the archive</source>
+        <translation>Проверка архива</translation>
+    </message>
+    <message>
+        <source>Removing</source>
+        <translation>Удаление</translation>
+    </message>
+    <message>
+        <source>Giving space back</source>
+        <translation>Освобождение места</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 из %3</translation>
+    </message>
+    <message>
+        <source>Removed %1 notifications and %2 attempts.</source>
+        <translation>Удалено уведомлений: %1, попыток: %2.</translation>
+    </message>
+    <message>
+        <source>Stopped. What was removed so far stays removed (and archived).</source>
+        <translation>Остановлено. Уже удалённое остаётся удалённым (и заархивированным).</translation>
+    </message>
+    <message>
+        <source>The archive could not be verified; nothing was removed.</source>
+        <translation>Архив не прошёл проверку; ничего не удалено.</translation>
+    </message>
+    <message>
+        <source>Could not write the archive: %1</source>
+        <translation>Не удалось записать архив: %1</translation>
+    </message>
+</context>
+<context>
     <name>ImportReportDialog</name>
     <message>
         <source>Import from {file}</source>
@@ -943,12 +1034,32 @@
         <translation>Фильтр по получателю, #id или подробностям…</translation>
     </message>
     <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>Новейшие</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Старейшие</translation>
+    </message>
+    <message>
         <source>Export CSV…</source>
         <translation>Экспорт CSV…</translation>
     </message>
     <message>
         <source>Delivery log</source>
         <translation>Журнал доставки</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>по</translation>
     </message>
     <message>
         <source>Retry notification</source>
@@ -979,12 +1090,16 @@
         <translation>Копировать</translation>
     </message>
     <message>
+        <source>any date</source>
+        <translation>любая дата</translation>
+    </message>
+    <message>
         <source>Following new attempts</source>
         <translation>Показ новых попыток</translation>
     </message>
     <message>
-        <source>Paused: scrolled up</source>
-        <translation>Пауза: прокручено вверх</translation>
+        <source>Paused: scrolled away</source>
+        <translation>Пауза: прокручено от новых</translation>
     </message>
     <message>
         <source>queued</source>
@@ -1057,6 +1172,22 @@
     <message>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exporting the delivery log…</source>
+        <translation>Экспорт журнала доставки…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Exported %1 of %2 rows…</source>
+        <translation>Экспортировано строк: %1 из %2…</translation>
+    </message>
+    <message>
+        <source>Export cancelled after %1 rows.</source>
+        <translation>Экспорт отменён после %1 строк.</translation>
     </message>
     <message>
         <source>Could not write %1: %2</source>
@@ -1679,6 +1810,10 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Общие</translation>
     </message>
     <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
@@ -2112,6 +2247,17 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>Notifier — {state}</source>
         <translation>Notifier — {state}</translation>
+    </message>
+</context>
+<context>
+    <name>Upgrade</name>
+    <message>
+        <source>Upgrading the database…</source>
+        <translation>Обновление базы данных…</translation>
+    </message>
+    <message>
+        <source>Upgrading the database: %1 of %2 attempts indexed…</source>
+        <translation>Обновление базы данных: проиндексировано попыток %1 из %2…</translation>
     </message>
 </context>
 </TS>

@@ -1,16 +1,24 @@
-"""AttemptLogModel: one row per attempt, fed in batches from the worker bridge.
+"""AttemptLogModel: a bounded window onto the attempts table, fed by pages and live events.
 
-Rows are kept column-wise (arrays of numbers, interned strings) so 100,000 attempts cost a
-few megabytes, and a batch of events becomes one ``beginInsertRows`` plus one
-``dataChanged`` range — never a signal per row.
+The model never holds the history. It holds at most :attr:`AttemptLogModel.budget` rows:
+a contiguous run of the attempts that match the current :class:`LogQuery`, in attempt-id
+order. The panel loads pages at either end (keyset on the id) as the operator scrolls and
+the model drops rows at the far end, so scrolling to the oldest row of a year costs what a
+day costs. Live events from the worker bridge enter only while the window reaches the
+newest attempt, and only when they match the filter.
+
+Rows are kept column-wise (arrays of numbers, interned strings), internally in ascending
+id order; :attr:`newest_first` flips how they are shown. A batch of events becomes one
+``beginInsertRows`` plus one ``dataChanged`` range — never a signal per row.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -18,6 +26,7 @@ from PySide6.QtGui import QColor
 
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from ...core.sending import Queued
+from ...core.storage.history import LogQuery
 from ...core.storage.repository import AttemptRow
 from ..core_text import core_text
 
@@ -40,17 +49,35 @@ OUTCOME_COLOURS = {
 }
 SENDING = "sending"
 QUEUED = "queued"  # a row for notifications queued by the REST API: its detail is the source
+# Outcome groups the operator thinks in; "failed" covers every kind of failure.
+OUTCOME_GROUPS: dict[str, frozenset[str]] = {
+    "delivered": frozenset({"delivered"}),
+    "failed": frozenset({"transient", "permanent", "unavailable", "interrupted"}),
+    "sending": frozenset({SENDING}),
+    "transient": frozenset({"transient"}),
+    "permanent": frozenset({"permanent"}),
+    "unavailable": frozenset({"unavailable"}),
+}
+
+
+def format_time(timestamp: float) -> str:
+    """How the log shows a moment (the one place to change it)."""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _intern(text: str) -> str:
     return sys.intern(text) if len(text) < 256 else text
 
 
+_FIELDS = ("key", "nid", "started", "finished", "recipient", "channel", "outcome", "detail")
+
+
 class _Columns:
-    """Column-wise storage of attempts (also used for rows not yet announced to Qt)."""
+    """Column-wise rows in ascending key order (key: the attempt id; a live row recorded
+    without one gets a key just above the newest it follows)."""
 
     def __init__(self) -> None:
-        self.attempt: array[int] = array("q")  # -1: no attempt id (recorded as finished)
+        self.key: array[float] = array("d")
         self.nid: array[int] = array("q")
         self.started: array[float] = array("d")
         self.finished: array[float] = array("d")  # NaN while in flight
@@ -60,11 +87,11 @@ class _Columns:
         self.detail: list[str] = []
 
     def __len__(self) -> int:
-        return len(self.nid)
+        return len(self.key)
 
-    def append(self, attempt_id: int | None, nid: int, recipient: str, channel: str, outcome: str,
+    def append(self, key: float, nid: int, recipient: str, channel: str, outcome: str,
                detail: str, started: float, finished: float) -> None:
-        self.attempt.append(-1 if attempt_id is None else attempt_id)
+        self.key.append(key)
         self.nid.append(nid)
         self.recipient.append(_intern(recipient))
         self.channel.append(_intern(channel))
@@ -73,9 +100,18 @@ class _Columns:
         self.started.append(started)
         self.finished.append(finished)
 
-    def extend(self, other: _Columns) -> None:
-        for name in ("attempt", "nid", "started", "finished", "recipient", "channel", "outcome", "detail"):
-            getattr(self, name).extend(getattr(other, name))
+    def insert(self, i: int, other: _Columns) -> None:
+        for name in _FIELDS:
+            col = getattr(self, name)
+            col[i:i] = getattr(other, name)
+
+    def delete(self, start: int, stop: int) -> None:
+        for name in _FIELDS:
+            del getattr(self, name)[start:stop]
+
+    def find(self, key: float) -> int | None:
+        i = bisect.bisect_left(self.key, key)
+        return i if i < len(self.key) and self.key[i] == key else None
 
     def finish(self, row: int, outcome: str, detail: str, finished: float) -> None:
         self.outcome[row] = _intern(outcome)
@@ -83,17 +119,28 @@ class _Columns:
         self.finished[row] = finished
 
 
+def _columns(rows: Sequence[AttemptRow]) -> _Columns:
+    out = _Columns()
+    for a in rows:
+        finished = a.finished_at.timestamp() if a.finished_at else math.nan
+        out.append(float(a.id), a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING,
+                   a.detail, a.started_at.timestamp(), finished)
+    return out
+
+
 class AttemptLogModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
+    page_size = 200
+    budget = 1000  # rows held at most, wherever the operator scrolls
+
+    def __init__(self, parent: QObject | None = None, newest_first: bool = True) -> None:
         super().__init__(parent)
         self._rows = _Columns()
-        self._staged = _Columns()  # rows of the batch being applied, before beginInsertRows
-        # attempt id -> row, only for attempts still in flight (rows >= len(_rows) are staged).
-        # Finished rows need no lookup, so 100,000 rows do not cost a 100,000-entry dict.
-        self._open: dict[int, int] = {}
-        # Attempts up to this id come from the history load (the database is their truth);
-        # live events for them only update rows already shown in flight.
-        self.history_until: int | None = None
+        self.newest_first = newest_first
+        self.query = LogQuery()
+        # Does the window reach the newest / the oldest matching attempt? Live rows enter only
+        # at the newest end; the panel loads more only at an end that is not reached.
+        self.at_newest = False
+        self.at_oldest = False
         self._headers = (self.tr("Time"), self.tr("Notification"), self.tr("Recipient"), self.tr("Channel"),
                          self.tr("Outcome"), self.tr("Detail"), self.tr("Duration"))
         self._outcome_names = {
@@ -115,16 +162,23 @@ class AttemptLogModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
+    def _at(self, row: int) -> int:
+        """Internal position of a shown row."""
+        return len(self._rows) - 1 - row if self.newest_first else row
+
+    def _shown(self, start: int, stop: int) -> tuple[int, int]:
+        """First and last shown row of the internal range [start, stop)."""
+        n = len(self._rows)
+        return (n - stop, n - start - 1) if self.newest_first else (start, stop - 1)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        r, c = index.row(), index.column()
+        r, c = self._at(index.row()), index.column()
         d = self._rows
-        if r >= len(d):
-            return None
         if role == Qt.ItemDataRole.DisplayRole:
             if c == COL_TIME:
-                return datetime.fromtimestamp(d.started[r]).strftime("%Y-%m-%d %H:%M:%S")
+                return format_time(d.started[r])
             if c == COL_NOTIFICATION:
                 return f"#{d.nid[r]}"
             if c == COL_RECIPIENT:
@@ -136,7 +190,7 @@ class AttemptLogModel(QAbstractTableModel):
             if c == COL_DETAIL:
                 return core_text(d.detail[r])
             if c == COL_DURATION:
-                dur = self.duration(r)
+                dur = self._duration(r)
                 return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
         elif role == Qt.ItemDataRole.ForegroundRole and c == COL_OUTCOME:
             return OUTCOME_COLOURS.get(d.outcome[r])
@@ -144,7 +198,7 @@ class AttemptLogModel(QAbstractTableModel):
             return core_text(d.detail[r]) or None
         elif role == SortRole:
             return (d.started[r], d.nid[r], d.recipient[r], d.channel[r], d.outcome[r],
-                    d.detail[r], self.duration(r) or 0.0)[c]
+                    d.detail[r], self._duration(r) or 0.0)[c]
         elif role == OutcomeRole:
             return d.outcome[r]
         elif role == ChannelRole:
@@ -154,83 +208,190 @@ class AttemptLogModel(QAbstractTableModel):
         return None
 
     # -- reading -----------------------------------------------------------------------
+    def _duration(self, i: int) -> float | None:
+        f = self._rows.finished[i]
+        return None if math.isnan(f) else max(f - self._rows.started[i], 0.0)
+
     def duration(self, row: int) -> float | None:
-        f = self._rows.finished[row]
-        return None if math.isnan(f) else max(f - self._rows.started[row], 0.0)
+        return self._duration(self._at(row))
 
     def outcome_name(self, outcome: str) -> str:
         """The outcome as shown to the operator (translated)."""
         return self._outcome_names.get(outcome, outcome)
 
     def notification_at(self, row: int) -> int:
-        return self._rows.nid[row]
+        return self._rows.nid[self._at(row)]
 
     def outcome_at(self, row: int) -> str:
-        return self._rows.outcome[row]
+        return self._rows.outcome[self._at(row)]
+
+    def attempt_id_at(self, row: int) -> int:
+        return int(self._rows.key[self._at(row)])
 
     def row_values(self, row: int) -> list[str]:
         return [str(self.data(self.index(row, c)) or "") for c in range(self.columnCount())]
 
-    def text_at(self, row: int) -> str:
-        """What the text filter searches: notification id, recipient, channel and detail (as
-        stored and as shown, so words of either language find it)."""
+    def values_of(self, a: AttemptRow) -> list[str]:
+        """A database row as the log shows it (the CSV export writes these)."""
+        dur = "" if a.finished_at is None else self.tr("{seconds} s").format(
+            seconds=f"{max((a.finished_at - a.started_at).total_seconds(), 0.0):.2f}")
+        return [format_time(a.started_at.timestamp()), f"#{a.notification_id}", a.recipient_name, a.channel,
+                self.outcome_name(a.outcome or SENDING), core_text(a.detail), dur]
+
+    def row_for_notification(self, nid: int) -> int | None:
+        """The shown row of the newest attempt of notification ``nid`` in the window."""
         d = self._rows
-        detail = d.detail[row]
-        shown = core_text(detail)
-        both = detail if shown == detail else f"{detail} {shown}"
-        return f"#{d.nid[row]} {d.recipient[row]} {d.channel[row]} {both}"
+        for i in range(len(d) - 1, -1, -1):
+            if d.nid[i] == nid:
+                return self._at(i)
+        return None
 
-    # -- feeding -----------------------------------------------------------------------
-    def _add(self, attempt_id: int | None, *values: Any) -> None:
-        if attempt_id is not None and values[3] == SENDING:
-            self._open[attempt_id] = len(self._rows) + len(self._staged)
-        self._staged.append(attempt_id, *values)
+    @property
+    def oldest_id(self) -> int | None:
+        return int(self._rows.key[0]) if len(self._rows) else None
 
-    def _historical(self, attempt_id: int | None) -> bool:
-        return attempt_id is not None and self.history_until is not None and attempt_id <= self.history_until
+    @property
+    def newest_id(self) -> int | None:
+        """The newest attempt id loaded from the database or a live event (keys of live rows
+        recorded without an id are not ids)."""
+        for k in reversed(self._rows.key):
+            if k.is_integer():
+                return int(k)
+        return None
 
-    def _finish(self, row: int, outcome: str, detail: str, finished: float, changed: list[int]) -> None:
-        base = len(self._rows)
-        if row < base:
-            self._rows.finish(row, outcome, detail, finished)
-            changed.append(row)
-        else:
-            self._staged.finish(row - base, outcome, detail, finished)
+    # -- pages ---------------------------------------------------------------------------
+    def reset(self, query: LogQuery, rows: Sequence[AttemptRow], at_newest: bool, at_oldest: bool) -> None:
+        """Show ``rows`` (ascending ids) as the window for ``query``."""
+        self.beginResetModel()
+        self.query = query
+        self._rows = _columns(rows[-self.budget:])
+        self.at_newest = at_newest
+        self.at_oldest = at_oldest and len(rows) <= self.budget
+        self.endResetModel()
 
+    def add_older(self, rows: Sequence[AttemptRow], reached_oldest: bool) -> None:
+        """A page of older rows (ascending, all older than the window); drops rows at the
+        newest end beyond the budget."""
+        low = self.oldest_id
+        fresh = _columns([r for r in rows if low is None or r.id < low])
+        if len(fresh):
+            self._insert(0, fresh)
+            excess = len(self._rows) - self.budget
+            if excess > 0:
+                self._remove(len(self._rows) - excess, len(self._rows))
+                self.at_newest = False
+        self.at_oldest = reached_oldest
+
+    def add_newer(self, rows: Sequence[AttemptRow], reached_newest: bool) -> None:
+        """A page of newer rows (ascending); drops rows at the oldest end beyond the budget."""
+        fresh = [r for r in rows if self._rows.find(float(r.id)) is None]
+        self._drop_stand_ins(fresh)
+        self._add_at_newest(_columns(fresh))
+        self.at_newest = reached_newest
+
+    def _drop_stand_ins(self, rows: Sequence[AttemptRow]) -> None:
+        """A live row recorded without an attempt id (an unavailable channel: no network call)
+        stands in for its database row; when that row arrives with its id, the stand-in goes."""
+        d = self._rows
+        for r in rows:
+            for i in range(len(d) - 1, -1, -1):
+                if (not d.key[i].is_integer() and d.nid[i] == r.notification_id and d.channel[i] == r.channel
+                        and d.outcome[i] == (r.outcome or SENDING)):
+                    self._remove(i, i + 1)
+                    break
+
+    def _add_at_newest(self, fresh: _Columns) -> None:
+        if not len(fresh):
+            return
+        pos = bisect.bisect_right(self._rows.key, fresh.key[0])
+        if pos == len(self._rows):
+            self._insert(pos, fresh)
+        else:  # out of order (rare): one at a time, each in its place
+            for i in range(len(fresh)):
+                one = _Columns()
+                one.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i], fresh.outcome[i],
+                           fresh.detail[i], fresh.started[i], fresh.finished[i])
+                self._insert(bisect.bisect_right(self._rows.key, fresh.key[i]), one)
+        excess = len(self._rows) - self.budget
+        if excess > 0:
+            self._remove(0, excess)
+            self.at_oldest = False
+
+    def _insert(self, pos: int, cols: _Columns) -> None:
+        n, k = len(self._rows), len(cols)
+        first = n - pos if self.newest_first else pos
+        self.beginInsertRows(QModelIndex(), first, first + k - 1)
+        self._rows.insert(pos, cols)
+        self.endInsertRows()
+
+    def _remove(self, start: int, stop: int) -> None:
+        first, last = self._shown(start, stop)
+        self.beginRemoveRows(QModelIndex(), first, last)
+        self._rows.delete(start, stop)
+        self.endRemoveRows()
+
+    # -- live events ---------------------------------------------------------------------
     def apply(self, events: Sequence[Any]) -> None:
-        """Apply a batch of dispatcher events: one insert notification, one change range."""
+        """Apply a batch of dispatcher events: rows that match the filter enter at the newest
+        end (while the window reaches it); rows in the window are updated in place."""
         changed: list[int] = []
+        fresh = _Columns()
+        fresh_at: dict[float, int] = {}
+        q = self.query
+        d = self._rows
         for e in events:
             if isinstance(e, AttemptStarted):
-                if e.attempt_id not in self._open and not self._historical(e.attempt_id):
-                    self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, SENDING, "",
-                              e.started_at.timestamp(), math.nan)
+                key = float(e.attempt_id)
+                if (self.at_newest and key not in fresh_at and d.find(key) is None
+                        and (not len(d) or key > d.key[0])
+                        and q.matches(e.notification_id, e.recipient, e.channel, None, "", e.started_at)):
+                    fresh_at[key] = len(fresh)
+                    fresh.append(key, e.notification_id, e.recipient, e.channel, SENDING, "",
+                                 e.started_at.timestamp(), math.nan)
             elif isinstance(e, AttemptFinished):
-                row = self._open.pop(e.attempt_id, None) if e.attempt_id is not None else None
-                if row is not None:
-                    self._finish(row, e.outcome, e.detail, e.finished_at.timestamp(), changed)
-                elif not self._historical(e.attempt_id):
-                    self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, e.outcome,
-                              e.detail, e.started_at.timestamp(), e.finished_at.timestamp())
-            elif isinstance(e, Queued):
-                for nid, name in zip(e.notification_ids, e.recipients):
-                    self._add(None, nid, name, "", QUEUED, e.source, e.at, math.nan)  # no duration
-        self._announce(changed)
-
-    def load_history(self, rows: Iterable[AttemptRow]) -> None:
-        changed: list[int] = []
-        for a in rows:
-            finished = a.finished_at.timestamp() if a.finished_at else math.nan
-            self._add(a.id, a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING, a.detail,
-                      a.started_at.timestamp(), finished)
-        self._announce(changed)
-
-    def _announce(self, changed: list[int]) -> None:
-        if len(self._staged):
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(self._staged) - 1)
-            self._rows.extend(self._staged)
-            self._staged = _Columns()
-            self.endInsertRows()
+                finished = e.finished_at.timestamp()
+                if e.attempt_id is not None:
+                    key = float(e.attempt_id)
+                    if key in fresh_at:
+                        fresh.finish(fresh_at[key], e.outcome, e.detail, finished)
+                        continue
+                    i = d.find(key)
+                    if i is not None:
+                        d.finish(i, e.outcome, e.detail, finished)
+                        changed.append(i)
+                        continue
+                    if len(d) and key < d.key[0]:
+                        continue  # older than the window: not shown
+                else:
+                    top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
+                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2  # just above, below the next id
+                if self.at_newest and q.matches(e.notification_id, e.recipient, e.channel, e.outcome,
+                                                e.detail, e.started_at):
+                    fresh_at[key] = len(fresh)
+                    fresh.append(key, e.notification_id, e.recipient, e.channel, e.outcome, e.detail,
+                                 e.started_at.timestamp(), finished)
+            elif isinstance(e, Queued) and self.at_newest and e.notification_ids:
+                # One row per request (its source in the detail); a stand-in like an
+                # unavailable channel's, just above the newest attempt. Not an attempt: the
+                # database's pages do not hold it, so it goes when the window pages away.
+                n = len(e.notification_ids)
+                who = e.recipients[0] if n == 1 else f"{e.recipients[0]} +{n - 1}"
+                if q.matches(e.notification_ids[0], who, "", QUEUED, e.source,
+                             datetime.fromtimestamp(e.at, timezone.utc)):
+                    top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
+                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2
+                    fresh_at[key] = len(fresh)
+                    fresh.append(key, e.notification_ids[0], who, "", QUEUED, e.source, e.at, math.nan)
+        if len(fresh):
+            order = sorted(range(len(fresh)), key=lambda i: fresh.key[i])
+            if order != list(range(len(fresh))):
+                ordered = _Columns()
+                for i in order:
+                    ordered.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i],
+                                   fresh.outcome[i], fresh.detail[i], fresh.started[i], fresh.finished[i])
+                fresh = ordered
         if changed:
-            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1))
+            rows = [self._shown(i, i + 1)[0] for i in changed]
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1))
+        self._add_at_newest(fresh)
+

@@ -1,22 +1,30 @@
 """The always-visible delivery log: filters, the table, a timeline of the selected
-notification, and the operator's actions on it (retry, cancel, copy, export)."""
+notification, and the operator's actions on it (retry, cancel, copy, export).
+
+The table is a window onto the database (see :mod:`.model`): the panel loads a page at
+whichever end the operator scrolls to, runs every filter as SQL off the GUI thread (a newer
+filter cancels the older one), and exports by streaming pages from SQL.
+"""
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import datetime, time, timezone
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,14 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.spreadsheet import spreadsheet_cell
-from ...core.storage.repository import Store
+from ...core.storage.history import Cancelled, History, LogQuery
+from ...core.storage.repository import AttemptRow, Store
 from ..context import AppContext
 from ..core_text import core_text
 from ..tasks import alive
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
 
-HISTORY_PAGE = 5000
+EXPORT_BATCH = 2000
+NO_DATE = QDate(2000, 1, 1)  # a date edit at its minimum means "no bound"
 
 
 class LogPanel(QWidget):
@@ -46,12 +56,15 @@ class LogPanel(QWidget):
         self.ctx = ctx
         self.store: Store = ctx.runtime.store
         self._ask_save_path = ask_save_path or self._default_save_path
+        self.history = History(self.store.engine)
         self.model = AttemptLogModel(self)
-        self.proxy = LogFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.filter = LogFilter()
         self._follow = True
         self._selected: int | None = None
-        self.history_loaded = False
+        self.history_loaded = False  # the first page of the current filter is shown
+        self._generation = 0  # bumped by every new filter; older reads give up
+        self._loading = False  # a page at one end is being read
+        self.export_dialog: QProgressDialog | None = None
         self._build()
         self._connect()
 
@@ -73,6 +86,10 @@ class LogPanel(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(200)
+        self.since = self._date_edit(self.tr("From"))
+        self.until = self._date_edit(self.tr("To"))
+        self.newest_button = QPushButton(self.tr("Newest"))
+        self.oldest_button = QPushButton(self.tr("Oldest"))
         self.follow_label = QLabel()
         self.export_button = QPushButton(self.tr("Export CSV…"))
 
@@ -81,16 +98,25 @@ class LogPanel(QWidget):
         bar.addWidget(self.outcome)
         bar.addWidget(self.channel)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.follow_label)
         bar.addWidget(self.export_button)
+        # Second row: where in time the window looks (a date range, the two ends of history).
+        when = QHBoxLayout()
+        when.addWidget(QLabel(self.tr("From")))
+        when.addWidget(self.since)
+        when.addWidget(QLabel(self.tr("to")))
+        when.addWidget(self.until)
+        when.addWidget(self.newest_button)
+        when.addWidget(self.oldest_button)
+        when.addWidget(self.follow_label, 1)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # value = first row
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.setSortingEnabled(False)  # arrival order is the story; sorting 100k rows on each batch is not
+        self.table.setSortingEnabled(False)  # attempt order is the story, newest first
         vh = self.table.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row measuring
@@ -140,18 +166,25 @@ class LogPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addLayout(when)
         layout.addWidget(self.splitter, 1)
         self._update_follow_label()
 
     def _connect(self) -> None:
-        self.outcome.currentIndexChanged.connect(lambda: self.proxy.set_outcome_group(self.outcome.currentData()))
-        self.channel.currentIndexChanged.connect(lambda: self.proxy.set_channel(self.channel.currentData()))
+        self.outcome.currentIndexChanged.connect(
+            lambda: self.set_query(self.filter.set_outcome_group(self.outcome.currentData())))
+        self.channel.currentIndexChanged.connect(lambda: self.set_query(self.filter.set_channel(self.channel.currentData())))
         self.search.textChanged.connect(self._search_timer.start)
-        self._search_timer.timeout.connect(lambda: self.proxy.set_text(self.search.text()))
+        self._search_timer.timeout.connect(lambda: self.set_query(self.filter.set_text(self.search.text())))
+        self.since.dateChanged.connect(self._dates_changed)
+        self.until.dateChanged.connect(self._dates_changed)
+        self.newest_button.clicked.connect(lambda: self.set_query(self.filter.query))
+        self.oldest_button.clicked.connect(self.go_oldest)
         self.export_button.clicked.connect(self.export_csv)
         scroll = self.table.verticalScrollBar()
         scroll.valueChanged.connect(self._scrolled)
-        scroll.rangeChanged.connect(self._range_changed)
+        self.model.rowsInserted.connect(self._rows_inserted)
+        self.model.rowsRemoved.connect(self._rows_removed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for trigger in (self.retry_action.triggered, self.retry_button.clicked):
             trigger.connect(self.retry_selected)
@@ -161,6 +194,24 @@ class LogPanel(QWidget):
             trigger.connect(self.copy_details)
         self.ctx.bridge.eventsReady.connect(self.apply_events)
 
+    def _date_edit(self, tip: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setMinimumDate(NO_DATE)
+        edit.setSpecialValueText(self.tr("any date"))
+        edit.setDate(NO_DATE)
+        edit.setToolTip(tip)
+        return edit
+
+    @Slot()
+    def _dates_changed(self) -> None:
+        def moment(d: QDate, plus_days: int = 0) -> datetime | None:
+            if d == NO_DATE:
+                return None
+            day = d.addDays(plus_days)
+            return datetime.combine(datetime(day.year(), day.month(), day.day()).date(), time()).astimezone()
+        self.set_query(self.filter.set_dates(moment(self.since.date()), moment(self.until.date(), 1)))
+
     # -- feeding -------------------------------------------------------------------------
     @Slot(list)
     def apply_events(self, events: list[Any]) -> None:
@@ -169,44 +220,124 @@ class LogPanel(QWidget):
             self._load_details(self._selected)
 
     def load_history(self) -> None:
-        """Load past attempts page by page in the background; the window stays live.
+        """Show the newest page of the current filter (called once the window is up)."""
+        self.set_query(self.filter.query)
 
-        The newest attempt id is read first (one indexed query, before the worker starts):
-        everything up to it comes from the database, everything after from live events.
-        """
-        self.model.history_until = self.store.max_attempt_id()
-        self.ctx.tasks.start(self._load_history(self.model.history_until))
+    def set_query(self, query: LogQuery) -> None:
+        """Show the newest attempts matching ``query``; a read for an older filter gives up."""
+        self._generation += 1
+        self.history_loaded = False
+        self.ctx.tasks.start(self._reload(self._generation, query, newest=True))
 
-    async def _load_history(self, until: int) -> None:
-        after = 0
-        while True:
-            page = await self.ctx.tasks.run(self.store.attempts_page, after, HISTORY_PAGE, until)
-            if not alive(self):
-                return
-            if not page:
-                break
-            self.model.load_history(page)
-            after = page[-1].id
-        self.history_loaded = True
-        if self._follow:
+    @Slot()
+    def go_oldest(self) -> None:
+        """Show the oldest attempts of the current filter (the far end of history)."""
+        self._generation += 1
+        self.ctx.tasks.start(self._reload(self._generation, self.filter.query, newest=False))
+
+    def _stale(self, generation: int) -> Callable[[], bool]:
+        return lambda: generation != self._generation
+
+    async def _reload(self, generation: int, query: LogQuery, newest: bool) -> None:
+        size = self.model.page_size
+        stale = self._stale(generation)
+        try:
+            rows = await self.ctx.tasks.run(self.history.page, query, size, None, None if newest else 0, stale)
+        except Cancelled:
+            return
+        if not alive(self) or stale():
+            return
+        full = len(rows) == size
+        self.model.reset(query, rows, at_newest=newest or not full, at_oldest=not newest or not full)
+        self._follow = newest
+        self._update_follow_label()
+        if newest == self.model.newest_first:
+            self.table.scrollToTop()
+        else:
             self.table.scrollToBottom()
+        if newest and (query.until is None or query.until > datetime.now(timezone.utc)):
+            # Rows committed after that read and before live events reached the model (none
+            # can match a date range that has ended).
+            await self._load_end(generation, newer=True)
+        self.history_loaded = True
+        self._maybe_load_more()
 
-    # -- auto-scroll: follow new rows unless the operator scrolled up ---------------------
+    async def _load_end(self, generation: int, newer: bool) -> None:
+        """One more page at the newer or the older end of the window."""
+        m = self.model
+        size = m.page_size
+        stale = self._stale(generation)
+        self._loading = True
+        try:
+            if newer:
+                rows = await self.ctx.tasks.run(self.history.page, m.query, size, None, m.newest_id or 0, stale)
+            else:
+                rows = await self.ctx.tasks.run(self.history.page, m.query, size, m.oldest_id, None, stale)
+        except Cancelled:
+            return
+        finally:
+            if generation == self._generation:
+                self._loading = False
+        if not alive(self) or stale():
+            return
+        if newer:
+            m.add_newer(rows, reached_newest=len(rows) < size)
+        else:
+            m.add_older(rows, reached_oldest=len(rows) < size)
+
+    def _maybe_load_more(self) -> None:
+        """Load a page when the operator has scrolled near an end the window does not reach."""
+        if self._loading or not self.history_loaded or not alive(self):
+            return
+        bar = self.table.verticalScrollBar()
+        margin = 20
+        near_top = bar.value() <= bar.minimum() + margin
+        near_bottom = bar.value() >= bar.maximum() - margin
+        top_is_newer = self.model.newest_first
+        want_newer = (near_top if top_is_newer else near_bottom) and not self.model.at_newest
+        want_older = (near_bottom if top_is_newer else near_top) and not self.model.at_oldest
+        if want_newer or want_older:
+            self.ctx.tasks.start(self._load_then_check(self._generation, newer=want_newer))
+
+    async def _load_then_check(self, generation: int, newer: bool) -> None:
+        await self._load_end(generation, newer)
+        if alive(self) and generation == self._generation:
+            self._maybe_load_more()
+
+    # -- keeping the view still while rows come and go at the ends ------------------------
+    def _keeps_position(self, first: int) -> bool:
+        """Rows added or dropped above the first visible row move the view unless we follow."""
+        return first <= self.table.verticalScrollBar().value() and not (self._follow and self.model.newest_first)
+
+    @Slot(QModelIndex, int, int)
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if self._keeps_position(first):
+            bar.setMaximum(bar.maximum() + last - first + 1)
+            bar.setValue(bar.value() + last - first + 1)
+        elif self._follow and not self.model.newest_first:
+            QTimer.singleShot(0, self.table.scrollToBottom)
+
+    @Slot(QModelIndex, int, int)
+    def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if self._keeps_position(first):
+            bar.setValue(max(bar.value() - (last - first + 1), 0))
+
+    # -- follow new rows unless the operator scrolled away from the newest -------------------
     @Slot(int)
     def _scrolled(self, value: int) -> None:
-        follow = value >= self.table.verticalScrollBar().maximum()
+        bar = self.table.verticalScrollBar()
+        at_newest_end = value <= bar.minimum() if self.model.newest_first else value >= bar.maximum()
+        follow = at_newest_end and self.model.at_newest
         if follow != self._follow:
             self._follow = follow
             self._update_follow_label()
-
-    @Slot(int, int)
-    def _range_changed(self, _min: int, _max: int) -> None:
-        if self._follow:
-            self.table.scrollToBottom()
+        self._maybe_load_more()
 
     def _update_follow_label(self) -> None:
         self.follow_label.setText(self.tr("Following new attempts") if self._follow
-                                  else self.tr("Paused: scrolled up"))
+                                  else self.tr("Paused: scrolled away"))
 
     @property
     def following(self) -> bool:
@@ -223,18 +354,18 @@ class LogPanel(QWidget):
                       self.retry_button, self.cancel_button, self.copy_button):
                 w.setEnabled(False)
             return
-        source = self.proxy.mapToSource(rows[0])
-        nid = self.model.notification_at(source.row())
+        nid = self.model.notification_at(rows[0].row())
         self._selected = nid
         self.notificationSelected.emit(nid)
         self._load_details(nid)
 
     def select_notification(self, nid: int) -> bool:
-        for r in range(self.proxy.rowCount() - 1, -1, -1):
-            if self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 4) == nid:
-                self.table.selectRow(r)
-                return True
-        return False
+        """Select the newest attempt of notification ``nid`` if the window holds one."""
+        row = self.model.row_for_notification(nid)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
 
     def _load_details(self, nid: int) -> None:
         self.ctx.tasks.start(self._show_details(nid))
@@ -308,28 +439,62 @@ class LogPanel(QWidget):
 
     @Slot()
     def export_csv(self) -> None:
+        """Every attempt matching the current filter, streamed from SQL page by page, with a
+        progress dialog (count + Cancel)."""
         path = self._ask_save_path()
         if not path:
             return
-        rows = [self.model.row_values(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
-                for r in range(self.proxy.rowCount())]
-        headers = [str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.model.columnCount())]
-        self.ctx.tasks.start(self._write_csv(path, headers, rows))
+        self.ctx.tasks.start(self._export(path, self.filter.query))
 
-    async def _write_csv(self, path: str, headers: list[str], rows: list[list[str]]) -> None:
-        def write() -> None:
-            with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(headers)
-                w.writerows([spreadsheet_cell(c) for c in row] for row in rows)  # never a formula
+    async def _export(self, path: str, query: LogQuery) -> None:
+        total = await self.ctx.tasks.run(self.history.count, query)
+        if not alive(self):
+            return
+        dialog = QProgressDialog(self.tr("Exporting the delivery log…"), self.tr("Cancel"), 0, max(total, 1), self)
+        dialog.setWindowTitle(self.tr("Export CSV"))
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.export_dialog = dialog
+        headers = [str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.model.columnCount())]
+        written = 0
         try:
-            await self.ctx.tasks.run(write)
+            fh = await self.ctx.tasks.run(open, path, "w", encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            dialog.close()
+            self._export_failed(path, exc)
+            return
+        try:
+            writer = csv.writer(fh)
+            await self.ctx.tasks.run(writer.writerow, headers)
+            before: int | None = None
+            while True:
+                rows: list[AttemptRow] = await self.ctx.tasks.run(self.history.page, query, EXPORT_BATCH, before)
+                if not alive(self) or dialog.wasCanceled() or not rows:
+                    break
+                rows.reverse()
+                cells = [[spreadsheet_cell(c) for c in self.model.values_of(r)] for r in rows]  # never a formula
+                await self.ctx.tasks.run(writer.writerows, cells)
+                written += len(rows)
+                before = rows[-1].id
+                if not alive(self):
+                    break
+                dialog.setLabelText(self.tr("Exported %1 of %2 rows…").replace("%1", str(written)).replace("%2", str(total)))
+                dialog.setValue(min(written, max(total, 1) - 1) if written < total else written)
         except OSError as exc:
             if alive(self):
-                self.status.setText(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", exc.strerror or ""))
+                self._export_failed(path, exc)
             return
-        if alive(self):
-            self.status.setText(self.tr("Exported %1 rows.").replace("%1", str(len(rows))))
+        finally:
+            await self.ctx.tasks.run(fh.close)
+        if not alive(self):
+            return
+        cancelled = dialog.wasCanceled()
+        dialog.close()
+        self.status.setText(self.tr("Export cancelled after %1 rows.").replace("%1", str(written)) if cancelled
+                            else self.tr("Exported %1 rows.").replace("%1", str(written)))
+
+    def _export_failed(self, path: str, exc: OSError) -> None:
+        self.status.setText(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", exc.strerror or ""))
 
     def index_for_row(self, row: int) -> QModelIndex:
-        return self.proxy.index(row, 0)
+        return self.model.index(row, 0)

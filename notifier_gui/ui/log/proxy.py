@@ -1,51 +1,35 @@
-"""Filters of the delivery log: outcome, channel and free text (case-insensitive)."""
+"""The delivery log's filter state: what the operator picked, as the core's :class:`LogQuery`.
+
+Filtering happens in SQL (see ``core/storage/history.py``); this only keeps the choices of
+the filter bar and turns them into a query.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from dataclasses import replace
+from datetime import datetime
 
-from .model import AttemptLogModel, SortRole
+from ...core.storage.history import LogQuery
+from .model import OUTCOME_GROUPS
 
 
-class LogFilter(QSortFilterProxyModel):
-    # Outcome groups the operator thinks in; "failed" covers every kind of failure.
-    GROUPS = {
-        "delivered": {"delivered"},
-        "failed": {"transient", "permanent", "unavailable", "interrupted"},
-        "sending": {"sending"},
-        "transient": {"transient"},
-        "permanent": {"permanent"},
-        "unavailable": {"unavailable"},
-    }
+class LogFilter:
+    """Outcome group, channel, search text (words, or ``#id``) and a date range."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._outcomes: set[str] | None = None
-        self._channel: str | None = None
-        self._text = ""
-        self.setSortRole(SortRole)
+    def __init__(self) -> None:
+        self.query = LogQuery()
 
-    def set_outcome_group(self, group: str | None) -> None:
-        self.beginFilterChange()
-        self._outcomes = self.GROUPS.get(group) if group else None
-        self.endFilterChange()
+    def set_outcome_group(self, group: str | None) -> LogQuery:
+        self.query = replace(self.query, outcomes=OUTCOME_GROUPS.get(group) if group else None)
+        return self.query
 
-    def set_channel(self, channel: str | None) -> None:
-        self.beginFilterChange()
-        self._channel = channel or None
-        self.endFilterChange()
+    def set_channel(self, channel: str | None) -> LogQuery:
+        self.query = replace(self.query, channel=channel or None)
+        return self.query
 
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange()
+    def set_text(self, text: str) -> LogQuery:
+        self.query = self.query.with_search(text)
+        return self.query
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, AttemptLogModel)
-        if self._outcomes is not None and model.outcome_at(source_row) not in self._outcomes:
-            return False
-        if self._channel is not None and model._rows.channel[source_row] != self._channel:
-            return False
-        if self._text and self._text not in model.text_at(source_row).casefold():
-            return False
-        return True
+    def set_dates(self, since: datetime | None, until: datetime | None) -> LogQuery:
+        self.query = replace(self.query, since=since, until=until)
+        return self.query

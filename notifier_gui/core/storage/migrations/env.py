@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from notifier_gui.core.storage.schema import METADATA
+from notifier_gui.core.storage.schema import METADATA, compared
 
 # Any fixed 64-bit number, the same in every copy of the program: the key of the
 # PostgreSQL advisory lock that serialises migrations ("notifier" in ASCII).
@@ -23,6 +23,7 @@ with engine.execution_options(immediate=True).connect() as connection:
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
         transaction_per_migration=False,
+        include_name=compared,  # the search objects live in the migrations only
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":

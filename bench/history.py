@@ -1,0 +1,366 @@
+"""The ``history`` section's measurements, one per process: ``python bench/history.py TASK '{json}'``.
+
+``build`` writes a database the way an operator's year of history looks after an upgrade:
+rows bulk-inserted straight into migration 0001's schema (no dispatcher), then opened by
+the program, which upgrades it in place (indexes, search tables). Built databases are
+cached under ``bench/.cache/`` by size, so re-running the section costs only the figures.
+
+Every other task opens a copy-free data folder (reads only, except ``queue``) and reports
+its figures; the harness pairs each big-database figure with the same figure on a
+1,000-attempt database built the same way, in the same run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, emit  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+
+DETAILS = ("250 2.0.0 accepted", "message accepted by the provider", "SMTP 451 try again later",
+           "552 mailbox full", "the recipient has no phone number", "Telegram: chat not found")
+FIRST = ("Anna", "Boris", "Clara", "Dmitry", "Elena", "Fyodor", "Galina", "Ivan", "Olga", "Pavel")
+LAST = ("Smirnova", "Petrov", "Jones", "Orlov", "Carter", "Ivanova", "Sokolov", "Kuznetsova")
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return float(psutil.Process().memory_info().rss / 2**20)
+
+
+# -- building -------------------------------------------------------------------------
+def task_build(a: dict[str, Any]) -> dict[str, Any]:
+    """``notifications``, 2 attempts each, ``recipients`` people, into ``out``/notifier.db."""
+    from alembic import command
+
+    from notifier_gui.core.storage.engine import create, migrations_config, open_database
+
+    out = Path(a["out"])
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "notifier.db"
+    if path.exists():
+        path.unlink()
+    n, people = int(a["notifications"]), int(a["recipients"])
+    t = time.perf_counter()
+    engine = create(f"sqlite:///{path}")
+    command.upgrade(migrations_config(engine), "0001")
+    engine.dispose()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA journal_mode = OFF")
+    rng = random.Random(7)
+    start = datetime(2025, 12, 1)
+    step = timedelta(days=365) / max(n, 1)
+    names = [f"{FIRST[i % 10]} {LAST[(i // 10) % 8]} {i}" for i in range(people)]
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO recipients (id, name, email, phone, notes, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, '', ?, ?)",
+                   ((i + 1, names[i], f"person{i}@example.org", f"+7916{i:07d}", start, start) for i in range(people)))
+
+    def notes() -> Any:
+        for i in range(1, n + 1):
+            when = (start + step * i).isoformat(sep=" ")
+            r = rng.randrange(people)
+            yield (i, r + 1, names[r], "Alert", f"Hello {names[r]}", "email,sms,telegram",
+                   "failed" if i % 50 == 0 else "delivered", "sms", when, when, when, "ops", 1, 0, 0, 0, "")
+
+    db.executemany("INSERT INTO notifications (id, recipient_id, recipient_name, subject, body, channels, state, "
+                   "delivered_via, created_at, queued_at, finished_at, queued_by, cursor_channel, cursor_tries, "
+                   "round_no, round_transient, dead_channels) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", notes())
+
+    def attempts() -> Any:
+        aid = 0
+        for i in range(1, n + 1):
+            when = start + step * i
+            for ch, outcome in (("email", "transient" if i % 7 else "permanent"), ("sms", "delivered")):
+                aid += 1
+                detail = DETAILS[aid % len(DETAILS)] if outcome != "delivered" else DETAILS[1]
+                w = when.isoformat(sep=" ")
+                yield (aid, i, ch, w, w, outcome, detail, 0, 1)
+
+    db.executemany("INSERT INTO attempts (id, notification_id, channel, started_at, finished_at, outcome, detail, "
+                   "round_no, try_no) VALUES (?,?,?,?,?,?,?,?,?)", attempts())
+    db.execute("COMMIT")
+    db.close()
+    inserted = time.perf_counter() - t
+    t = time.perf_counter()
+    reports: list[tuple[int, int]] = []
+    engine = open_database(f"sqlite:///{path}", lambda d, tot: reports.append((d, tot)))
+    upgraded = time.perf_counter() - t
+    with engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        na = c.exec_driver_sql("SELECT count(*) FROM attempts").scalar()
+    engine.dispose()
+    return {"notifications": n, "attempts": na, "recipients": people, "insert_s": inserted, "upgrade_s": upgraded,
+            "upgrade_progress_reports": len(reports), "db_mb": path.stat().st_size / 2**20}
+
+
+# -- the window: log pages, filters, scrolling, memory, stalls ----------------------------------
+def window_context(data: str) -> tuple[Any, Any]:
+    """A QApplication with the qasync loop and an AppContext over ``data`` (sandbox)."""
+    os.environ["NOTIFIER_DATA_DIR"] = data
+    os.environ["NOTIFIER_SANDBOX"] = "1"
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from notifier_gui.core.runtime import Runtime
+    from notifier_gui.ui.context import AppContext
+    from notifier_gui.ui.tasks import Tasks
+    from notifier_gui.ui.worker import WorkerBridge
+
+    app = QApplication([sys.argv[0]])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    rt = Runtime.open()
+    ctx = AppContext(rt, Tasks(loop), WorkerBridge(lambda sink: rt.dispatcher(sink)),
+                     QSettings(str(Path(data) / "ui-state.ini"), QSettings.Format.IniFormat))
+    return app, ctx
+
+
+def task_log(a: dict[str, Any]) -> dict[str, Any]:
+    app, ctx = window_context(a["data"])
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from notifier_gui.ui.log.panel import LogPanel
+
+    rt, tasks = ctx.runtime, ctx.tasks
+    panel = LogPanel(ctx)
+    panel.resize(1100, 420)
+    panel.show()
+    app.processEvents()
+    rss0 = rss_mb()
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[float] = []
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(tick)
+    ticker.start()
+
+    def wait(cond: Any, limit: float = 120.0) -> float:
+        t = time.perf_counter()
+        while not cond():
+            app.processEvents()
+            time.sleep(0.0005)
+            if time.perf_counter() - t > limit:
+                raise TimeoutError("waited too long")
+        return (time.perf_counter() - t) * 1000
+
+    def shown(q: Any) -> float:
+        t = time.perf_counter()
+        panel.set_query(q)
+        wait(lambda: panel.history_loaded)
+        return (time.perf_counter() - t) * 1000
+
+    out: dict[str, Any] = {}
+    t = time.perf_counter()
+    panel.load_history()
+    wait(lambda: panel.history_loaded)
+    out["first_page_ms"] = (time.perf_counter() - t) * 1000
+    out["rss_after_first_page_mb"] = rss_mb()
+    last[0] = clock.elapsed()
+    gaps.clear()
+    # Scroll to the oldest row and back (the jump buttons, then a drag up through a few pages).
+    t = time.perf_counter()
+    panel.go_oldest()
+    wait(lambda: panel.model.at_oldest and panel.model.rowCount() > 0 and panel.model.oldest_id == 1)
+    out["oldest_page_ms"] = (time.perf_counter() - t) * 1000
+    bar = panel.table.verticalScrollBar()
+    for _ in range(5):  # drag toward newer rows, five pages
+        before = panel.model.newest_id
+        bar.setValue(bar.maximum() if not panel.model.newest_first else 0)
+        wait(lambda: panel.model.newest_id != before or panel.model.at_newest)
+    out["rows_held_max"] = panel.model.rowCount()
+    f = panel.filter
+    from notifier_gui.core.storage.history import LogQuery
+
+    person = a["person"]
+    queries = {
+        "newest": LogQuery(),
+        "outcome failed": f.set_outcome_group("failed"),
+        "channel sms": LogQuery(channel="sms"),
+        "text 'mailbox'": LogQuery.from_search("mailbox"),
+        "recipient name": LogQuery.from_search(person),
+        "#id": LogQuery.from_search(f"#{a['nid']}"),
+        "dates (one day)": LogQuery(since=datetime.fromisoformat(a["day"]).astimezone(),
+                                    until=datetime.fromisoformat(a["day"]).astimezone() + timedelta(days=1)),
+        "outcome permanent + channel email": LogQuery(outcomes=frozenset({"permanent"}), channel="email"),
+    }
+    out["filters_ms"] = {name: shown(q) for name, q in queries.items()}
+    out["rss_after_filters_mb"] = rss_mb()
+    shown(LogQuery())
+    out["rss_end_mb"] = rss_mb()
+    out["rss_start_mb"] = rss0
+    out["max_gap_ms"] = max(gaps) if gaps else 0.0
+    ticker.stop()
+    tasks.shutdown()
+    rt.close()
+    return out
+
+
+# -- small figures -----------------------------------------------------------------------------
+def task_status_tick(a: dict[str, Any]) -> dict[str, Any]:
+    from notifier_gui.core.storage.engine import open_database
+    from notifier_gui.core.storage.history import History
+
+    engine = open_database(f"sqlite:///{Path(a['data']) / 'notifier.db'}")
+    h = History(engine)
+    since = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    h.live_counts(since)
+    times = []
+    for _ in range(200):
+        t = time.perf_counter()
+        h.live_counts(since)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"tick_ms": statistics.median(times)}
+
+
+def task_queue(a: dict[str, Any]) -> dict[str, Any]:
+    """Plan (placeholders + double-send guard) and queue one text with {name} to N recipients."""
+    os.environ["NOTIFIER_DATA_DIR"] = a["data"]
+    os.environ["NOTIFIER_SANDBOX"] = "1"
+    from notifier_gui.core.runtime import Runtime
+    from notifier_gui.core.sending import enqueue_send, plan_send
+
+    rt = Runtime.open()
+    ids = list(range(1, int(a["n"]) + 1))
+    t = time.perf_counter()
+    plan = plan_send(rt.store, ids, "Alert", "Hello {name}, the server room is hot.")
+    planned = time.perf_counter() - t
+    queued = enqueue_send(rt, plan, "Alert", "Hello {name}, the server room is hot.", None, None, None)
+    total = time.perf_counter() - t
+    # Leave the database as it was for the next figures.
+    with rt.engine.begin() as c:
+        c.exec_driver_sql(f"DELETE FROM notifications WHERE id >= {min(queued)}")
+    rt.close()
+    return {"plan_s": planned, "total_s": total, "queued": len(queued)}
+
+
+def task_recipients(a: dict[str, Any]) -> dict[str, Any]:
+    """The recipients page with every person loaded, and the search as SQL and as the page's filter."""
+    app, ctx = window_context(a["data"])
+    from notifier_gui.core.storage.history import History
+    from notifier_gui.ui.recipients.view import RecipientsView
+
+    rt = ctx.runtime
+    t = time.perf_counter()
+    view = RecipientsView(ctx)
+    view.resize(900, 500)
+    view.show()
+    total = int(a["recipients"])
+    while view.model.rowCount() < total:
+        app.processEvents()
+        time.sleep(0.0005)
+        if time.perf_counter() - t > 60:
+            break
+    shown_s = time.perf_counter() - t
+    word = a["word"]
+    t = time.perf_counter()
+    view.proxy.set_search(word)
+    page_search_ms = (time.perf_counter() - t) * 1000
+    h = History(rt.engine)
+    h.recipient_ids_matching(word, 200)
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        found = h.recipient_ids_matching(word, 200)
+        times.append((time.perf_counter() - t) * 1000)
+    rt.close()
+    return {"shown_s": shown_s, "page_filter_ms": page_search_ms, "sql_search_ms": statistics.median(times),
+            "sql_found": len(found), "rows": view.model.rowCount()}
+
+
+def task_prune_worker(a: dict[str, Any]) -> dict[str, Any]:
+    """A sandbox worker delivering ``queued`` notifications alone, then again while
+    ``notifier history prune --older-than DAYS --archive`` runs beside it on the same
+    database (each on a fresh copy); the archive is read back and counted."""
+    import gzip
+    import shutil
+    import subprocess
+    import tempfile
+
+    from notifier_gui.core.storage.engine import open_database
+    from notifier_gui.core.storage.repository import Store
+
+    src = Path(a["data"]) / "notifier.db"
+    work = Path(tempfile.mkdtemp(prefix="bench-prune-"))
+    n = int(a["queued"])
+
+    def fresh(tag: str) -> Path:
+        d = work / tag
+        d.mkdir()
+        shutil.copy2(src, d / "notifier.db")
+        engine = open_database(f"sqlite:///{d / 'notifier.db'}")
+        with engine.connect() as c:
+            people = int(c.exec_driver_sql("SELECT count(*) FROM recipients").scalar() or 1)
+        Store(engine).enqueue([i % people + 1 for i in range(n)], "Hello", bodies=[f"Hello {i}" for i in range(n)])
+        engine.dispose()
+        return d
+
+    def env(d: Path) -> dict[str, str]:
+        e = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFIER_", "SMTP_", "TELEGRAM_", "SMS_"))}
+        e.update(NOTIFIER_DATA_DIR=str(d), NOTIFIER_SANDBOX="1", PYTHONPATH=str(ROOT))
+        return e
+
+    def worker(d: Path) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "worker", "--until-done"],
+                                env=env(d), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+
+    try:
+        base = fresh("alone")
+        t = time.perf_counter()
+        worker(base).wait(600)
+        alone = time.perf_counter() - t
+        both = fresh("with-prune")
+        archive = both / "old.jsonl.gz"
+        t = time.perf_counter()
+        pruner = subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "history", "prune", "--older-than",
+                                   str(a["days"]), "--archive", str(archive), "--json"],
+                                  env=env(both), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(0.5)  # the prune is under way (archiving) before the worker starts
+        tw = time.perf_counter()
+        worker(both).wait(600)
+        beside = time.perf_counter() - tw
+        out, _ = pruner.communicate(timeout=1800)
+        prune_s = time.perf_counter() - t
+        result = json.loads(out)
+        with gzip.open(archive, "rt", encoding="utf-8") as fh:
+            ids = [json.loads(line)["id"] for line in fh]
+        with sqlite3.connect(both / "notifier.db") as c:
+            unfinished = c.execute("SELECT count(*) FROM notifications WHERE state IN ('queued', 'sending')").fetchone()[0]
+            left_old = c.execute("SELECT count(*) FROM notifications WHERE id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(ids[:5000]),)).fetchone()[0]
+        return {"queued": n, "worker_alone_s": alone, "worker_beside_prune_s": beside, "prune_s": prune_s,
+                "rate_fraction": alone / beside, "pruned": result["notifications"], "pruned_attempts": result["attempts"],
+                "archived": len(ids), "archive_ids_unique": len(set(ids)) == len(ids),
+                "archived_rows_left_in_db": left_old, "left_unfinished": unfinished}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}
+
+if __name__ == "__main__":
+    emit(TASKS[sys.argv[1]](json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}))

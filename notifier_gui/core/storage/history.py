@@ -1,0 +1,251 @@
+"""Reads of the delivery history that cost what one page costs, not what the database holds.
+
+The delivery log is a window onto the ``attempts`` table: pages by keyset on the attempt id
+(newest first or oldest first), filters as SQL, text search through migration 0003's
+search objects (SQLite FTS5 trigram tables, PostgreSQL pg_trgm indexes; both answer "every
+word appears somewhere in the recipient's name or the detail, ignoring case"). The status
+bar's counts read only unfinished work and today's failures through indexes.
+
+Kept apart from :mod:`.repository` (the writers and the claim path): nothing here writes.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, column, func, or_, select, table
+from sqlalchemy.exc import OperationalError
+
+from .repository import AttemptRow
+from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
+
+IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL
+_MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: they fall back to LIKE
+_ID_SEARCH = re.compile(r"#(\d{1,18})")
+
+_ATTEMPTS_FTS = table("attempts_fts", column("rowid"), column("attempts_fts"))
+_RECIPIENTS_FTS = table("recipients_fts", column("rowid"), column("recipients_fts"))
+
+
+class Cancelled(Exception):
+    """A read was given up because a newer one replaced it."""
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """What the operator filters the delivery log by; the default shows everything."""
+
+    outcomes: frozenset[str] | None = None  # attempt outcomes; IN_FLIGHT: not finished yet
+    channel: str | None = None
+    words: tuple[str, ...] = ()  # each must appear in the recipient's name or the detail
+    notification_id: int | None = None
+    since: datetime | None = None  # started at or after
+    until: datetime | None = None  # started before
+
+    @classmethod
+    def from_search(cls, text: str, **kw: Any) -> LogQuery:
+        """The search box's text: ``#42`` picks notification 42, anything else is words."""
+        words = text.split()
+        nid = None
+        rest = []
+        for w in words:
+            m = _ID_SEARCH.fullmatch(w)
+            if m and nid is None:
+                nid = int(m.group(1))
+            else:
+                rest.append(w.casefold())
+        return cls(words=tuple(rest), notification_id=nid, **kw)
+
+    def with_search(self, text: str) -> LogQuery:
+        parsed = LogQuery.from_search(text)
+        return replace(self, words=parsed.words, notification_id=parsed.notification_id)
+
+    @property
+    def active(self) -> bool:
+        return self != LogQuery()
+
+    def matches(self, notification_id: int, recipient: str, channel: str, outcome: str | None,
+                detail: str, started: datetime) -> bool:
+        """The same question in Python, for a live row that arrives while a filter is set."""
+        if self.outcomes is not None and (outcome or IN_FLIGHT) not in self.outcomes:
+            return False
+        if self.channel is not None and channel != self.channel:
+            return False
+        if self.notification_id is not None and notification_id != self.notification_id:
+            return False
+        if self.since is not None and started < self.since:
+            return False
+        if self.until is not None and started >= self.until:
+            return False
+        if self.words:
+            hay = f"{recipient}\n{detail}".casefold()
+            return all(w in hay for w in self.words)
+        return True
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _fts_phrase(words: list[str]) -> str:
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+class History:
+    """Read-only queries over the history; every method is one short read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pg = engine.dialect.name == "postgresql"
+
+    # -- the log's pages ------------------------------------------------------------------
+    def _filtered(self, q: LogQuery) -> tuple[Select[Any], Any]:
+        """The page query without order and limit, and the id column that orders it."""
+        A, N = ATTEMPTS, NOTIFICATIONS
+        cols = (A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
+                A.c.finished_at, A.c.provider_message_id, N.c.recipient_name)
+        conds: list[ColumnElement[bool]] = []
+        if q.outcomes is not None:
+            finished = [o for o in q.outcomes if o != IN_FLIGHT]
+            parts: list[ColumnElement[bool]] = []
+            if finished:
+                parts.append(A.c.outcome.in_(finished))
+            if IN_FLIGHT in q.outcomes:
+                parts.append(A.c.outcome.is_(None))
+            conds.append(or_(*parts) if parts else A.c.id < 0)
+        if q.channel is not None:
+            conds.append(A.c.channel == q.channel)
+        if q.notification_id is not None:
+            conds.append(A.c.notification_id == q.notification_id)
+        if q.since is not None:
+            conds.append(A.c.started_at >= q.since)
+        if q.until is not None:
+            conds.append(A.c.started_at < q.until)
+        long_words = [w for w in q.words if len(w) >= _MIN_TRIGRAM]
+        short_words = [w for w in q.words if len(w) < _MIN_TRIGRAM]
+        if self._pg:
+            # pg_trgm answers ILIKE '%word%' from its GIN indexes, whatever the word's length
+            # (short ones just match more); both columns are indexed.
+            for w in q.words:
+                pattern = _like(w)
+                conds.append(or_(A.c.detail.ilike(pattern, escape="\\"),
+                                 N.c.recipient_name.ilike(pattern, escape="\\")))
+        else:
+            for w in short_words:
+                pattern = _like(w)
+                conds.append(or_(A.c.detail.like(pattern, escape="\\"),
+                                 N.c.recipient_name.like(pattern, escape="\\")))
+        if long_words and not self._pg:
+            # The FTS table drives: it hands out matching rowids in rowid order and stops at
+            # the page's LIMIT, instead of building the whole set of matches first.
+            F = _ATTEMPTS_FTS
+            stmt = (select(*cols).select_from(F)
+                    .join(A, A.c.id == F.c.rowid).join(N, N.c.id == A.c.notification_id)
+                    .where(F.c.attempts_fts.op("MATCH")(_fts_phrase(long_words)), *conds))
+            return stmt, F.c.rowid
+        stmt = select(*cols).select_from(A).join(N, N.c.id == A.c.notification_id).where(*conds)
+        return stmt, A.c.id
+
+    def page(self, q: LogQuery, limit: int, before: int | None = None, after: int | None = None,
+             cancelled: Callable[[], bool] | None = None) -> list[AttemptRow]:
+        """Up to ``limit`` matching attempts in ascending id order: the newest ones below
+        ``before`` (or the newest of all), or, with ``after``, the oldest ones above it.
+
+        ``cancelled`` is polled while SQLite works; when it turns true the read stops and
+        :class:`Cancelled` is raised (a newer filter replaced this one)."""
+        stmt, key = self._filtered(q)
+        if after is not None:
+            stmt = stmt.where(key > after).order_by(key.asc()).limit(limit)
+        else:
+            if before is not None:
+                stmt = stmt.where(key < before)
+            stmt = stmt.order_by(key.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = [AttemptRow(*r) for r in self._execute(conn, stmt, cancelled)]
+        if after is None:
+            rows.reverse()
+        return rows
+
+    def _execute(self, conn: Connection, stmt: Select[Any], cancelled: Callable[[], bool] | None) -> list[Any]:
+        if cancelled is None:
+            return list(conn.execute(stmt))
+        if cancelled():
+            raise Cancelled
+        raw: Any = conn.connection.dbapi_connection
+        if self._pg:
+            return list(conn.execute(stmt))
+        raw.set_progress_handler(lambda: 1 if cancelled() else 0, 2000)
+        try:
+            return list(conn.execute(stmt))
+        except OperationalError:
+            if cancelled():
+                conn.rollback()
+                raise Cancelled from None
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+
+    def count(self, q: LogQuery) -> int:
+        """How many attempts match (for an export's progress; a scan, so never per tick)."""
+        stmt, _ = self._filtered(q)
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
+
+    def stream(self, q: LogQuery, batch: int = 2000,
+               cancelled: Callable[[], bool] = lambda: False) -> Iterator[list[AttemptRow]]:
+        """Every matching attempt, newest first, in keyset batches (each its own short read,
+        so an export never holds a transaction open against the workers)."""
+        before: int | None = None
+        while not cancelled():
+            rows = self.page(q, batch, before=before)
+            if not rows:
+                return
+            rows.reverse()
+            yield rows
+            before = rows[-1].id
+
+    def newest_id(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(ATTEMPTS.c.id))).scalar() or 0)
+
+    # -- the status bar ---------------------------------------------------------------------
+    def live_counts(self, failed_since: datetime) -> dict[str, int]:
+        """Queued, sending and failed-since counts. Each reads one index range of live rows
+        (ix_notifications_due for the unfinished states, ix_notifications_finished for
+        today's failures): never the finished history."""
+        N = NOTIFICATIONS
+        out = {"queued": 0, "sending": 0, "failed": 0}
+        with self.engine.connect() as conn:
+            for state in ("queued", "sending"):
+                out[state] = int(conn.execute(select(func.count()).select_from(N).where(N.c.state == state)).scalar() or 0)
+            out["failed"] = int(conn.execute(select(func.count()).select_from(N).where(
+                N.c.state == "failed", N.c.finished_at >= failed_since)).scalar() or 0)
+        return out
+
+    # -- recipients -------------------------------------------------------------------------
+    def recipient_ids_matching(self, text: str, limit: int | None = None) -> list[int]:
+        """Recipients whose name, email or phone contains every word of ``text`` (ignoring case)."""
+        R = RECIPIENTS
+        words = [w.casefold() for w in text.split()]
+        conds: list[ColumnElement[bool]] = []
+        long_words = [w for w in words if len(w) >= _MIN_TRIGRAM]
+        for w in words:
+            if self._pg or len(w) < _MIN_TRIGRAM:
+                pattern = _like(w)
+                cols = (R.c.name, R.c.email, R.c.phone)
+                conds.append(or_(*(c.ilike(pattern, escape="\\") if self._pg else c.like(pattern, escape="\\")
+                                   for c in cols)))
+        if long_words and not self._pg:
+            F = _RECIPIENTS_FTS
+            stmt = (select(R.c.id).select_from(F).join(R, R.c.id == F.c.rowid)
+                    .where(F.c.recipients_fts.op("MATCH")(_fts_phrase(long_words)), *conds).order_by(R.c.id))
+        else:
+            stmt = select(R.c.id).where(and_(*conds) if conds else R.c.id > 0).order_by(R.c.id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(stmt).scalars()]

@@ -1,0 +1,184 @@
+"""The history at scale: pages, search, live counts (and their plans), on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from notifier_gui.core.storage.engine import open_database
+from notifier_gui.core.storage.history import History, LogQuery
+from notifier_gui.core.storage.repository import Store
+from notifier_gui.core.storage.schema import ATTEMPTS, utcnow
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(open_database(db_url))
+    yield s
+    s.engine.dispose()
+
+
+def fill(store: Store, n: int = 60) -> list[int]:
+    """``n`` attempts over three recipients, one notification each; returns the notification ids."""
+    rids = [store.add_recipient("Анна Смирнова", email="anna@example.org"),
+            store.add_recipient("Boris Becker", phone="+79161234567"),
+            store.add_recipient("Clara")]
+    nids = store.enqueue([rids[i % 3] for i in range(n)], "hello")
+    t0 = utcnow() - timedelta(days=10)
+    with store.engine.begin() as c:
+        c.execute(insert(ATTEMPTS), [
+            {"notification_id": nid, "channel": ("email", "sms", "telegram")[i % 3],
+             "started_at": t0 + timedelta(hours=i), "finished_at": None if i == n - 1 else t0 + timedelta(hours=i),
+             "outcome": None if i == n - 1 else ("delivered", "transient", "permanent")[i % 3],
+             "detail": ("SMTP 552 Mailbox FULL" if i % 10 == 4 else f"accepted {i}"), "round_no": 0, "try_no": 1}
+            for i, nid in enumerate(nids)])
+    return nids
+
+
+def ids(rows: list) -> list[int]:  # type: ignore[type-arg]
+    return [r.id for r in rows]
+
+
+def test_pages_by_keyset_both_ways(store: Store) -> None:
+    fill(store)
+    h = History(store.engine)
+    assert ids(h.page(LogQuery(), 5)) == [56, 57, 58, 59, 60]
+    assert ids(h.page(LogQuery(), 5, before=56)) == [51, 52, 53, 54, 55]
+    assert ids(h.page(LogQuery(), 5, after=0)) == [1, 2, 3, 4, 5]
+    assert ids(h.page(LogQuery(), 5, after=58)) == [59, 60]
+    assert ids(h.page(LogQuery(outcomes=frozenset({"sending"})), 5)) == [60]
+    assert ids(h.page(LogQuery(channel="sms", outcomes=frozenset({"transient"})), 3)) == [53, 56, 59]
+
+
+def test_search_finds_words_in_the_name_or_detail_whatever_the_case(store: Store) -> None:
+    nids = fill(store)
+    h = History(store.engine)
+
+    def found(text: str, **kw: object) -> list[int]:
+        return ids(h.page(LogQuery.from_search(text, **kw), 100))  # type: ignore[arg-type]
+
+    assert found("mailbox") == [5, 15, 25, 35, 45, 55]
+    assert found("MAILBOX full") == [5, 15, 25, 35, 45, 55]
+    assert found("смирнова") == list(range(1, 61, 3))  # Cyrillic, case-folded
+    assert found("смирнова mailbox") == [25, 55]
+    assert found("cker 55") == [5, 35, 56]  # a substring of the name, a short word (552, 55)
+    assert found(f"#{nids[7]}") == [8]
+    assert found("nobody-has-this") == []
+    assert found("50%") == []  # LIKE's wildcards are searched for, not obeyed
+    t = utcnow() - timedelta(days=10)
+    assert found("mailbox", since=t + timedelta(hours=20), until=t + timedelta(hours=40)) == [25, 35]
+
+
+def test_live_events_are_judged_like_the_sql(store: Store) -> None:
+    fill(store)
+    h = History(store.engine)
+    for text in ("mailbox", "смирнова full", "cker", "#7", "accepted 1"):
+        q = LogQuery.from_search(text)
+        every = h.page(LogQuery(), 100)
+        assert [r.id for r in every if q.matches(r.notification_id, r.recipient_name, r.channel, r.outcome,
+                                                   r.detail, r.started_at)] == ids(h.page(q, 100)), text
+
+
+def test_search_follows_inserts_and_updates(store: Store) -> None:
+    fill(store, 3)
+    h = History(store.engine)
+    with store.engine.begin() as c:
+        c.execute(ATTEMPTS.update().where(ATTEMPTS.c.id == 2).values(detail="550 no such user"))
+    assert ids(h.page(LogQuery.from_search("such user"), 10)) == [2]
+    assert ids(h.page(LogQuery.from_search("accepted"), 10)) == [1, 3]
+
+
+def test_recipient_search(store: Store) -> None:
+    fill(store, 3)
+    h = History(store.engine)
+    assert h.recipient_ids_matching("смир") == [1]
+    assert h.recipient_ids_matching("ANNA@example") == [1]
+    assert h.recipient_ids_matching("916123") == [2]
+    assert h.recipient_ids_matching("r") == [1, 2, 3]
+    store.update_recipient(3, name="Clara Schumann")
+    assert h.recipient_ids_matching("schumann") == [3]
+    assert h.recipient_ids_matching("") == [1, 2, 3]
+
+
+def test_live_counts(store: Store) -> None:
+    fill(store, 6)  # six queued notifications
+    h = History(store.engine)
+    work = store.claim("me", 2, 60)
+    assert h.live_counts(utcnow() - timedelta(hours=1)) == {"queued": 4, "sending": 2, "failed": 0}
+
+
+def test_every_per_tick_query_reads_live_rows_through_an_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The status bar's counts and the worker's idle tick (claim, pending, next due) as SQLite
+    plans them: index searches only, never a scan of the history."""
+    from sqlalchemy import event
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    fill(store, 30)
+    with store.engine.begin() as c:  # mostly finished history, a little live work
+        c.exec_driver_sql("UPDATE notifications SET state = 'delivered', finished_at = created_at WHERE id > 3")
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE")):
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    History(store.engine).live_counts(utcnow() - timedelta(hours=3))
+    store.pending()
+    store.next_due()
+    store.claim("w", 4, 60)
+    event.remove(store.engine, "before_cursor_execute", capture)
+    checked = 0
+    with store.engine.connect() as c:
+        for statement, params in seen:
+            plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+            tables = [p for p in plan if "notifications" in p or "attempts" in p]
+            assert all(p.startswith("SEARCH") for p in tables), (statement, plan)
+            checked += bool(tables)
+    assert checked >= 6
+
+
+def test_double_send_guard_is_one_query_for_any_number_of_recipients(store: Store) -> None:
+    from sqlalchemy import event
+
+    from notifier_gui.core.sending import plan_send
+
+    ids = [store.add_recipient(f"Person {i}") for i in range(300)]
+    store.enqueue(ids[:5], "x", subject="S", bodies=[f"Hello, Person {i}!" for i in range(5)])
+    store.enqueue(ids[5:6], "Hello, somebody else!", subject="S")
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM notifications" in statement:
+            statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    plan = plan_send(store, ids, "S", "Hello, {name}!")
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert plan.repeats == [f"Person {i}" for i in range(5)]  # each got their own text; Person 5 another
+    assert len(statements) == 1
+    assert plan_send(store, ids, "S", "Hello, {name}!", repeat_window=None).repeats == []
+
+
+def test_the_start_up_secret_sweep_reads_only_rows_holding_a_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    rid = store.add_recipient("A", email="a@example.org")
+    done, live = store.enqueue([rid, rid], "x", smtp_user="u", smtp_secret_refs=["ref-1", "ref-2"])
+    with store.engine.begin() as c:
+        c.exec_driver_sql(f"UPDATE notifications SET state = 'delivered', finished_at = created_at WHERE id = {done}")
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    assert store.finished_secret_refs() == [(done, "ref-1")]
+    event.remove(store.engine, "before_cursor_execute", capture)
+    (statement, params), = [s for s in seen if "smtp_secret_ref" in s[0]]
+    with store.engine.connect() as c:
+        plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+    assert plan == ["SEARCH notifications USING INDEX ix_notifications_secret_ref (smtp_secret_ref>?)"], plan
