@@ -50,3 +50,21 @@ def test_self_test_releases_every_file_before_removing_its_folder(monkeypatch: p
     assert report["ok"], report
     assert len(seen) == 1  # the checks' temporary folder was made and removed
     assert seen == {folder: [] for folder in seen}
+
+
+def test_a_failing_api_check_still_releases_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under Wine the API could not start (a DLL its library needs was missing): the check
+    failed after opening its database, and the folder's removal then failed too, hiding the
+    report. A failing check reports its failure and leaves nothing open."""
+    from notifier_gui import api
+    from notifier_gui.core import selftest
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ImportError("DLL load failed while importing _pydantic_core")
+
+    monkeypatch.setattr(api, "ApiServer", broken)
+    with open_files_at_removal(monkeypatch) as seen:
+        report = selftest.run()
+    assert not report["checks"]["api"]["ok"] and "DLL load failed" in report["checks"]["api"]["detail"]
+    assert report["checks"]["chain"]["ok"]
+    assert seen == {folder: [] for folder in seen} and len(seen) == 1

@@ -23,6 +23,9 @@
 # Wine 8.0 needs workarounds; none reaches the shipped bundle (step "leak check" proves it):
 # - icuuc.dll: Qt6Core imports Windows' system ICU, which Wine lacks. A stand-in
 #   (windows/wine/icuuc_stub.c) goes into the *prefix's* system32.
+# - bcryptprimitives.dll: Rust extension modules (pydantic-core, which the REST API needs)
+#   import ProcessPrng from it; Wine 8.0 has none. A stand-in
+#   (windows/wine/bcryptprimitives_stub.c) goes into the prefix's system32 too.
 # - _wmi: platform.platform() aborts under Wine (WMI -> propsys.VariantToString). The build
 #   Python has no DLLs/_wmi.pyd, so the bundle has none either (documented in the README:
 #   harmless, platform falls back to the registry).
@@ -188,9 +191,15 @@ make_prefix() {
         x86_64-w64-mingw32-gcc -O2 -shared -s -o "$icu.tmp" "$SRC/windows/wine/icuuc_stub.c" && mv "$icu.tmp" "$icu"
     fi
     cp "$icu" "$PFX/drive_c/windows/system32/icuuc.dll"
+    local prng=$CACHE/bcryptprimitives-$(key <"$SRC/windows/wine/bcryptprimitives_stub.c").dll
+    if [ ! -e "$prng" ]; then
+        x86_64-w64-mingw32-gcc -O2 -shared -s -o "$prng.tmp" "$SRC/windows/wine/bcryptprimitives_stub.c" \
+            -ladvapi32 && mv "$prng.tmp" "$prng"
+    fi
+    cp "$prng" "$PFX/drive_c/windows/system32/bcryptprimitives.dll"
     local ver
     ver=$(wrun cmd /c ver | tr -d "\r" | grep -Eo "[0-9]+\.[0-9.]+" | head -n 1 || true)
-    echo "   64-bit prefix, Windows $ver; icuuc.dll stand-in in system32"
+    echo "   64-bit prefix, Windows $ver; icuuc.dll and bcryptprimitives.dll stand-ins in system32"
 }
 
 build_python() {
@@ -246,9 +255,10 @@ leak_check() {
     [ -e "$toc" ] || die "PyInstaller's module list ($toc) is missing"
     if grep -q "'sitecustomize'" "$toc"; then die "the build Python's sitecustomize.py was bundled"; fi
     if find "$OUT/Notifier" -iname 'icuuc*.dll' | grep -q .; then die "the icuuc.dll stand-in was bundled"; fi
+    if find "$OUT/Notifier" -iname 'bcryptprimitives*.dll' | grep -q .; then die "the bcryptprimitives.dll stand-in was bundled"; fi
     if find "$OUT/Notifier" -iname '_wmi*.pyd' | grep -q .; then echo "   note: _wmi.pyd is bundled"; else
         echo "   _wmi.pyd absent (documented difference from a build on Windows)"; fi
-    echo "   no sitecustomize, no icuuc.dll in the bundle"
+    echo "   no sitecustomize, no icuuc.dll or bcryptprimitives.dll in the bundle"
     "$HOSTPY" "$SRC/windows/wine/checks.py" version "$OUT/Notifier/Notifier.exe" "$SRC/pyproject.toml"
     "$HOSTPY" "$SRC/windows/wine/checks.py" version "$OUT/Notifier/notifier-cli.exe" "$SRC/pyproject.toml"
 }

@@ -102,8 +102,9 @@ def _api_check(data_dir: Path) -> str:
     api = importlib.import_module("notifier_gui.api")
     rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(data_dir), "NOTIFIER_SANDBOX": "1",
                                "NOTIFIER_API_TOKEN": "self-test-api-token"}, cwd=data_dir)
-    server = api.ApiServer(api.ApiContext(rt, api.TokenSource(rt.secrets)), "127.0.0.1", 0)
+    server = None
     try:
+        server = api.ApiServer(api.ApiContext(rt, api.TokenSource(rt.secrets)), "127.0.0.1", 0)
         server.start()
         rid = rt.store.add_recipient("Self-test (API)", email="api-self-test@example.org")
         request = urllib.request.Request(
@@ -118,9 +119,14 @@ def _api_check(data_dir: Path) -> str:
         with opener.open(f"http://{server.address}/api/docs/static/swagger-ui-bundle.js", timeout=30) as r:
             docs = len(r.read())
         return f"API on {server.address} queued notification #{body['id']}; Swagger UI {docs // 1024} KB"
-    finally:
-        server.stop()
-        rt.close()
+    finally:  # whatever failed, the database is released (Windows cannot remove an open file)
+        try:
+            if server is not None:
+                server.stop()
+        finally:
+            rt.close()
+
+
 @contextmanager
 def temporary_folder(prefix: str) -> Iterator[Path]:
     """A temporary data folder, removed afterwards with every file in it released first.
