@@ -344,3 +344,36 @@ def test_export_streams_every_matching_row_from_sql(qtbot, ctx: AppContext, tmp_
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + 1250 and {r[4] for r in rows[1:]} == {"delivered"}
     assert panel.export_dialog.maximum() == 1250
+
+
+def test_a_finish_that_arrives_while_the_page_is_read_is_not_lost(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The page read sees an attempt in flight; its finish event reaches the window before
+    the page does. The row must end finished, not stay "sending" until the next reload."""
+    from sqlalchemy import insert
+
+    from notifier_gui.core.storage.schema import ATTEMPTS
+
+    store = ctx.runtime.store
+    nid = store.enqueue([store.add_recipient("Анна")], "hello")[0]
+    with store.engine.begin() as c:
+        aid = c.execute(insert(ATTEMPTS).values(notification_id=nid, channel="email", started_at=T0,
+                                                detail="", round_no=0, try_no=1)).inserted_primary_key[0]
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    read, go_on = threading.Event(), threading.Event()
+    real_page = panel.history.page
+
+    def page_then_wait(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = real_page(*args, **kwargs)
+        if not read.is_set():
+            read.set()
+            go_on.wait(10)
+        return rows
+
+    monkeypatch.setattr(panel.history, "page", page_then_wait)
+    panel.load_history()
+    qtbot.waitUntil(read.is_set)  # the page holds the attempt in flight
+    panel.apply_events([AttemptFinished(aid, nid, "Анна", "email", "delivered", "ok", T0, T0 + timedelta(seconds=1))])
+    go_on.set()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    assert [panel.model.outcome_at(r) for r in range(panel.model.rowCount())] == ["delivered"]

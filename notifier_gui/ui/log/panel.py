@@ -63,6 +63,7 @@ class LogPanel(QWidget):
         self._selected: int | None = None
         self.history_loaded = False  # the first page of the current filter is shown
         self._generation = 0  # bumped by every new filter; older reads give up
+        self._held: list[Any] | None = None  # live events kept while the newest page is read
         self._loading = False  # a page at one end is being read
         self.export_dialog: QProgressDialog | None = None
         self._build()
@@ -215,7 +216,10 @@ class LogPanel(QWidget):
     # -- feeding -------------------------------------------------------------------------
     @Slot(list)
     def apply_events(self, events: list[Any]) -> None:
-        self.model.apply(events)
+        if self._held is not None:
+            self._held.extend(events)
+        else:
+            self.model.apply(events)
         if self._selected is not None and any(getattr(e, "notification_id", None) == self._selected for e in events):
             self._load_details(self._selected)
 
@@ -227,6 +231,10 @@ class LogPanel(QWidget):
         """Show the newest attempts matching ``query``; a read for an older filter gives up."""
         self._generation += 1
         self.history_loaded = False
+        if self._held is None:
+            # Live events that arrive while the page is read are kept and applied after it:
+            # the read may see an attempt in flight whose finish arrives before the page does.
+            self._held = []
         self.ctx.tasks.start(self._reload(self._generation, query, newest=True))
 
     @Slot()
@@ -244,7 +252,10 @@ class LogPanel(QWidget):
         try:
             rows = await self.ctx.tasks.run(self.history.page, query, size, None, None if newest else 0, stale)
         except Cancelled:
-            return
+            return  # a newer read replaces this one (and applies what was held)
+        except Exception:
+            self._release_held()
+            raise
         if not alive(self) or stale():
             return
         full = len(rows) == size
@@ -259,8 +270,14 @@ class LogPanel(QWidget):
             # Rows committed after that read and before live events reached the model (none
             # can match a date range that has ended).
             await self._load_end(generation, newer=True)
+        self._release_held()
         self.history_loaded = True
         self._maybe_load_more()
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        if held:
+            self.model.apply(held)
 
     async def _load_end(self, generation: int, newer: bool) -> None:
         """One more page at the newer or the older end of the window."""
