@@ -80,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.secrets import configure_frozen_backend
 
     configure_frozen_backend()
+    if QApplication.instance() is None:
+        cannot = _platform_problem()
+        if cannot:
+            print(cannot, file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Notifier")
     app.setOrganizationName("notifier-gui")
@@ -180,6 +185,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(_until_quit(app))
     return 0
+
+
+def _platform_problem() -> str | None:
+    """Why Qt could not open a window here (no display, missing X11 libraries), checked
+    before Qt tries: its own failure is an abort with a misleading hint."""
+    from .platform_check import problem
+
+    try:
+        return problem()
+    except OSError:  # the check itself must never stop a start that would work
+        log.exception("platform check failed")
+        return None
 
 
 def _self_test(app: Any, report_path: str | None) -> int:
