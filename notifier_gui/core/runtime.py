@@ -21,7 +21,7 @@ from .delivery.channels import ChannelFactory, build_channels, is_sandbox
 from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.pacing import Pacers
 from .delivery.policy import Policy
-from .secrets import CredentialStore
+from .secrets import SECRETS_FILE, CredentialStore
 from .storage.engine import open_database
 from .storage.repository import Store
 
@@ -72,6 +72,8 @@ class Runtime:
         cfg = config_mod.load(environ, cwd, overrides)
         store_secrets = secrets or CredentialStore(cfg.environ)
         s = cfg.settings
+        if secrets is None:  # no OS credential store: a passphrase-encrypted file instead
+            store_secrets.file_fallback = s.data_dir / SECRETS_FILE
         s.data_dir.mkdir(parents=True, exist_ok=True)
         log_path = logs.setup(s.log_dir, store_secrets.redactor, s.log_level)
         engine = open_database(s.effective_database_url)
@@ -82,7 +84,9 @@ class Runtime:
         """Re-read the configuration after the settings changed (the database stays)."""
         environ, cwd, overrides = self.load_args
         self.config = config_mod.load(environ, cwd, overrides)
+        fallback = self.secrets.file_fallback
         self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor)
+        self.secrets.file_fallback = fallback
         s = self.settings
         self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 

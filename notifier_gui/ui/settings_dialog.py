@@ -51,6 +51,7 @@ from ..core.secrets import SECRET_NAMES, CredentialStore, SecretStoreError
 from ..core.settings_store import PendingSecrets, SecretEdits
 from .context import AppContext
 from .core_text import core_text
+from .secret_store_panel import SecretStorePanel, store_description
 from .tasks import alive
 from .tray import KEEP_RUNNING_KEY, keep_running_in_tray
 
@@ -156,7 +157,7 @@ class SecretField(QWidget):
         elif self.status == "missing":
             text = self.tr("not set")
         elif self.status == "unreadable":
-            text = self.tr("the credential store cannot be read")
+            text = self.tr("cannot be saved here yet: see the note at the top")
         else:
             text = self.tr("checking the credential store…")
         self.edit.setPlaceholderText(text)
@@ -259,12 +260,16 @@ class SettingsDialog(QDialog):
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        self.store_panel = SecretStorePanel(ctx, self)  # no credential store: the encrypted file
+        self.store_panel.unlocked.connect(self._store_unlocked)
+        layout.addWidget(self.store_panel)
         layout.addLayout(body, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(800, 580)
 
         self._refresh_banner()
+        self.store_panel.refresh()
         self.ctx.tasks.start(self._load_secret_status())
 
     # -- page building --------------------------------------------------------------
@@ -547,7 +552,7 @@ class SettingsDialog(QDialog):
         self.keep_in_tray.setChecked(keep_running_in_tray(self.ctx.ui_state))
         self._row(form, page, "", self.keep_in_tray, None)
         store = self._hint(self.tr("Secrets are kept in: {backend}").format(
-            backend=self.ctx.runtime.secrets.backend_name()))
+            backend=store_description(self.ctx.runtime.secrets)))
         form.addRow(self.tr("Credential store"), store)
 
     @staticmethod
@@ -621,6 +626,10 @@ class SettingsDialog(QDialog):
         await self._load_secret_status()
 
     # -- secrets ----------------------------------------------------------------------
+    @Slot()
+    def _store_unlocked(self) -> None:
+        self.ctx.tasks.start(self._load_secret_status())
+
     async def _load_secret_status(self) -> None:
         ctx = self.ctx
         try:

@@ -95,7 +95,7 @@ def test_pick_language_follows_the_locale() -> None:
 def test_every_message_is_translated() -> None:
     root = ET.parse(TS).getroot()
     messages = list(root.iter("message"))
-    assert len(messages) == 446
+    assert len(messages) >= 446  # grows with every branch: a floor, not a pin (merges stay clean)
     for message in messages:
         translation = message.find("translation")
         assert translation is not None and translation.get("type") is None, message.findtext("source")

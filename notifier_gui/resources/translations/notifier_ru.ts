@@ -1492,8 +1492,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>не задано</translation>
     </message>
     <message>
-        <source>the credential store cannot be read</source>
-        <translation>не удаётся прочитать хранилище учётных данных</translation>
+        <source>cannot be saved here yet: see the note at the top</source>
+        <translation>пока нельзя сохранить: см. пояснение вверху</translation>
     </message>
     <message>
         <source>{name} comes from {source} and wins over the credential store</source>
@@ -1502,6 +1502,65 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>the environment</source>
         <translation>переменных окружения</translation>
+    </message>
+</context>
+<context>
+    <name>SecretStorePanel</name>
+    <message>
+        <source>an encrypted file, {path}</source>
+        <translation>зашифрованный файл, {path}</translation>
+    </message>
+    <message>
+        <source>nowhere: this computer has no credential store</source>
+        <translation>нигде: на этом компьютере нет хранилища учётных данных</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Парольная фраза</translation>
+    </message>
+    <message>
+        <source>Repeat the passphrase</source>
+        <translation>Повторите парольную фразу</translation>
+    </message>
+    <message>
+        <source>This computer has no credential store (no Secret Service such as GNOME Keyring or KWallet is running), so passwords and tokens cannot be saved there.</source>
+        <translation>На этом компьютере нет хранилища учётных данных (не запущена служба Secret Service, например GNOME Keyring или KWallet), поэтому пароли и токены туда не сохранить.</translation>
+    </message>
+    <message>
+        <source>For runs without the window, secrets can also be given in the environment or a .env file, and {env} unlocks the file.</source>
+        <translation>Для запуска без окна секреты можно задать в переменных окружения или в файле .env, а {env} открывает зашифрованный файл.</translation>
+    </message>
+    <message>
+        <source>Give the secrets in the environment or a .env file (see the README), then restart the program.</source>
+        <translation>Задайте секреты в переменных окружения или в файле .env (см. README) и перезапустите программу.</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase to keep them in an encrypted file in the data folder instead.</source>
+        <translation>Выберите парольную фразу, чтобы хранить их в зашифрованном файле в папке данных.</translation>
+    </message>
+    <message>
+        <source>Create encrypted file</source>
+        <translation>Создать зашифрованный файл</translation>
+    </message>
+    <message>
+        <source>The secrets are kept in an encrypted file, because this computer has no credential store. Enter its passphrase to unlock it.</source>
+        <translation>Секреты хранятся в зашифрованном файле, потому что на этом компьютере нет хранилища учётных данных. Введите парольную фразу, чтобы открыть его.</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Enter a passphrase.</source>
+        <translation>Введите парольную фразу.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Парольные фразы не совпадают.</translation>
+    </message>
+    <message>
+        <source>This passphrase does not open the secrets file.</source>
+        <translation>Эта парольная фраза не открывает файл секретов.</translation>
     </message>
 </context>
 <context>
