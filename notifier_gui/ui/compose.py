@@ -346,6 +346,7 @@ class ComposeView(QWidget):
         layout.addLayout(bottom)
 
         self.channels.set_default(ctx.runtime.settings.channels)
+        self._update_recipient_header()
         self._update_preview()
         ctx.tasks.start(self._check_sandbox())
 
@@ -367,10 +368,19 @@ class ComposeView(QWidget):
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setToolTip(self.tr("Remove the selected recipients from this message (Delete)"))
         self.remove_button.clicked.connect(self.remove_selected)
+        # The audience changes only here, by the operator's own click: looking at a row on
+        # the Recipients tab (or an import selecting what it added) never changes it.
+        self.use_selection_button = QPushButton()
+        self.use_selection_button.setToolTip(self.tr("Write to the people selected on the Recipients tab "
+                                                     "instead of the ones chosen here"))
+        self.use_selection_button.clicked.connect(self.use_table_selection)
+        self._table_selection: list[int] = []
+        self.set_table_selection([])
         head = QHBoxLayout()
         head.addWidget(_heading(self.tr("Recipients")))
         head.addWidget(self.recipient_count)
         head.addStretch(1)
+        head.addWidget(self.use_selection_button)
         head.addWidget(self.add_button)
         head.addWidget(self.remove_button)
         self.recipient_model = QStandardItemModel(self)
@@ -475,6 +485,19 @@ class ComposeView(QWidget):
         self._load_seq += 1
         self.ctx.tasks.start(self._load_people(self._load_seq))
 
+    @Slot(list)
+    def set_table_selection(self, ids: Sequence[int]) -> None:
+        """The Recipients tab's selection, offered as "Use selection (N)"; never applied by itself."""
+        self._table_selection = list(ids)
+        n = len(self._table_selection)
+        self.use_selection_button.setText(self.tr("Use selection (%1)").replace("%1", str(n)))
+        self.use_selection_button.setEnabled(n > 0)
+
+    @Slot()
+    def use_table_selection(self) -> None:
+        if self._table_selection:
+            self.set_recipients(self._table_selection)
+
     def add_recipients(self, ids: Sequence[int]) -> None:
         self.set_recipients(self._ids + [i for i in ids if i not in self._ids])
 
@@ -508,7 +531,16 @@ class ComposeView(QWidget):
     def _update_recipient_header(self) -> None:
         n = len(self._ids)
         self.recipient_count.setText(self.tr("(%n chosen)", None, n) if n else self.tr("(none chosen)"))
+        if hasattr(self, "send_button") and not self._busy:
+            self.send_button.setText(self._send_text())
         self._update_buttons()
+
+    def _send_text(self) -> str:
+        """The Send button names how many people it sends to, so the count is never a surprise."""
+        n = len(self._ids)
+        if n == 1:  # English has no plural forms without a translation file: say it right
+            return self.tr("Send to 1 recipient")
+        return self.tr("Send to %n recipients", None, n) if n else self.tr("Send")
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -600,7 +632,7 @@ class ComposeView(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.send_button.setEnabled(not busy)
-        self.send_button.setText(self.tr("Queuing…") if busy else self.tr("Send"))
+        self.send_button.setText(self.tr("Queuing…") if busy else self._send_text())
 
     def _validate(self) -> tuple[str, str, str | None, str | None] | None:
         """Check the form with the core validators; show each problem under its field."""
@@ -737,4 +769,5 @@ class ComposeView(QWidget):
         return await self._question(
             self.tr("Send the same message again?"),
             self.tr("The same message was queued for {names} within the last {minutes} minutes. "
-                    "Send it again?").format(names=shown, minutes=REPEAT_WINDOW_SECONDS // 60))
+                    "Send it again to all {count} recipients of this message?").format(
+                names=shown, minutes=REPEAT_WINDOW_SECONDS // 60, count=len(self._ids)))

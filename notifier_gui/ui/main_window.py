@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         self.banner.settings_button.clicked.connect(self.open_settings)
         self.recipients.composeRequested.connect(self._compose_to)
-        self.recipients.selectionChanged.connect(self.compose.set_recipients)
+        self.recipients.selectionChanged.connect(self.compose.set_table_selection)  # offered, never applied
         self.recipients.linkTelegramRequested.connect(self.open_link_dialog)
         self.compose.sent.connect(self._after_send)
         self.ctx.bridge.stateChanged.connect(self._worker_state)

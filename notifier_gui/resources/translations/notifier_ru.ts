@@ -145,6 +145,10 @@
         <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
     </message>
     <message>
+        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
+        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
+    </message>
+    <message>
         <source>Recipients</source>
         <translation>Получатели</translation>
     </message>
@@ -212,6 +216,10 @@
         <source>Off: email goes out through the SMTP account in the settings.</source>
         <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
     </message>
+    <message>
+        <source>Use selection (%1)</source>
+        <translation>Взять выделенных (%1)</translation>
+    </message>
     <message numerus="yes">
         <source>(%n chosen)</source>
         <translation>
@@ -223,6 +231,18 @@
     <message>
         <source>(none chosen)</source>
         <translation>(не выбраны)</translation>
+    </message>
+    <message>
+        <source>Send to 1 recipient</source>
+        <translation>Отправить 1 получателю</translation>
+    </message>
+    <message numerus="yes">
+        <source>Send to %n recipients</source>
+        <translation>
+            <numerusform>Отправить %n получателю</numerusform>
+            <numerusform>Отправить %n получателям</numerusform>
+            <numerusform>Отправить %n получателям</numerusform>
+        </translation>
     </message>
     <message>
         <source>Queuing…</source>
@@ -289,8 +309,8 @@
         <translation>Отправить то же сообщение ещё раз?</translation>
     </message>
     <message>
-        <source>The same message was queued for {names} within the last {minutes} minutes. Send it again?</source>
-        <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз?</translation>
+        <source>The same message was queued for {names} within the last {minutes} minutes. Send it again to all {count} recipients of this message?</source>
+        <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз всем получателям этого сообщения ({count})?</translation>
     </message>
 </context>
 <context>

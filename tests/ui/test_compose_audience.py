@@ -1,0 +1,68 @@
+"""The Compose audience changes only by an explicit action in Compose (#13 item 3): a click
+on the Recipients tab offers "Use selection (N)" but never changes who gets the message,
+and the Send button always names the count."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.main_window import MainWindow
+from tests.ui.conftest import SHOTS
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.resize(1180, 800)
+    w.show()
+    yield w
+    w.quit_for_real()
+
+
+def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]
+                                                               window: MainWindow) -> None:
+    store = ctx.runtime.store
+    ids = [store.add_recipient(f"Person {n}", email=f"p{n}@example.org") for n in range(3)]
+    window.recipients.refresh()
+    compose = window.compose
+    compose.set_recipients([ids[0]])
+    qtbot.waitUntil(lambda: compose.recipient_model.rowCount() == 1 and "Person 0" in
+                    compose.recipient_model.item(0).text())
+    assert compose.send_button.text() == "Send to 1 recipient"
+    assert not compose.use_selection_button.isEnabled()
+
+    table = window.recipients.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 3)
+    # the operator looks at a phone number: one click on a row, then select all of them
+    rect = table.visualRect(table.model().index(2, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "Use selection (1)")
+    table.selectAll()
+    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "Use selection (3)")
+    assert compose.recipient_ids() == [ids[0]]  # unchanged: nothing but Compose changes it
+    assert compose.send_button.text() == "Send to 1 recipient"
+
+    window.tabs.setCurrentIndex(1)
+    compose.grab().save(str(SHOTS / "compose-use-selection.png"))
+    qtbot.mouseClick(compose.use_selection_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sorted(compose.recipient_ids()) == sorted(ids))
+    assert compose.send_button.text() == "Send to 3 recipients"
+
+
+def test_many_confirmation_names_the_count(qtbot, ctx: AppContext, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    store = ctx.runtime.store
+    ids = [store.add_recipient(f"P{n}", email=f"m{n}@example.org") for n in range(12)]
+    asked: list[int] = []
+    window.compose.confirm_many = lambda count: asked.append(count) or False
+    window.compose.set_recipients(ids)
+    qtbot.waitUntil(lambda: window.compose.send_button.text() == "Send to 12 recipients")
+    window.compose.message.setPlainText("hello")
+    window.compose.send()
+    qtbot.waitUntil(lambda: window.compose.status.text() == "Not sent.")
+    assert asked == [12]
