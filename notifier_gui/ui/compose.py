@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -337,13 +338,24 @@ class ComposeView(QWidget):
         self.send_button.clicked.connect(self.send)
         for keys in (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
             QShortcut(keys, self, self.send)
-        bottom = QHBoxLayout()
+        # Sending feedback: a busy bar with the count while the core queues (2,000 rows take
+        # seconds), then the result in ``status``. The main window keeps this bar outside
+        # the page's scroll area, so Send and its feedback never sit below the fold.
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.send_bar = QWidget()
+        bottom = QHBoxLayout(self.send_bar)
+        bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.progress)
         bottom.addWidget(self.send_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.send_bar)
 
         self.channels.set_default(ctx.runtime.settings.channels)
         self._update_recipient_header()
@@ -631,6 +643,10 @@ class ComposeView(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
+        self.progress.setVisible(busy)
+        if busy:
+            self.status.setStyleSheet("")
+            self.status.setText(self.tr("Queuing the message (recipients: %1)…").replace("%1", str(len(self._ids))))
         self.send_button.setEnabled(not busy)
         self.send_button.setText(self.tr("Queuing…") if busy else self._send_text())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,6 +36,25 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area
+
+
+PREFERRED_SIZE = QSize(1180, 780)
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window size: the preferred one where it fits, else what the screen offers
+    (a 1366x768 laptop leaves about 730 pixels below the panel: the status bar must show)."""
+    return PREFERRED_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 40))
+
+
+def _with_bar(page: QWidget, bar: QWidget) -> QWidget:
+    """``page`` above ``bar``; the bar stays in view whatever the page scrolls to."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(page, 1)
+    layout.addWidget(bar)
+    return box
 
 
 class SandboxBanner(QFrame):
@@ -111,7 +130,7 @@ class MainWindow(QMainWindow):
         # Scroll areas keep the window usable on small screens (1366x768 laptops): the pages
         # fill the window when it is big enough and scroll when it is not.
         self.tabs.addTab(_scrolling(self.recipients), self.tr("Recipients"))
-        self.tabs.addTab(_scrolling(self.compose), self.tr("Compose"))
+        self.tabs.addTab(_with_bar(_scrolling(self.compose), self.compose.send_bar), self.tr("Compose"))
         self.log = LogPanel(self.ctx)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -156,7 +175,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 780)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         splitter = st.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)

@@ -66,3 +66,31 @@ def test_many_confirmation_names_the_count(qtbot, ctx: AppContext, window: MainW
     window.compose.send()
     qtbot.waitUntil(lambda: window.compose.status.text() == "Not sent.")
     assert asked == [12]
+
+
+def test_send_and_its_feedback_stay_in_view_on_a_small_screen(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]
+                                                              window: MainWindow) -> None:
+    """#13 items 4 and 5: Send sits outside the scrolling page; queuing shows a busy bar and the count."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QScrollArea
+
+    from notifier_gui.ui.main_window import first_size
+
+    assert first_size(QSize(1366, 728)) == QSize(1180, 688)  # a 1366x768 laptop minus its panel
+    assert first_size(QSize(2560, 1400)) == QSize(1180, 780)
+    window.resize(1024, 600)
+    window.tabs.setCurrentIndex(1)
+    compose = window.compose
+    scroll = window.tabs.currentWidget().findChild(QScrollArea)
+    assert scroll is not None and not scroll.isAncestorOf(compose.send_bar)
+    qtbot.waitUntil(lambda: not compose.send_button.visibleRegion().isEmpty())
+
+    store = ctx.runtime.store
+    ids = [store.add_recipient(f"Q{n}", email=f"q{n}@example.org") for n in range(3)]
+    compose.set_recipients(ids)
+    qtbot.waitUntil(lambda: compose.send_button.text() == "Send to 3 recipients")
+    compose.message.setPlainText("hello")
+    with qtbot.waitSignal(compose.sent, timeout=10_000):
+        compose.send()
+        assert compose.progress.isVisible() and "3" in compose.status.text()
+    assert not compose.progress.isVisible() and compose.status.text() == "Queued 3 notification(s)."

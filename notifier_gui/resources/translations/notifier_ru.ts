@@ -245,6 +245,10 @@
         </translation>
     </message>
     <message>
+        <source>Queuing the message (recipients: %1)…</source>
+        <translation>Сообщение ставится в очередь (получателей: %1)…</translation>
+    </message>
+    <message>
         <source>Queuing…</source>
         <translation>Постановка в очередь…</translation>
     </message>
