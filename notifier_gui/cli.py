@@ -24,7 +24,7 @@ from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.sending import enqueue_send, plan_send
-from .core.templates import render
+from .core.templates import known_names, render, unknown_placeholders
 
 log = logging.getLogger("notifier.cli")
 
@@ -84,6 +84,9 @@ def cmd_users_import(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
 def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     body = v.message(a.message or "")
     subject = v.subject(a.subject or "")
+    unknown = unknown_placeholders(subject, body)
+    if unknown:  # a typo would go out literally to every recipient
+        raise BadInput(f"unknown placeholder {', '.join(unknown)}; known: {known_names()}")
     order = _channels(a.channels)
     smtp_user = v.header_value(a.smtp_user, "smtp-user") if a.smtp_user else None
     if a.smtp_password_stdin and not smtp_user:

@@ -42,7 +42,7 @@ from ..core import validation as v
 from ..core.secrets import SecretStoreError
 from ..core.sending import REPEAT_WINDOW_SECONDS, enqueue_send, plan_send
 from ..core.storage.repository import RecipientData
-from ..core.templates import PLACEHOLDERS
+from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
 from .preview import PreviewInput, PreviewPane
@@ -54,6 +54,7 @@ MANY_RECIPIENTS = 10       # more than this asks for a confirmation
 PREVIEW_DELAY_MS = 150
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7a2f;"
+WARNING_STYLE = "color: #8a5a00;"
 SPLITTER_KEY = "compose/splitter"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -420,12 +421,17 @@ class ComposeView(QWidget):
         self.message.textChanged.connect(self._schedule_preview)
         self.message.installEventFilter(self)
         self.message_error = _error_label()
+        self.placeholder_warning = QLabel()  # {nmae}: sent as written, so say so before sending
+        self.placeholder_warning.setStyleSheet(WARNING_STYLE)
+        self.placeholder_warning.setWordWrap(True)
+        self.placeholder_warning.hide()
         layout.addWidget(_heading(self.tr("Subject")))
         layout.addWidget(self.subject)
         layout.addWidget(self.subject_error)
         layout.addWidget(_heading(self.tr("Message")))
         layout.addWidget(self.message, 1)
         layout.addWidget(self.message_error)
+        layout.addWidget(self.placeholder_warning)
 
         # placeholders
         hint = QHBoxLayout()
@@ -618,8 +624,17 @@ class ComposeView(QWidget):
     def _schedule_preview(self) -> None:
         self._preview_timer.start()
 
+    def _warn_placeholders(self) -> None:
+        unknown = unknown_placeholders(self.subject.text(), self.message.toPlainText())
+        self.placeholder_warning.setVisible(bool(unknown))
+        if unknown:
+            self.placeholder_warning.setText(self.tr(
+                "Not a placeholder, sent exactly as written: {unknown}. The placeholders are {known}.").format(
+                    unknown=", ".join(unknown), known=known_names()))
+
     @Slot()
     def _update_preview(self) -> None:
+        self._warn_placeholders()
         self.preview.show_message(PreviewInput(
             subject=self.subject.text(),
             body=self.message.toPlainText(),

@@ -245,6 +245,10 @@
         </translation>
     </message>
     <message>
+        <source>Not a placeholder, sent exactly as written: {unknown}. The placeholders are {known}.</source>
+        <translation>Это не подстановка, уйдёт как написано: {unknown}. Подстановки: {known}.</translation>
+    </message>
+    <message>
         <source>Queuing the message (recipients: %1)…</source>
         <translation>Сообщение ставится в очередь (получателей: %1)…</translation>
     </message>
