@@ -97,7 +97,12 @@ class Runtime:
         sandbox = self.sandbox()
         settings, secrets = self.settings, self.secrets
         pacers = self.pacers
-        return lambda: build_channels(settings, secrets, sandbox, pacers)
+        store = self.store
+
+        def migrated(recipient_id: int, old_chat: int, new_chat: int) -> None:
+            store.migrate_telegram_chat(recipient_id, old_chat, new_chat)
+
+        return lambda: build_channels(settings, secrets, sandbox, pacers, migrated)
 
     def dispatcher(self, on_event: EventSink | None = None, concurrency: int | None = None,
                    rng: random.Random | None = None) -> Dispatcher:
