@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.refresh_mode()
             self.recipients.refresh()
+            self.compose.reload_settings()  # the new default channel order, sandbox state, preview
 
     @Slot(int)
     def open_link_dialog(self, recipient_id: int) -> None:

@@ -744,11 +744,8 @@ class SettingsDialog(QDialog):
                 self.show_problems({"": self.tr("Saved, but the settings cannot be applied: {error}").format(
                     error=str(exc))})
             return
-        state = ctx.bridge.state
-        if state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
-            ctx.bridge.restart()
-            if state == "paused":
-                ctx.bridge.pause()
+        if ctx.bridge.state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
+            ctx.bridge.restart()  # returns at once; a paused worker comes back paused
         if not alive(self):
             return
         self._set_saving(False)
