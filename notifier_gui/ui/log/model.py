@@ -10,7 +10,6 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -19,6 +18,7 @@ from PySide6.QtGui import QColor
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from ...core.storage.repository import AttemptRow
 from ..core_text import core_text
+from ..timefmt import format_time, to_local
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -121,7 +121,7 @@ class AttemptLogModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if c == COL_TIME:
-                return datetime.fromtimestamp(d.started[r]).strftime("%Y-%m-%d %H:%M:%S")
+                return format_time(d.started[r])
             if c == COL_NOTIFICATION:
                 return f"#{d.nid[r]}"
             if c == COL_RECIPIENT:
@@ -166,7 +166,13 @@ class AttemptLogModel(QAbstractTableModel):
         return self._rows.outcome[row]
 
     def row_values(self, row: int) -> list[str]:
-        return [str(self.data(self.index(row, c)) or "") for c in range(self.columnCount())]
+        """One row for the CSV export: as shown, except what a spreadsheet should compute
+        with: the full local date and time, and the duration as a plain number of seconds."""
+        values = [str(self.data(self.index(row, c)) or "") for c in range(self.columnCount())]
+        values[COL_TIME] = to_local(self._rows.started[row]).strftime("%Y-%m-%d %H:%M:%S")
+        dur = self.duration(row)
+        values[COL_DURATION] = "" if dur is None else f"{dur:.3f}"
+        return values
 
     def text_at(self, row: int) -> str:
         """What the text filter searches: notification id, recipient, channel and detail (as

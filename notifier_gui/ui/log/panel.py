@@ -29,6 +29,7 @@ from ...core.storage.repository import Store
 from ..context import AppContext
 from ..core_text import core_text
 from ..tasks import alive
+from ..timefmt import format_datetime, format_time
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
 
@@ -99,7 +100,8 @@ class LogPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
         hh.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 150), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)):
+        # Time: today shows the time only (timefmt.py); the column is resizable for older dates
+        for col, width in ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)):
             self.table.setColumnWidth(col, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
@@ -262,13 +264,13 @@ class LogPanel(QWidget):
             lines.append(self.tr("Subject: %1").replace("%1", info["subject"]))
         lines.append(self.tr("Channels: %1").replace("%1", " → ".join(info["channels"])))
         if info.get("next_attempt_at"):
-            lines.append(self.tr("Next try: %1").replace("%1", info["next_attempt_at"]))
+            lines.append(self.tr("Next try: %1").replace("%1", format_datetime(info["next_attempt_at"])))
         if info.get("last_error"):
             lines.append(self.tr("Gave up: %1").replace("%1", core_text(info["last_error"])))
         lines.append("")
         for a in info["attempts"]:
             outcome = self.model.outcome_name(a["outcome"] or "sending")
-            lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
+            lines.append(f"{format_time(a['started_at'])}  {a['channel']:<9} {outcome}")
             if a["detail"]:
                 lines.append(f"          {core_text(a['detail'])}")
         return "\n".join(lines)
