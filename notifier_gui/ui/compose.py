@@ -46,6 +46,7 @@ from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
 from .preview import PreviewInput, PreviewPane
+from .reach import reachable
 from .tasks import alive
 
 log = logging.getLogger("notifier.ui.compose")
@@ -406,9 +407,15 @@ class ComposeView(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recipient_list, self.remove_selected,
                   Qt.ShortcutContext.WidgetShortcut)
         self.recipients_error = _error_label()
+        self._configured: list[str] | None = None  # None: sandbox (or not known yet)
+        self.unreachable_note = QLabel()  # said before sending, not learnt from the log after
+        self.unreachable_note.setStyleSheet(WARNING_STYLE)
+        self.unreachable_note.setWordWrap(True)
+        self.unreachable_note.hide()
         layout.addLayout(head)
         layout.addWidget(self.recipient_list)
         layout.addWidget(self.recipients_error)
+        layout.addWidget(self.unreachable_note)
 
         # subject and message
         self.subject = QLineEdit()
@@ -452,6 +459,7 @@ class ComposeView(QWidget):
         # channel order and per-send SMTP account, side by side
         self.channels = ChannelOrderList()
         self.channels.changed.connect(self._schedule_preview)
+        self.channels.changed.connect(self._update_reach)
         self.channels_error = _error_label()
         channel_box = QGroupBox(self.tr("Channel order for this send"))
         cb = QVBoxLayout(channel_box)
@@ -485,6 +493,9 @@ class ComposeView(QWidget):
         self.smtp_fields.setVisible(False)
         self.smtp_group.toggled.connect(self._smtp_toggled)
 
+        # Word-wrapped labels under-report their height to the layout; without a floor the
+        # page squeezes this box (buttons crushed, hint over the list) instead of scrolling.
+        channel_box.setMinimumHeight(channel_box.sizeHint().height())
         options = QHBoxLayout()
         options.addWidget(channel_box, 2, Qt.AlignmentFlag.AlignTop)
         options.addWidget(self.smtp_group, 3, Qt.AlignmentFlag.AlignTop)
@@ -502,6 +513,33 @@ class ComposeView(QWidget):
         self._refresh_recipient_rows()
         self._load_seq += 1
         self.ctx.tasks.start(self._load_people(self._load_seq))
+
+    def set_configured(self, channels: Sequence[str] | None) -> None:
+        """The channels set up in Settings (None in sandbox mode), for the reach warning."""
+        self._configured = None if channels is None else list(channels)
+        self._update_reach()
+
+    def unreachable(self) -> list[RecipientData]:
+        """Chosen people no set-up channel of their order can reach (their sends fail at once)."""
+        custom = self.channels.channels() if self.channels.is_custom() else None
+        default = self.ctx.runtime.settings.channels
+        out = []
+        for rid in self._ids:
+            r = self._people.get(rid)
+            if r is not None and not reachable(r, self._configured, custom or r.channels or default):
+                out.append(r)
+        return out
+
+    @Slot()
+    def _update_reach(self) -> None:
+        missing = self.unreachable()
+        self.unreachable_note.setVisible(bool(missing))
+        if missing:
+            shown = ", ".join(r.name for r in missing[:3]) + ("…" if len(missing) > 3 else "")
+            self.unreachable_note.setText(self.tr(
+                "No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages "
+                "would fail at once. Add their addresses, set the channel up in Settings, or check it above.")
+                .replace("%1", str(len(missing))).replace("%2", str(len(self._ids))).replace("%3", shown))
 
     @Slot(list)
     def set_table_selection(self, ids: Sequence[int]) -> None:
@@ -533,6 +571,7 @@ class ComposeView(QWidget):
         self._people = {i: known[i] for i in self._ids if i in known}
         self._ids = [i for i in self._ids if i in known]  # deleted meanwhile: drop them
         self._refresh_recipient_rows()
+        self._update_reach()
         self.preview.set_recipients([self._people[i] for i in self._ids])
 
     def _refresh_recipient_rows(self) -> None:

@@ -208,6 +208,9 @@ class MainWindow(QMainWindow):
         if not alive(self):
             return
         self.banner.setVisible(sandbox)
+        reach = None if sandbox else channels  # sandbox: every channel writes to the outbox
+        self.recipients.set_configured(reach)
+        self.compose.set_configured(reach)
         mode = self.tr("sandbox") if sandbox else ", ".join(channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
         self.modeShown.emit()

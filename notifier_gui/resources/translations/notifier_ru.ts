@@ -217,6 +217,10 @@
         <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
     </message>
     <message>
+        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
+        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
+    </message>
+    <message>
         <source>Use selection (%1)</source>
         <translation>Взять выделенных (%1)</translation>
     </message>
@@ -1206,6 +1210,10 @@
         <translation>Telegram</translation>
     </message>
     <message>
+        <source>%1 is not set up in Settings.</source>
+        <translation>%1: канал не настроен в настройках.</translation>
+    </message>
+    <message>
         <source>No email address: Email is skipped.</source>
         <translation>Нет адреса эл. почты: Email пропускается.</translation>
     </message>
@@ -1238,8 +1246,8 @@
         <translation>Доступные каналы</translation>
     </message>
     <message>
-        <source>Channels that have an address for this person</source>
-        <translation>Каналы, для которых у получателя есть адрес</translation>
+        <source>Channels that are set up and have an address for this person</source>
+        <translation>Настроенные каналы, для которых у этого человека есть адрес</translation>
     </message>
 </context>
 <context>

@@ -268,6 +268,12 @@ class RecipientsView(QWidget):
             self.table.scrollTo(first)
         self._sync_selection()
 
+    def set_configured(self, channels: list[str] | None) -> None:
+        """Channels set up in Settings (None: sandbox) for "Reachable via"; the selection stays."""
+        keep = self.selected_ids()
+        self.model.set_configured(channels)
+        self.select_ids(keep)
+
     def refresh(self) -> None:
         """Re-read the recipients (a small read, done directly), keeping the selection."""
         keep = self.selected_ids()
