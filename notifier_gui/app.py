@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(0, lambda: print(f"startup: window shown {_since_process_start():.3f} s after process start",
                                            flush=True))
-        QTimer.singleShot(int(args.quit_after * 1000), window.quit_for_real)
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: window.quit_for_real(confirm=False))
 
     def shutdown() -> None:
         bridge.stop()

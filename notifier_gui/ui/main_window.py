@@ -1,6 +1,7 @@
 """The main window: composes the parts and wires them; the behaviour lives in the parts."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -39,6 +41,7 @@ def _scrolling(page: QWidget) -> QScrollArea:
 
 
 PREFERRED_SIZE = QSize(1180, 780)
+TRAY_HINT_KEY = "tray_hint_shown"  # ui_state: the "still running" balloon was shown once
 
 
 def first_size(available: QSize) -> QSize:
@@ -94,6 +97,10 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
         self.tray = tray
         self._quitting = False
+        self._pending = 0  # queued + sending at the last status refresh (no database read on close)
+        self._confirm_quit = True
+        # Asked before quitting with work queued; returns True to quit. Tests inject their own.
+        self.confirm_quit: Callable[[int], bool] = self._ask_quit
         self._add_widgets()
         self._connect_signals()
         self._restore_state()
@@ -225,6 +232,7 @@ class MainWindow(QMainWindow):
         counts, failed_today = await self.ctx.tasks.run(lambda: (store.counts(), store.failed_since(midnight)))
         if not alive(self):
             return
+        self._pending = counts["queued"] + counts["sending"]
         self.queued_label.setText(self.tr("Queued: %1").replace("%1", str(counts["queued"])))
         self.sending_label.setText(self.tr("Sending: %1").replace("%1", str(counts["sending"])))
         self.failed_label.setText(self.tr("Failed today: %1").replace("%1", str(failed_today)))
@@ -270,6 +278,8 @@ class MainWindow(QMainWindow):
             self.refresh_mode()
             self.recipients.refresh()
             self.compose.reload_settings()  # the new default channel order, sandbox state, preview
+            if self.tray is not None:
+                self.tray.sync_settings()  # "keep running in the tray" may have changed
 
     @Slot(int)
     def open_link_dialog(self, recipient_id: int) -> None:
@@ -285,9 +295,20 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def quit_for_real(self) -> None:
+    def quit_for_real(self, confirm: bool = True) -> None:
+        """Quit, not hide (tray "Quit"); ``confirm=False`` skips the queued-work question."""
         self._quitting = True
+        self._confirm_quit = confirm
         self.close()
+
+    def _ask_quit(self, pending: int) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Quit Notifier?"),
+                          self.tr("Notifications still queued or being sent: %1. They stay in the queue "
+                                  "and go out at the next start (or with `notifier worker`). Quit now?")
+                          .replace("%1", str(pending)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes.value
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -295,6 +316,14 @@ class MainWindow(QMainWindow):
         if keep and not self._quitting and self.tray is not None and self.tray.available:
             event.ignore()
             self.hide()
+            if not self.ctx.ui_state.value(TRAY_HINT_KEY, False, type=bool):
+                self.ctx.ui_state.setValue(TRAY_HINT_KEY, True)
+                self.tray.notify_still_running()
+            return
+        confirm, self._confirm_quit = self._confirm_quit, True
+        if self._pending and confirm and not self.confirm_quit(self._pending):
+            self._quitting = False
+            event.ignore()
             return
         self._stats_timer.stop()
         event.accept()

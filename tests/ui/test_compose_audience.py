@@ -22,7 +22,7 @@ def window(qtbot, ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-u
     w.resize(1180, 800)
     w.show()
     yield w
-    w.quit_for_real()
+    w.quit_for_real(confirm=False)
 
 
 def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ def test_only_configured_channels_count(qtbot, email_only: AppContext) -> None: 
         compose.set_recipients([anna])
         qtbot.waitUntil(lambda: compose.unreachable_note.isHidden())
     finally:
-        w.quit_for_real()
+        w.quit_for_real(confirm=False)
 
 
 def test_sandbox_counts_every_address(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -64,4 +64,4 @@ def test_sandbox_counts_every_address(qtbot, ctx: AppContext) -> None:  # type: 
         qtbot.waitUntil(lambda: model.rowCount() == 1)
         assert model.index(0, Column.REACHABLE).data() == "SMS"  # the outbox takes it
     finally:
-        w.quit_for_real()
+        w.quit_for_real(confirm=False)

@@ -169,7 +169,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         assert window.grab().save(str(SHOTS / "main-window-ru.png"))
     finally:
         ctx.bridge.stop()
-        window.quit_for_real()
+        window.quit_for_real(confirm=False)
 
 
 def test_settings_dialog_in_russian(qtbot, ctx: AppContext, russian: None) -> None:  # type: ignore[no-untyped-def]

@@ -61,7 +61,7 @@ def test_screenshot_main_window_at_small_sizes(qtbot, ctx: AppContext, language:
         w.tabs.setCurrentIndex(0)
         w.grab().save(str(SHOTS / f"main-recipients-{size}-{language}.png"))
     finally:
-        w.quit_for_real()
+        w.quit_for_real(confirm=False)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -79,4 +79,4 @@ def test_compose_sees_the_new_default_order(qtbot, ctx: AppContext, monkeypatch)
         assert w.compose.channels.channels() == ["telegram", "email"]
         assert not w.compose.channels.is_custom()
     finally:
-        w.quit_for_real()
+        w.quit_for_real(confirm=False)

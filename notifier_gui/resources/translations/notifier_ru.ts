@@ -1005,6 +1005,14 @@
         <source>Worker: stopped</source>
         <translation>Обработчик очереди: остановлен</translation>
     </message>
+    <message>
+        <source>Quit Notifier?</source>
+        <translation>Выйти из Notifier?</translation>
+    </message>
+    <message>
+        <source>Notifications still queued or being sent: %1. They stay in the queue and go out at the next start (or with `notifier worker`). Quit now?</source>
+        <translation>Уведомлений ещё в очереди или в отправке: %1. Они останутся в очереди и уйдут при следующем запуске (или через `notifier worker`). Выйти сейчас?</translation>
+    </message>
 </context>
 <context>
     <name>PreviewPane</name>
@@ -2020,6 +2028,14 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>Notifier — {state}</source>
         <translation>Notifier — {state}</translation>
+    </message>
+    <message>
+        <source>Notifier is still running</source>
+        <translation>Notifier продолжает работать</translation>
+    </message>
+    <message>
+        <source>The queue keeps sending in the background. Open the window or quit from this icon&apos;s menu.</source>
+        <translation>Очередь продолжает отправку в фоне. Откройте окно или выйдите через меню этого значка.</translation>
     </message>
 </context>
 </TS>
