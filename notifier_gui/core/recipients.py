@@ -44,6 +44,17 @@ def clean_recipient(
 class ImportReport:
     imported: list[int] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    # Lines of ``rejected`` that are only duplicates (already in the list, or earlier in the
+    # file): a re-import reports them apart from the real errors.
+    duplicate_lines: set[int] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return [r for r in self.rejected if r[0] not in self.duplicate_lines]
+
+    @property
+    def duplicates(self) -> list[tuple[int, str]]:
+        return [r for r in self.rejected if r[0] in self.duplicate_lines]
 
     @property
     def ok(self) -> bool:
@@ -100,9 +111,11 @@ def import_csv(store: Store, data: bytes, region: str = "") -> ImportReport:
             continue
         if row["email"] and email_key(row["email"]) in emails:
             report.rejected.append((line, f"email: {row['email']} already exists"))
+            report.duplicate_lines.add(line)
             continue
         if row["phone"] and row["phone"] in phones:
             report.rejected.append((line, f"phone: {row['phone']} already exists"))
+            report.duplicate_lines.add(line)
             continue
         if row["email"]:
             emails.add(email_key(row["email"]))

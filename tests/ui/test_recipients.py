@@ -413,12 +413,13 @@ def test_import_with_bad_rows_reports_line_numbers_and_imports_the_rest(
     assert isinstance(report, ImportReportDialog)
 
     assert "Recipients imported: 2." in report.summary.text()
-    assert "Lines not imported: 4." in report.summary.text()
+    assert "Lines with errors: 3" in report.summary.text()
+    assert "Already in the list, skipped: 1." in report.summary.text()
     lines = [report.model.index(r, 0).data() for r in range(report.model.rowCount())]
     reasons = [report.model.index(r, 1).data() for r in range(report.model.rowCount())]
-    assert lines == ["3", "4", "5", "7"]
-    assert "email" in reasons[0] and "name" in reasons[1] and "already exists" in reasons[2]
-    assert "expected 4 fields" in reasons[3]
+    assert lines == ["3", "4", "7", "5"]  # errors first, then the duplicates
+    assert "email" in reasons[0] and "name" in reasons[1] and "already exists" in reasons[3]
+    assert "expected 4 fields" in reasons[2]
     assert report.table.isVisible()
 
     names = {r.name for r in ctx.runtime.store.list_recipients()}
@@ -533,3 +534,32 @@ def test_import_report_model_passes_the_model_tester(qtmodeltester) -> None:  # 
     model = RejectedLinesModel([(0, "the file is not UTF-8"), (3, "email: 'x' is not valid"), (7, "fields")])
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 3 and model.index(1, 0).data() == "3"
+
+
+def test_reimport_reports_duplicates_apart_and_errors_first(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    """#13 item 10: a re-import of 2,000 lines with 5 real errors leads with the 5."""
+    path = tmp_path / "many.csv"
+    good = "".join(f"Person {n},p{n}@example.org,,\n" for n in range(1995))
+    bad = "".join(f"Broken {n},not-an-email-{n},,\n" for n in range(5))
+    path.write_text("name,email,phone,telegram_chat_id\n" + good + bad, encoding="utf-8")
+    prompts = Prompts()
+    prompts.open_path = path
+    view = make_view(qtbot, ctx, prompts)
+    view.act_import.trigger()
+    first = wait_dialog(qtbot, view, ImportReportDialog)
+    assert isinstance(first, ImportReportDialog)
+    first.close()
+    qtbot.waitUntil(lambda: not first.isVisible())
+    view.act_import.trigger()  # the same file again
+    qtbot.waitUntil(lambda: any(isinstance(w, ImportReportDialog) and w is not first and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=15_000)
+    report = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, ImportReportDialog) and w is not first and w.isVisible())
+    text = report.summary.text()
+    assert "Recipients imported: 0." in text and "Lines with errors: 5" in text
+    assert "Already in the list, skipped: 1995." in text
+    assert [report.model.index(r, 1).data() for r in range(5)] == [
+        report.model.index(r, 1).data() for r in range(5) if "already exists" not in report.model.index(r, 1).data()]
+    assert report.copy_button.isVisible() and report.copy_button.text() == "&Copy lines with errors"
+    report.grab().save(str(SHOTS / "recipients-reimport-report.png"))
+    report.close()

@@ -747,21 +747,21 @@
         <source>Import from {file}</source>
         <translation>Импорт из {file}</translation>
     </message>
-    <message numerus="yes">
-        <source>Recipients imported: %n.</source>
-        <translation>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-            <numerusform>Импортировано получателей: %n.</numerusform>
-        </translation>
+    <message>
+        <source>Recipients imported: %1.</source>
+        <translation>Импортировано получателей: %1.</translation>
     </message>
-    <message numerus="yes">
-        <source>Lines not imported: %n. Fix them in the file and import it again (the lines imported now will then be reported as duplicates).</source>
-        <translation>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-            <numerusform>Не импортировано строк: %n. Исправьте их в файле и импортируйте его снова (уже импортированные строки тогда будут отмечены как повторы).</numerusform>
-        </translation>
+    <message>
+        <source>Lines with errors: %1 (listed first). Fix them in the file and import it again.</source>
+        <translation>Строк с ошибками: %1 (они в начале списка). Исправьте их в файле и импортируйте его снова.</translation>
+    </message>
+    <message>
+        <source>Already in the list, skipped: %1.</source>
+        <translation>Уже есть в списке, пропущено: %1.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy lines with errors</source>
+        <translation>&amp;Копировать строки с ошибками</translation>
     </message>
     <message numerus="yes">
         <source>Recipients imported: %n. Every line was accepted.</source>
@@ -770,10 +770,6 @@
             <numerusform>Импортировано получателей: %n. Приняты все строки.</numerusform>
             <numerusform>Импортировано получателей: %n. Приняты все строки.</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>&amp;Copy rejected lines</source>
-        <translation>&amp;Копировать отклонённые строки</translation>
     </message>
     <message>
         <source>Copy line numbers and reasons to the clipboard</source>

@@ -75,18 +75,24 @@ class ImportReportDialog(QDialog):
         self.resize(640, 380 if report.rejected else 140)
 
         imported = len(report.imported)
+        errors, duplicates = report.errors, report.duplicates
         self.summary = QLabel()
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         if report.rejected:
-            text = self.tr("Recipients imported: %n.", "", imported) + " " + self.tr(
-                "Lines not imported: %n. Fix them in the file and import it again "
-                "(the lines imported now will then be reported as duplicates).", "", len(report.rejected))
+            # Errors first: a re-import's thousands of "already exists" must not bury five real ones.
+            parts = [self.tr("Recipients imported: %1.").replace("%1", str(imported))]
+            if errors:
+                parts.append(self.tr("Lines with errors: %1 (listed first). Fix them in the file and import it "
+                                     "again.").replace("%1", str(len(errors))))
+            if duplicates:
+                parts.append(self.tr("Already in the list, skipped: %1.").replace("%1", str(len(duplicates))))
+            text = " ".join(parts)
         else:
             text = self.tr("Recipients imported: %n. Every line was accepted.", "", imported)
         self.summary.setText(text)
 
-        self.model = RejectedLinesModel(report.rejected, self)
+        self.model = RejectedLinesModel(errors + duplicates, self)
         self.table = QTableView()
         self.table.setObjectName("rejectedTable")
         self.table.setModel(self.model)
@@ -105,10 +111,10 @@ class ImportReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self._close = buttons.button(QDialogButtonBox.StandardButton.Close)
         self._close.setDefault(True)
-        self.copy_button = QPushButton(self.tr("&Copy rejected lines"))
+        self.copy_button = QPushButton(self.tr("&Copy lines with errors"))
         self.copy_button.setToolTip(self.tr("Copy line numbers and reasons to the clipboard"))
         self.copy_button.clicked.connect(self._copy)
-        self.copy_button.setVisible(bool(report.rejected))
+        self.copy_button.setVisible(bool(errors))  # nothing to fix: nothing to copy
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
@@ -122,4 +128,4 @@ class ImportReportDialog(QDialog):
 
     @Slot()
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.model.as_text())
+        QGuiApplication.clipboard().setText("\n".join(f"{line}\t{reason}" for line, reason in self.report.errors))
