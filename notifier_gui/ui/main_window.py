@@ -1,8 +1,10 @@
 """The main window: composes the parts and wires them; the behaviour lives in the parts."""
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -72,14 +75,33 @@ class SandboxBanner(QFrame):
                                    "Email, SMS or Telegram in Settings."))
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.outbox = outbox
         self.outbox_button = QPushButton(self.tr("Open outbox"))
         self.settings_button = QPushButton(self.tr("Open Settings…"))
-        self.outbox_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(outbox)))
+        self.outbox_button.clicked.connect(self.open_outbox)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.outbox_button)
         layout.addWidget(self.settings_button)
+
+    @Slot()
+    def open_outbox(self) -> None:
+        """Open the outbox folder, creating it first (it does not exist before the first send);
+        where no file manager answers, say where it is instead of doing nothing."""
+        try:
+            Path(self.outbox).mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            self.outbox_button.setToolTip(self.tr("Could not create %1: %2").replace("%1", self.outbox)
+                                          .replace("%2", exc.strerror or ""))
+            QToolTip.showText(self.outbox_button.mapToGlobal(self.outbox_button.rect().bottomLeft()),
+                              self.outbox_button.toolTip(), self.outbox_button)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(self.outbox)):
+            self.text.setText(self.tr("<b>Sandbox mode</b>: messages are written to the outbox folder "
+                                      "instead of being sent. No file manager opened it; it is here: %1")
+                              .replace("%1", html.escape(self.outbox)))
+            self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 class MainWindow(QMainWindow):
@@ -208,15 +230,14 @@ class MainWindow(QMainWindow):
         rt = self.ctx.runtime
 
         def read() -> tuple[bool, list[str]]:
-            sandbox = rt.sandbox()
-            return sandbox, [] if sandbox else configured_channels(rt.settings, rt.secrets)
+            return rt.sandbox(), configured_channels(rt.settings, rt.secrets)
 
         sandbox, channels = await self.ctx.tasks.run(read)
         if not alive(self):
             return
         self.banner.setVisible(sandbox)
         reach = None if sandbox else channels  # sandbox: every channel writes to the outbox
-        self.recipients.set_configured(reach)
+        self.recipients.set_configured(reach, telegram_ready="telegram" in channels)
         self.compose.set_configured(reach)
         mode = self.tr("sandbox") if sandbox else ", ".join(channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
@@ -287,6 +308,7 @@ class MainWindow(QMainWindow):
 
         dialog = TelegramLinkDialog(self.ctx, recipient_id, self)
         dialog.linked.connect(lambda *_: self.recipients.refresh())
+        dialog.settingsRequested.connect(self.open_settings, Qt.ConnectionType.QueuedConnection)
         dialog.exec()
 
     def bring_forward(self) -> None:

@@ -62,6 +62,9 @@ def _text_view() -> QPlainTextEdit:
 def _label(selectable: bool = True) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
+    # Plain text: a subject "<b>x</b>" is sent as those characters, so it shows as them
+    # (Qt's AutoText would render it bold).
+    label.setTextFormat(Qt.TextFormat.PlainText)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label

@@ -369,6 +369,7 @@ def test_search_filters_on_name_email_and_phone(qtbot: QtBot, ctx: AppContext) -
 def test_selection_drives_actions_and_requests(qtbot: QtBot, ctx: AppContext) -> None:
     ids = add_people(ctx)
     view = make_view(qtbot, ctx)
+    view.set_configured(None, telegram_ready=True)  # a bot token is saved: linking can work
     assert not view.act_edit.isEnabled() and not view.act_compose.isEnabled()
 
     with qtbot.waitSignal(view.selectionChanged) as changed:
@@ -563,3 +564,15 @@ def test_reimport_reports_duplicates_apart_and_errors_first(qtbot: QtBot, ctx: A
     assert report.copy_button.isVisible() and report.copy_button.text() == "&Copy lines with errors"
     report.grab().save(str(SHOTS / "recipients-reimport-report.png"))
     report.close()
+
+
+def test_link_telegram_waits_for_a_bot_token(qtbot: QtBot, ctx: AppContext) -> None:
+    """#13 item 14: without a bot token "Link Telegram…" is off and says why."""
+    ids = add_people(ctx)
+    view = make_view(qtbot, ctx)
+    view.set_configured(["email"], telegram_ready=False)
+    view.select_ids([ids[0]])
+    assert view.act_edit.isEnabled() and not view.act_link.isEnabled()
+    assert "Settings" in view.act_link.toolTip()
+    view.set_configured(["email", "telegram"], telegram_ready=True)
+    assert view.act_link.isEnabled()

@@ -1317,6 +1317,10 @@
         <translation>Поиск: имя, эл. почта, телефон</translation>
     </message>
     <message>
+        <source>Set up Telegram (the bot token) in Settings first</source>
+        <translation>Сначала настройте Telegram (токен бота) в настройках</translation>
+    </message>
+    <message>
         <source>No recipients yet.
 Add one with “Add…”, or bring a list in with “Import CSV…” (columns name, email, phone, telegram_chat_id).</source>
         <translation>Получателей пока нет.
@@ -1495,6 +1499,14 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Open Settings…</source>
         <translation>Открыть настройки…</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>Не удалось создать %1: %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sandbox mode&lt;/b&gt;: messages are written to the outbox folder instead of being sent. No file manager opened it; it is here: %1</source>
+        <translation>&lt;b&gt;Режим песочницы&lt;/b&gt;: сообщения записываются в папку исходящих, а не отправляются. Файловый менеджер её не открыл; она здесь: %1</translation>
     </message>
 </context>
 <context>
@@ -1925,8 +1937,16 @@ Move them into the credential store; the other lines of the files stay as they a
         <translation>Закрыть</translation>
     </message>
     <message>
+        <source>Open Settings…</source>
+        <translation>Открыть настройки…</translation>
+    </message>
+    <message>
         <source>This recipient no longer exists.</source>
         <translation>Этого получателя больше нет.</translation>
+    </message>
+    <message>
+        <source>No link</source>
+        <translation>Ссылки нет</translation>
     </message>
     <message>
         <source>Asking Telegram for the bot&apos;s name…</source>
