@@ -101,6 +101,7 @@ class RecipientPicker(QDialog):
         self.search.setPlaceholderText(self.tr("Search by name, email or phone"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._first_match_current)
         self.list = QListView()
         self.list.setModel(self.proxy)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -128,8 +129,17 @@ class RecipientPicker(QDialog):
         layout.addLayout(row)
 
     def selected_ids(self) -> list[int]:
+        """The selected people; with none selected, the current row (Enter after arrows or a search)."""
         rows = sorted(self.list.selectionModel().selectedRows(), key=lambda i: i.row())
+        if not rows and self.list.currentIndex().isValid():
+            rows = [self.list.currentIndex()]
         return [int(i.data(ID_ROLE)) for i in rows]
+
+    @Slot()
+    def _first_match_current(self) -> None:
+        """Typing a search makes the first match current, so Enter adds it."""
+        if self.proxy.rowCount() and not self.list.selectionModel().hasSelection():
+            self.list.setCurrentIndex(self.proxy.index(0, 0))
 
     @Slot(QModelIndex)
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -376,10 +386,10 @@ class ComposeView(QWidget):
 
         # recipients
         self.recipient_count = QLabel()
-        self.add_button = QPushButton(self.tr("Add…"))
+        self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.setToolTip(self.tr("Choose recipients from the list"))
         self.add_button.clicked.connect(self.open_picker)
-        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button = QPushButton(self.tr("Re&move"))
         self.remove_button.setToolTip(self.tr("Remove the selected recipients from this message (Delete)"))
         self.remove_button.clicked.connect(self.remove_selected)
         # The audience changes only here, by the operator's own click: looking at a row on
@@ -425,6 +435,7 @@ class ComposeView(QWidget):
         self.subject_error = _error_label()
         self.message = QPlainTextEdit()
         self.message.setPlaceholderText(self.tr("Write the message. {name}, {email} and {phone} are filled in for each recipient."))
+        self.message.setTabChangesFocus(True)  # Tab moves on (keyboard users); a tab character is never wanted here
         self.message.textChanged.connect(self._schedule_preview)
         self.message.installEventFilter(self)
         self.message_error = _error_label()
@@ -546,7 +557,7 @@ class ComposeView(QWidget):
         """The Recipients tab's selection, offered as "Use selection (N)"; never applied by itself."""
         self._table_selection = list(ids)
         n = len(self._table_selection)
-        self.use_selection_button.setText(self.tr("Use selection (%1)").replace("%1", str(n)))
+        self.use_selection_button.setText(self.tr("&Use selection (%1)").replace("%1", str(n)))
         self.use_selection_button.setEnabled(n > 0)
 
     @Slot()

@@ -144,9 +144,9 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(self.tr("Main"))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.pause_action = QAction(self.tr("Pause sending"), self)
+        self.pause_action = QAction(self.tr("&Pause sending"), self)
         self.pause_action.setCheckable(True)
-        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
         self.toolbar.addAction(self.pause_action)
         self.toolbar.addAction(self.settings_action)
         self.addToolBar(self.toolbar)
@@ -158,8 +158,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         # Scroll areas keep the window usable on small screens (1366x768 laptops): the pages
         # fill the window when it is big enough and scroll when it is not.
-        self.tabs.addTab(_scrolling(self.recipients), self.tr("Recipients"))
-        self.tabs.addTab(_with_bar(_scrolling(self.compose), self.compose.send_bar), self.tr("Compose"))
+        self.tabs.addTab(_scrolling(self.recipients), self.tr("&Recipients"))
+        self.tabs.addTab(_with_bar(_scrolling(self.compose), self.compose.send_bar), self.tr("&Compose"))
         self.log = LogPanel(self.ctx)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         names = {"running": self.tr("Worker: running"), "paused": self.tr("Worker: paused"),
                  "stopped": self.tr("Worker: stopped")}
         self.worker_label.setText(names.get(state, state))
+        self.pause_action.setText(self.tr("&Resume sending") if state == "paused" else self.tr("&Pause sending"))
         self.pause_action.blockSignals(True)
         self.pause_action.setChecked(state == "paused")
         self.pause_action.blockSignals(False)

@@ -42,9 +42,9 @@ def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppCo
     # the operator looks at a phone number: one click on a row, then select all of them
     rect = table.visualRect(table.model().index(2, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "Use selection (1)")
+    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "&Use selection (1)")
     table.selectAll()
-    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "Use selection (3)")
+    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "&Use selection (3)")
     assert compose.recipient_ids() == [ids[0]]  # unchanged: nothing but Compose changes it
     assert compose.send_button.text() == "Send to 1 recipient"
 

@@ -129,16 +129,16 @@
         <translation>Поставить сообщение в очередь для всех выбранных получателей (Ctrl+Enter)</translation>
     </message>
     <message>
-        <source>Add…</source>
-        <translation>Добавить…</translation>
-    </message>
-    <message>
         <source>Choose recipients from the list</source>
         <translation>Выбрать получателей из списка</translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation>Убрать</translation>
+        <source>&amp;Add…</source>
+        <translation>&amp;Добавить…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Убрать</translation>
     </message>
     <message>
         <source>Remove the selected recipients from this message (Delete)</source>
@@ -221,8 +221,8 @@
         <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
     </message>
     <message>
-        <source>Use selection (%1)</source>
-        <translation>Взять выделенных (%1)</translation>
+        <source>&amp;Use selection (%1)</source>
+        <translation>&amp;Взять выделенных (%1)</translation>
     </message>
     <message numerus="yes">
         <source>(%n chosen)</source>
@@ -958,20 +958,24 @@
         <translation>Основная панель</translation>
     </message>
     <message>
-        <source>Pause sending</source>
-        <translation>Приостановить отправку</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
         <source>Recipients</source>
         <translation>Получатели</translation>
     </message>
     <message>
-        <source>Compose</source>
-        <translation>Новое сообщение</translation>
+        <source>&amp;Pause sending</source>
+        <translation>&amp;Приостановить отправку</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>На&amp;стройки…</translation>
+    </message>
+    <message>
+        <source>&amp;Recipients</source>
+        <translation>&amp;Получатели</translation>
+    </message>
+    <message>
+        <source>&amp;Compose</source>
+        <translation>&amp;Новое сообщение</translation>
     </message>
     <message>
         <source>sandbox</source>
@@ -1000,6 +1004,10 @@
     <message>
         <source>Worker: stopped</source>
         <translation>Обработчик очереди: остановлен</translation>
+    </message>
+    <message>
+        <source>&amp;Resume sending</source>
+        <translation>&amp;Возобновить отправку</translation>
     </message>
     <message>
         <source>Quit Notifier?</source>
