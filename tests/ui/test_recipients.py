@@ -499,8 +499,12 @@ def render_screenshots(qtbot: QtBot, ctx: AppContext, folder: Path) -> list[Path
     type_into(qtbot, dialog, "phone", "8 903 111")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.error_text("email") and dialog.error_text("phone")
-    dialog.adjustSize()
     QApplication.processEvents()
+    # #13 item 7: the dialog grew by itself; nothing overlaps, no error line is cut
+    assert dialog.buttons.geometry().top() >= dialog.notes.mapTo(dialog, dialog.notes.rect().bottomLeft()).y()
+    for field in ("email", "phone"):
+        label = dialog.errors[field]
+        assert label.height() >= label.heightForWidth(label.width())
     shot = folder / "recipient-dialog.png"
     assert dialog.grab().save(str(shot))
     dialog.reject()
