@@ -208,10 +208,11 @@ class CredentialStore:
     def store_state(self) -> str:
         """'system' (an OS credential store), 'none' (none, and no file allowed), or the
         secrets file's state: 'file-new' (no file yet), 'file-locked', 'file-open'."""
-        from .secret_file import EncryptedFileKeyring
-
         b = self.backend
-        if isinstance(b, EncryptedFileKeyring):
+        # Only a store that fell back to the file has imported it (and cryptography): no
+        # import here just to ask, the window's start-up pays for nothing it does not use.
+        secret_file = sys.modules.get(f"{__package__}.secret_file")
+        if secret_file is not None and isinstance(b, secret_file.EncryptedFileKeyring):
             if not b.locked:
                 return "file-open"
             return "file-locked" if b.exists else "file-new"

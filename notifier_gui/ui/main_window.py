@@ -31,6 +31,7 @@ from .compose import ComposeView
 from .context import AppContext
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
+from .secret_store_panel import SecretStorePanel
 from .tasks import alive
 from .tray import TrayIcon
 
@@ -170,9 +171,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
 
+        # No OS credential store and the encrypted secrets file is locked: unlock it here, at
+        # start, instead of letting every send fail for want of a password.
+        self.store_panel = SecretStorePanel(self.ctx)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.store_panel)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -189,6 +194,7 @@ class MainWindow(QMainWindow):
         self.pause_action.toggled.connect(self._toggle_pause)
         self.settings_action.triggered.connect(self.open_settings)
         self.banner.settings_button.clicked.connect(self.open_settings)
+        self.store_panel.unlocked.connect(self._secrets_unlocked)
         self.recipients.composeRequested.connect(self._compose_to)
         self.recipients.selectionChanged.connect(self.compose.set_table_selection)  # offered, never applied
         self.recipients.linkTelegramRequested.connect(self.open_link_dialog)
@@ -229,12 +235,16 @@ class MainWindow(QMainWindow):
     async def _refresh_mode(self) -> None:
         rt = self.ctx.runtime
 
-        def read() -> tuple[bool, list[str]]:
-            return rt.sandbox(), configured_channels(rt.settings, rt.secrets)
+        def read() -> tuple[bool, list[str], str]:
+            return rt.sandbox(), configured_channels(rt.settings, rt.secrets), rt.secrets.store_state()
 
-        sandbox, channels = await self.ctx.tasks.run(read)
+        sandbox, channels, store_state = await self.ctx.tasks.run(read)
         if not alive(self):
             return
+        if store_state == "file-locked":  # other states are Settings' business, not a start-up question
+            self.store_panel.set_state(store_state)
+        else:
+            self.store_panel.hide()
         self.banner.setVisible(sandbox)
         reach = None if sandbox else channels  # sandbox: every channel writes to the outbox
         self.recipients.set_configured(reach, telegram_ready="telegram" in channels)
@@ -242,6 +252,13 @@ class MainWindow(QMainWindow):
         mode = self.tr("sandbox") if sandbox else ", ".join(channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
         self.modeShown.emit()
+
+    @Slot()
+    def _secrets_unlocked(self) -> None:
+        """Passwords and tokens are readable now: the mode may change, the worker rebuilds its channels."""
+        self.refresh_mode()
+        if self.ctx.bridge.state != "stopped":
+            self.ctx.bridge.restart()
 
     @Slot()
     def refresh_stats(self) -> None:

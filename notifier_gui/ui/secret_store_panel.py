@@ -10,12 +10,9 @@ Signals of SecretStorePanel:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from PySide6.QtCore import QCoreApplication
-
-from ..core.secret_file import EncryptedFileKeyring
 from ..core.secrets import PASSPHRASE_ENV, CredentialStore, SecretStoreError, system_store_missing
 from .context import AppContext
 from .tasks import alive
@@ -26,8 +23,9 @@ ERROR_STYLE = "color: #b00020;"
 def store_description(secrets: CredentialStore) -> str:
     """Where secrets are kept, in words (not keyring's class names)."""
     backend = secrets.backend
-    if isinstance(backend, EncryptedFileKeyring):
-        return QCoreApplication.translate("SecretStorePanel", "an encrypted file, {path}").format(path=backend.path)
+    if secrets.store_state().startswith("file-"):
+        path = getattr(backend, "path", "")
+        return QCoreApplication.translate("SecretStorePanel", "an encrypted file, {path}").format(path=path)
     if system_store_missing(backend):
         return QCoreApplication.translate("SecretStorePanel", "nowhere: this computer has no credential store")
     return secrets.backend_name()

@@ -122,3 +122,30 @@ def test_settings_offers_the_encrypted_file_and_then_saves_the_password(
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert ctx.runtime.secrets.get("smtp_password") == SECRET
     assert SECRET.encode() not in (data_dir / SECRETS_FILE).read_bytes()
+
+
+def test_main_window_asks_for_the_passphrase_of_a_locked_file(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from notifier_gui.ui.main_window import MainWindow
+    from notifier_gui.ui.worker import WorkerBridge
+
+    ctx.runtime.secrets.unlock_file("correct horse")
+    ctx.runtime.secrets.set("telegram_bot_token", "123:abc-token")
+    rt = Runtime.open()  # the next start: the file is there, locked
+    bridge = WorkerBridge(lambda sink: rt.dispatcher(sink))
+    later = AppContext(rt, ctx.tasks, bridge, ctx.ui_state)
+    w = MainWindow(later)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.modeShown, timeout=5000):
+            w.show()
+        panel = w.store_panel
+        assert panel.isVisible() and panel.state == "file-locked" and not panel.repeat.isVisible()
+        w.grab().save(str(SHOTS / "main-window-secrets-locked.png"))
+        qtbot.keyClicks(panel.passphrase, "correct horse")
+        with qtbot.waitSignal(w.modeShown, timeout=10_000):  # unlocked: the mode is read again
+            qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
+        assert not panel.isVisible() and "telegram" in w.windowTitle()
+    finally:
+        w.quit_for_real(confirm=False)
+        bridge.stop()
+        rt.close()
