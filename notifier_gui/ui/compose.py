@@ -14,7 +14,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,7 @@ ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7a2f;"
 WARNING_STYLE = "color: #8a5a00;"
 SPLITTER_KEY = "compose/splitter"
+DRAFT_KEY = "compose/draft/"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -373,6 +374,20 @@ class ComposeView(QWidget):
         self._update_recipient_header()
         self._update_preview()
         ctx.tasks.start(self._check_sandbox())
+
+    # -- draft that survives a restart ------------------------------------------------
+    def save_draft(self, state: QSettings) -> None:
+        """Subject, message and recipients not sent yet (never the one-off SMTP password)."""
+        state.setValue(DRAFT_KEY + "subject", self.subject.text())
+        state.setValue(DRAFT_KEY + "message", self.message.toPlainText())
+        state.setValue(DRAFT_KEY + "recipients", ",".join(str(i) for i in self._ids))
+
+    def restore_draft(self, state: QSettings) -> None:
+        self.subject.setText(str(state.value(DRAFT_KEY + "subject", "") or ""))
+        self.message.setPlainText(str(state.value(DRAFT_KEY + "message", "") or ""))
+        ids = [int(x) for x in str(state.value(DRAFT_KEY + "recipients", "") or "").split(",") if x.isdigit()]
+        if ids:
+            self.set_recipients(ids)  # people deleted meanwhile drop out as the list loads
 
     @Slot()
     def _save_splitter(self) -> None:

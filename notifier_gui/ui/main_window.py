@@ -186,9 +186,9 @@ class MainWindow(QMainWindow):
         self.sending_label = QLabel()
         self.failed_label = QLabel()
         self.worker_label = QLabel()
-        for w in (self.queued_label, self.sending_label, self.failed_label):
-            self.statusBar().addWidget(w)
-        self.statusBar().addPermanentWidget(self.worker_label)
+        # Permanent widgets: a menu or toolbar status tip replaces normal ones while shown.
+        for w in (self.queued_label, self.sending_label, self.failed_label, self.worker_label):
+            self.statusBar().addPermanentWidget(w)
 
     def _connect_signals(self) -> None:
         self.pause_action.toggled.connect(self._toggle_pause)
@@ -217,12 +217,16 @@ class MainWindow(QMainWindow):
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
+        self.tabs.setCurrentIndex(int(st.value("window/tab", 0, type=int) or 0))
+        self.compose.restore_draft(st)
 
     def save_state(self) -> None:
         st = self.ctx.ui_state
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/splitter", self.splitter.saveState())
         st.setValue("window/log_splitter", self.log.splitter.saveState())
+        st.setValue("window/tab", self.tabs.currentIndex())
+        self.compose.save_draft(st)
         st.sync()
 
     # -- behaviour -----------------------------------------------------------------------
@@ -249,7 +253,8 @@ class MainWindow(QMainWindow):
         reach = None if sandbox else channels  # sandbox: every channel writes to the outbox
         self.recipients.set_configured(reach, telegram_ready="telegram" in channels)
         self.compose.set_configured(reach)
-        mode = self.tr("sandbox") if sandbox else ", ".join(channels)
+        names = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        mode = self.tr("sandbox") if sandbox else ", ".join(names.get(c, c) for c in channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
         self.modeShown.emit()
 

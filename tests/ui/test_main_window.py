@@ -34,7 +34,7 @@ def test_live_mode_names_the_channels_and_hides_the_banner(qtbot, ctx: AppContex
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.modeShown, timeout=5000):
         w.show()
-    assert w.windowTitle() == "Notifier — email, sms"
+    assert w.windowTitle() == "Notifier — Email, SMS"
     assert not w.banner.isVisibleTo(w)
     w.quit_for_real(confirm=False)
 

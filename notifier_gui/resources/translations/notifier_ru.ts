@@ -864,7 +864,7 @@
     </message>
     <message>
         <source>Following new attempts</source>
-        <translation>Показ новых попыток</translation>
+        <translation>Слежу за новыми попытками</translation>
     </message>
     <message>
         <source>Paused: scrolled up</source>
@@ -976,6 +976,18 @@
     <message>
         <source>&amp;Compose</source>
         <translation>&amp;Новое сообщение</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
     </message>
     <message>
         <source>sandbox</source>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -35,6 +36,9 @@ from .proxy import LogFilter
 
 HISTORY_PAGE = 5000
 
+
+# The folder CSV files last went to or came from; the same key as the Recipients page.
+CSV_DIR_KEY = "recipients/lastDir"
 
 class LogPanel(QWidget):
     """Signals: ``notificationSelected(int)`` when the operator picks a row."""
@@ -301,8 +305,13 @@ class LogPanel(QWidget):
         self.status.setText(self.tr("Copied to the clipboard."))
 
     def _default_save_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the delivery log"), "delivery-log.csv",
-                                              self.tr("CSV files (*.csv)"))
+        # The folder CSV files last came from or went to (shared with Recipients), else the
+        # home folder: never the program's own folder, which a bare file name would mean.
+        folder = Path(str(self.ctx.ui_state.value(CSV_DIR_KEY, str(Path.home()))))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the delivery log"),
+                                              str(folder / "delivery-log.csv"), self.tr("CSV files (*.csv)"))
+        if path:
+            self.ctx.ui_state.setValue(CSV_DIR_KEY, str(Path(path).parent))
         return path
 
     @Slot()

@@ -1,0 +1,66 @@
+"""Polish (#13 items 21-23): the Compose draft and the tab survive a restart, the log export
+starts in a real folder, the title names the channels as the window does, and the queue
+counts stay visible whatever the status bar shows."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.log.panel import LogPanel
+from notifier_gui.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+def test_draft_and_tab_survive_a_restart(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    rid = ctx.runtime.store.add_recipient("Anna", email="anna@example.org")
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.compose.set_recipients([rid])
+    w.compose.subject.setText("Server room")
+    w.compose.message.setPlainText("Hello {name}, half written")
+    w.tabs.setCurrentIndex(1)
+    w.quit_for_real(confirm=False)
+
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    try:
+        assert again.tabs.currentIndex() == 1
+        assert again.compose.subject.text() == "Server room"
+        assert again.compose.message.toPlainText() == "Hello {name}, half written"
+        qtbot.waitUntil(lambda: again.compose.recipient_ids() == [rid])
+    finally:
+        again.quit_for_real(confirm=False)
+
+
+def test_log_export_starts_in_the_last_csv_folder(qtbot, ctx: AppContext, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+
+    def fake_dialog(parent, title, start, filters):  # type: ignore[no-untyped-def]
+        asked.append(start)
+        return str(tmp_path / "chosen" / "log.csv"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))  # the OS file dialog
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    assert panel._default_save_path() == str(tmp_path / "chosen" / "log.csv")
+    assert asked == [str(Path.home() / "delivery-log.csv")]  # never a bare name: the program's folder
+    panel._default_save_path()
+    assert asked[1] == str(tmp_path / "chosen" / "delivery-log.csv")
+
+
+def test_counts_are_permanent_in_the_status_bar(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        qtbot.waitUntil(lambda: w.queued_label.text().endswith(": 0"))
+        w.statusBar().showMessage("a status tip")
+        assert w.queued_label.isVisible() and w.failed_label.isVisible()
+    finally:
+        w.quit_for_real(confirm=False)
