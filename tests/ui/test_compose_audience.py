@@ -3,26 +3,15 @@ on the Recipients tab offers "Use selection (N)" but never changes who gets the 
 and the Send button always names the count."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 from tests.ui.conftest import SHOTS
+from tests.ui.test_main_window import window  # noqa: F401  (the shared fixture)
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(ctx)
-    qtbot.addWidget(w)
-    w.resize(1180, 800)
-    w.show()
-    yield w
-    w.quit_for_real(confirm=False)
 
 
 def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]
