@@ -389,8 +389,8 @@ class SettingsDialog(QDialog):
             mode = "ssl"
         else:
             mode = "starttls" if self._original["SMTP_USE_TLS"] else "none"
-        security = self._combo([(self.tr("STARTTLS (port 587)"), "starttls"),
-                                (self.tr("Implicit TLS (port 465)"), "ssl"),
+        security = self._combo([(self.tr("STARTTLS (usually port 587)"), "starttls"),
+                                (self.tr("Implicit TLS (usually port 465)"), "ssl"),
                                 (self.tr("None — unencrypted"), "none")], mode)
         tls0 = bool(self._original["SMTP_USE_TLS"])
         self._row(form, page, self.tr("Security"), security, "SMTP_USE_SSL", lambda: security.currentData() == "ssl")
@@ -437,7 +437,7 @@ class SettingsDialog(QDialog):
         self._line(tw, page, self.tr("Messaging service SID"), "TWILIO_MESSAGING_SERVICE_SID", "MG…")
         self._line(tw, page, self.tr("API base"), "TWILIO_API_BASE")
         ru = group("smsru", "SMS.ru")
-        self._secret(ru, page, self.tr("api_id"), "smsru_api_id")
+        self._secret(ru, page, self.tr("API key (api_id)"), "smsru_api_id")
         self._line(ru, page, self.tr("Sender name"), "SMSRU_FROM")
         self._line(ru, page, self.tr("API base"), "SMSRU_API_BASE")
         if has_android:

@@ -1690,14 +1690,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Порт</translation>
     </message>
     <message>
-        <source>STARTTLS (port 587)</source>
-        <translation>STARTTLS (порт 587)</translation>
-    </message>
-    <message>
-        <source>Implicit TLS (port 465)</source>
-        <translation>SSL/TLS (порт 465)</translation>
-    </message>
-    <message>
         <source>None — unencrypted</source>
         <translation>Нет — без шифрования</translation>
     </message>
@@ -1762,8 +1754,16 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Базовый URL API</translation>
     </message>
     <message>
-        <source>api_id</source>
-        <translation>api_id</translation>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (обычно порт 587)</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (usually port 465)</source>
+        <translation>SSL/TLS (обычно порт 465)</translation>
+    </message>
+    <message>
+        <source>API key (api_id)</source>
+        <translation>Ключ API (api_id)</translation>
     </message>
     <message>
         <source>Sender name</source>
