@@ -45,6 +45,7 @@ from ..core.storage.repository import RecipientData
 from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
+from .plural import counted
 from .preview import PreviewInput, PreviewPane
 from .reach import reachable
 from .tasks import alive
@@ -816,7 +817,7 @@ class ComposeView(QWidget):
             self.smtp_password.clear()
             self.message.clear()
             self.message_error.hide()
-            self._set_status(self.tr("Queued %n notification(s).", None, len(nids)), ok=True)
+            self._set_status(counted(self.tr("Queued %n notification(s).", None, len(nids)), len(nids)), ok=True)
             self.sent.emit(nids)
         except (v.ValidationError, SecretStoreError) as exc:
             if alive(self):
@@ -858,7 +859,7 @@ class ComposeView(QWidget):
     async def _ask_many(self, count: int) -> bool:
         return await self._question(
             self.tr("Send to many recipients?"),
-            self.tr("This message goes to %n recipient(s). Queue it for all of them?", None, count))
+            counted(self.tr("This message goes to %n recipient(s). Queue it for all of them?", None, count), count))
 
     async def _ask_repeat(self, names: list[str]) -> bool:
         shown = ", ".join(names[:5]) + (self.tr(" and %n more", None, len(names) - 5) if len(names) > 5 else "")

@@ -33,6 +33,7 @@ from ..core.storage.repository import RecipientData
 from ..core.templates import render
 from .context import AppContext
 from .core_text import core_text
+from .plural import counted
 
 # What the sandbox outbox puts in From when no sender is configured (outbox.py does the
 # same), so the sandbox preview shows the email the outbox will write.
@@ -256,9 +257,9 @@ class PreviewPane(QWidget):
         text = compose_text(subject, body)
         info = seg.count(text)
         summary = " · ".join((
-            self.tr("%n character(s)", None, len(text)),
+            counted(self.tr("%n character(s)", None, len(text)), len(text)),
             info.encoding,
-            self.tr("%n segment(s)", None, info.segments),
+            counted(self.tr("%n segment(s)", None, info.segments), info.segments),
         ))
         notes = [self._off_note("sms")]
         if info.ucs2_chars:
@@ -284,8 +285,8 @@ class PreviewPane(QWidget):
         parts = format_parts(subject, body, mode)
         length = sum(telegram_length(p.plain) for p in parts)
         summary = " · ".join((
-            self.tr("%n character(s)", None, length),
-            self.tr("%n part(s)", None, len(parts)),
+            counted(self.tr("%n character(s)", None, length), length),
+            counted(self.tr("%n part(s)", None, len(parts)), len(parts)),
             mode or self.tr("plain text"),
         ))
         notes = [self._off_note("telegram")]

@@ -82,4 +82,4 @@ def test_send_and_its_feedback_stay_in_view_on_a_small_screen(qtbot, ctx: AppCon
     with qtbot.waitSignal(compose.sent, timeout=10_000):
         compose.send()
         assert compose.progress.isVisible() and "3" in compose.status.text()
-    assert not compose.progress.isVisible() and compose.status.text() == "Queued 3 notification(s)."
+    assert not compose.progress.isVisible() and compose.status.text() == "Queued 3 notifications."

@@ -64,3 +64,12 @@ def test_counts_are_permanent_in_the_status_bar(qtbot, ctx: AppContext) -> None:
         assert w.queued_label.isVisible() and w.failed_label.isVisible()
     finally:
         w.quit_for_real(confirm=False)
+
+
+def test_english_counts_read_as_english() -> None:
+    """#13 item 21: no "character(s)" in the English window; a translation passes unchanged."""
+    from notifier_gui.ui.plural import counted
+
+    assert counted("1 character(s) · 1 segment(s)", 1) == "1 character · 1 segment"
+    assert counted("Queued 3 notification(s).", 3) == "Queued 3 notifications."
+    assert counted("3 символа", 3) == "3 символа"
