@@ -30,6 +30,8 @@ log = logging.getLogger("notifier.ui.tray")
 
 KEEP_RUNNING_KEY = "keep_running_in_tray"  # ui_state: closing the window hides it instead of quitting
 MESSAGE_MS = 10_000
+# The core's reasons that only repeat the balloon's own sentence (in lower case).
+_SAYS_NOTHING_MORE = frozenset({"every channel failed or is unavailable", "every channel failed"})
 REASON_MAX = 200
 
 
@@ -116,7 +118,7 @@ class TrayIcon(QObject):
         """Tell the operator that one notification failed on every channel."""
         title = self.tr("Notification failed")
         text = self.tr("{recipient} could not be reached on any channel.").format(recipient=recipient or "?")
-        if reason:
+        if reason and reason not in _SAYS_NOTHING_MORE:
             text += "\n" + _short(core_text(reason))
         self._message(title, text)
 

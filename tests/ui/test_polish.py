@@ -73,3 +73,13 @@ def test_english_counts_read_as_english() -> None:
     assert counted("1 character(s) · 1 segment(s)", 1) == "1 character · 1 segment"
     assert counted("Queued 3 notification(s).", 3) == "Queued 3 notifications."
     assert counted("3 символа", 3) == "3 символа"
+
+
+def test_tray_message_does_not_repeat_itself(ctx: AppContext) -> None:
+    from notifier_gui.ui.tray import TrayIcon
+
+    tray = TrayIcon(ctx)
+    tray.notify_failed("Anna", "every channel failed or is unavailable")
+    assert tray.last_message == ("Notification failed", "Anna could not be reached on any channel.")
+    tray.notify_failed("Anna", "gave up after 3 rounds: lifetime of 86400 s reached")
+    assert tray.last_message is not None and "gave up after 3 rounds" in tray.last_message[1]
