@@ -9,6 +9,7 @@ Telegram formatters pull in ``requests``, which the window does not need to appe
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -148,7 +150,9 @@ class PreviewPane(QWidget):
         self.telegram_summary.setFont(bold)
         self.telegram_note = _label()
         self.telegram_note.setStyleSheet(WARNING_STYLE)
-        self.telegram_text = _text_view()
+        # As Telegram shows it (bold subject, the operator's text literal), not the escaped source.
+        self.telegram_text = QTextBrowser()
+        self.telegram_text.setOpenLinks(False)
         layout = QVBoxLayout(page)
         layout.addWidget(self.telegram_summary)
         layout.addWidget(self.telegram_note)
@@ -293,12 +297,15 @@ class PreviewPane(QWidget):
         if person is not None and not person.telegram_chat_id:
             notes.append(self.tr("{name} has no linked Telegram chat; Telegram is skipped for them.")
                          .format(name=person.name))
+        def shown(part_text: str) -> str:  # Telegram's HTML subset renders here; plain text stays text
+            return part_text.replace("\n", "<br>") if mode else html.escape(part_text).replace("\n", "<br>")
+
         if len(parts) == 1:
-            text = parts[0].text
+            text = shown(parts[0].text)
         else:
-            text = "\n\n".join(
-                self.tr("── part {n} of {total} ──").format(n=i + 1, total=len(parts)) + "\n" + p.text
-                for i, p in enumerate(parts))
+            text = "<br><br>".join(
+                "<i>" + html.escape(self.tr("── part {n} of {total} ──").format(n=i + 1, total=len(parts)))
+                + "</i><br>" + shown(p.text) for i, p in enumerate(parts))
         self.telegram_summary.setText(summary)
         self._show_note(self.telegram_note, notes)
-        self.telegram_text.setPlainText(text)
+        self.telegram_text.setHtml(text)

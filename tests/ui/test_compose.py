@@ -313,9 +313,16 @@ def test_preview_escapes_telegram_html(qtbot: QtBot, view: ComposeView, people: 
     choose(qtbot, view, people)
     view.subject.setText("News & <updates>")
     view.message.setPlainText("Tom & Jerry <b>not bold</b>")
-    qtbot.waitUntil(lambda: "Tom &amp; Jerry" in view.preview.telegram_text.toPlainText(), timeout=TIMEOUT)
-    assert view.preview.telegram_text.toPlainText() == (
-        "<b>News &amp; &lt;updates&gt;</b>\nTom &amp; Jerry &lt;b&gt;not bold&lt;/b&gt;")
+    # shown as Telegram shows it (#13 item 21): the subject bold, the operator's tags as text
+    qtbot.waitUntil(lambda: "Tom & Jerry" in view.preview.telegram_text.toPlainText(), timeout=TIMEOUT)
+    shown = view.preview.telegram_text.toPlainText().replace("\u2028", "\n")
+    assert shown == "News & <updates>\nTom & Jerry <b>not bold</b>"
+    document = view.preview.telegram_text.document()
+    first = document.firstBlock().begin()
+    assert first.fragment().charFormat().fontWeight() >= 700  # the subject: <b> rendered
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in document.toHtml()  # the operator's <b> stays literal text
+    view.preview.tabs.setCurrentWidget(view.preview.telegram_text.parentWidget())
+    view.grab().save(str(SHOTS / "compose-telegram-preview.png"))
     assert view.preview.telegram_summary.text().endswith("1 part · HTML")
 
 
