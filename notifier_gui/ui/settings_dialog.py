@@ -544,6 +544,15 @@ class SettingsDialog(QDialog):
         self._row(form, page, self.tr("Language"), self.language, None)
         form.addRow("", self._hint(self.tr("The language changes at the next start.")))
 
+        import phonenumbers  # the regions it knows are the ones a number can be read for
+
+        region = self._combo([(self.tr("None — numbers need their +country code"), ""),
+                              *[(code, code) for code in sorted(phonenumbers.SUPPORTED_REGIONS)]],
+                             self._original["NOTIFIER_PHONE_REGION"] or "")
+        self._row(form, page, self.tr("Phone region"), region, "NOTIFIER_PHONE_REGION", region.currentData)
+        form.addRow("", self._hint(self.tr("Numbers typed without +country code (8 916 …) are read for this "
+                                           "region, in the window, the CLI and imports.")))
+
         sandbox = self._combo([(self.tr("Auto — when no channel is configured"), None),
                                (self.tr("On — write to the outbox, send nothing"), True),
                                (self.tr("Off — really send"), False)], self._original["NOTIFIER_SANDBOX"])

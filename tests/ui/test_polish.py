@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.main_window import MainWindow
+from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -83,3 +84,23 @@ def test_tray_message_does_not_repeat_itself(ctx: AppContext) -> None:
     assert tray.last_message == ("Notification failed", "Anna could not be reached on any channel.")
     tray.notify_failed("Anna", "gave up after 3 rounds: lifetime of 86400 s reached")
     assert tray.last_message is not None and "gave up after 3 rounds" in tray.last_message[1]
+
+
+def test_phone_region_is_a_setting(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """#13 item 20: the messages say "set NOTIFIER_PHONE_REGION"; the window now has a place for it."""
+    import json
+
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: all(f.status for f in dlg.secret_fields.values()), timeout=5000)
+    region = dlg.bindings["NOTIFIER_PHONE_REGION"].widget
+    region.setCurrentIndex(region.findData("RU"))  # type: ignore[attr-defined]
+    dlg.show_page("general")
+    dlg.grab().save(str(SHOTS / "settings-general-region.png"))
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        dlg.save()
+    assert json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))["NOTIFIER_PHONE_REGION"] == "RU"
+    assert ctx.runtime.settings.phone_region == "RU"

@@ -1850,6 +1850,18 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
+        <source>None — numbers need their +country code</source>
+        <translation>Нет — номера только с +кодом страны</translation>
+    </message>
+    <message>
+        <source>Phone region</source>
+        <translation>Регион телефонов</translation>
+    </message>
+    <message>
+        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
+        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
+    </message>
+    <message>
         <source>Auto — when no channel is configured</source>
         <translation>Авто — если ни один канал не настроен</translation>
     </message>
