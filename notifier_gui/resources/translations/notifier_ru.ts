@@ -644,6 +644,46 @@
         <translation>{address} (записан как {stored})</translation>
     </message>
     <message>
+        <source>An email address must have an @-sign.</source>
+        <translation>В адресе эл. почты должен быть знак @.</translation>
+    </message>
+    <message>
+        <source>There must be something before the @-sign.</source>
+        <translation>Перед знаком @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>There must be something after the @-sign.</source>
+        <translation>После знака @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign is not valid. It should have a period.</source>
+        <translation>Часть после знака @ неверна: в ней должна быть точка.</translation>
+    </message>
+    <message>
+        <source>The email address contains invalid characters before the @-sign: {chars}.</source>
+        <translation>В адресе перед знаком @ недопустимые символы: {chars}.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign contains invalid characters: {chars}.</source>
+        <translation>В части после знака @ недопустимые символы: {chars}.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have two periods in a row.</source>
+        <translation>В адресе не может быть двух точек подряд.</translation>
+    </message>
+    <message>
+        <source>An email address cannot start with a period.</source>
+        <translation>Адрес не может начинаться с точки.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a period immediately before the @-sign.</source>
+        <translation>Точка не может стоять прямо перед знаком @.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a hyphen immediately after the @-sign.</source>
+        <translation>Дефис не может стоять сразу после знака @.</translation>
+    </message>
+    <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
         <translation>сообщение пустое; Telegram не доставляет пустой текст</translation>
     </message>
