@@ -182,9 +182,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.closed.connect(app.quit)
     app.aboutToQuit.connect(shutdown)
+    restart: list[bool] = []
+
+    def restart_now() -> None:
+        restart.append(True)
+        window.quit_for_real()
+        if window.isVisible():  # the operator chose not to quit (work still queued)
+            restart.clear()
+
+    window.restartRequested.connect(restart_now)
     with loop:
         loop.run_until_complete(_until_quit(app))
+    if restart:
+        # Only now: this instance's single-instance server is closed, so the new start
+        # becomes the window instead of handing over to this one.
+        import subprocess
+
+        subprocess.Popen(relaunch_command(sys.argv[1:]))  # noqa: S603  (our own program)
     return 0
+
+
+def relaunch_command(args: Sequence[str]) -> list[str]:
+    """The command that starts this program again with the same arguments."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "notifier_gui", *args]
 
 
 def _platform_problem() -> str | None:

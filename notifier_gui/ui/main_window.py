@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
     ``modeShown()`` when the sandbox banner and title have caught up with the settings."""
 
     closed = Signal()
+    restartRequested = Signal()  # Settings: "Save and restart now" (a new language)
     modeShown = Signal()  # the banner and title show the current mode (after refresh_mode)
 
     def __init__(self, ctx: AppContext, tray: TrayIcon | None = None, icon: QIcon | None = None) -> None:
@@ -324,6 +325,8 @@ class MainWindow(QMainWindow):
             self.compose.reload_settings()  # the new default channel order, sandbox state, preview
             if self.tray is not None:
                 self.tray.sync_settings()  # "keep running in the tray" may have changed
+            if dialog.restart_requested:
+                self.restartRequested.emit()
 
     @Slot(int)
     def open_link_dialog(self, recipient_id: int) -> None:

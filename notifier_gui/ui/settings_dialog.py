@@ -543,6 +543,14 @@ class SettingsDialog(QDialog):
                                     ui_language(self.ctx.ui_state))
         self._row(form, page, self.tr("Language"), self.language, None)
         form.addRow("", self._hint(self.tr("The language changes at the next start.")))
+        # A new language needs a new start: offer it instead of leaving the operator to find Quit.
+        self.restart_requested = False
+        self.restart_button = QPushButton(self.tr("Save and restart now"))
+        self.restart_button.clicked.connect(self._save_and_restart)
+        self.restart_button.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda: self.restart_button.setVisible(self.language.currentData() != ui_language(self.ctx.ui_state)))
+        form.addRow("", self.restart_button)
 
         import phonenumbers  # the regions it knows are the ones a number can be read for
 
@@ -721,6 +729,11 @@ class SettingsDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------------
     @Slot()
+    @Slot()
+    def _save_and_restart(self) -> None:
+        self.restart_requested = True
+        self.save()
+
     def save(self) -> None:
         if self._saving or self.validate():
             return

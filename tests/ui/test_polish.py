@@ -104,3 +104,38 @@ def test_phone_region_is_a_setting(qtbot, ctx: AppContext) -> None:  # type: ign
         dlg.save()
     assert json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))["NOTIFIER_PHONE_REGION"] == "RU"
     assert ctx.runtime.settings.phone_region == "RU"
+
+
+def test_language_change_offers_a_restart(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """#13 item 22: "Save and restart now" appears for a new language and asks the app to restart."""
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from notifier_gui.app import relaunch_command
+    from notifier_gui.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog
+
+    assert relaunch_command(["--sandbox"]) == [sys.executable, "-m", "notifier_gui", "--sandbox"]
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+
+    def choose_russian_and_restart() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, choose_russian_and_restart)
+            return
+        seen.append(dialog.restart_button.isHidden())  # asserted outside: a failure here would hang exec()
+        dialog.language.setCurrentIndex(dialog.language.findData("ru"))
+        seen.append(dialog.restart_button.isHidden())
+        dialog.restart_button.click()
+
+    seen: list[bool] = []
+
+    QTimer.singleShot(0, choose_russian_and_restart)
+    with qtbot.waitSignal(w.restartRequested, timeout=10_000):
+        w.open_settings()
+    assert seen == [True, False]  # offered only once the language differs
+    assert ctx.ui_state.value(LANGUAGE_KEY) == "ru"
+    w.quit_for_real(confirm=False)

@@ -1890,6 +1890,10 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
+        <source>Save and restart now</source>
+        <translation>Сохранить и перезапустить</translation>
+    </message>
+    <message>
         <source>None — numbers need their +country code</source>
         <translation>Нет — номера только с +кодом страны</translation>
     </message>
