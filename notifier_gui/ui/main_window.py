@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self._pending = 0  # queued + sending at the last status refresh (no database read on close)
         self._confirm_quit = True
+        self._closed = False
         # Asked before quitting with work queued; returns True to quit. Tests inject their own.
         self.confirm_quit: Callable[[int], bool] = self._ask_quit
         self._add_widgets()
@@ -359,6 +360,9 @@ class MainWindow(QMainWindow):
         return box.exec() == QMessageBox.StandardButton.Yes.value
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:  # already closed for real: a second close (e.g. at teardown) asks nothing
+            event.accept()
+            return
         self.save_state()
         keep = self.ctx.ui_state.value("keep_running_in_tray", False, type=bool)
         if keep and not self._quitting and self.tray is not None and self.tray.available:
@@ -374,5 +378,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._stats_timer.stop()
+        self._closed = True
         event.accept()
         self.closed.emit()
