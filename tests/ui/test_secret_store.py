@@ -144,7 +144,7 @@ def test_main_window_asks_for_the_passphrase_of_a_locked_file(qtbot, ctx: AppCon
         qtbot.keyClicks(panel.passphrase, "correct horse")
         with qtbot.waitSignal(w.modeShown, timeout=10_000):  # unlocked: the mode is read again
             qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
-        assert not panel.isVisible() and "telegram" in w.windowTitle()
+        assert not panel.isVisible() and "Telegram" in w.windowTitle()
     finally:
         w.quit_for_real(confirm=False)
         bridge.stop()
