@@ -66,6 +66,7 @@ class WorkerBridge(QObject):
         self.dispatcher: Dispatcher | None = None
         self.state = "stopped"
         self._restarting: QThread | None = None  # the old thread a restart waits for (never blocking)
+        self._retired: tuple[QThread, DispatcherWorker | None] | None = None
         self._restart_paused = False
 
     # Called from dispatcher threads: must stay tiny and lock-protected.
@@ -110,6 +111,7 @@ class WorkerBridge(QObject):
     def stop(self, timeout_ms: int = 30_000) -> bool:
         """Stop claiming, let in-flight sends finish, join the thread. True if it stopped."""
         self._restarting = None  # a pending restart is off: stopped means stopped
+        self._retired = None
         if self._thread is None:
             return True
         self._stop.set()
@@ -158,6 +160,10 @@ class WorkerBridge(QObject):
             return  # stopped (or restarted) meanwhile
         self._restarting = None
         thread.wait()  # it has finished: this returns at once
+        # Kept, not dropped: this slot runs for the thread's own finished signal, and the
+        # last reference going here would delete the QThread inside its own signal's
+        # delivery. The next restart or stop lets go of it, outside of that.
+        self._retired = (thread, self._worker)
         self._thread = None
         self._worker = None
         self.flush()
