@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point that sets everything up on a fresh machine (Linux, macOS, Windows).
 
-    python3 dev.py run      # create .venv, install, start the window
+    python3 dev.py run      # create .venv, install, check Qt's system libraries (Linux), start the window
     python3 dev.py test     # create .venv, install with test extras, run the whole test suite
     python3 dev.py build    # PyInstaller one-folder bundle in dist/Notifier, then its frozen self-tests
 
@@ -62,6 +62,12 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)
     if command == "build":
         return build(py)
+    if sys.platform.startswith("linux"):
+        # Qt's xcb plugin needs system libraries pip cannot install: name the missing
+        # ones and the exact apt-get line before Qt aborts with a misleading hint.
+        status = subprocess.call([str(py), "-m", "notifier_gui.platform_check"], cwd=ROOT)
+        if status:
+            return status
     return subprocess.call([str(py), "-m", "notifier_gui", *rest], cwd=ROOT)
 
 

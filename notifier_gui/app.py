@@ -81,6 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.secrets import configure_frozen_backend
 
     configure_frozen_backend()
+    if QApplication.instance() is None:
+        cannot = _platform_problem()
+        if cannot:
+            print(cannot, file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Notifier")
     app.setOrganizationName("notifier-gui")
@@ -205,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(0, lambda: print(f"startup: window shown {_since_process_start():.3f} s after process start",
                                            flush=True))
-        QTimer.singleShot(int(args.quit_after * 1000), window.quit_for_real)
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: window.quit_for_real(confirm=False))
 
     def shutdown() -> None:
         api.stop()
@@ -216,8 +221,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.closed.connect(app.quit)
     app.aboutToQuit.connect(shutdown)
+    restart: list[bool] = []
+
+    def restart_now() -> None:
+        restart.append(True)
+        window.quit_for_real()
+        if window.isVisible():  # the operator chose not to quit (work still queued)
+            restart.clear()
+
+    window.restartRequested.connect(restart_now)
     with loop:
         loop.run_until_complete(_until_quit(app))
+    if restart:
+        # Only now: this instance's single-instance server is closed, so the new start
+        # becomes the window instead of handing over to this one.
+        import subprocess
+
+        subprocess.Popen(relaunch_command(sys.argv[1:]))  # noqa: S603  (our own program)
     return 0
 
 
@@ -234,6 +254,23 @@ def show_withheld(parent: Any, withheld: dict[str, str] | Any) -> Any:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
     return box
+def relaunch_command(args: Sequence[str]) -> list[str]:
+    """The command that starts this program again with the same arguments."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "notifier_gui", *args]
+
+
+def _platform_problem() -> str | None:
+    """Why Qt could not open a window here (no display, missing X11 libraries), checked
+    before Qt tries: its own failure is an abort with a misleading hint."""
+    from .platform_check import problem
+
+    try:
+        return problem()
+    except OSError:  # the check itself must never stop a start that would work
+        log.exception("platform check failed")
+        return None
 
 
 def _self_test(app: Any, report_path: str | None) -> int:

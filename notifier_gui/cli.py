@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -24,7 +25,8 @@ from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.sending import enqueue_send, plan_send
-from .core.templates import render
+from .core.storage.repository import RecipientData
+from .core.templates import known_names, render, unknown_placeholders
 
 log = logging.getLogger("notifier.cli")
 
@@ -83,16 +85,67 @@ def cmd_users_add(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
-    people = rt.store.list_recipients()
-    if a.json:
+def _write_people(out: TextIO, as_json: bool, people: Sequence[RecipientData]) -> None:
+    if as_json:
         keys = ("id", "name", "email", "phone", "telegram_chat_id")
         _emit(out, True, [{k: r.as_dict()[k] for k in keys} for r in people], "")
-        return 0
+        return
     esc = v.escape_for_terminal  # names and addresses were typed by people: never raw to a terminal
     for r in people:
         out.write(f"{r.id:>5}  {esc(r.name):<24} {esc(r.email or '-'):<28} {r.phone or '-':<16} "
                   f"{r.telegram_chat_id or '-'}\n")
+
+
+def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    _write_people(out, a.json, rt.store.list_recipients())
+    return 0
+
+
+def cmd_users_search(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """Case-blind substring over name, email, phone (digits as typed or E.164) and chat id."""
+    needle = a.text.strip().casefold()
+    if not needle:
+        raise BadInput("search text is empty")
+    digits = "".join(ch for ch in needle if ch.isdigit())
+
+    def hit(r: RecipientData) -> bool:
+        fields = (r.name, r.email or "", r.phone or "", str(r.telegram_chat_id or ""))
+        return any(needle in f.casefold() for f in fields) or bool(digits and r.phone and digits in r.phone)
+
+    _write_people(out, a.json, [r for r in rt.store.list_recipients() if hit(r)])
+    return 0
+
+
+def _existing(rt: Runtime, recipient_id: int) -> RecipientData:
+    person = rt.store.get_recipient(recipient_id)
+    if person is None:
+        raise BadInput(f"no recipient with id {recipient_id}")
+    return person
+
+
+def cmd_users_edit(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    """Change the given fields only; an empty value (--email "") removes an optional one."""
+    old = _existing(rt, a.id)
+    given = {k: getattr(a, k) for k in ("name", "email", "phone", "telegram_chat_id", "channels", "notes")}
+    if all(v is None for v in given.values()):
+        raise BadInput("nothing to change: give --name, --email, --phone, --telegram-chat-id, --channels or --notes")
+
+    def pick(key: str, current: Any) -> Any:
+        return current if given[key] is None else given[key]
+
+    channels = old.channels if a.channels is None else (_channels(a.channels) if a.channels else ())
+    row = clean_recipient(pick("name", old.name), pick("email", old.email), pick("phone", old.phone),
+                          pick("telegram_chat_id", old.telegram_chat_id), channels, pick("notes", old.notes),
+                          region=rt.settings.phone_region)
+    rt.store.update_recipient(old.id, **row)
+    _emit(out, a.json, {"id": old.id}, f"updated recipient {old.id}")
+    return 0
+
+
+def cmd_users_delete(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
+    person = _existing(rt, a.id)
+    rt.store.delete_recipient(person.id)  # refuses (status 2) while notifications to them are queued
+    _emit(out, a.json, {"id": person.id}, f"deleted recipient {person.id} ({person.name})")
     return 0
 
 
@@ -109,14 +162,16 @@ def cmd_users_import(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     finally:
         if progress:
             sys.stderr.write("\r\x1b[K")
+    skipped = (f"; skipped {report.skipped_total} line(s) already in the list (or earlier in the file)"
+               if report.skipped_total else "")
     if report.ok:
-        out.write(f"imported {len(report.imported)} recipient(s)\n")
+        out.write(f"imported {len(report.imported)} recipient(s){skipped}\n")
         return 0
     for line, reason in report.rejected:
         sys.stderr.write(v.escape_for_terminal(f"line {line}: {reason}") + "\n")
     if report.rejected_total > len(report.rejected):
         sys.stderr.write(f"... and {report.rejected_total - len(report.rejected)} more rejected line(s)\n")
-    sys.stderr.write(f"notifier: nothing imported: {report.rejected_total} line(s) rejected; "
+    sys.stderr.write(f"notifier: nothing imported: {report.rejected_total} line(s) rejected{skipped}; "
                      "fix them and import the file again\n")
     return 2
 
@@ -132,6 +187,9 @@ def _progress_line(stream: TextIO) -> Callable[[str, int], None]:
 def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     body = v.message(a.message or "")
     subject = v.subject(a.subject or "")
+    unknown = unknown_placeholders(subject, body)
+    if unknown:  # a typo would go out literally to every recipient
+        raise BadInput(f"unknown placeholder {', '.join(unknown)}; known: {known_names()}")
     order = _channels(a.channels)
     smtp_user = v.header_value(a.smtp_user, "smtp-user") if a.smtp_user else None
     if a.smtp_password_stdin and not smtp_user:
@@ -151,11 +209,20 @@ def cmd_send(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
         raise BadInput(f"no recipient with id {', '.join(map(str, plan.missing))}")
     nids = enqueue_send(rt, plan, subject, body, order, smtp_user, password)
     _emit(out, a.json, {"ids": nids}, "queued " + ", ".join(f"#{n}" for n in nids))
+    if not a.json:  # queued is not sent: say who sends it
+        out.write("A worker delivers them: run `notifier worker` (or keep the window open); "
+                  "`notifier show ID` follows one.\n")
     return 0
 
 
 if TYPE_CHECKING:  # commands that do not deliver never import the dispatcher (start-up time)
     from .core.delivery.dispatcher import Dispatcher, Event
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC ISO time as the operator reads it: local time zone, to the second, with
+    the zone's offset (JSON output keeps the UTC ISO string)."""
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def _event_line(e: Event) -> str:
@@ -275,10 +342,10 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     esc = v.escape_for_terminal  # names and servers' replies: never raw to a terminal
     out.write(esc(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
                   + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
-                  + (f", next try {n['next_attempt_at']}" if n["next_attempt_at"] else "")
+                  + (f", next try {local_time(n['next_attempt_at'])}" if n["next_attempt_at"] else "")
                   + (f" - {n['last_error']}" if n["last_error"] else "")) + "\n")
     for at in n["attempts"]:
-        out.write(esc(f"  {at['started_at']}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
+        out.write(esc(f"  {local_time(at['started_at'])}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
                   + "\n")
     return 0
 
@@ -442,13 +509,29 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--json", action="store_true")
     lst = users.add_parser("list", help="list recipients")
     lst.add_argument("--json", action="store_true")
+    edit = users.add_parser("edit", help="change a recipient's fields (an empty value removes an optional one)")
+    edit.add_argument("id", type=int)
+    edit.add_argument("--name")
+    edit.add_argument("--email")
+    edit.add_argument("--phone", help="E.164, e.g. +79161234567")
+    edit.add_argument("--telegram-chat-id")
+    edit.add_argument("--channels", help="preferred order for this person, e.g. telegram,email (\"\" for none)")
+    edit.add_argument("--notes")
+    edit.add_argument("--json", action="store_true")
+    delete = users.add_parser("delete", help="delete a recipient (refused while messages to them are queued)")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--json", action="store_true")
+    search = users.add_parser("search", help="recipients whose name, email, phone or chat id contains TEXT")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true")
     imp = users.add_parser("import", help="import recipients from CSV (name,email,phone,telegram_chat_id)")
     imp.add_argument("file")
 
     send = sub.add_parser("send", help="queue one notification per recipient")
     send.add_argument("--user", type=_record_id, action="append", required=True, help="recipient id (repeatable)")
-    send.add_argument("--message", required=True)
-    send.add_argument("--subject", default="")
+    send.add_argument("--message", required=True,
+                      help="the text; {name}, {email}, {phone} are filled in per recipient")
+    send.add_argument("--subject", default="", help="email subject and first line of SMS and Telegram")
     send.add_argument("--channels", help="channel order for this send, e.g. email,sms,telegram")
     send.add_argument("--smtp-user", help="SMTP login for this send only")
     send.add_argument("--smtp-password-stdin", action="store_true", help="read that login's password from stdin")
@@ -501,6 +584,9 @@ def _dispatch(rt: Runtime, a: argparse.Namespace, out: TextIO, stdin: TextIO) ->
         ("users", "add"): lambda: cmd_users_add(rt, a, out),
         ("users", "list"): lambda: cmd_users_list(rt, a, out),
         ("users", "import"): lambda: cmd_users_import(rt, a, out),
+        ("users", "edit"): lambda: cmd_users_edit(rt, a, out),
+        ("users", "delete"): lambda: cmd_users_delete(rt, a, out),
+        ("users", "search"): lambda: cmd_users_search(rt, a, out),
         ("send", None): lambda: cmd_send(rt, a, out, stdin),
         ("worker", None): lambda: cmd_worker(rt, a, out),
         ("serve", None): lambda: cmd_serve(rt, a, out),
@@ -567,6 +653,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: Te
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `notifier users list | head -3`: the reader has all it wanted. Point stdout at
+        # devnull so the interpreter's final flush does not fail again; 141 = 128 + SIGPIPE,
+        # what a shell reports for a tool stopped by a closed pipe.
+        if out is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:
         log.exception("notifier %s failed", a.command)
         where = f" (details in {rt.log_path})" if rt else ""

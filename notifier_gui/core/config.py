@@ -43,6 +43,9 @@ SECRET_ENV_NAMES: dict[str, str] = {
     "api_token": "NOTIFIER_API_TOKEN",
 }
 
+# Opens the encrypted secrets file where the OS has no credential store (core/secret_file.py).
+SECRETS_PASSPHRASE_ENV = "NOTIFIER_SECRETS_PASSPHRASE"
+
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the setting."""
@@ -313,7 +316,8 @@ def load(
     values["data_dir"] = data_dir
     settings = Settings(**values)
     _check(settings)
-    secret_env = {k: str(v) for k, v in merged.items() if k in SECRET_ENV_NAMES.values() and str(v)}
+    secret_env = {k: str(v) for k, v in merged.items()
+                  if (k in SECRET_ENV_NAMES.values() or k == SECRETS_PASSPHRASE_ENV) and str(v)}
     withheld: dict[str, str] = {}
     if cwd_dotenv and not trusted_cwd:
         # What the operator's own layers say, without ./.env (nor a data folder it chose).

@@ -48,12 +48,31 @@ IMPORT_CHUNK = 5000  # rows validated and written per step (bounded memory, prog
 
 @dataclass
 class ImportReport:
-    """What an import did. All or nothing: with any rejected line, nothing was imported."""
+    """What an import did. All or nothing: with any rejected line, nothing was imported;
+    duplicates are skipped, not rejected."""
 
     imported: list[int] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason), the first MAX_REPORTED
     rejected_total: int = 0
+    # Lines that are only duplicates (already in the list, or earlier in the file): skipped,
+    # not errors, so importing the same file again imports nothing and fails nothing, and a
+    # re-import's thousands of "already exists" never bury five real errors.
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # the first MAX_REPORTED
+    skipped_total: int = 0
     checked: int = 0  # data rows read
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return self.rejected
+
+    @property
+    def duplicates(self) -> list[tuple[int, str]]:
+        return self.skipped
+
+    def skip(self, line: int, reason: str) -> None:
+        self.skipped_total += 1
+        if len(self.skipped) < MAX_REPORTED:
+            self.skipped.append((line, reason))
 
     @property
     def ok(self) -> bool:
@@ -71,9 +90,11 @@ Progress = Callable[[str, int], None]  # (stage "checking" | "importing", rows s
 def import_csv(store: Store, data: bytes | Path, region: str = "", progress: Progress | None = None) -> ImportReport:
     """Import a CSV with header name,email,phone,telegram_chat_id (UTF-8, BOM allowed).
 
-    All or nothing: every line is checked first (invalid values, duplicates of stored
-    recipients or of earlier lines, CSV syntax errors, each reported by the line where its
-    row starts); only when none is rejected are the rows written, in one transaction. The
+    All or nothing: every line is checked first (invalid values, a wrong number of fields,
+    CSV syntax errors, each reported by the line where its row starts); only when none is
+    rejected are the rows written, in one transaction. A line that only repeats a stored
+    recipient or an earlier line (email compared ignoring case, or phone) is skipped, not
+    rejected: importing the same file again imports nothing and fails nothing. The
     file is read as a stream and the checked rows wait in a temporary SQLite file, so a
     million rows need no more memory than a thousand.
     """
@@ -156,10 +177,10 @@ def _check_rows(text: TextIO, scratch: sqlite3.Connection, report: ImportReport,
             report.reject(line, str(exc))
             continue
         if row["email"] and not _first(scratch, "e:" + email_key(row["email"])):
-            report.reject(line, f"email: {row['email']} already exists")
+            report.skip(line, f"email: {row['email']} already exists")
             continue
         if row["phone"] and not _first(scratch, "p:" + row["phone"]):
-            report.reject(line, f"phone: {row['phone']} already exists")
+            report.skip(line, f"phone: {row['phone']} already exists")
             continue
         chunk.append((row["name"], row["email"], row["phone"], row["telegram_chat_id"]))
         if len(chunk) >= IMPORT_CHUNK:

@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # the delivery machinery is imported when delivering, not by 
     from .delivery.channels import ChannelFactory
     from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.policy import Policy
-from .secrets import CredentialStore
-from .storage.engine import os_problem, open_database
+from .secrets import SECRETS_FILE, CredentialStore
+from .storage.engine import open_database, os_problem
 from .storage.repository import Store
 
 log = logging.getLogger("notifier.runtime")
@@ -81,6 +81,8 @@ class Runtime:
         s = cfg.settings
         store_secrets = secrets or CredentialStore(cfg.environ, withheld=cfg.withheld,
                                                    intents_dir=s.data_dir / INTENTS_DIR)
+        if secrets is None:  # no OS credential store: a passphrase-encrypted file instead
+            store_secrets.file_fallback = s.data_dir / SECRETS_FILE
         if s.data_dir.exists() and not s.data_dir.is_dir():
             raise StartupError(f"the data folder {s.data_dir} is a file, not a folder; move it away or set "
                                "NOTIFIER_DATA_DIR (--data-dir) to a folder")
@@ -97,8 +99,10 @@ class Runtime:
         """Re-read the configuration after the settings changed (the database stays)."""
         environ, cwd, overrides = self.load_args
         self.config = config_mod.load(environ, cwd, overrides)
+        fallback = self.secrets.file_fallback
         self.secrets = CredentialStore(self.config.environ, self.secrets._backend, self.secrets.redactor,
                                        self.config.withheld, self.secrets.intents_dir)
+        self.secrets.file_fallback = fallback
         s = self.settings
         self.pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
 
@@ -118,7 +122,12 @@ class Runtime:
         sandbox = self.sandbox()
         settings, secrets = self.settings, self.secrets
         pacers = self.pacers
-        return lambda: build_channels(settings, secrets, sandbox, pacers)
+        store = self.store
+
+        def migrated(recipient_id: int, old_chat: int, new_chat: int) -> None:
+            store.migrate_telegram_chat(recipient_id, old_chat, new_chat)
+
+        return lambda: build_channels(settings, secrets, sandbox, pacers, migrated)
 
     def dispatcher(self, on_event: EventSink | None = None, concurrency: int | None = None,
                    rng: random.Random | None = None) -> Dispatcher:

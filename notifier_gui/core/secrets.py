@@ -25,11 +25,13 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from .config import SECRET_ENV_NAMES
+from .config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV
 
 SERVICE = "notifier-gui"
 SECRET_NAMES = tuple(SECRET_ENV_NAMES)
 PER_SEND_PREFIX = "send:"
+SECRETS_FILE = "secrets.enc"
+PASSPHRASE_ENV = SECRETS_PASSPHRASE_ENV
 
 log = logging.getLogger("notifier.secrets")
 T = TypeVar("T")
@@ -176,12 +178,13 @@ class CredentialStore:
             except keyring.errors.PasswordDeleteError:
                 raise
             except Exception as exc:  # backends raise more than KeyringError (configparser, OSError, dbus)
-                raise SecretStoreError(f"the credential store ({self.backend_name()}) {what}: "
-                                       f"{type(exc).__name__}") from None
+                failure = type(exc).__name__
+        # Why, in words, where the store itself is the problem (none at all, a locked file).
+        raise SecretStoreError(self.problem() or f"the credential store ({self.backend_name()}) {what}: {failure}")
 
     @property
     def backend(self) -> KeyringBackend:
-        return self._backend or keyring.get_keyring()
+        return self._backend or self._fallback_or_system()
 
     def backend_name(self) -> str:
         b = self.backend
@@ -304,3 +307,80 @@ class CredentialStore:
                 self.get(name)
             except SecretStoreError:
                 pass
+
+    # -- no OS credential store: an encrypted file instead (see secret_file.py) -----------
+    file_fallback: Path | None = None  # set by Runtime: <data dir>/secrets.enc
+
+    def _fallback_or_system(self) -> KeyringBackend:
+        """keyring's own choice, unless that is "none at all" and a secrets file is allowed."""
+        system = keyring.get_keyring()
+        if self.file_fallback is None or not system_store_missing(system):
+            return system
+        from .secret_file import EncryptedFileKeyring, WrongPassphrase
+
+        backend = EncryptedFileKeyring(self.file_fallback)
+        passphrase = self._environ.get(PASSPHRASE_ENV)
+        if passphrase:
+            try:
+                backend.unlock(passphrase)
+            except WrongPassphrase:
+                log.warning("%s does not open %s; the secrets file stays locked", PASSPHRASE_ENV, self.file_fallback)
+        self._backend = backend
+        return backend
+
+    def store_state(self) -> str:
+        """'system' (an OS credential store), 'none' (none, and no file allowed), or the
+        secrets file's state: 'file-new' (no file yet), 'file-locked', 'file-open'."""
+        b = self.backend
+        # Only a store that fell back to the file has imported it (and cryptography): no
+        # import here just to ask, the window's start-up pays for nothing it does not use.
+        secret_file = sys.modules.get(f"{__package__}.secret_file")
+        if secret_file is not None and isinstance(b, secret_file.EncryptedFileKeyring):
+            if not b.locked:
+                return "file-open"
+            return "file-locked" if b.exists else "file-new"
+        return "none" if system_store_missing(b) else "system"
+
+    def unlock_file(self, passphrase: str) -> None:
+        """Open (or start) the secrets file with ``passphrase``; SecretStoreError if it does not fit."""
+        from .secret_file import EncryptedFileKeyring, WrongPassphrase
+
+        b = self.backend
+        if not isinstance(b, EncryptedFileKeyring):
+            raise SecretStoreError("secrets are not kept in an encrypted file here")
+        self.redactor.add(passphrase)
+        try:
+            b.unlock(passphrase)
+        except WrongPassphrase as exc:
+            raise SecretStoreError(str(exc)) from None
+        log.info("secrets file %s unlocked", b.path)
+
+    def problem(self) -> str | None:
+        """Why secrets cannot be saved or read, in words, with what to do; None if they can."""
+        return store_problem(self.store_state(), self.file_fallback)
+
+
+def system_store_missing(backend: KeyringBackend) -> bool:
+    """keyring found no credential store (its "fail" backend, or a chain of nothing)."""
+    from keyring.backends import chainer, fail
+
+    if isinstance(backend, fail.Keyring):
+        return True
+    return isinstance(backend, chainer.ChainerBackend) and not backend.backends
+
+
+NO_STORE = ("this computer has no credential store (no Secret Service such as GNOME Keyring or KWallet "
+            "is running)")
+
+
+def store_problem(state: str, path: Path | None = None) -> str | None:
+    """The sentence for a store ``state`` (CredentialStore.store_state) that cannot be used."""
+    if state == "none":
+        return f"{NO_STORE}: give the secrets in the environment or a .env file instead"
+    if state == "file-new":
+        return (f"{NO_STORE}: choose a passphrase in Settings (or set {PASSPHRASE_ENV}) to keep the secrets "
+                f"in an encrypted file, or give them in the environment or a .env file")
+    if state == "file-locked":
+        return (f"the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in "
+                f"Settings, or set {PASSPHRASE_ENV}")
+    return None

@@ -14,7 +14,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -41,10 +42,12 @@ from ..core import validation as v
 from ..core.secrets import SecretStoreError
 from ..core.sending import REPEAT_WINDOW_SECONDS, enqueue_send, plan_send
 from ..core.storage.repository import RecipientData
-from ..core.templates import PLACEHOLDERS
+from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
+from .plural import counted
 from .preview import PreviewInput, PreviewPane
+from .reach import reachable
 from .tasks import alive
 
 log = logging.getLogger("notifier.ui.compose")
@@ -53,7 +56,9 @@ MANY_RECIPIENTS = 10       # more than this asks for a confirmation
 PREVIEW_DELAY_MS = 150
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7a2f;"
+WARNING_STYLE = "color: #8a5a00;"
 SPLITTER_KEY = "compose/splitter"
+DRAFT_KEY = "compose/draft/"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -98,6 +103,7 @@ class RecipientPicker(QDialog):
         self.search.setPlaceholderText(self.tr("Search by name, email or phone"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._first_match_current)
         self.list = QListView()
         self.list.setModel(self.proxy)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -125,8 +131,17 @@ class RecipientPicker(QDialog):
         layout.addLayout(row)
 
     def selected_ids(self) -> list[int]:
+        """The selected people; with none selected, the current row (Enter after arrows or a search)."""
         rows = sorted(self.list.selectionModel().selectedRows(), key=lambda i: i.row())
+        if not rows and self.list.currentIndex().isValid():
+            rows = [self.list.currentIndex()]
         return [int(i.data(ID_ROLE)) for i in rows]
+
+    @Slot()
+    def _first_match_current(self) -> None:
+        """Typing a search makes the first match current, so Enter adds it."""
+        if self.proxy.rowCount() and not self.list.selectionModel().hasSelection():
+            self.list.setCurrentIndex(self.proxy.index(0, 0))
 
     @Slot(QModelIndex)
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -337,17 +352,43 @@ class ComposeView(QWidget):
         self.send_button.clicked.connect(self.send)
         for keys in (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
             QShortcut(keys, self, self.send)
-        bottom = QHBoxLayout()
+        # Sending feedback: a busy bar with the count while the core queues (2,000 rows take
+        # seconds), then the result in ``status``. The main window keeps this bar outside
+        # the page's scroll area, so Send and its feedback never sit below the fold.
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.send_bar = QWidget()
+        bottom = QHBoxLayout(self.send_bar)
+        bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.progress)
         bottom.addWidget(self.send_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.send_bar)
 
         self.channels.set_default(ctx.runtime.settings.channels)
+        self._update_recipient_header()
         self._update_preview()
         ctx.tasks.start(self._check_sandbox())
+
+    # -- draft that survives a restart ------------------------------------------------
+    def save_draft(self, state: QSettings) -> None:
+        """Subject, message and recipients not sent yet (never the one-off SMTP password)."""
+        state.setValue(DRAFT_KEY + "subject", self.subject.text())
+        state.setValue(DRAFT_KEY + "message", self.message.toPlainText())
+        state.setValue(DRAFT_KEY + "recipients", ",".join(str(i) for i in self._ids))
+
+    def restore_draft(self, state: QSettings) -> None:
+        self.subject.setText(str(state.value(DRAFT_KEY + "subject", "") or ""))
+        self.message.setPlainText(str(state.value(DRAFT_KEY + "message", "") or ""))
+        ids = [int(x) for x in str(state.value(DRAFT_KEY + "recipients", "") or "").split(",") if x.isdigit()]
+        if ids:
+            self.set_recipients(ids)  # people deleted meanwhile drop out as the list loads
 
     @Slot()
     def _save_splitter(self) -> None:
@@ -361,16 +402,25 @@ class ComposeView(QWidget):
 
         # recipients
         self.recipient_count = QLabel()
-        self.add_button = QPushButton(self.tr("Add…"))
+        self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.setToolTip(self.tr("Choose recipients from the list"))
         self.add_button.clicked.connect(self.open_picker)
-        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button = QPushButton(self.tr("Re&move"))
         self.remove_button.setToolTip(self.tr("Remove the selected recipients from this message (Delete)"))
         self.remove_button.clicked.connect(self.remove_selected)
+        # The audience changes only here, by the operator's own click: looking at a row on
+        # the Recipients tab (or an import selecting what it added) never changes it.
+        self.use_selection_button = QPushButton()
+        self.use_selection_button.setToolTip(self.tr("Write to the people selected on the Recipients tab "
+                                                     "instead of the ones chosen here"))
+        self.use_selection_button.clicked.connect(self.use_table_selection)
+        self._table_selection: list[int] = []
+        self.set_table_selection([])
         head = QHBoxLayout()
         head.addWidget(_heading(self.tr("Recipients")))
         head.addWidget(self.recipient_count)
         head.addStretch(1)
+        head.addWidget(self.use_selection_button)
         head.addWidget(self.add_button)
         head.addWidget(self.remove_button)
         self.recipient_model = QStandardItemModel(self)
@@ -383,9 +433,15 @@ class ComposeView(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recipient_list, self.remove_selected,
                   Qt.ShortcutContext.WidgetShortcut)
         self.recipients_error = _error_label()
+        self._configured: list[str] | None = None  # None: sandbox (or not known yet)
+        self.unreachable_note = QLabel()  # said before sending, not learnt from the log after
+        self.unreachable_note.setStyleSheet(WARNING_STYLE)
+        self.unreachable_note.setWordWrap(True)
+        self.unreachable_note.hide()
         layout.addLayout(head)
         layout.addWidget(self.recipient_list)
         layout.addWidget(self.recipients_error)
+        layout.addWidget(self.unreachable_note)
 
         # subject and message
         self.subject = QLineEdit()
@@ -395,15 +451,21 @@ class ComposeView(QWidget):
         self.subject_error = _error_label()
         self.message = QPlainTextEdit()
         self.message.setPlaceholderText(self.tr("Write the message. {name}, {email} and {phone} are filled in for each recipient."))
+        self.message.setTabChangesFocus(True)  # Tab moves on (keyboard users); a tab character is never wanted here
         self.message.textChanged.connect(self._schedule_preview)
         self.message.installEventFilter(self)
         self.message_error = _error_label()
+        self.placeholder_warning = QLabel()  # {nmae}: sent as written, so say so before sending
+        self.placeholder_warning.setStyleSheet(WARNING_STYLE)
+        self.placeholder_warning.setWordWrap(True)
+        self.placeholder_warning.hide()
         layout.addWidget(_heading(self.tr("Subject")))
         layout.addWidget(self.subject)
         layout.addWidget(self.subject_error)
         layout.addWidget(_heading(self.tr("Message")))
         layout.addWidget(self.message, 1)
         layout.addWidget(self.message_error)
+        layout.addWidget(self.placeholder_warning)
 
         # placeholders
         hint = QHBoxLayout()
@@ -424,6 +486,7 @@ class ComposeView(QWidget):
         # channel order and per-send SMTP account, side by side
         self.channels = ChannelOrderList()
         self.channels.changed.connect(self._schedule_preview)
+        self.channels.changed.connect(self._update_reach)
         self.channels_error = _error_label()
         channel_box = QGroupBox(self.tr("Channel order for this send"))
         cb = QVBoxLayout(channel_box)
@@ -457,6 +520,9 @@ class ComposeView(QWidget):
         self.smtp_fields.setVisible(False)
         self.smtp_group.toggled.connect(self._smtp_toggled)
 
+        # Word-wrapped labels under-report their height to the layout; without a floor the
+        # page squeezes this box (buttons crushed, hint over the list) instead of scrolling.
+        channel_box.setMinimumHeight(channel_box.sizeHint().height())
         options = QHBoxLayout()
         options.addWidget(channel_box, 2, Qt.AlignmentFlag.AlignTop)
         options.addWidget(self.smtp_group, 3, Qt.AlignmentFlag.AlignTop)
@@ -475,6 +541,46 @@ class ComposeView(QWidget):
         self._load_seq += 1
         self.ctx.tasks.start(self._load_people(self._load_seq))
 
+    def set_configured(self, channels: Sequence[str] | None) -> None:
+        """The channels set up in Settings (None in sandbox mode), for the reach warning."""
+        self._configured = None if channels is None else list(channels)
+        self._update_reach()
+
+    def unreachable(self) -> list[RecipientData]:
+        """Chosen people no set-up channel of their order can reach (their sends fail at once)."""
+        custom = self.channels.channels() if self.channels.is_custom() else None
+        default = self.ctx.runtime.settings.channels
+        out = []
+        for rid in self._ids:
+            r = self._people.get(rid)
+            if r is not None and not reachable(r, self._configured, custom or r.channels or default):
+                out.append(r)
+        return out
+
+    @Slot()
+    def _update_reach(self) -> None:
+        missing = self.unreachable()
+        self.unreachable_note.setVisible(bool(missing))
+        if missing:
+            shown = ", ".join(r.name for r in missing[:3]) + ("…" if len(missing) > 3 else "")
+            self.unreachable_note.setText(self.tr(
+                "No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages "
+                "would fail at once. Add their addresses, set the channel up in Settings, or check it above.")
+                .replace("%1", str(len(missing))).replace("%2", str(len(self._ids))).replace("%3", shown))
+
+    @Slot(list)
+    def set_table_selection(self, ids: Sequence[int]) -> None:
+        """The Recipients tab's selection, offered as "Use selection (N)"; never applied by itself."""
+        self._table_selection = list(ids)
+        n = len(self._table_selection)
+        self.use_selection_button.setText(self.tr("&Use selection (%1)").replace("%1", str(n)))
+        self.use_selection_button.setEnabled(n > 0)
+
+    @Slot()
+    def use_table_selection(self) -> None:
+        if self._table_selection:
+            self.set_recipients(self._table_selection)
+
     def add_recipients(self, ids: Sequence[int]) -> None:
         self.set_recipients(self._ids + [i for i in ids if i not in self._ids])
 
@@ -492,6 +598,7 @@ class ComposeView(QWidget):
         self._people = {i: known[i] for i in self._ids if i in known}
         self._ids = [i for i in self._ids if i in known]  # deleted meanwhile: drop them
         self._refresh_recipient_rows()
+        self._update_reach()
         self.preview.set_recipients([self._people[i] for i in self._ids])
 
     def _refresh_recipient_rows(self) -> None:
@@ -508,7 +615,16 @@ class ComposeView(QWidget):
     def _update_recipient_header(self) -> None:
         n = len(self._ids)
         self.recipient_count.setText(self.tr("(%n chosen)", None, n) if n else self.tr("(none chosen)"))
+        if hasattr(self, "send_button") and not self._busy:
+            self.send_button.setText(self._send_text())
         self._update_buttons()
+
+    def _send_text(self) -> str:
+        """The Send button names how many people it sends to, so the count is never a surprise."""
+        n = len(self._ids)
+        if n == 1:  # English has no plural forms without a translation file: say it right
+            return self.tr("Send to 1 recipient")
+        return self.tr("Send to %n recipients", None, n) if n else self.tr("Send")
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -574,8 +690,17 @@ class ComposeView(QWidget):
     def _schedule_preview(self) -> None:
         self._preview_timer.start()
 
+    def _warn_placeholders(self) -> None:
+        unknown = unknown_placeholders(self.subject.text(), self.message.toPlainText())
+        self.placeholder_warning.setVisible(bool(unknown))
+        if unknown:
+            self.placeholder_warning.setText(self.tr(
+                "Not a placeholder, sent exactly as written: {unknown}. The placeholders are {known}.").format(
+                    unknown=", ".join(unknown), known=known_names()))
+
     @Slot()
     def _update_preview(self) -> None:
+        self._warn_placeholders()
         self.preview.show_message(PreviewInput(
             subject=self.subject.text(),
             body=self.message.toPlainText(),
@@ -599,8 +724,12 @@ class ComposeView(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
+        self.progress.setVisible(busy)
+        if busy:
+            self.status.setStyleSheet("")
+            self.status.setText(self.tr("Queuing the message (recipients: %1)…").replace("%1", str(len(self._ids))))
         self.send_button.setEnabled(not busy)
-        self.send_button.setText(self.tr("Queuing…") if busy else self.tr("Send"))
+        self.send_button.setText(self.tr("Queuing…") if busy else self._send_text())
 
     def _validate(self) -> tuple[str, str, str | None, str | None] | None:
         """Check the form with the core validators; show each problem under its field."""
@@ -688,7 +817,7 @@ class ComposeView(QWidget):
             self.smtp_password.clear()
             self.message.clear()
             self.message_error.hide()
-            self._set_status(self.tr("Queued %n notification(s).", None, len(nids)), ok=True)
+            self._set_status(counted(self.tr("Queued %n notification(s).", None, len(nids)), len(nids)), ok=True)
             self.sent.emit(nids)
         except (v.ValidationError, SecretStoreError) as exc:
             if alive(self):
@@ -730,11 +859,12 @@ class ComposeView(QWidget):
     async def _ask_many(self, count: int) -> bool:
         return await self._question(
             self.tr("Send to many recipients?"),
-            self.tr("This message goes to %n recipient(s). Queue it for all of them?", None, count))
+            counted(self.tr("This message goes to %n recipient(s). Queue it for all of them?", None, count), count))
 
     async def _ask_repeat(self, names: list[str]) -> bool:
         shown = ", ".join(names[:5]) + (self.tr(" and %n more", None, len(names) - 5) if len(names) > 5 else "")
         return await self._question(
             self.tr("Send the same message again?"),
             self.tr("The same message was queued for {names} within the last {minutes} minutes. "
-                    "Send it again?").format(names=shown, minutes=REPEAT_WINDOW_SECONDS // 60))
+                    "Send it again to all {count} recipients of this message?").format(
+                names=shown, minutes=REPEAT_WINDOW_SECONDS // 60, count=len(self._ids)))

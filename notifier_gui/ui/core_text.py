@@ -32,7 +32,7 @@ _WORDS = cast(dict[str, tuple[str, ...]], {
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
 })  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
 # Fields that hold another core message (translated in turn).
-_NESTED = {"message", "when", "hint", "shown"}
+_NESTED = {"message", "when", "hint", "shown", "reason"}
 
 # "field: message", as str(ValidationError) and the import report write it (see _translated).
 _FIELD_MESSAGE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"))
@@ -164,6 +164,21 @@ TEMPLATES = cast(tuple[str, ...], (
     _FIELD_MESSAGE,
 ))
 
+# email-validator's own sentences, which the core passes on as the {reason} of an invalid
+# email address (not the core's words, so apart from TEMPLATES and its test).
+LIBRARY_MESSAGES = cast(tuple[str, ...], (
+    QT_TRANSLATE_NOOP("CoreMessage", "An email address must have an @-sign."),
+    QT_TRANSLATE_NOOP("CoreMessage", "There must be something before the @-sign."),
+    QT_TRANSLATE_NOOP("CoreMessage", "There must be something after the @-sign."),
+    QT_TRANSLATE_NOOP("CoreMessage", "The part after the @-sign is not valid. It should have a period."),
+    QT_TRANSLATE_NOOP("CoreMessage", "The email address contains invalid characters before the @-sign: {chars}."),
+    QT_TRANSLATE_NOOP("CoreMessage", "The part after the @-sign contains invalid characters: {chars}."),
+    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have two periods in a row."),
+    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot start with a period."),
+    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have a period immediately before the @-sign."),
+    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have a hyphen immediately after the @-sign."),
+))
+
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -177,7 +192,7 @@ def _pattern(template: str) -> re.Pattern[str]:
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     # Compiled on first use, not at import: ~80 patterns cost ~20 ms of the window's start-up,
     # and an English window never needs them.
-    return tuple((_pattern(t), t) for t in TEMPLATES if t != _FIELD_MESSAGE)
+    return tuple((_pattern(t), t) for t in TEMPLATES + LIBRARY_MESSAGES if t != _FIELD_MESSAGE)
 
 
 def core_text(text: str) -> str:

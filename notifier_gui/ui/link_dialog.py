@@ -149,6 +149,7 @@ class TelegramLinkDialog(QDialog):
     """Shows the deep link for one recipient and binds their chat id; see the module docstring."""
 
     linked = Signal(int, "qlonglong")  # type: ignore[arg-type]  # chat ids are 64-bit
+    settingsRequested = Signal()  # "Open Settings": no bot token, or a wrong one
 
     def __init__(self, ctx: AppContext, recipient_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +193,9 @@ class TelegramLinkDialog(QDialog):
         self.retry_button.clicked.connect(self.start)
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.clicked.connect(self.reject)
+        self.settings_button = QPushButton(self.tr("Open Settings…"), self)
+        self.settings_button.hide()
+        self.settings_button.clicked.connect(self._open_settings)
 
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_edit, 1)
@@ -202,6 +206,7 @@ class TelegramLinkDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.settings_button)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -231,6 +236,13 @@ class TelegramLinkDialog(QDialog):
     def _fail(self, text: str, retry: bool = True) -> None:
         self._status(text, ERROR_STYLE)
         self.retry_button.setVisible(retry)
+        if self.url is None:  # no link came: the picture must not keep saying "Preparing…"
+            self.qr_label.setText(self.tr("No link"))
+
+    @Slot()
+    def _open_settings(self) -> None:
+        self.reject()
+        self.settingsRequested.emit()
 
     # -- linking ---------------------------------------------------------------------------
     @Slot()
@@ -281,8 +293,9 @@ class TelegramLinkDialog(QDialog):
 
     def _explain(self, exc: LinkError) -> str:
         text = core_text(exc.message)
-        if "not configured" in text or "token" in text:
+        if "not configured" in exc.message or "token" in exc.message:  # the core's words, any language shown
             text += "\n" + self.tr("Check the bot token in Settings → Telegram.")
+            self.settings_button.show()
         return text
 
     def _show_link(self, url: str) -> None:

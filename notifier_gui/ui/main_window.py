@@ -1,21 +1,26 @@
 """The main window: composes the parts and wires them; the behaviour lives in the parts."""
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +33,7 @@ from .history_page import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
 from .storage_banner import StorageBanner
+from .secret_store_panel import SecretStorePanel
 from .tasks import alive
 from .tray import TrayIcon
 
@@ -38,6 +44,26 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area
+
+
+PREFERRED_SIZE = QSize(1180, 780)
+TRAY_HINT_KEY = "tray_hint_shown"  # ui_state: the "still running" balloon was shown once
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window size: the preferred one where it fits, else what the screen offers
+    (a 1366x768 laptop leaves about 730 pixels below the panel: the status bar must show)."""
+    return PREFERRED_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 40))
+
+
+def _with_bar(page: QWidget, bar: QWidget) -> QWidget:
+    """``page`` above ``bar``; the bar stays in view whatever the page scrolls to."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(page, 1)
+    layout.addWidget(bar)
+    return box
 
 
 class SandboxBanner(QFrame):
@@ -52,14 +78,33 @@ class SandboxBanner(QFrame):
                                    "Email, SMS or Telegram in Settings."))
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.outbox = outbox
         self.outbox_button = QPushButton(self.tr("Open outbox"))
         self.settings_button = QPushButton(self.tr("Open Settings…"))
-        self.outbox_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(outbox)))
+        self.outbox_button.clicked.connect(self.open_outbox)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.outbox_button)
         layout.addWidget(self.settings_button)
+
+    @Slot()
+    def open_outbox(self) -> None:
+        """Open the outbox folder, creating it first (it does not exist before the first send);
+        where no file manager answers, say where it is instead of doing nothing."""
+        try:
+            Path(self.outbox).mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            self.outbox_button.setToolTip(self.tr("Could not create %1: %2").replace("%1", self.outbox)
+                                          .replace("%2", exc.strerror or ""))
+            QToolTip.showText(self.outbox_button.mapToGlobal(self.outbox_button.rect().bottomLeft()),
+                              self.outbox_button.toolTip(), self.outbox_button)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(self.outbox)):
+            self.text.setText(self.tr("<b>Sandbox mode</b>: messages are written to the outbox folder "
+                                      "instead of being sent. No file manager opened it; it is here: %1")
+                              .replace("%1", html.escape(self.outbox)))
+            self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +112,7 @@ class MainWindow(QMainWindow):
     ``modeShown()`` when the sandbox banner and title have caught up with the settings."""
 
     closed = Signal()
+    restartRequested = Signal()  # Settings: "Save and restart now" (a new language)
     modeShown = Signal()  # the banner and title show the current mode (after refresh_mode)
 
     def __init__(self, ctx: AppContext, tray: TrayIcon | None = None, icon: QIcon | None = None) -> None:
@@ -77,6 +123,11 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
         self.tray = tray
         self._quitting = False
+        self._pending = 0  # queued + sending at the last status refresh (no database read on close)
+        self._confirm_quit = True
+        self._closed = False
+        # Asked before quitting with work queued; returns True to quit. Tests inject their own.
+        self.confirm_quit: Callable[[int], bool] = self._ask_quit
         self._add_widgets()
         self._connect_signals()
         self._restore_state()
@@ -99,9 +150,9 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(self.tr("Main"))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.pause_action = QAction(self.tr("Pause sending"), self)
+        self.pause_action = QAction(self.tr("&Pause sending"), self)
         self.pause_action.setCheckable(True)
-        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
         self.toolbar.addAction(self.pause_action)
         self.toolbar.addAction(self.settings_action)
         self.addToolBar(self.toolbar)
@@ -114,8 +165,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         # Scroll areas keep the window usable on small screens (1366x768 laptops): the pages
         # fill the window when it is big enough and scroll when it is not.
-        self.tabs.addTab(_scrolling(self.recipients), self.tr("Recipients"))
-        self.tabs.addTab(_scrolling(self.compose), self.tr("Compose"))
+        self.tabs.addTab(_scrolling(self.recipients), self.tr("&Recipients"))
+        self.tabs.addTab(_with_bar(_scrolling(self.compose), self.compose.send_bar), self.tr("&Compose"))
         self.log = LogPanel(self.ctx)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -126,9 +177,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
 
+        # No OS credential store and the encrypted secrets file is locked: unlock it here, at
+        # start, instead of letting every send fail for want of a password.
+        self.store_panel = SecretStorePanel(self.ctx)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.store_panel)
         layout.addWidget(self.banner)
         layout.addWidget(self.storage_banner)
         layout.addWidget(self.splitter, 1)
@@ -138,9 +193,9 @@ class MainWindow(QMainWindow):
         self.sending_label = QLabel()
         self.failed_label = QLabel()
         self.worker_label = QLabel()
-        for w in (self.queued_label, self.sending_label, self.failed_label):
-            self.statusBar().addWidget(w)
-        self.statusBar().addPermanentWidget(self.worker_label)
+        # Permanent widgets: a menu or toolbar status tip replaces normal ones while shown.
+        for w in (self.queued_label, self.sending_label, self.failed_label, self.worker_label):
+            self.statusBar().addPermanentWidget(w)
         if self.ctx.api is not None:
             from .api_control import ApiStatusLabel
 
@@ -150,8 +205,9 @@ class MainWindow(QMainWindow):
         self.pause_action.toggled.connect(self._toggle_pause)
         self.settings_action.triggered.connect(self.open_settings)
         self.banner.settings_button.clicked.connect(self.open_settings)
+        self.store_panel.unlocked.connect(self._secrets_unlocked)
         self.recipients.composeRequested.connect(self._compose_to)
-        self.recipients.selectionChanged.connect(self.compose.set_recipients)
+        self.recipients.selectionChanged.connect(self.compose.set_table_selection)  # offered, never applied
         self.recipients.linkTelegramRequested.connect(self.open_link_dialog)
         self.compose.sent.connect(self._after_send)
         self.ctx.bridge.stateChanged.connect(self._worker_state)
@@ -165,19 +221,23 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 780)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         splitter = st.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
+        self.tabs.setCurrentIndex(int(st.value("window/tab", 0, type=int) or 0))
+        self.compose.restore_draft(st)
 
     def save_state(self) -> None:
         st = self.ctx.ui_state
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/splitter", self.splitter.saveState())
         st.setValue("window/log_splitter", self.log.splitter.saveState())
+        st.setValue("window/tab", self.tabs.currentIndex())
+        self.compose.save_draft(st)
         st.sync()
 
     # -- behaviour -----------------------------------------------------------------------
@@ -190,17 +250,31 @@ class MainWindow(QMainWindow):
     async def _refresh_mode(self) -> None:
         rt = self.ctx.runtime
 
-        def read() -> tuple[bool, list[str]]:
-            sandbox = rt.sandbox()
-            return sandbox, [] if sandbox else configured_channels(rt.settings, rt.secrets)
+        def read() -> tuple[bool, list[str], str]:
+            return rt.sandbox(), configured_channels(rt.settings, rt.secrets), rt.secrets.store_state()
 
-        sandbox, channels = await self.ctx.tasks.run(read)
+        sandbox, channels, store_state = await self.ctx.tasks.run(read)
         if not alive(self):
             return
+        if store_state == "file-locked":  # other states are Settings' business, not a start-up question
+            self.store_panel.set_state(store_state)
+        else:
+            self.store_panel.hide()
         self.banner.setVisible(sandbox)
-        mode = self.tr("sandbox") if sandbox else ", ".join(channels)
+        reach = None if sandbox else channels  # sandbox: every channel writes to the outbox
+        self.recipients.set_configured(reach, telegram_ready="telegram" in channels)
+        self.compose.set_configured(reach)
+        names = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        mode = self.tr("sandbox") if sandbox else ", ".join(names.get(c, c) for c in channels)
         self.setWindowTitle(self.tr("Notifier") + f" — {mode}")
         self.modeShown.emit()
+
+    @Slot()
+    def _secrets_unlocked(self) -> None:
+        """Passwords and tokens are readable now: the mode may change, the worker rebuilds its channels."""
+        self.refresh_mode()
+        if self.ctx.bridge.state != "stopped":
+            self.ctx.bridge.restart()
 
     @Slot()
     def refresh_stats(self) -> None:
@@ -212,6 +286,7 @@ class MainWindow(QMainWindow):
         if not alive(self):
             return
         failed_today = counts["failed"]
+        self._pending = counts["queued"] + counts["sending"]
         self.queued_label.setText(self.tr("Queued: %1").replace("%1", str(counts["queued"])))
         self.sending_label.setText(self.tr("Sending: %1").replace("%1", str(counts["sending"])))
         self.failed_label.setText(self.tr("Failed today: %1").replace("%1", str(failed_today)))
@@ -221,6 +296,7 @@ class MainWindow(QMainWindow):
         names = {"running": self.tr("Worker: running"), "paused": self.tr("Worker: paused"),
                  "stopped": self.tr("Worker: stopped")}
         self.worker_label.setText(names.get(state, state))
+        self.pause_action.setText(self.tr("&Resume sending") if state == "paused" else self.tr("&Pause sending"))
         self.pause_action.blockSignals(True)
         self.pause_action.setChecked(state == "paused")
         self.pause_action.blockSignals(False)
@@ -259,6 +335,11 @@ class MainWindow(QMainWindow):
                 self.ctx.api.apply()
             self.refresh_mode()
             self.recipients.refresh()
+            self.compose.reload_settings()  # the new default channel order, sandbox state, preview
+            if self.tray is not None:
+                self.tray.sync_settings()  # "keep running in the tray" may have changed
+            if dialog.restart_requested:
+                self.restartRequested.emit()
 
     @Slot(int)
     def open_link_dialog(self, recipient_id: int) -> None:
@@ -266,6 +347,7 @@ class MainWindow(QMainWindow):
 
         dialog = TelegramLinkDialog(self.ctx, recipient_id, self)
         dialog.linked.connect(lambda *_: self.recipients.refresh())
+        dialog.settingsRequested.connect(self.open_settings, Qt.ConnectionType.QueuedConnection)
         dialog.exec()
 
     def bring_forward(self) -> None:
@@ -274,17 +356,40 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def quit_for_real(self) -> None:
+    def quit_for_real(self, confirm: bool = True) -> None:
+        """Quit, not hide (tray "Quit"); ``confirm=False`` skips the queued-work question."""
         self._quitting = True
+        self._confirm_quit = confirm
         self.close()
 
+    def _ask_quit(self, pending: int) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Quit Notifier?"),
+                          self.tr("Notifications still queued or being sent: %1. They stay in the queue "
+                                  "and go out at the next start (or with `notifier worker`). Quit now?")
+                          .replace("%1", str(pending)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes.value
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:  # already closed for real: a second close (e.g. at teardown) asks nothing
+            event.accept()
+            return
         self.save_state()
         keep = self.ctx.ui_state.value("keep_running_in_tray", False, type=bool)
         if keep and not self._quitting and self.tray is not None and self.tray.available:
             event.ignore()
             self.hide()
+            if not self.ctx.ui_state.value(TRAY_HINT_KEY, False, type=bool):
+                self.ctx.ui_state.setValue(TRAY_HINT_KEY, True)
+                self.tray.notify_still_running()
+            return
+        confirm, self._confirm_quit = self._confirm_quit, True
+        if self._pending and confirm and not self.confirm_quit(self._pending):
+            self._quitting = False
+            event.ignore()
             return
         self._stats_timer.stop()
+        self._closed = True
         event.accept()
         self.closed.emit()

@@ -9,6 +9,7 @@ Telegram formatters pull in ``requests``, which the window does not need to appe
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +35,7 @@ from ..core.storage.repository import RecipientData
 from ..core.templates import render
 from .context import AppContext
 from .core_text import core_text
+from .plural import counted
 
 # What the sandbox outbox puts in From when no sender is configured (outbox.py does the
 # same), so the sandbox preview shows the email the outbox will write.
@@ -62,6 +65,9 @@ def _text_view() -> QPlainTextEdit:
 def _label(selectable: bool = True) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
+    # Plain text: a subject "<b>x</b>" is sent as those characters, so it shows as them
+    # (Qt's AutoText would render it bold).
+    label.setTextFormat(Qt.TextFormat.PlainText)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -144,7 +150,9 @@ class PreviewPane(QWidget):
         self.telegram_summary.setFont(bold)
         self.telegram_note = _label()
         self.telegram_note.setStyleSheet(WARNING_STYLE)
-        self.telegram_text = _text_view()
+        # As Telegram shows it (bold subject, the operator's text literal), not the escaped source.
+        self.telegram_text = QTextBrowser()
+        self.telegram_text.setOpenLinks(False)
         layout = QVBoxLayout(page)
         layout.addWidget(self.telegram_summary)
         layout.addWidget(self.telegram_note)
@@ -253,9 +261,9 @@ class PreviewPane(QWidget):
         text = compose_text(subject, body)
         info = seg.count(text)
         summary = " · ".join((
-            self.tr("%n character(s)", None, len(text)),
+            counted(self.tr("%n character(s)", None, len(text)), len(text)),
             info.encoding,
-            self.tr("%n segment(s)", None, info.segments),
+            counted(self.tr("%n segment(s)", None, info.segments), info.segments),
         ))
         notes = [self._off_note("sms")]
         if info.ucs2_chars:
@@ -281,20 +289,23 @@ class PreviewPane(QWidget):
         parts = format_parts(subject, body, mode)
         length = sum(telegram_length(p.plain) for p in parts)
         summary = " · ".join((
-            self.tr("%n character(s)", None, length),
-            self.tr("%n part(s)", None, len(parts)),
+            counted(self.tr("%n character(s)", None, length), length),
+            counted(self.tr("%n part(s)", None, len(parts)), len(parts)),
             mode or self.tr("plain text"),
         ))
         notes = [self._off_note("telegram")]
         if person is not None and not person.telegram_chat_id:
             notes.append(self.tr("{name} has no linked Telegram chat; Telegram is skipped for them.")
                          .format(name=person.name))
+        def shown(part_text: str) -> str:  # Telegram's HTML subset renders here; plain text stays text
+            return part_text.replace("\n", "<br>") if mode else html.escape(part_text).replace("\n", "<br>")
+
         if len(parts) == 1:
-            text = parts[0].text
+            text = shown(parts[0].text)
         else:
-            text = "\n\n".join(
-                self.tr("── part {n} of {total} ──").format(n=i + 1, total=len(parts)) + "\n" + p.text
-                for i, p in enumerate(parts))
+            text = "<br><br>".join(
+                "<i>" + html.escape(self.tr("── part {n} of {total} ──").format(n=i + 1, total=len(parts)))
+                + "</i><br>" + shown(p.text) for i, p in enumerate(parts))
         self.telegram_summary.setText(summary)
         self._show_note(self.telegram_note, notes)
-        self.telegram_text.setPlainText(text)
+        self.telegram_text.setHtml(text)

@@ -51,6 +51,7 @@ from ..core.secrets import SECRET_NAMES, CredentialStore, SecretStoreError
 from ..core.settings_store import PendingSecrets, SecretEdits
 from .context import AppContext
 from .core_text import core_text
+from .secret_store_panel import SecretStorePanel, store_description
 from .tasks import alive
 from .tray import KEEP_RUNNING_KEY, keep_running_in_tray
 
@@ -156,7 +157,7 @@ class SecretField(QWidget):
         elif self.status == "missing":
             text = self.tr("not set")
         elif self.status == "unreadable":
-            text = self.tr("the credential store cannot be read")
+            text = self.tr("cannot be saved here yet: see the note at the top")
         else:
             text = self.tr("checking the credential store…")
         self.edit.setPlaceholderText(text)
@@ -266,12 +267,16 @@ class SettingsDialog(QDialog):
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        self.store_panel = SecretStorePanel(ctx, self)  # no credential store: the encrypted file
+        self.store_panel.unlocked.connect(self._store_unlocked)
+        layout.addWidget(self.store_panel)
         layout.addLayout(body, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(800, 580)
 
         self._refresh_banner()
+        self.store_panel.refresh()
         self.ctx.tasks.start(self._load_secret_status())
 
     # -- page building --------------------------------------------------------------
@@ -391,8 +396,8 @@ class SettingsDialog(QDialog):
             mode = "ssl"
         else:
             mode = "starttls" if self._original["SMTP_USE_TLS"] else "none"
-        security = self._combo([(self.tr("STARTTLS (port 587)"), "starttls"),
-                                (self.tr("Implicit TLS (port 465)"), "ssl"),
+        security = self._combo([(self.tr("STARTTLS (usually port 587)"), "starttls"),
+                                (self.tr("Implicit TLS (usually port 465)"), "ssl"),
                                 (self.tr("None — unencrypted"), "none")], mode)
         tls0 = bool(self._original["SMTP_USE_TLS"])
         self._row(form, page, self.tr("Security"), security, "SMTP_USE_SSL", lambda: security.currentData() == "ssl")
@@ -442,7 +447,7 @@ class SettingsDialog(QDialog):
         self._line(tw, page, self.tr("Messaging service SID"), "TWILIO_MESSAGING_SERVICE_SID", "MG…")
         self._line(tw, page, self.tr("API base"), "TWILIO_API_BASE")
         ru = group("smsru", "SMS.ru")
-        self._secret(ru, page, self.tr("api_id"), "smsru_api_id")
+        self._secret(ru, page, self.tr("API key (api_id)"), "smsru_api_id")
         self._line(ru, page, self.tr("Sender name"), "SMSRU_FROM")
         self._line(ru, page, self.tr("API base"), "SMSRU_API_BASE")
         if has_android:
@@ -548,6 +553,23 @@ class SettingsDialog(QDialog):
                                     ui_language(self.ctx.ui_state))
         self._row(form, page, self.tr("Language"), self.language, None)
         form.addRow("", self._hint(self.tr("The language changes at the next start.")))
+        # A new language needs a new start: offer it instead of leaving the operator to find Quit.
+        self.restart_requested = False
+        self.restart_button = QPushButton(self.tr("Save and restart now"))
+        self.restart_button.clicked.connect(self._save_and_restart)
+        self.restart_button.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda: self.restart_button.setVisible(self.language.currentData() != ui_language(self.ctx.ui_state)))
+        form.addRow("", self.restart_button)
+
+        import phonenumbers  # the regions it knows are the ones a number can be read for
+
+        region = self._combo([(self.tr("None — numbers need their +country code"), ""),
+                              *[(code, code) for code in sorted(phonenumbers.SUPPORTED_REGIONS)]],
+                             self._original["NOTIFIER_PHONE_REGION"] or "")
+        self._row(form, page, self.tr("Phone region"), region, "NOTIFIER_PHONE_REGION", region.currentData)
+        form.addRow("", self._hint(self.tr("Numbers typed without +country code (8 916 …) are read for this "
+                                           "region, in the window, the CLI and imports.")))
 
         sandbox = self._combo([(self.tr("Auto — when no channel is configured"), None),
                                (self.tr("On — write to the outbox, send nothing"), True),
@@ -557,7 +579,7 @@ class SettingsDialog(QDialog):
         self.keep_in_tray.setChecked(keep_running_in_tray(self.ctx.ui_state))
         self._row(form, page, "", self.keep_in_tray, None)
         store = self._hint(self.tr("Secrets are kept in: {backend}").format(
-            backend=self.ctx.runtime.secrets.backend_name()))
+            backend=store_description(self.ctx.runtime.secrets)))
         form.addRow(self.tr("Credential store"), store)
 
     @staticmethod
@@ -631,6 +653,10 @@ class SettingsDialog(QDialog):
         await self._load_secret_status()
 
     # -- secrets ----------------------------------------------------------------------
+    @Slot()
+    def _store_unlocked(self) -> None:
+        self.ctx.tasks.start(self._load_secret_status())
+
     async def _load_secret_status(self) -> None:
         ctx = self.ctx
         try:
@@ -713,6 +739,11 @@ class SettingsDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------------
     @Slot()
+    @Slot()
+    def _save_and_restart(self) -> None:
+        self.restart_requested = True
+        self.save()
+
     def save(self) -> None:
         if self._saving or self.validate():
             return
@@ -745,11 +776,8 @@ class SettingsDialog(QDialog):
                 self.show_problems({"": self.tr("Saved, but the settings cannot be applied: {error}").format(
                     error=str(exc))})
             return
-        state = ctx.bridge.state
-        if state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
-            ctx.bridge.restart()
-            if state == "paused":
-                ctx.bridge.pause()
+        if ctx.bridge.state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
+            ctx.bridge.restart()  # returns at once; a paused worker comes back paused
         if not alive(self):
             return
         self._set_saving(False)

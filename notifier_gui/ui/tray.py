@@ -30,6 +30,8 @@ log = logging.getLogger("notifier.ui.tray")
 
 KEEP_RUNNING_KEY = "keep_running_in_tray"  # ui_state: closing the window hides it instead of quitting
 MESSAGE_MS = 10_000
+# The core's reasons that only repeat the balloon's own sentence (in lower case).
+_SAYS_NOTHING_MORE = frozenset({"every channel failed or is unavailable", "every channel failed"})
 REASON_MAX = 200
 
 
@@ -80,6 +82,7 @@ class TrayIcon(QObject):
                 self._menu.addAction(action)
             self._menu.addSeparator()
             self._menu.addAction(self.quit_action)
+            self._menu.aboutToShow.connect(self.sync_settings)
             self._tray = QSystemTrayIcon(icon if icon is not None and not icon.isNull() else self._default_icon(), self)
             self._tray.setContextMenu(self._menu)
             self._tray.activated.connect(self._activated)
@@ -115,7 +118,7 @@ class TrayIcon(QObject):
         """Tell the operator that one notification failed on every channel."""
         title = self.tr("Notification failed")
         text = self.tr("{recipient} could not be reached on any channel.").format(recipient=recipient or "?")
-        if reason:
+        if reason and reason not in _SAYS_NOTHING_MORE:
             text += "\n" + _short(core_text(reason))
         self._message(title, text)
 
@@ -145,10 +148,11 @@ class TrayIcon(QObject):
                           self.tr("Not delivered on any channel: {names}{more}.").format(names=names, more=more))
         return failed
 
-    def _message(self, title: str, text: str) -> None:
+    def _message(self, title: str, text: str,
+                 kind: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Warning) -> None:
         self.last_message = (title, text)
         if self._tray is not None and self._tray.isVisible() and QSystemTrayIcon.supportsMessages():
-            self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, MESSAGE_MS)
+            self._tray.showMessage(title, text, kind, MESSAGE_MS)
 
     # -- menu ------------------------------------------------------------------------
     @Slot()
@@ -187,6 +191,19 @@ class TrayIcon(QObject):
     @Slot(bool)
     def _keep_toggled(self, keep: bool) -> None:
         set_keep_running_in_tray(self.ctx.ui_state, keep)
+
+    @Slot()
+    def sync_settings(self) -> None:
+        """Settings may have changed "keep running" meanwhile: the menu shows the stored value."""
+        self.keep_action.blockSignals(True)
+        self.keep_action.setChecked(keep_running_in_tray(self.ctx.ui_state))
+        self.keep_action.blockSignals(False)
+
+    def notify_still_running(self) -> None:
+        """The first time the window hides to the tray: where it went, and that it still sends."""
+        self._message(self.tr("Notifier is still running"),
+                      self.tr("The queue keeps sending in the background. Open the window or quit "
+                              "from this icon's menu."), QSystemTrayIcon.MessageIcon.Information)
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -74,6 +74,9 @@ class WorkerBridge(QObject):
         self._stop = threading.Event()
         self.dispatcher: Dispatcher | None = None
         self.state = "stopped"
+        self._restarting: QThread | None = None  # the old thread a restart waits for (never blocking)
+        self._retired: tuple[QThread, DispatcherWorker | None] | None = None
+        self._restart_paused = False
 
     # Called from dispatcher threads: must stay tiny and lock-protected.
     def push(self, event: Event) -> None:
@@ -131,6 +134,8 @@ class WorkerBridge(QObject):
 
     def stop(self, timeout_ms: int = 30_000) -> bool:
         """Stop claiming, let in-flight sends finish, join the thread. True if it stopped."""
+        self._restarting = None  # a pending restart is off: stopped means stopped
+        self._retired = None
         if self._thread is None:
             return True
         self._stop.set()
@@ -149,9 +154,46 @@ class WorkerBridge(QObject):
         return bool(stopped)
 
     def restart(self) -> None:
-        """New settings: stop, then start with freshly built channels."""
-        self.stop()
+        """New settings: start again with freshly built channels, without waiting here.
+
+        The running worker is told to stop; its in-flight sends may take up to a channel's
+        timeout (SMTP_TIMEOUT) to finish, so the new worker is started from the old
+        thread's ``finished`` signal instead of a wait on the GUI thread. A paused worker
+        comes back paused.
+        """
+        thread = self._thread
+        if thread is None:
+            self.start()
+            return
+        if self._restarting is thread:
+            return  # already on its way
+        self._restart_paused = self.state == "paused"
+        self._restarting = thread
+        thread.finished.connect(self._restart_when_finished)
+        self._stop.set()
+        if self.dispatcher:
+            self.dispatcher.wake()
+        thread.requestInterruption()
+        if thread.isFinished():
+            self._restart_when_finished()
+
+    @Slot()
+    def _restart_when_finished(self) -> None:
+        thread = self._restarting
+        if thread is None or thread is not self._thread:
+            return  # stopped (or restarted) meanwhile
+        self._restarting = None
+        thread.wait()  # it has finished: this returns at once
+        # Kept, not dropped: this slot runs for the thread's own finished signal, and the
+        # last reference going here would delete the QThread inside its own signal's
+        # delivery. The next restart or stop lets go of it, outside of that.
+        self._retired = (thread, self._worker)
+        self._thread = None
+        self._worker = None
+        self.flush()
         self.start()
+        if self._restart_paused:
+            self.pause()
 
     def pause(self) -> None:
         if self.dispatcher:

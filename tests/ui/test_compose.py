@@ -93,7 +93,7 @@ def test_send_to_two_recipients_fills_name_and_uses_chosen_order(
     assert [n.subject for n in got] == ["Hello Анна", "Hello Boris"]
     assert all(n.channels == "telegram,email" for n in got)
     assert all(n.state == "queued" and n.smtp_secret_ref is None for n in got)
-    assert view.status.text() == "Queued 2 notification(s)."
+    assert view.status.text() == "Queued 2 notifications."
     assert view.message.toPlainText() == ""        # message cleared, ready for the next one
     idle(qtbot, view)
 
@@ -286,14 +286,14 @@ def test_preview_sms_segments_and_encoding(qtbot: QtBot, view: ComposeView, peop
     choose(qtbot, view, people)
     view.preview.tabs.setCurrentIndex(PreviewPane.SMS)
     view.message.setPlainText("a" * 160)
-    qtbot.waitUntil(lambda: view.preview.sms_summary.text() == "160 character(s) · GSM-7 · 1 segment(s)",
+    qtbot.waitUntil(lambda: view.preview.sms_summary.text() == "160 characters · GSM-7 · 1 segment",
                     timeout=TIMEOUT)
     view.message.setPlainText("a" * 161)
-    qtbot.waitUntil(lambda: view.preview.sms_summary.text() == "161 character(s) · GSM-7 · 2 segment(s)",
+    qtbot.waitUntil(lambda: view.preview.sms_summary.text() == "161 characters · GSM-7 · 2 segments",
                     timeout=TIMEOUT)
     view.message.setPlainText("Привет, {name}!")
     qtbot.waitUntil(lambda: view.preview.sms_text.toPlainText() == "Привет, Анна!", timeout=TIMEOUT)
-    assert view.preview.sms_summary.text() == "13 character(s) · UCS-2 · 1 segment(s)"
+    assert view.preview.sms_summary.text() == "13 characters · UCS-2 · 1 segment"
     assert "UCS-2 because of" in view.preview.sms_note.text()
 
 
@@ -326,16 +326,23 @@ def test_preview_escapes_telegram_html(qtbot: QtBot, view: ComposeView, people: 
     choose(qtbot, view, people)
     view.subject.setText("News & <updates>")
     view.message.setPlainText("Tom & Jerry <b>not bold</b>")
-    qtbot.waitUntil(lambda: "Tom &amp; Jerry" in view.preview.telegram_text.toPlainText(), timeout=TIMEOUT)
-    assert view.preview.telegram_text.toPlainText() == (
-        "<b>News &amp; &lt;updates&gt;</b>\nTom &amp; Jerry &lt;b&gt;not bold&lt;/b&gt;")
-    assert view.preview.telegram_summary.text().endswith("1 part(s) · HTML")
+    # shown as Telegram shows it (#13 item 21): the subject bold, the operator's tags as text
+    qtbot.waitUntil(lambda: "Tom & Jerry" in view.preview.telegram_text.toPlainText(), timeout=TIMEOUT)
+    shown = view.preview.telegram_text.toPlainText().replace("\u2028", "\n")
+    assert shown == "News & <updates>\nTom & Jerry <b>not bold</b>"
+    document = view.preview.telegram_text.document()
+    first = document.firstBlock().begin()
+    assert first.fragment().charFormat().fontWeight() >= 700  # the subject: <b> rendered
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in document.toHtml()  # the operator's <b> stays literal text
+    view.preview.tabs.setCurrentWidget(view.preview.telegram_text.parentWidget())
+    view.grab().save(str(SHOTS / "compose-telegram-preview.png"))
+    assert view.preview.telegram_summary.text().endswith("1 part · HTML")
 
 
 def test_preview_telegram_long_text_in_parts(qtbot: QtBot, view: ComposeView, people: list[int]) -> None:
     choose(qtbot, view, people)
     view.message.setPlainText(("word " * 700 + "\n\n") * 2)
-    qtbot.waitUntil(lambda: "2 part(s)" in view.preview.telegram_summary.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "2 parts" in view.preview.telegram_summary.text(), timeout=TIMEOUT)
     assert "part 2 of 2" in view.preview.telegram_text.toPlainText()
 
 

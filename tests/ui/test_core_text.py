@@ -99,3 +99,14 @@ def test_without_a_translation_messages_are_shown_as_written(qapp) -> None:  # t
     assert core_text(text) == text
     assert core_text("name: must not be empty") == "name: must not be empty"
     assert core_text("") == ""
+
+
+def test_email_validator_reasons_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    """#13 item 22: email-validator's own sentence inside the core's message is translated too."""
+    from notifier_gui.core import validation as val
+
+    for bad, words in (("ivan.petrov@example", "должна быть точка"), ("x", "знак @"),
+                       ("a b@example.org", "недопустимые символы")):
+        err = _validation_error(lambda b=bad: val.email(b))
+        shown = core_text(err.message)
+        assert words in shown and "@-sign" not in shown, shown

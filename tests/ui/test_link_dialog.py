@@ -113,6 +113,11 @@ def test_not_configured_says_so(ctx: AppContext, qtbot, keyring_backend) -> None
     qtbot.waitUntil(lambda: "not configured" in dlg.status_label.text(), timeout=5000)
     assert "Settings → Telegram" in dlg.status_label.text()
     assert dlg.url is None and dlg.qr_label.pixmap().isNull() and dlg.retry_button.isVisible()
+    assert dlg.qr_label.text() == "No link"  # not a "Preparing the link…" that looks stuck
+    assert dlg.settings_button.isVisible()
+    dlg.grab().save(str(SHOTS / "link-dialog-no-token.png"))
+    with qtbot.waitSignal(dlg.settingsRequested, timeout=5000):
+        qtbot.mouseClick(dlg.settings_button, Qt.MouseButton.LeftButton)
 
 
 def test_wrong_token_is_explained_without_the_token(ctx: AppContext, qtbot, tg: FakeTelegram) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ def window(qtbot, ctx: AppContext):  # type: ignore[no-untyped-def]
     w.resize(1180, 800)
     w.show()
     yield w
-    w.quit_for_real()
+    w.quit_for_real(confirm=False)
 
 
 def test_first_run_is_sandbox_with_a_banner(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -34,9 +34,9 @@ def test_live_mode_names_the_channels_and_hides_the_banner(qtbot, ctx: AppContex
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.modeShown, timeout=5000):
         w.show()
-    assert w.windowTitle() == "Notifier — email, sms"
+    assert w.windowTitle() == "Notifier — Email, SMS"
     assert not w.banner.isVisibleTo(w)
-    w.quit_for_real()
+    w.quit_for_real(confirm=False)
 
 
 def test_send_to_two_recipients_and_watch_the_log(qtbot, ctx: AppContext, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -81,12 +81,12 @@ def test_geometry_and_splitter_are_remembered(qtbot, ctx: AppContext) -> None:  
     w.resize(760, 560)  # within the offscreen platform's 800x600 screen: restoreGeometry clamps to it
     w.splitter.setSizes([200, 300])
     sizes = w.splitter.sizes()
-    w.quit_for_real()
+    w.quit_for_real(confirm=False)
     again = MainWindow(ctx)
     qtbot.addWidget(again)
     again.show()
     assert again.size().width() == 760 and again.splitter.sizes() == sizes
-    again.quit_for_real()
+    again.quit_for_real(confirm=False)
 
 
 def test_screenshot_main_window(qtbot, ctx: AppContext, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

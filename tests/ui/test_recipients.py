@@ -369,6 +369,7 @@ def test_search_filters_on_name_email_and_phone(qtbot: QtBot, ctx: AppContext) -
 def test_selection_drives_actions_and_requests(qtbot: QtBot, ctx: AppContext) -> None:
     ids = add_people(ctx)
     view = make_view(qtbot, ctx)
+    view.set_configured(None, telegram_ready=True)  # a bot token is saved: linking can work
     assert not view.act_edit.isEnabled() and not view.act_compose.isEnabled()
 
     with qtbot.waitSignal(view.selectionChanged) as changed:
@@ -412,12 +413,13 @@ def test_import_with_bad_rows_reports_line_numbers_and_imports_nothing(
     report = wait_dialog(qtbot, view, ImportReportDialog)
     assert isinstance(report, ImportReportDialog)
 
-    assert "Nothing was imported: 4 line(s) need fixing." in report.summary.text()
+    assert "Nothing was imported: 3 line(s) need fixing." in report.summary.text()
+    assert "Already in the list, skipped: 1." in report.summary.text()
     lines = [report.model.index(r, 0).data() for r in range(report.model.rowCount())]
     reasons = [report.model.index(r, 1).data() for r in range(report.model.rowCount())]
-    assert lines == ["3", "4", "5", "7"]
-    assert "email" in reasons[0] and "name" in reasons[1] and "already exists" in reasons[2]
-    assert "expected 4 fields" in reasons[3]
+    assert lines == ["3", "4", "7", "5"]  # errors first, then the duplicates
+    assert "email" in reasons[0] and "name" in reasons[1] and "already exists" in reasons[3]
+    assert "expected 4 fields" in reasons[2]
     assert report.table.isVisible()
 
     report.grab().save(str(SHOTS / "import-report-rejected.png"))
@@ -496,8 +498,12 @@ def render_screenshots(qtbot: QtBot, ctx: AppContext, folder: Path) -> list[Path
     type_into(qtbot, dialog, "phone", "8 903 111")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.error_text("email") and dialog.error_text("phone")
-    dialog.adjustSize()
     QApplication.processEvents()
+    # #13 item 7: the dialog grew by itself; nothing overlaps, no error line is cut
+    assert dialog.buttons.geometry().top() >= dialog.notes.mapTo(dialog, dialog.notes.rect().bottomLeft()).y()
+    for field in ("email", "phone"):
+        label = dialog.errors[field]
+        assert label.height() >= label.heightForWidth(label.width())
     shot = folder / "recipient-dialog.png"
     assert dialog.grab().save(str(shot))
     dialog.reject()
@@ -532,3 +538,44 @@ def test_import_report_model_passes_the_model_tester(qtmodeltester) -> None:  # 
     model = RejectedLinesModel([(0, "the file is not UTF-8"), (3, "email: 'x' is not valid"), (7, "fields")])
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 3 and model.index(1, 0).data() == "3"
+
+
+def test_reimport_reports_duplicates_apart_and_errors_first(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    """#13 item 10: a re-import of 2,000 lines with 5 real errors leads with the 5."""
+    path = tmp_path / "many.csv"
+    good = "".join(f"Person {n},p{n}@example.org,,\n" for n in range(1995))
+    bad = "".join(f"Broken {n},not-an-email-{n},,\n" for n in range(5))
+    path.write_text("name,email,phone,telegram_chat_id\n" + good + bad, encoding="utf-8")
+    prompts = Prompts()
+    prompts.open_path = path
+    view = make_view(qtbot, ctx, prompts)
+    view.act_import.trigger()
+    first = wait_dialog(qtbot, view, ImportReportDialog)
+    assert isinstance(first, ImportReportDialog)
+    first.close()
+    qtbot.waitUntil(lambda: not first.isVisible())
+    view.act_import.trigger()  # the same file again
+    qtbot.waitUntil(lambda: any(isinstance(w, ImportReportDialog) and w is not first and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=15_000)
+    report = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, ImportReportDialog) and w is not first and w.isVisible())
+    text = report.summary.text()
+    assert "Recipients imported: 0." in text and "Lines with errors: 5" in text
+    assert "Already in the list, skipped: 1995." in text
+    assert [report.model.index(r, 1).data() for r in range(5)] == [
+        report.model.index(r, 1).data() for r in range(5) if "already exists" not in report.model.index(r, 1).data()]
+    assert report.copy_button.isVisible() and report.copy_button.text() == "&Copy lines with errors"
+    report.grab().save(str(SHOTS / "recipients-reimport-report.png"))
+    report.close()
+
+
+def test_link_telegram_waits_for_a_bot_token(qtbot: QtBot, ctx: AppContext) -> None:
+    """#13 item 14: without a bot token "Link Telegram…" is off and says why."""
+    ids = add_people(ctx)
+    view = make_view(qtbot, ctx)
+    view.set_configured(["email"], telegram_ready=False)
+    view.select_ids([ids[0]])
+    assert view.act_edit.isEnabled() and not view.act_link.isEnabled()
+    assert "Settings" in view.act_link.toolTip()
+    view.set_configured(["email", "telegram"], telegram_ready=True)
+    assert view.act_link.isEnabled()

@@ -76,12 +76,12 @@ def russian(qapp: QApplication) -> Iterator[None]:
     installed = i18n.install(app, "ru")
     try:
         assert installed, "no translator was installed"
-        assert QCoreApplication.translate("MainWindow", "Compose") == "Новое сообщение"
+        assert QCoreApplication.translate("MainWindow", "&Compose") == "&Новое сообщение"
         yield
     finally:
         for translator in installed:
             app.removeTranslator(translator)
-        assert QCoreApplication.translate("MainWindow", "Compose") == "Compose"
+        assert QCoreApplication.translate("MainWindow", "&Compose") == "&Compose"
 
 
 def test_pick_language_follows_the_locale() -> None:
@@ -112,10 +112,10 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
     window.resize(1180, 800)
     window.show()
     try:
-        assert window.tabs.tabText(0) == "Получатели"
-        assert window.tabs.tabText(1) == "Новое сообщение"
-        assert window.pause_action.text() == "Приостановить отправку"
-        assert window.settings_action.text() == "Настройки…"
+        assert window.tabs.tabText(0) == "&Получатели"
+        assert window.tabs.tabText(1) == "&Новое сообщение"
+        assert window.pause_action.text() == "&Приостановить отправку"
+        assert window.settings_action.text() == "На&стройки…"
         qtbot.waitUntil(lambda: "режим песочницы" in window.windowTitle())  # read off the GUI thread
 
         log = window.log
@@ -169,7 +169,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         assert window.grab().save(str(SHOTS / "main-window-ru.png"))
     finally:
         ctx.bridge.stop()
-        window.quit_for_real()
+        window.quit_for_real(confirm=False)
 
 
 def test_settings_dialog_in_russian(qtbot, ctx: AppContext, russian: None) -> None:  # type: ignore[no-untyped-def]

@@ -91,7 +91,8 @@ def test_save_writes_changed_settings_and_the_password_only_to_the_keyring(
     assert keyring_backend.get_password(SERVICE, "smtp_password") == PASSWORD
     # the runtime re-read the configuration and the worker was rebuilt with it
     assert ctx.runtime.settings.smtp_host == "smtp.example.org" and ctx.runtime.settings.smtp_port == 2525
-    assert ctx.bridge.state == "running" and ctx.bridge.dispatcher is not first_dispatcher
+    # the worker restarts from its thread's finished signal, not while the window waits
+    qtbot.waitUntil(lambda: ctx.bridge.state == "running" and ctx.bridge.dispatcher is not first_dispatcher)
     assert keep_running_in_tray(ctx.ui_state) and ctx.ui_state.value(LANGUAGE_KEY) == "ru"
     assert dlg.result() == SettingsDialog.DialogCode.Accepted
 

@@ -336,6 +336,16 @@ class Store:
             if values:
                 s.execute(update(R).where(R.c.id == recipient_id).values(**values))
 
+    def migrate_telegram_chat(self, recipient_id: int, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup (Telegram's ``migrate_to_chat_id``): store the new chat
+        id, so later sends go there directly. Only while the recipient still has the old id:
+        an operator's change meanwhile wins. True if stored."""
+        R = RECIPIENTS
+        with self._tx() as s:
+            done = s.execute(update(R).where(R.c.id == recipient_id, R.c.telegram_chat_id == old_chat_id)
+                             .values(telegram_chat_id=new_chat_id))
+            return bool(done.rowcount)
+
     def delete_recipient(self, recipient_id: int) -> None:
         with self._tx() as s:
             pending = s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(

@@ -217,16 +217,8 @@
         <translation>Поставить сообщение в очередь для всех выбранных получателей (Ctrl+Enter)</translation>
     </message>
     <message>
-        <source>Add…</source>
-        <translation>Добавить…</translation>
-    </message>
-    <message>
         <source>Choose recipients from the list</source>
         <translation>Выбрать получателей из списка</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Убрать</translation>
     </message>
     <message>
         <source>Remove the selected recipients from this message (Delete)</source>
@@ -377,8 +369,48 @@
         <translation>Отправить то же сообщение ещё раз?</translation>
     </message>
     <message>
-        <source>The same message was queued for {names} within the last {minutes} minutes. Send it again?</source>
-        <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз?</translation>
+        <source>&amp;Add…</source>
+        <translation>&amp;Добавить…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Убрать</translation>
+    </message>
+    <message>
+        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
+        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
+    </message>
+    <message>
+        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
+        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
+    </message>
+    <message>
+        <source>&amp;Use selection (%1)</source>
+        <translation>&amp;Взять выделенных (%1)</translation>
+    </message>
+    <message>
+        <source>Send to 1 recipient</source>
+        <translation>Отправить 1 получателю</translation>
+    </message>
+    <message numerus="yes">
+        <source>Send to %n recipients</source>
+        <translation>
+            <numerusform>Отправить %n получателю</numerusform>
+            <numerusform>Отправить %n получателям</numerusform>
+            <numerusform>Отправить %n получателям</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not a placeholder, sent exactly as written: {unknown}. The placeholders are {known}.</source>
+        <translation>Это не подстановка, уйдёт как написано: {unknown}. Подстановки: {known}.</translation>
+    </message>
+    <message>
+        <source>Queuing the message (recipients: %1)…</source>
+        <translation>Сообщение ставится в очередь (получателей: %1)…</translation>
+    </message>
+    <message>
+        <source>The same message was queued for {names} within the last {minutes} minutes. Send it again to all {count} recipients of this message?</source>
+        <translation>За последние {minutes} мин. это же сообщение уже ставилось в очередь для получателей: {names}. Отправить ещё раз всем получателям этого сообщения ({count})?</translation>
     </message>
 </context>
 <context>
@@ -839,6 +871,46 @@
         <source>{field}: {message}</source>
         <translation>{field}: {message}</translation>
     </message>
+    <message>
+        <source>An email address must have an @-sign.</source>
+        <translation>В адресе эл. почты должен быть знак @.</translation>
+    </message>
+    <message>
+        <source>There must be something before the @-sign.</source>
+        <translation>Перед знаком @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>There must be something after the @-sign.</source>
+        <translation>После знака @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign is not valid. It should have a period.</source>
+        <translation>Часть после знака @ неверна: в ней должна быть точка.</translation>
+    </message>
+    <message>
+        <source>The email address contains invalid characters before the @-sign: {chars}.</source>
+        <translation>В адресе перед знаком @ недопустимые символы: {chars}.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign contains invalid characters: {chars}.</source>
+        <translation>В части после знака @ недопустимые символы: {chars}.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have two periods in a row.</source>
+        <translation>В адресе не может быть двух точек подряд.</translation>
+    </message>
+    <message>
+        <source>An email address cannot start with a period.</source>
+        <translation>Адрес не может начинаться с точки.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a period immediately before the @-sign.</source>
+        <translation>Точка не может стоять прямо перед знаком @.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a hyphen immediately after the @-sign.</source>
+        <translation>Дефис не может стоять сразу после знака @.</translation>
+    </message>
 </context>
 <context>
     <name>Crash</name>
@@ -975,12 +1047,20 @@
         </translation>
     </message>
     <message>
-        <source>&amp;Copy rejected lines</source>
-        <translation>&amp;Копировать отклонённые строки</translation>
-    </message>
-    <message>
         <source>Copy line numbers and reasons to the clipboard</source>
         <translation>Скопировать номера строк и причины в буфер обмена</translation>
+    </message>
+    <message>
+        <source>Recipients imported: %1.</source>
+        <translation>Импортировано получателей: %1.</translation>
+    </message>
+    <message>
+        <source>Already in the list, skipped: %1.</source>
+        <translation>Уже есть в списке, пропущено: %1.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy lines with errors</source>
+        <translation>&amp;Копировать строки с ошибками</translation>
     </message>
 </context>
 <context>
@@ -1209,20 +1289,8 @@
         <translation>Основная панель</translation>
     </message>
     <message>
-        <source>Pause sending</source>
-        <translation>Приостановить отправку</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
         <source>Recipients</source>
         <translation>Получатели</translation>
-    </message>
-    <message>
-        <source>Compose</source>
-        <translation>Новое сообщение</translation>
     </message>
     <message>
         <source>sandbox</source>
@@ -1251,6 +1319,46 @@
     <message>
         <source>Worker: stopped</source>
         <translation>Обработчик очереди: остановлен</translation>
+    </message>
+    <message>
+        <source>&amp;Pause sending</source>
+        <translation>&amp;Приостановить отправку</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>На&amp;стройки…</translation>
+    </message>
+    <message>
+        <source>&amp;Recipients</source>
+        <translation>&amp;Получатели</translation>
+    </message>
+    <message>
+        <source>&amp;Compose</source>
+        <translation>&amp;Новое сообщение</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>&amp;Resume sending</source>
+        <translation>&amp;Возобновить отправку</translation>
+    </message>
+    <message>
+        <source>Quit Notifier?</source>
+        <translation>Выйти из Notifier?</translation>
+    </message>
+    <message>
+        <source>Notifications still queued or being sent: %1. They stay in the queue and go out at the next start (or with `notifier worker`). Quit now?</source>
+        <translation>Уведомлений ещё в очереди или в отправке: %1. Они останутся в очереди и уйдут при следующем запуске (или через `notifier worker`). Выйти сейчас?</translation>
     </message>
 </context>
 <context>
@@ -1489,8 +1597,12 @@
         <translation>Доступные каналы</translation>
     </message>
     <message>
-        <source>Channels that have an address for this person</source>
-        <translation>Каналы, для которых у получателя есть адрес</translation>
+        <source>%1 is not set up in Settings.</source>
+        <translation>%1: канал не настроен в настройках.</translation>
+    </message>
+    <message>
+        <source>Channels that are set up and have an address for this person</source>
+        <translation>Настроенные каналы, для которых у этого человека есть адрес</translation>
     </message>
 </context>
 <context>
@@ -1705,6 +1817,10 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <source>Delete</source>
         <translation>Удалить</translation>
     </message>
+    <message>
+        <source>Set up Telegram (the bot token) in Settings first</source>
+        <translation>Сначала настройте Telegram (токен бота) в настройках</translation>
+    </message>
 </context>
 <context>
     <name>RejectedLinesModel</name>
@@ -1734,6 +1850,14 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Open Settings…</source>
         <translation>Открыть настройки…</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>Не удалось создать %1: %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sandbox mode&lt;/b&gt;: messages are written to the outbox folder instead of being sent. No file manager opened it; it is here: %1</source>
+        <translation>&lt;b&gt;Режим песочницы&lt;/b&gt;: сообщения записываются в папку исходящих, а не отправляются. Файловый менеджер её не открыл; она здесь: %1</translation>
     </message>
 </context>
 <context>
@@ -1771,16 +1895,75 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>не задано</translation>
     </message>
     <message>
-        <source>the credential store cannot be read</source>
-        <translation>не удаётся прочитать хранилище учётных данных</translation>
-    </message>
-    <message>
         <source>{name} comes from {source} and wins over the credential store</source>
         <translation>{name} берётся из {source} и имеет приоритет над хранилищем учётных данных</translation>
     </message>
     <message>
         <source>the environment</source>
         <translation>переменных окружения</translation>
+    </message>
+    <message>
+        <source>cannot be saved here yet: see the note at the top</source>
+        <translation>пока нельзя сохранить: см. пояснение вверху</translation>
+    </message>
+</context>
+<context>
+    <name>SecretStorePanel</name>
+    <message>
+        <source>an encrypted file, {path}</source>
+        <translation>зашифрованный файл, {path}</translation>
+    </message>
+    <message>
+        <source>nowhere: this computer has no credential store</source>
+        <translation>нигде: на этом компьютере нет хранилища учётных данных</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Парольная фраза</translation>
+    </message>
+    <message>
+        <source>Repeat the passphrase</source>
+        <translation>Повторите парольную фразу</translation>
+    </message>
+    <message>
+        <source>This computer has no credential store (no Secret Service such as GNOME Keyring or KWallet is running), so passwords and tokens cannot be saved there.</source>
+        <translation>На этом компьютере нет хранилища учётных данных (не запущена служба Secret Service, например GNOME Keyring или KWallet), поэтому пароли и токены туда не сохранить.</translation>
+    </message>
+    <message>
+        <source>For runs without the window, secrets can also be given in the environment or a .env file, and {env} unlocks the file.</source>
+        <translation>Для запуска без окна секреты можно задать в переменных окружения или в файле .env, а {env} открывает зашифрованный файл.</translation>
+    </message>
+    <message>
+        <source>Give the secrets in the environment or a .env file (see the README), then restart the program.</source>
+        <translation>Задайте секреты в переменных окружения или в файле .env (см. README) и перезапустите программу.</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase to keep them in an encrypted file in the data folder instead.</source>
+        <translation>Выберите парольную фразу, чтобы хранить их в зашифрованном файле в папке данных.</translation>
+    </message>
+    <message>
+        <source>Create encrypted file</source>
+        <translation>Создать зашифрованный файл</translation>
+    </message>
+    <message>
+        <source>The secrets are kept in an encrypted file, because this computer has no credential store. Enter its passphrase to unlock it.</source>
+        <translation>Секреты хранятся в зашифрованном файле, потому что на этом компьютере нет хранилища учётных данных. Введите парольную фразу, чтобы открыть его.</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Enter a passphrase.</source>
+        <translation>Введите парольную фразу.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Парольные фразы не совпадают.</translation>
+    </message>
+    <message>
+        <source>This passphrase does not open the secrets file.</source>
+        <translation>Эта парольная фраза не открывает файл секретов.</translation>
     </message>
 </context>
 <context>
@@ -1840,14 +2023,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Port</source>
         <translation>Порт</translation>
-    </message>
-    <message>
-        <source>STARTTLS (port 587)</source>
-        <translation>STARTTLS (порт 587)</translation>
-    </message>
-    <message>
-        <source>Implicit TLS (port 465)</source>
-        <translation>SSL/TLS (порт 465)</translation>
     </message>
     <message>
         <source>None — unencrypted</source>
@@ -1924,10 +2099,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>API base</source>
         <translation>Базовый URL API</translation>
-    </message>
-    <message>
-        <source>api_id</source>
-        <translation>api_id</translation>
     </message>
     <message>
         <source>Sender name</source>
@@ -2085,6 +2256,34 @@ Move them into the credential store; the other lines of the files stay as they a
         <source>API</source>
         <translation>API</translation>
     </message>
+    <message>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (обычно порт 587)</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (usually port 465)</source>
+        <translation>SSL/TLS (обычно порт 465)</translation>
+    </message>
+    <message>
+        <source>API key (api_id)</source>
+        <translation>Ключ API (api_id)</translation>
+    </message>
+    <message>
+        <source>Save and restart now</source>
+        <translation>Сохранить и перезапустить</translation>
+    </message>
+    <message>
+        <source>None — numbers need their +country code</source>
+        <translation>Нет — номера только с +кодом страны</translation>
+    </message>
+    <message>
+        <source>Phone region</source>
+        <translation>Регион телефонов</translation>
+    </message>
+    <message>
+        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
+        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
+    </message>
 </context>
 <context>
     <name>StorageBanner</name>
@@ -2173,6 +2372,14 @@ Move them into the credential store; the other lines of the files stay as they a
         <source>Link queued for email / SMS</source>
         <translation>Ссылка поставлена в очередь (эл. почта / SMS)</translation>
     </message>
+    <message>
+        <source>Open Settings…</source>
+        <translation>Открыть настройки…</translation>
+    </message>
+    <message>
+        <source>No link</source>
+        <translation>Ссылки нет</translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>
@@ -2247,6 +2454,14 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>Notifier — {state}</source>
         <translation>Notifier — {state}</translation>
+    </message>
+    <message>
+        <source>Notifier is still running</source>
+        <translation>Notifier продолжает работать</translation>
+    </message>
+    <message>
+        <source>The queue keeps sending in the background. Open the window or quit from this icon&apos;s menu.</source>
+        <translation>Очередь продолжает отправку в фоне. Откройте окно или выйдите через меню этого значка.</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from ...core.sending import Queued
 from ...core.storage.history import LogQuery
 from ...core.storage.repository import AttemptRow
 from ..core_text import core_text
+from ..timefmt import format_time, to_local
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -59,10 +60,6 @@ OUTCOME_GROUPS: dict[str, frozenset[str]] = {
     "unavailable": frozenset({"unavailable"}),
 }
 
-
-def format_time(timestamp: float) -> str:
-    """How the log shows a moment (the one place to change it)."""
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _intern(text: str) -> str:
@@ -228,15 +225,13 @@ class AttemptLogModel(QAbstractTableModel):
     def attempt_id_at(self, row: int) -> int:
         return int(self._rows.key[self._at(row)])
 
-    def row_values(self, row: int) -> list[str]:
-        return [str(self.data(self.index(row, c)) or "") for c in range(self.columnCount())]
-
     def values_of(self, a: AttemptRow) -> list[str]:
-        """A database row as the log shows it (the CSV export writes these)."""
-        dur = "" if a.finished_at is None else self.tr("{seconds} s").format(
-            seconds=f"{max((a.finished_at - a.started_at).total_seconds(), 0.0):.2f}")
-        return [format_time(a.started_at.timestamp()), f"#{a.notification_id}", a.recipient_name, a.channel,
-                self.outcome_name(a.outcome or SENDING), core_text(a.detail), dur]
+        """A database row for the CSV export: as the log shows it, except what a spreadsheet
+        should compute with: the full local date and time, and the duration as a plain
+        number of seconds."""
+        dur = "" if a.finished_at is None else f"{max((a.finished_at - a.started_at).total_seconds(), 0.0):.3f}"
+        return [to_local(a.started_at).strftime("%Y-%m-%d %H:%M:%S"), f"#{a.notification_id}", a.recipient_name,
+                a.channel, self.outcome_name(a.outcome or SENDING), core_text(a.detail), dur]
 
     def row_for_notification(self, nid: int) -> int | None:
         """The shown row of the newest attempt of notification ``nid`` in the window."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from datetime import datetime, time, timezone
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -38,12 +39,16 @@ from ...core.storage.repository import AttemptRow, Store
 from ..context import AppContext
 from ..core_text import core_text
 from ..tasks import alive
+from ..timefmt import format_datetime, format_time
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
 
 EXPORT_BATCH = 2000
 NO_DATE = QDate(2000, 1, 1)  # a date edit at its minimum means "no bound"
 
+
+# The folder CSV files last went to or came from; the same key as the Recipients page.
+CSV_DIR_KEY = "recipients/lastDir"
 
 class LogPanel(QWidget):
     """Signals: ``notificationSelected(int)`` when the operator picks a row."""
@@ -126,7 +131,8 @@ class LogPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
         hh.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 150), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)):
+        # Time: today shows the time only (timefmt.py); the column is resizable for older dates
+        for col, width in ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)):
             self.table.setColumnWidth(col, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
@@ -410,13 +416,13 @@ class LogPanel(QWidget):
             lines.append(self.tr("Subject: %1").replace("%1", info["subject"]))
         lines.append(self.tr("Channels: %1").replace("%1", " → ".join(info["channels"])))
         if info.get("next_attempt_at"):
-            lines.append(self.tr("Next try: %1").replace("%1", info["next_attempt_at"]))
+            lines.append(self.tr("Next try: %1").replace("%1", format_datetime(info["next_attempt_at"])))
         if info.get("last_error"):
             lines.append(self.tr("Gave up: %1").replace("%1", core_text(info["last_error"])))
         lines.append("")
         for a in info["attempts"]:
             outcome = self.model.outcome_name(a["outcome"] or "sending")
-            lines.append(f"{a['started_at'][11:19]}  {a['channel']:<9} {outcome}")
+            lines.append(f"{format_time(a['started_at'])}  {a['channel']:<9} {outcome}")
             if a["detail"]:
                 lines.append(f"          {core_text(a['detail'])}")
             if a.get("provider_message_id"):  # what the operator searches for in the server's log
@@ -450,8 +456,13 @@ class LogPanel(QWidget):
         self.status.setText(self.tr("Copied to the clipboard."))
 
     def _default_save_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the delivery log"), "delivery-log.csv",
-                                              self.tr("CSV files (*.csv)"))
+        # The folder CSV files last came from or went to (shared with Recipients), else the
+        # home folder: never the program's own folder, which a bare file name would mean.
+        folder = Path(str(self.ctx.ui_state.value(CSV_DIR_KEY, str(Path.home()))))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the delivery log"),
+                                              str(folder / "delivery-log.csv"), self.tr("CSV files (*.csv)"))
+        if path:
+            self.ctx.ui_state.setValue(CSV_DIR_KEY, str(Path(path).parent))
         return path
 
     @Slot()

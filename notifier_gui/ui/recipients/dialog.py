@@ -163,6 +163,19 @@ class RecipientDialog(QDialog):
         edit = self.edits.get(field)
         if edit is not None:
             edit.setAccessibleDescription(message)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow when error lines appear: a dialog sized once would cut them off and draw the
+        buttons over the Notes box. Wrapped labels need the height for the current width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = max(layout.totalMinimumSize().height(),
+                     layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0)
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _check_field(self, field: str) -> bool:
         try:

@@ -72,23 +72,29 @@ class ImportReportDialog(QDialog):
         super().__init__(parent)
         self.report = report
         self.setWindowTitle(self.tr("Import from {file}").format(file=file_name))
-        self.resize(640, 380 if report.rejected else 140)
+        self.resize(640, 380 if report.rejected or report.skipped else 140)
 
         imported = len(report.imported)
+        errors, duplicates = report.errors, report.duplicates
         self.summary = QLabel()
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         if report.rejected_total:
-            # All or nothing (core.recipients.import_csv): nothing was written.
+            # All or nothing (core.recipients.import_csv): nothing was written. Errors are
+            # listed first: a re-import's thousands of "already exists" never bury them.
             text = self.tr("Nothing was imported: %n line(s) need fixing. Fix them in the file and "
                            "import it again.", "", report.rejected_total)
             if report.rejected_total > len(report.rejected):
                 text += " " + self.tr("The first %n are listed.", "", len(report.rejected))
         else:
+            text = self.tr("Recipients imported: %1.").replace("%1", str(imported))
+        if report.skipped_total:
+            text += " " + self.tr("Already in the list, skipped: %1.").replace("%1", str(report.skipped_total))
+        if not report.rejected_total and not report.skipped_total:
             text = self.tr("Recipients imported: %n. Every line was accepted.", "", imported)
         self.summary.setText(text)
 
-        self.model = RejectedLinesModel(report.rejected, self)
+        self.model = RejectedLinesModel(errors + duplicates, self)
         self.table = QTableView()
         self.table.setObjectName("rejectedTable")
         self.table.setModel(self.model)
@@ -101,16 +107,16 @@ class ImportReportDialog(QDialog):
         header.setStretchLastSection(True)
         # wrapped reasons: rows follow their text as the column width changes
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setVisible(bool(report.rejected))
+        self.table.setVisible(bool(errors or duplicates))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self._close = buttons.button(QDialogButtonBox.StandardButton.Close)
         self._close.setDefault(True)
-        self.copy_button = QPushButton(self.tr("&Copy rejected lines"))
+        self.copy_button = QPushButton(self.tr("&Copy lines with errors"))
         self.copy_button.setToolTip(self.tr("Copy line numbers and reasons to the clipboard"))
         self.copy_button.clicked.connect(self._copy)
-        self.copy_button.setVisible(bool(report.rejected))
+        self.copy_button.setVisible(bool(errors))  # nothing to fix: nothing to copy
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
@@ -124,4 +130,4 @@ class ImportReportDialog(QDialog):
 
     @Slot()
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.model.as_text())
+        QGuiApplication.clipboard().setText("\n".join(f"{line}\t{reason}" for line, reason in self.report.errors))

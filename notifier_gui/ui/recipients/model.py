@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from ...core.storage.repository import RecipientData
+from ..reach import addressed, reachable
 
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
 """Raw value of a cell for sorting: str (compared with a collator), int, or None (sorts last)."""
@@ -64,6 +65,7 @@ class RecipientsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._by_id: dict[int, int] = {}
+        self._configured: tuple[str, ...] | None = None  # None: sandbox, every channel counts
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         locale = QLocale()
@@ -118,25 +120,34 @@ class RecipientsModel(QAbstractTableModel):
     def row_of(self, recipient_id: int) -> int | None:
         return self._by_id.get(recipient_id)
 
+    def set_configured(self, channels: Sequence[str] | None) -> None:
+        """The channels set up in Settings (None in sandbox mode: all write to the outbox);
+        "Reachable via" names only those, so a phone-only person shows "No channel" when
+        SMS is not set up."""
+        configured = None if channels is None else tuple(channels)
+        if configured == self._configured:
+            return
+        self._configured = configured
+        if self._rows:
+            self.reload([row.recipient for row in self._rows])
+
     def reachable_channels(self, r: RecipientData) -> list[str]:
-        """Translated names of the channels that have an address for ``r``.
+        """Translated names of the channels that have an address for ``r`` and are set up.
 
         The store only holds values that passed the core validators (email normalised,
         phone E.164, chat id in range), so "has an address" is "has a valid address" —
         the same rule the dispatcher applies when it marks a channel unavailable.
         """
-        names = []
-        if r.email:
-            names.append(self.tr("Email"))
-        if r.phone:
-            names.append(self.tr("SMS"))
-        if r.telegram_chat_id:
-            names.append(self.tr("Telegram"))
-        return names
+        titles = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        return [titles[c] for c in reachable(r, self._configured)]
 
     def _make_row(self, r: RecipientData) -> _Row:
         reach = self.reachable_channels(r)
         missing = []
+        titles = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        for channel in addressed(r):
+            if self._configured is not None and channel not in self._configured:
+                missing.append(self.tr("%1 is not set up in Settings.").replace("%1", titles[channel]))
         if not r.email:
             missing.append(self.tr("No email address: Email is skipped."))
         if not r.phone:
@@ -194,7 +205,7 @@ class RecipientsModel(QAbstractTableModel):
             return (self.tr("Name"), self.tr("Email"), self.tr("Phone"), self.tr("Telegram chat"),
                     self.tr("Reachable via"))[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == Column.REACHABLE:
-            return self.tr("Channels that have an address for this person")
+            return self.tr("Channels that are set up and have an address for this person")
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -104,6 +104,7 @@ class RecipientsView(QWidget):
         self._busy = False
         self._last_selection: list[int] = []
 
+        self._telegram_ready = False  # until the main window knows whether a bot token is saved
         self.model = RecipientsModel(self)
         self.proxy = RecipientsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -268,6 +269,18 @@ class RecipientsView(QWidget):
             self.table.scrollTo(first)
         self._sync_selection()
 
+    def set_configured(self, channels: list[str] | None, telegram_ready: bool = False) -> None:
+        """Channels set up in Settings (None: sandbox) for "Reachable via"; the selection stays.
+        ``telegram_ready``: a bot token is saved, so "Link Telegram…" can work."""
+        keep = self.selected_ids()
+        self._telegram_ready = telegram_ready
+        self.act_link.setToolTip(self.tr("Link the selected recipient's Telegram chat through the bot")
+                                 if telegram_ready else
+                                 self.tr("Set up Telegram (the bot token) in Settings first"))
+        self.model.set_configured(channels)
+        self.select_ids(keep)
+        self._update_actions(self.selected_ids())
+
     def refresh(self) -> None:
         """Re-read the recipients (a small read, done directly), keeping the selection."""
         keep = self.selected_ids()
@@ -322,7 +335,7 @@ class RecipientsView(QWidget):
     def _update_actions(self, ids: list[int]) -> None:
         n = len(ids)
         self.act_edit.setEnabled(n == 1)
-        self.act_link.setEnabled(n == 1)
+        self.act_link.setEnabled(n == 1 and self._telegram_ready)
         self.act_delete.setEnabled(n >= 1 and not self._busy)
         self.act_compose.setEnabled(n >= 1)
         self.act_compose.setText(self.tr("&Compose to selected (%n)", "", n) if n else self.tr("&Compose to selected"))

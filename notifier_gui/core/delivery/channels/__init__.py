@@ -34,7 +34,8 @@ def is_sandbox(settings: Settings, secrets: CredentialStore) -> bool:
     return not configured_channels(settings, secrets)
 
 
-def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, pacers: Pacers) -> dict[str, Channel]:
+def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, pacers: Pacers,
+                   on_chat_migrated: Callable[[int, int, int], None] | None = None) -> dict[str, Channel]:
     """A fresh set of channels for one worker thread (``pacers`` is shared by all of them).
 
     The channel modules are imported here, in the worker thread, so that importing this
@@ -51,6 +52,6 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, 
         "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor,
                               guard=pacers.email),
         "sms": build_sms(settings, secrets, pacers),
-        "telegram": build_telegram(settings, secrets, pacers),
+        "telegram": build_telegram(settings, secrets, pacers, on_chat_migrated),
     }
     return channels

@@ -672,6 +672,9 @@ def check_telegram(settings: Settings, token: str | None, redactor: Redactor) ->
         return CheckResult(False, redactor(f"the check failed unexpectedly ({type(exc).__name__})"))
 
 
-def build_telegram(settings: Settings, secrets: CredentialStore, pacers: Pacers) -> Channel:
-    """A Telegram channel for one worker thread; the token is read from the store at send time."""
-    return TelegramChannel(settings, lambda: secrets.get("telegram_bot_token"), secrets.redactor, pacers.telegram)
+def build_telegram(settings: Settings, secrets: CredentialStore, pacers: Pacers,
+                   on_chat_migrated: Callable[[int, int, int], None] | None = None) -> Channel:
+    """A Telegram channel for one worker thread; the token is read from the store at send time.
+    ``on_chat_migrated`` stores a group's new chat id (Store.migrate_telegram_chat)."""
+    return TelegramChannel(settings, lambda: secrets.get("telegram_bot_token"), secrets.redactor, pacers.telegram,
+                           on_chat_migrated=on_chat_migrated)

@@ -1,0 +1,100 @@
+"""Screenshots of the changed screens at the two small screen sizes operators have
+(1366x768 laptops, 1024x600 netbooks), in English and Russian: main-<tab>-<size>-<lang>.png
+and settings-<size>-<lang>.png. Every picture is looked at before an item is called done;
+the asserts catch what a picture would show: Send and the status bar out of view."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+
+from notifier_gui.ui import i18n
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.main_window import MainWindow, first_size
+from notifier_gui.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import SHOTS
+from tests.ui.test_russian import _tools_i18n
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+SIZES = {"1366x768": QSize(1366, 768), "1024x600": QSize(1024, 600)}
+PANEL = 40  # a desktop panel: what availableGeometry leaves of the screen
+
+
+@pytest.fixture(params=["en", "ru"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    installed = []
+    if request.param == "ru":
+        _tools_i18n().build(quiet=True)
+        installed = i18n.install(qapp, "ru")
+    yield str(request.param)
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshot_main_window_at_small_sizes(qtbot, ctx: AppContext, language: str,  # type: ignore[no-untyped-def]
+                                               size: str) -> None:
+    store = ctx.runtime.store
+    ids = [store.add_recipient(name, email=email, phone=phone) for name, email, phone in (
+        ("Анна Смирнова", "anna@example.org", "+79161234567"), ("Boris Petrov", "boris@example.org", None),
+        ("Clara Schmidt", None, "+4915112345678"))]
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    screen = SIZES[size]
+    w.resize(first_size(QSize(screen.width(), screen.height() - PANEL)))
+    w.show()
+    try:
+        w.recipients.refresh()
+        qtbot.waitUntil(lambda: w.recipients.table.model().rowCount() == 3)
+        w.recipients.table.selectRow(0)
+        w.compose.set_recipients(ids[:2])
+        w.compose.subject.setText("Проверка связи" if language == "ru" else "Connection check")
+        w.compose.message.setPlainText("Здравствуйте, {name}!" if language == "ru" else "Hello {name}, all good?")
+        qtbot.waitUntil(lambda: w.compose.recipient_model.rowCount() == 2
+                        and "Анна" in w.compose.recipient_model.item(0).text())
+        w.tabs.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: not w.compose.send_button.visibleRegion().isEmpty())
+        assert w.statusBar().isVisible() and w.geometry().bottom() <= screen.height()
+        w.grab().save(str(SHOTS / f"main-compose-{size}-{language}.png"))
+        w.tabs.setCurrentIndex(0)
+        w.grab().save(str(SHOTS / f"main-recipients-{size}-{language}.png"))
+    finally:
+        w.quit_for_real(confirm=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshot_settings_at_small_sizes(qtbot, ctx: AppContext, language: str,  # type: ignore[no-untyped-def]
+                                            size: str) -> None:
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    screen = SIZES[size]
+    dlg.resize(dlg.size().boundedTo(QSize(screen.width() - 40, screen.height() - PANEL - 40)))
+    dlg.show()
+    qtbot.waitUntil(lambda: all(f.status for f in dlg.secret_fields.values()), timeout=5000)
+    assert dlg.save_button.isVisible()
+    dlg.grab().save(str(SHOTS / f"settings-{size}-{language}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshot_settings_without_a_credential_store(qtbot, ctx: AppContext, language: str,  # type: ignore[no-untyped-def]
+                                                        size: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    import keyring.core
+
+    before = keyring.get_keyring()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.core.init_backend()
+    try:
+        dlg = SettingsDialog(ctx)
+        qtbot.addWidget(dlg)
+        screen = SIZES[size]
+        dlg.resize(dlg.size().boundedTo(QSize(screen.width() - 40, screen.height() - PANEL - 40)))
+        dlg.show()
+        qtbot.waitUntil(lambda: dlg.store_panel.state == "file-new", timeout=5000)
+        qtbot.waitUntil(lambda: all(f.status for f in dlg.secret_fields.values()), timeout=5000)
+        assert dlg.save_button.isVisible() and dlg.store_panel.button.isVisible()
+        dlg.grab().save(str(SHOTS / f"settings-no-store-{size}-{language}.png"))
+    finally:
+        keyring.set_keyring(before)
