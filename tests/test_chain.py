@@ -137,14 +137,17 @@ def test_no_reachable_channel_fails_with_one_attempt_each(store: Store, tmp_path
 
 
 def test_rounds_until_the_lifetime_then_failed(store: Store, tmp_path: Path, secrets: CredentialStore) -> None:
-    policy = Policy(max_tries=1, backoff=(0.01,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=0.4)
+    # How many rounds fit in the lifetime depends on the machine's speed and load; what the
+    # policy promises is that a round is repeated and the lifetime ends it (policy tests
+    # check the schedule itself with an injected clock).
+    policy = Policy(max_tries=1, backoff=(0.01,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=1.0)
     rid = store.add_recipient("A", email="a@example.net")
     (nid,) = store.enqueue([rid], "hello")
     Harness(store, settings_for(free_port(), tmp_path), secrets, policy).run()  # connection refused: transient
     n = store.notification(nid)
     assert n is not None and n["state"] == "failed" and "lifetime" in (n["last_error"] or "")
     email_tries = [a for a in n["attempts"] if a["channel"] == "email"]
-    assert len(email_tries) >= 3 and all(a["outcome"] == "transient" for a in email_tries)
+    assert len(email_tries) >= 2 and all(a["outcome"] == "transient" for a in email_tries)
 
 
 def test_attempt_is_committed_before_the_network_call(server: SMTPServer, store: Store, tmp_path: Path, secrets: CredentialStore) -> None:
