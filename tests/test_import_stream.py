@@ -46,9 +46,10 @@ def test_a_header_naming_a_column_twice_is_an_error(tmp_path: Path) -> None:
 def test_all_or_nothing_and_then_everything(tmp_path: Path) -> None:
     s = store(tmp_path)
     bad = tmp_path / "people.csv"
-    bad.write_text("name,email\nAnna,anna@example.org\nAnna twin,ANNA@example.org\n", encoding="utf-8")
+    bad.write_text("name,email\nAnna,anna@example.org\nAnna twin,ANNA@example.org\nNo at,nope\n", encoding="utf-8")
     report = import_csv(s, bad)
-    assert not report.ok and report.rejected == [(3, "email: ANNA@example.org already exists")]
+    assert not report.ok and [line for line, _ in report.rejected] == [4]
+    assert report.skipped == [(3, "email: ANNA@example.org already exists")]  # a duplicate: skipped, not an error
     assert s.list_recipients() == []
     bad.write_text("name,email\nAnna,anna@example.org\nBoris,boris@example.org\n", encoding="utf-8")
     report = import_csv(s, bad)

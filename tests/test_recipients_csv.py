@@ -39,11 +39,12 @@ def test_export_is_inert_in_a_spreadsheet_and_imports_back_unchanged(tmp_path: P
     assert [(r.name, r.email, r.phone, r.telegram_chat_id) for r in target.list_recipients()] == strip
 
 
-def test_import_rejects_an_email_that_differs_only_in_case(tmp_path: Path) -> None:
+def test_import_skips_an_email_that_differs_only_in_case(tmp_path: Path) -> None:
     store = Store(open_database(f"sqlite:///{tmp_path / 'a.db'}"))
     store.add_recipient("Anna", email="anna@example.org")
     data = "name,email\nAnna again,ANNA@example.org\nBoris,boris@example.org\nBoris twice,Boris@Example.org\n"
     report = import_csv(store, data.encode())
-    assert [line for line, _ in report.rejected] == [2, 4]
-    assert all("already exists" in why for _, why in report.rejected)
-    assert [r.name for r in store.list_recipients()] == ["Anna"]  # all or nothing
+    assert report.ok and report.rejected == []
+    assert [line for line, _ in report.skipped] == [2, 4]
+    assert all("already exists" in why for _, why in report.skipped)
+    assert [r.name for r in store.list_recipients()] == ["Anna", "Boris"]

@@ -72,7 +72,7 @@ def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None)
     store = ctx.runtime.store
     store.add_recipient("Anna", email="anna@example.org")
     report = import_csv(store, b"name,email\nAnna,ANNA@example.org\nBoris,boris@\n")
-    shown_lines = [core_text(reason) for _, reason in report.rejected]
+    shown_lines = [core_text(reason) for _, reason in report.skipped + report.rejected]
     assert shown_lines[0] == "эл. почта: ANNA@example.org уже есть"
     assert shown_lines[1].startswith("эл. почта: 'boris@' — неверный адрес эл. почты")
 
