@@ -377,3 +377,18 @@ def test_a_finish_that_arrives_while_the_page_is_read_is_not_lost(qtbot, ctx: Ap
     go_on.set()
     qtbot.waitUntil(lambda: panel.history_loaded)
     assert [panel.model.outcome_at(r) for r in range(panel.model.rowCount())] == ["delivered"]
+
+
+def test_an_event_without_an_attempt_id_never_doubles_its_database_row() -> None:
+    """An unavailable channel's event carries no attempt id. If the page read already holds
+    its database row (the event waited while the page was read), it adds no second row."""
+    from notifier_gui.core.storage.repository import AttemptRow
+
+    model = AttemptLogModel()
+    t = T0 + timedelta(seconds=5)
+    model.reset(LogQuery(), [AttemptRow(5, 4, "email", "unavailable", "no address", t, t, None, "Д")],
+                at_newest=True, at_oldest=True)
+    model.apply([AttemptFinished(None, 4, "Д", "email", "unavailable", "no address", t, t)])
+    assert model.rowCount() == 1
+    model.apply([AttemptFinished(None, 4, "Д", "sms", "unavailable", "no phone", t, t)])  # a new one
+    assert model.rowCount() == 2

@@ -284,6 +284,17 @@ class AttemptLogModel(QAbstractTableModel):
         self._add_at_newest(_columns(fresh))
         self.at_newest = reached_newest
 
+    @staticmethod
+    def _recorded(d: _Columns, nid: int, channel: str, started: float, near: int = 200) -> bool:
+        """Whether a database row (an integer key) for this attempt is among the newest
+        ``near`` rows: an attempt recorded without an id in its event (no network call) is
+        known by its notification, channel and start time."""
+        for i in range(len(d) - 1, max(len(d) - near, 0) - 1, -1):
+            if (d.key[i].is_integer() and d.nid[i] == nid and d.channel[i] == channel
+                    and abs(d.started[i] - started) < 0.001):
+                return True
+        return False
+
     def _drop_stand_ins(self, rows: Sequence[AttemptRow]) -> None:
         """A live row recorded without an attempt id (an unavailable channel: no network call)
         stands in for its database row; when that row arrives with its id, the stand-in goes."""
@@ -358,6 +369,8 @@ class AttemptLogModel(QAbstractTableModel):
                     if len(d) and key < d.key[0]:
                         continue  # older than the window: not shown
                 else:
+                    if self._recorded(d, e.notification_id, e.channel, e.started_at.timestamp()):
+                        continue  # its database row is shown already (read while this event waited)
                     top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
                     key = math.floor(top) + (top - math.floor(top) + 1.0) / 2  # just above, below the next id
                 if self.at_newest and q.matches(e.notification_id, e.recipient, e.channel, e.outcome,
