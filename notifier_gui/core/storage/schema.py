@@ -37,7 +37,11 @@ NAMING = {
 }
 
 STATES = ("queued", "sending", "delivered", "failed", "cancelled")
-OUTCOMES = ("delivered", "transient", "permanent", "unavailable", "interrupted")
+# An attempt's outcome. "delivered": accepted by a channel that gives no delivery reports
+# (Telegram; receipts off). "accepted": the provider took it, its delivery report is
+# awaited; then "confirmed" or "undelivered" (see delivery.receipts).
+OUTCOMES = ("delivered", "transient", "permanent", "unavailable", "interrupted",
+            "accepted", "confirmed", "undelivered")
 FINISHED_STATES = ("delivered", "failed", "cancelled")
 
 
@@ -117,6 +121,9 @@ NOTIFICATIONS = Table(
     _col("round_transient", Boolean, default=False),
     _col("dead_channels", String(64), default=""),
     _col("last_error", Text, null=True),
+    # The accepted attempt whose delivery report this (queued) notification waits for;
+    # next_attempt_at is then the end of the confirmation window.
+    _col("awaiting_attempt_id", Integer, null=True),
     Index("ix_notifications_due", "state", "next_attempt_at"),
     Index("ix_notifications_lease", "state", "lease_expires_at"),
 )
@@ -134,6 +141,11 @@ ATTEMPTS = Table(
     _col("round_no", Integer, default=0),
     _col("try_no", Integer, default=1),
     _col("worker", String(128), null=True),
+    # The second stage of an accepted attempt: when the delivery report came (or the window
+    # ended) and what it said (the provider's reason, classified).
+    _col("receipt_at", UTCDateTime, null=True),
+    _col("receipt_detail", Text, null=True),
+    _col("receipt_class", String(16), null=True),  # undelivered: transient, permanent, unavailable or timeout
 )
 
 # One row (id 1): the latest time any worker's heartbeat saw, on the clock the queue is
