@@ -295,3 +295,39 @@ def test_sigkill_during_the_wait_loses_nothing(data_dir: Path, tw: twilio.Twilio
     assert shown["state"] == "delivered" and shown["delivered_via"] == "sms"
     assert [a["outcome"] for a in shown["attempts"]] == ["confirmed"]
     assert len(tw.messages) == 1 and tg.messages == []  # not sent again, no fallback
+
+
+def test_show_says_how_it_was_delivered(store: Store, tmp_path: Path, tw: twilio.TwilioServer,
+                                        tg: FakeTelegram) -> None:
+    from notifier_gui.core.delivery.policy import delivered_how
+
+    tw.reports.set(PHONE, "delivered", after=0.1)
+    tg.add_chat(9)
+    a = store.add_recipient("A", phone=PHONE)
+    b = store.add_recipient("B", telegram_chat_id=9)
+    (n1,) = store.enqueue([a], "x", channels=["sms"])
+    (n2,) = store.enqueue([b], "y", channels=["telegram"])
+    run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(30)))
+    assert store.notification(n1)["delivered_how"] == "confirmed by the handset"  # type: ignore[index]
+    assert store.notification(n2)["delivered_how"] == "accepted by Telegram"  # type: ignore[index]
+    assert delivered_how("sms", "delivered", "Twilio") == "accepted by Twilio"
+
+
+def test_cli_show_prints_both_stages(data_dir: Path, tw: twilio.TwilioServer) -> None:
+    env = env_for(data_dir, SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID=twilio.ACCOUNT_SID, TWILIO_FROM=twilio.FROM,
+                  TWILIO_API_BASE=tw.base_url, TWILIO_AUTH_TOKEN=twilio.AUTH_TOKEN,
+                  SMS_CONFIRM_TIMEOUT="30", NOTIFIER_RECEIPT_POLL="0.1", NOTIFIER_CHANNELS="sms")
+    tw.reports.set(PHONE, "delivered", after=0.2)
+    as_json(notifier(data_dir, "users", "add", "--name", "Eve", "--phone", PHONE, "--json", env=env))
+    assert notifier(data_dir, "send", "--user", "1", "--message", "hello", env=env).returncode == 0
+    run_out = notifier(data_dir, "worker", "--until-done", "--max-seconds", "30", env=env)
+    assert run_out.returncode == 0, run_out.stderr
+    assert "accepted; waiting for its delivery report" in run_out.stdout
+    assert "delivered via sms (confirmed by the handset)" in run_out.stdout
+    shown = notifier(data_dir, "show", "1", env=env)
+    assert "via sms (confirmed by the handset)" in shown.stdout
+    assert "accepted -> confirmed after" in shown.stdout
+    data = as_json(notifier(data_dir, "show", "1", "--json", env=env))
+    assert data["delivered_how"] == "confirmed by the handset" and data["awaiting_receipt"] is False
+    (a,) = data["attempts"]
+    assert a["outcome"] == "confirmed" and a["receipt_at"] and "delivered" in a["receipt_detail"]

@@ -232,3 +232,11 @@ def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wa
     if at > created_at + timedelta(seconds=policy.lifetime):
         return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")  # reason: a core message
     return Retry(cursor, at)
+
+
+def delivered_how(channel: str, outcome: str | None, title: str = "") -> str:
+    """How a delivered notification was delivered, for the log and the CLI."""
+    if outcome == "confirmed":
+        return "confirmed by the handset" if channel == "sms" else f"confirmed by {title or channel}"
+    who = {"telegram": "Telegram", "email": "the mail server", "sms": "the SMS provider"}.get(channel, channel)
+    return f"accepted by {title or who}"

@@ -29,7 +29,7 @@ from typing import Literal
 from ..storage.repository import Outstanding, Store, Work
 from .channels.base import Channel
 from .errors import DeliveryError
-from .policy import ReceiptOutcome
+from .policy import ReceiptOutcome, delivered_how  # noqa: F401  (re-exported)
 
 log = logging.getLogger("notifier.receipts")
 
@@ -72,14 +72,6 @@ def _cls(value: str | None) -> ReceiptOutcome:
     if value in ("transient", "permanent", "unavailable", "timeout"):
         return value  # type: ignore[return-value]
     return "transient"
-
-
-def delivered_how(channel: str, outcome: str | None, title: str = "") -> str:
-    """How a delivered notification was delivered, for the log and the CLI."""
-    if outcome == "confirmed":
-        return "confirmed by the handset" if channel == "sms" else f"confirmed by {title or channel}"
-    who = {"telegram": "Telegram", "email": "the mail server", "sms": "the SMS provider"}.get(channel, channel)
-    return f"accepted by {title or who}"
 
 
 class ReceiptPoller:

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..delivery.policy import Awaiting, Cursor, Delivered, Failed, Retry, Step
+from ..delivery.policy import Awaiting, Cursor, Delivered, Failed, Retry, Step, delivered_how
 from ..validation import ValidationError
 from .engine import writer
 from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, QUEUE_CLOCK, RECIPIENTS, UTCDateTime, utcnow
@@ -952,6 +952,9 @@ class Store:
                     for a in attempts
                 ],
                 "awaiting_receipt": bool(n.awaiting_attempt_id) and n.state == "queued",
+                "delivered_how": next((delivered_how(a.channel, a.outcome) for a in reversed(attempts)
+                                       if n.state == "delivered" and a.channel == n.delivered_via
+                                       and a.outcome in ("confirmed", "delivered")), None),
             }
 
     def counts(self) -> dict[str, int]:
