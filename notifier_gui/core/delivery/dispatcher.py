@@ -36,8 +36,21 @@ from .channels import ChannelFactory
 from .channels.base import Channel, Message
 from .errors import CredentialsRejected, DeliveryError, Held, Throttled
 from .identity import machine_id, parse_owner, process_alive, process_instance
-from .policy import Awaiting, Delivered, Failed, Policy, Retry, Step, accepted, advance, after_receipt, hold, longest_wait
-from .receipts import ReceiptPoller, delivered_how, final_report
+from .policy import (
+    Awaiting,
+    Delivered,
+    Failed,
+    Policy,
+    Retry,
+    Step,
+    accepted,
+    advance,
+    after_receipt,
+    delivered_how,
+    hold,
+    longest_wait,
+)
+from .receipts import ReceiptPoller, final_report
 from .smtp_guard import HOLD_RECHECK
 
 T = TypeVar("T")

@@ -29,7 +29,7 @@ from typing import Literal
 from ..storage.repository import Outstanding, Store, Work
 from .channels.base import Channel
 from .errors import DeliveryError
-from .policy import ReceiptOutcome, delivered_how  # noqa: F401  (re-exported)
+from .policy import ReceiptOutcome
 
 log = logging.getLogger("notifier.receipts")
 

@@ -37,8 +37,12 @@ OUTCOME_COLOURS = {
     "unavailable": QColor("#6b6b6b"),
     "interrupted": QColor("#7b1fa2"),
     "sending": QColor("#1565c0"),
+    "accepted": QColor("#00838f"),
+    "confirmed": QColor("#1b7f3b"),
+    "undelivered": QColor("#c62828"),
 }
 SENDING = "sending"
+ACCEPTED = "accepted"  # the provider took it; the row changes again when its delivery report comes
 QUEUED = "queued"  # a row for notifications queued by the REST API: its detail is the source
 
 
@@ -100,7 +104,8 @@ class AttemptLogModel(QAbstractTableModel):
             "delivered": self.tr("delivered"), "transient": self.tr("transient"),
             "permanent": self.tr("permanent"), "unavailable": self.tr("unavailable"),
             "interrupted": self.tr("interrupted"), SENDING: self.tr("sending…"),
-            QUEUED: self.tr("queued"),
+            QUEUED: self.tr("queued"), ACCEPTED: self.tr("accepted, not confirmed yet"),
+            "confirmed": self.tr("confirmed"), "undelivered": self.tr("undelivered"),
         }
 
     # -- Qt model API ------------------------------------------------------------------
@@ -182,7 +187,7 @@ class AttemptLogModel(QAbstractTableModel):
 
     # -- feeding -----------------------------------------------------------------------
     def _add(self, attempt_id: int | None, *values: Any) -> None:
-        if attempt_id is not None and values[3] == SENDING:
+        if attempt_id is not None and values[3] in (SENDING, ACCEPTED):
             self._open[attempt_id] = len(self._rows) + len(self._staged)
         self._staged.append(attempt_id, *values)
 
@@ -209,6 +214,8 @@ class AttemptLogModel(QAbstractTableModel):
                 row = self._open.pop(e.attempt_id, None) if e.attempt_id is not None else None
                 if row is not None:
                     self._finish(row, e.outcome, e.detail, e.finished_at.timestamp(), changed)
+                    if e.outcome == ACCEPTED:  # its second stage updates the same row
+                        self._open[e.attempt_id] = row  # type: ignore[index]
                 elif not self._historical(e.attempt_id):
                     self._add(e.attempt_id, e.notification_id, e.recipient, e.channel, e.outcome,
                               e.detail, e.started_at.timestamp(), e.finished_at.timestamp())
@@ -220,9 +227,10 @@ class AttemptLogModel(QAbstractTableModel):
     def load_history(self, rows: Iterable[AttemptRow]) -> None:
         changed: list[int] = []
         for a in rows:
-            finished = a.finished_at.timestamp() if a.finished_at else math.nan
-            self._add(a.id, a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING, a.detail,
-                      a.started_at.timestamp(), finished)
+            end = a.receipt_at or a.finished_at  # a delivery report: its time and reason, as live
+            finished = end.timestamp() if end else math.nan
+            self._add(a.id, a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING,
+                      a.receipt_detail or a.detail, a.started_at.timestamp(), finished)
         self._announce(changed)
 
     def _announce(self, changed: list[int]) -> None:

@@ -9,8 +9,9 @@ from .model import AttemptLogModel, SortRole
 class LogFilter(QSortFilterProxyModel):
     # Outcome groups the operator thinks in; "failed" covers every kind of failure.
     GROUPS = {
-        "delivered": {"delivered"},
-        "failed": {"transient", "permanent", "unavailable", "interrupted"},
+        "delivered": {"delivered", "confirmed"},
+        "failed": {"transient", "permanent", "unavailable", "interrupted", "undelivered"},
+        "accepted": {"accepted"},  # accepted by the provider, its delivery report not in yet
         "sending": {"sending"},
         "transient": {"transient"},
         "permanent": {"permanent"},

@@ -63,7 +63,7 @@ RETRY_AFTER = {231: 60.0}  # "retry after a minute"
 
 # Delivery status codes of sms/status (reference: "Delivery status codes"): code -> meaning,
 # and for failures their class.
-DELIVERED = {103: "delivered", 110: "delivered and read"}
+DELIVERED = {103, 110}  # delivered; delivered and read
 PENDING = {100, 101, 102}
 UNDELIVERED: dict[int, tuple[FailureClass, str]] = {
     -1: ("permanent", "SMS.ru does not know this message"),
@@ -188,7 +188,9 @@ class SmsRuProvider(HttpProvider):
             except (TypeError, ValueError):
                 continue
             if code in DELIVERED:
-                out[str(sms_id)] = Receipt("confirmed", f"SMS.ru reports {sms_id} {DELIVERED[code]} (SMS.ru {code})")
+                text = (f"SMS.ru reports {sms_id} delivered and read (SMS.ru {code})" if code == 110
+                        else f"SMS.ru reports {sms_id} delivered (SMS.ru {code})")
+                out[str(sms_id)] = Receipt("confirmed", text)
             elif code in UNDELIVERED:
                 cls, meaning = UNDELIVERED[code]
                 out[str(sms_id)] = Receipt("undelivered", self.redact(f"{meaning} (SMS.ru {code}, message {sms_id})"), cls)

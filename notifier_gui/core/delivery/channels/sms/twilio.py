@@ -194,9 +194,9 @@ class TwilioProvider(HttpProvider):
                 cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, "delivery failed"))
             except (TypeError, ValueError):
                 cls, meaning = Transient, "delivery failed"
-            said = f"Twilio {error_code}, " if error_code is not None else ""
-            return Receipt("undelivered", self.redact(f"{meaning} ({said}message {sid} {status})"),
-                           cls.outcome)  # type: ignore[arg-type]
+            text = (f"{meaning} (Twilio {error_code}, message {sid} {status})" if error_code is not None
+                    else f"{meaning} (message {sid} {status})")
+            return Receipt("undelivered", self.redact(text), cls.outcome)  # type: ignore[arg-type]
         if status == "canceled":
             return Receipt("undelivered", f"the message {sid} was canceled at Twilio", "permanent")
         return Receipt("pending", status)
