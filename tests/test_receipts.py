@@ -38,8 +38,11 @@ def fast(window: float) -> Policy:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+def store(db_url: str) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (skipped where no server is set up)."""
+    s = Store(open_database(db_url))
+    yield s
+    s.engine.dispose()
 
 
 @pytest.fixture

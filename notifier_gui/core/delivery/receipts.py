@@ -101,6 +101,14 @@ class ReceiptPoller:
         self.max_gap = max_gap
         self.clock = clock
         self._plan: dict[int, tuple[float, float]] = {}  # attempt id -> (next ask, current gap)
+        # What is outstanding, kept between sweeps: each sweep reads only attempts accepted
+        # since (reading 10,000 rows every sweep was most of the polling's CPU); a full read
+        # every ``refresh`` seconds drops what was settled or cancelled meanwhile (asking
+        # about one of those again is harmless: a report for a settled attempt is ignored).
+        self.refresh = max(60.0, 4 * sweep)
+        self._known: dict[int, Outstanding] = {}
+        self._seen_id = 0
+        self._full_at = float("-inf")
         self._slot: dict[str, float] = {}  # channel -> earliest time of its next status request
         self._channels: dict[str, Channel] | None = None
         self.requests = 0  # status requests made (for tests and the bench)
@@ -124,14 +132,19 @@ class ReceiptPoller:
         """One sweep: ask about every outstanding message whose turn it is, at most as many as
         each channel's rate allows in one sweep. Returns how many reports were final."""
         stop = stop or threading.Event()
-        outstanding = self.store.outstanding_receipts()
+        now = self.clock()
+        if now - self._full_at >= self.refresh:
+            self._known = {o.attempt_id: o for o in self.store.outstanding_receipts()}
+            self._plan = {a: p for a, p in self._plan.items() if a in self._known}
+            self._full_at = now
+        else:
+            self._known.update((o.attempt_id, o) for o in self.store.outstanding_receipts(after_id=self._seen_id))
+        self._seen_id = max(self._seen_id, max(self._known, default=0))
+        outstanding = list(self._known.values())
         if self._channels is None:
             if not outstanding:
                 return 0
             self._channels = self.channel_factory()
-        live = {o.attempt_id for o in outstanding}
-        self._plan = {a: p for a, p in self._plan.items() if a in live}
-        now = self.clock()
         by_channel: dict[str, list[Outstanding]] = {}
         for o in outstanding:
             if o.attempt_id not in self._plan:
@@ -182,6 +195,9 @@ class ReceiptPoller:
                     gap = min(gap * 2, self.max_gap)
                     self._plan[o.attempt_id] = (now + gap, gap)
             if reports:
+                for aid, *_ in reports:
+                    self._known.pop(aid, None)
+                    self._plan.pop(aid, None)
                 due = self.store.record_receipts(reports)
                 final += len(reports)
                 for aid, outcome, _, detail in reports:

@@ -143,7 +143,7 @@ class AndroidGatewayProvider(HttpProvider):
     # -- delivery reports: GET /message/{id}, one message per request
 
     receipt_batch = 1
-    receipt_rate = 5.0  # a phone on the local network; the project documents no limit
+    receipt_rate = 1.0  # a phone on the local network; the project documents no limit. One a second, as Twilio
 
     def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
         out: dict[str, Receipt] = {}
