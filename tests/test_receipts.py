@@ -334,3 +334,45 @@ def test_cli_show_prints_both_stages(data_dir: Path, tw: twilio.TwilioServer) ->
     assert data["delivered_how"] == "confirmed by the handset" and data["awaiting_receipt"] is False
     (a,) = data["attempts"]
     assert a["outcome"] == "confirmed" and a["receipt_at"] and "delivered" in a["receipt_detail"]
+
+
+def test_the_heartbeat_never_cuts_a_confirmation_window() -> None:
+    from notifier_gui.core.delivery.policy import longest_wait
+
+    p = Policy(round_delay_max=60, backoff=(2.0,), confirm=(("sms", 600),))
+    assert longest_wait(p) >= 600  # the heartbeat cuts stored waits longer than this
+
+
+def test_a_late_report_and_a_cancelled_wait_change_nothing(store: Store, tmp_path: Path,
+                                                           tw: twilio.TwilioServer, tg: FakeTelegram) -> None:
+    tw.reports.set(PHONE, "never")
+    tg.add_chat(8)
+    rid = store.add_recipient("Late", phone=PHONE, telegram_chat_id=8)
+    (late,) = store.enqueue([rid], "x", channels=["sms", "telegram"])
+    run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(0.3)))
+    assert stages(store, late) == [("sms", "undelivered"), ("telegram", "delivered")]
+    # the report comes after the chain moved on: not recorded, nothing made due
+    with store.engine.connect() as c:
+        from sqlalchemy import select
+
+        from notifier_gui.core.storage.schema import ATTEMPTS
+        attempt_id = min(c.execute(select(ATTEMPTS.c.id).where(ATTEMPTS.c.notification_id == late)).scalars())
+    assert store.record_receipts([(attempt_id, "confirmed", None, "late")]) == []
+    assert stages(store, late) == [("sms", "undelivered"), ("telegram", "delivered")]
+
+    # an operator cancels a notification while it waits: it is polled no more
+    (waiting,) = store.enqueue([rid], "y", channels=["sms", "telegram"])
+    d = dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(60))
+    stop = threading.Event()
+    t = threading.Thread(target=d.run, args=(stop,), kwargs={"max_seconds": 30})
+    t.start()
+    try:
+        while not store.outstanding_receipts():
+            assert t.is_alive()
+            time.sleep(0.02)
+        assert store.cancel(waiting)
+        assert store.outstanding_receipts() == []
+    finally:
+        stop.set()
+        t.join(10)
+    assert store.notification(waiting)["state"] == "cancelled"  # type: ignore[index]

@@ -83,3 +83,25 @@ def test_delivery_reports_are_shown_in_russian(russian: None) -> None:  # noqa: 
         "номер не существует (Twilio 30005, сообщение SM1 undelivered)"
     assert core_text("not delivered: rejected (SMS.ru 108, message 000000-1)") == \
         "не доставлено: отклонено (SMS.ru 108, сообщение 000000-1)"
+
+
+def test_settings_sms_page_sets_the_confirmation_window(ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from tests.ui.test_settings_dialog import open_dialog, settings_file
+
+    dlg = open_dialog(ctx, qtbot)
+    dlg.show_page("sms")
+    spin = dlg.bindings["SMS_CONFIRM_TIMEOUT"].widget
+    assert spin.value() == 10.0  # 600 s, shown in minutes
+    spin.setValue(0)
+    assert spin.text() == "don't wait (accepted counts as delivered)"
+    dlg.resize(760, 560)
+    dlg.grab().save(str(SHOTS / "settings-sms-receipts.png"))
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert json.loads(settings_file(ctx).read_text(encoding="utf-8")) == {"SMS_CONFIRM_TIMEOUT": 0.0}
+    assert ctx.runtime.settings.sms_confirm_timeout == 0 and dlg.result() == SettingsDialog.DialogCode.Accepted

@@ -1983,6 +1983,22 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Имя пользователя</translation>
     </message>
     <message>
+        <source>Wait for the delivery report</source>
+        <translation>Ждать отчёта о доставке</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
+        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
+    </message>
+    <message>
         <source>Bot token</source>
         <translation>Токен бота</translation>
     </message>
