@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from ..storage.repository import Outstanding, Store, Work
@@ -34,6 +34,7 @@ from .policy import ReceiptOutcome
 log = logging.getLogger("notifier.receipts")
 
 SecondStage = Literal["confirmed", "undelivered"]
+RECENT = 300.0  # seconds: an attempt started this long before a read and accepted after it is still found
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,14 @@ class ReceiptPoller:
         self.max_gap = max_gap
         self.clock = clock
         self._plan: dict[int, tuple[float, float]] = {}  # attempt id -> (next ask, current gap)
-        # What is outstanding, kept between sweeps: each sweep reads only attempts accepted
-        # since (reading 10,000 rows every sweep was most of the polling's CPU); a full read
-        # every ``refresh`` seconds drops what was settled or cancelled meanwhile (asking
-        # about one of those again is harmless: a report for a settled attempt is ignored).
+        # What is outstanding, kept between sweeps: each sweep reads only attempts started in
+        # the last ``RECENT`` seconds before the previous read (reading 10,000 rows every sweep
+        # was most of the polling's CPU; a send lasts far less than that); a full read every
+        # ``refresh`` seconds drops what was settled or cancelled meanwhile (asking about one
+        # of those again is harmless: a report for a settled attempt is ignored).
         self.refresh = max(60.0, 4 * sweep)
         self._known: dict[int, Outstanding] = {}
-        self._seen_id = 0
+        self._read_at: datetime | None = None
         self._full_at = float("-inf")
         self._slot: dict[str, float] = {}  # channel -> earliest time of its next status request
         self._channels: dict[str, Channel] | None = None
@@ -133,13 +135,15 @@ class ReceiptPoller:
         each channel's rate allows in one sweep. Returns how many reports were final."""
         stop = stop or threading.Event()
         now = self.clock()
-        if now - self._full_at >= self.refresh:
+        read_at = self.store.clock()
+        if now - self._full_at >= self.refresh or self._read_at is None:
             self._known = {o.attempt_id: o for o in self.store.outstanding_receipts()}
             self._plan = {a: p for a, p in self._plan.items() if a in self._known}
             self._full_at = now
         else:
-            self._known.update((o.attempt_id, o) for o in self.store.outstanding_receipts(after_id=self._seen_id))
-        self._seen_id = max(self._seen_id, max(self._known, default=0))
+            since = self._read_at - timedelta(seconds=RECENT)
+            self._known.update((o.attempt_id, o) for o in self.store.outstanding_receipts(started_since=since))
+        self._read_at = read_at
         outstanding = list(self._known.values())
         if self._channels is None:
             if not outstanding:

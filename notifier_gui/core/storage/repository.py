@@ -799,15 +799,17 @@ class Store:
         return values
 
     # -- delivery receipts (the second stage; transitions in delivery.receipts) ----------
-    def outstanding_receipts(self, after_id: int = 0, limit: int = 100_000) -> list[Outstanding]:
-        """Accepted attempts (with ids above ``after_id``) whose queued notification still
-        waits for their report."""
+    def outstanding_receipts(self, started_since: datetime | None = None, limit: int = 100_000) -> list[Outstanding]:
+        """Accepted attempts (started at or after ``started_since``, if given) whose queued
+        notification still waits for their report."""
         N, A = NOTIFICATIONS, ATTEMPTS
         q = (select(A.c.id, A.c.notification_id, A.c.channel, A.c.provider_message_id, A.c.finished_at)
              .join(A, A.c.id == N.c.awaiting_attempt_id)
-             .where(N.c.state == "queued", N.c.awaiting_attempt_id > after_id, A.c.outcome == "accepted",
+             .where(N.c.state == "queued", N.c.awaiting_attempt_id.is_not(None), A.c.outcome == "accepted",
                     A.c.provider_message_id.is_not(None))
              .order_by(A.c.id).limit(limit))
+        if started_since is not None:
+            q = q.where(A.c.started_at >= started_since)
         with self._read() as s:
             return [Outstanding(aid, nid, ch, pid, at) for aid, nid, ch, pid, at in s.execute(q)]
 
