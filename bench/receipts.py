@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """What polling delivery reports costs: 10,000 outstanding SMS receipts, none confirming
-(the worst case: every one stays outstanding the whole time), polled by the program's
+(the worst case: every one stays outstanding the whole time), accepted evenly over the last
+600 s (SMS_CONFIRM_TIMEOUT: that is how 10,000 come to be outstanding at once), polled by the program's
 ReceiptPoller with its production settings (a sweep every 15 s, each message first asked
 after 15 s, then after gaps doubling up to 2 min) against the loopback imitations of Twilio
 and SMS.ru, each in a process of its own so its CPU is not counted.
@@ -85,10 +86,12 @@ def fill(store: Store, channel_ids: list[str]) -> None:
     rids = store.add_recipients({"name": f"R{i}", "phone": f"+7916{i:07d}"} for i in range(len(channel_ids)))
     nids = store.enqueue(rids, "hello", channels=["sms"])
     now = store.clock()
+    step = 600.0 / len(channel_ids)  # accepted evenly over the last SMS_CONFIRM_TIMEOUT (~17 SMS/s for 10,000)
     with store.engine.begin() as conn:
-        for nid, pid in zip(nids, channel_ids):
+        for i, (nid, pid) in enumerate(zip(nids, channel_ids)):
+            at = now - timedelta(seconds=600.0 - i * step)
             aid = conn.execute(insert(ATTEMPTS).values(
-                notification_id=nid, channel="sms", started_at=now, finished_at=now, outcome="accepted",
+                notification_id=nid, channel="sms", started_at=at, finished_at=at, outcome="accepted",
                 detail="", provider_message_id=pid, round_no=0, try_no=1).returning(ATTEMPTS.c.id)).scalar_one()
             conn.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == nid).values(
                 awaiting_attempt_id=aid, next_attempt_at=now + timedelta(hours=1)))

@@ -34,7 +34,8 @@ from .policy import ReceiptOutcome
 log = logging.getLogger("notifier.receipts")
 
 SecondStage = Literal["confirmed", "undelivered"]
-RECENT = 300.0  # seconds: an attempt started this long before a read and accepted after it is still found
+RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
+# (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class ReceiptPoller:
         self.clock = clock
         self._plan: dict[int, tuple[float, float]] = {}  # attempt id -> (next ask, current gap)
         # What is outstanding, kept between sweeps: each sweep reads only attempts started in
-        # the last ``RECENT`` seconds before the previous read (reading 10,000 rows every sweep
+        # the ``RECENT`` seconds before the previous read (reading 10,000 rows every sweep
         # was most of the polling's CPU; a send lasts far less than that); a full read every
         # ``refresh`` seconds drops what was settled or cancelled meanwhile (asking about one
         # of those again is harmless: a report for a settled attempt is ignored).
