@@ -247,10 +247,14 @@ def _event_line(e: Event) -> str:
             return "worker paused: the database cannot be written (is the disk full?); retrying by itself, nothing is lost"
         return "worker resumed: the database takes writes again"
     assert isinstance(e, NotificationUpdated)
+    if e.awaiting_receipt and e.next_attempt_at:
+        return (f"#{e.notification_id} {e.recipient}: accepted; waiting for its delivery report until "
+                f"{e.next_attempt_at.astimezone():%H:%M:%S}")
     if e.state == "queued" and e.next_attempt_at:
         return f"#{e.notification_id} {e.recipient}: waiting until {e.next_attempt_at.astimezone():%H:%M:%S}"
     extra = f" via {e.delivered_via}" if e.delivered_via else (f": {e.reason}" if e.reason else "")
-    return f"#{e.notification_id} {e.recipient}: {e.state}{extra}"
+    how = f" ({e.how})" if e.how else ""
+    return f"#{e.notification_id} {e.recipient}: {e.state}{extra}{how}"
 
 
 def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bool,
@@ -336,17 +340,27 @@ def cmd_show(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     if n is None:
         raise BadInput(f"no notification with id {a.id}")
     if a.json:
-        keys = ("id", "recipient_id", "state", "delivered_via", "attempts")  # attempts carry the Message-ID
+        # attempts carry the Message-ID and both stages (accepted -> confirmed/undelivered, receipt_at)
+        keys = ("id", "recipient_id", "state", "delivered_via", "delivered_how", "awaiting_receipt", "attempts")
         _emit(out, True, {k: n[k] for k in keys}, "")
         return 0
     esc = v.escape_for_terminal  # names and servers' replies: never raw to a terminal
+    waiting = n["awaiting_receipt"]
     out.write(esc(f"#{n['id']} to {n['recipient_name']} (recipient {n['recipient_id']}): {n['state']}"
                   + (f" via {n['delivered_via']}" if n["delivered_via"] else "")
-                  + (f", next try {local_time(n['next_attempt_at'])}" if n["next_attempt_at"] else "")
+                  + (f" ({n['delivered_how']})" if n["delivered_how"] else "")
+                  + (f", accepted; waiting for its delivery report until {local_time(n['next_attempt_at'])}" if waiting else "")
+                  + (f", next try {local_time(n['next_attempt_at'])}" if n["next_attempt_at"] and not waiting else "")
                   + (f" - {n['last_error']}" if n["last_error"] else "")) + "\n")
     for at in n["attempts"]:
-        out.write(esc(f"  {local_time(at['started_at'])}  {at['channel']:<9} {at['outcome'] or 'in flight':<12} {at['detail']}")
-                  + "\n")
+        outcome = at["outcome"] or "in flight"
+        if at["receipt_at"]:  # the second stage: accepted -> confirmed/undelivered, and how long it took
+            took = datetime.fromisoformat(at["receipt_at"]) - datetime.fromisoformat(at["finished_at"] or at["receipt_at"])
+            outcome = f"accepted -> {outcome} after {took.total_seconds():.0f} s"
+            detail = f"{at['detail']}; {at['receipt_detail']}" if at["receipt_detail"] else at["detail"]
+        else:
+            detail = at["detail"]
+        out.write(esc(f"  {local_time(at['started_at'])}  {at['channel']:<9} {outcome:<12} {detail}") + "\n")
     return 0
 
 

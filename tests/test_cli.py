@@ -85,7 +85,8 @@ def test_send_worker_show_in_sandbox(data_dir: Path) -> None:
                             "--subject", "Тест", "--json"))
     assert sent == {"ids": [1, 2]}
     queued = as_json(notifier(data_dir, "show", "1", "--json"))
-    assert queued == {"id": 1, "recipient_id": 1, "state": "queued", "delivered_via": None, "attempts": []}
+    assert queued == {"id": 1, "recipient_id": 1, "state": "queued", "delivered_via": None, "delivered_how": None,
+                      "awaiting_receipt": False, "attempts": []}
     w = notifier(data_dir, "worker", "--until-done", "--max-seconds", "30")
     assert w.returncode == 0, w.stderr
     assert "sandbox" in w.stdout
@@ -93,7 +94,9 @@ def test_send_worker_show_in_sandbox(data_dir: Path) -> None:
     assert (one["state"], one["delivered_via"]) == ("delivered", "email")
     assert (two["state"], two["delivered_via"]) == ("delivered", "sms")
     assert [(a["channel"], a["outcome"]) for a in two["attempts"]] == [("email", "unavailable"), ("sms", "delivered")]
-    assert set(two["attempts"][0]) == {"channel", "outcome", "detail", "provider_message_id", "started_at", "finished_at"}
+    assert set(two["attempts"][0]) == {"channel", "outcome", "detail", "provider_message_id", "started_at", "finished_at",
+                                       "receipt_at", "receipt_detail"}
+    assert two["delivered_how"] == "accepted by the SMS provider"  # the outbox gives no delivery reports
     (eml,) = (data_dir / "outbox" / "email").glob("*.eml")
     assert b"anna@example.org" in eml.read_bytes()
     (sms,) = (data_dir / "outbox" / "sms").glob("*.json")

@@ -88,6 +88,8 @@ class Settings:
     android_sms_sim: int = field(default=0, metadata=_opt("ANDROID_SMS_SIM", "SIM slot on the gateway phone (0: default)"))
     sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider"))
     sms_rate: float = field(default=1.0, metadata=_opt("SMS_RATE", "SMS messages per second, across all workers"))
+    sms_confirm_timeout: float = field(default=600.0, metadata=_opt("SMS_CONFIRM_TIMEOUT", "Seconds to wait for the SMS provider's delivery report before the chain goes on (0: accepted counts as delivered)"))
+    receipt_poll: float = field(default=15.0, metadata=_opt("NOTIFIER_RECEIPT_POLL", "Seconds between looks for delivery reports (each message is asked after this, then less often)"))
 
     # Telegram
     telegram_parse_mode: str = field(default="HTML", metadata=_opt("TELEGRAM_PARSE_MODE", "HTML, MarkdownV2 or empty for plain text"))
@@ -364,8 +366,10 @@ def _shown(value: Any) -> str:
 
 
 _POSITIVE = (("smtp_timeout", "SMTP_TIMEOUT"), ("sms_timeout", "SMS_TIMEOUT"), ("telegram_timeout", "TELEGRAM_TIMEOUT"),
+             ("receipt_poll", "NOTIFIER_RECEIPT_POLL"),
              ("lease_seconds", "NOTIFIER_LEASE_SECONDS"), ("lifetime", "NOTIFIER_LIFETIME"))
 _NOT_NEGATIVE = (("round_delay", "NOTIFIER_ROUND_DELAY"), ("round_delay_max", "NOTIFIER_ROUND_DELAY_MAX"),
+                 ("sms_confirm_timeout", "SMS_CONFIRM_TIMEOUT"),
                  ("sms_rate", "SMS_RATE"), ("telegram_rate", "TELEGRAM_RATE"), ("telegram_chat_rate", "TELEGRAM_CHAT_RATE"))
 MAX_SECONDS = 366 * 86400  # longer waits and lifetimes overflow date arithmetic or never end in practice
 

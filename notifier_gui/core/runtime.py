@@ -39,6 +39,7 @@ def policy_from(settings: Settings) -> Policy:
         round_delay=settings.round_delay,
         round_delay_max=settings.round_delay_max,
         lifetime=settings.lifetime,
+        confirm=(("sms", settings.sms_confirm_timeout),) if settings.sms_confirm_timeout > 0 else (),
     )
 
 
@@ -143,6 +144,8 @@ class Runtime:
             on_event=on_event,
             rng=rng,
             data_dir=self.settings.data_dir,
+            receipt_sweep=self.settings.receipt_poll,
+            receipt_first_gap=self.settings.receipt_poll,
         )
 
     def close(self) -> None:

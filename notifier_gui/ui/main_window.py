@@ -282,7 +282,8 @@ class MainWindow(QMainWindow):
 
     async def _stats(self) -> None:
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        counts = await self.ctx.tasks.run(self.log.history.live_counts, midnight)  # live rows only
+        counts, rates = await self.ctx.tasks.run(  # live rows and today's reports only, through indexes
+            lambda: (self.log.history.live_counts(midnight), store.confirmation_rates(midnight)))
         if not alive(self):
             return
         failed_today = counts["failed"]
@@ -290,6 +291,20 @@ class MainWindow(QMainWindow):
         self.queued_label.setText(self.tr("Queued: %1").replace("%1", str(counts["queued"])))
         self.sending_label.setText(self.tr("Sending: %1").replace("%1", str(counts["sending"])))
         self.failed_label.setText(self.tr("Failed today: %1").replace("%1", str(failed_today)))
+        tip = self.confirmation_tooltip(rates)
+        for label in (self.queued_label, self.sending_label, self.failed_label):
+            label.setToolTip(tip)
+
+    def confirmation_tooltip(self, rates: dict[str, tuple[int, int]]) -> str:
+        """Per channel today: how many accepted messages the provider confirmed as delivered."""
+        if not rates:
+            return self.tr("No delivery reports today")
+        names = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
+        lines = [self.tr("Confirmed as delivered today:")]
+        for channel, (ok, total) in sorted(rates.items()):
+            lines.append(self.tr("%1: %2 of %3 (%4 %)").replace("%1", names.get(channel, channel))
+                         .replace("%2", str(ok)).replace("%3", str(total)).replace("%4", f"{100 * ok / total:.0f}"))
+        return "\n".join(lines)
 
     @Slot(str)
     def _worker_state(self, state: str) -> None:

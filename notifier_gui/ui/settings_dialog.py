@@ -457,6 +457,11 @@ class SettingsDialog(QDialog):
                 self._line(an, page, self.tr("Username"), "ANDROID_SMS_USER")
             self._secret(an, page, self.tr("Password"), "android_sms_password")
         self._dspin(form, page, self.tr("Timeout"), "SMS_TIMEOUT", 1, 600, self.tr(" s"))
+        confirm = self._dspin(form, page, self.tr("Wait for the delivery report"), "SMS_CONFIRM_TIMEOUT", 0, 1440,
+                              self.tr(" min"), scale=60.0)
+        confirm.setSpecialValueText(self.tr("don't wait (accepted counts as delivered)"))
+        confirm.setToolTip(self.tr("After the provider accepted an SMS, how long to wait for its delivery report "
+                                   "before the chain goes on to the next channel"))
 
         def show_provider() -> None:
             for key, box in groups.items():

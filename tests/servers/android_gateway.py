@@ -7,7 +7,9 @@
   ``dataMessage`` / ``message``; empty text, empty ``phoneNumbers``, ``simNumber`` < 1,
   ``ttl`` with ``validUntil``, or a number that is not E.164 (unless
   ``?skipPhoneValidation=true``) → 400 ``{"message": ...}``; a known ``id`` → 409;
-  otherwise 202 with the queued message (state ``Pending``). ``GET /message/{id}``.
+  otherwise 202 with the queued message (state ``Pending``). ``GET /message/{id}``: ``Sent``;
+  with a delivery report scripted for the number (``reports.set(phone, fate, after)``)
+  ``Delivered`` or ``Failed`` (with an error text) once its delay passed.
 - Scripted failures for the next requests (500, 503, ...) with ``{"message": ...}``, a raw
   body (``{password}`` is replaced by the password received), or "hang".
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.servers.http_base import LoopbackServer, basic_credentials
+from tests.servers.receipts import Reports
 
 USER = "sms"
 PASSWORD = "gw-Pa55word-q8Zt3"
@@ -52,6 +56,7 @@ class AndroidGatewayServer(LoopbackServer):
         self._lock = threading.Lock()
         self._release = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
+        self.reports = Reports()
 
     def fail_next(self, n: int = 1, status: int = 500, message: str = "Internal server error",
                   raw: str | None = None) -> None:
@@ -100,7 +105,8 @@ class AndroidGatewayServer(LoopbackServer):
         with self._lock:
             if mid in self.messages:
                 return 409, {"message": "Message with such ID already exists"}
-            self.messages[mid] = {"id": mid, "text": text, "phoneNumbers": list(phones), "simNumber": sim}
+            self.messages[mid] = {"id": mid, "text": text, "phoneNumbers": list(phones), "simNumber": sim,
+                                  "created": time.monotonic()}
         return 202, {"id": mid, "deviceId": "dev-0001", "state": "Pending", "isHashed": False, "isEncrypted": False,
                      "recipients": [{"phoneNumber": p, "state": "Pending", "error": None} for p in phones],
                      "states": {"Pending": now}}
@@ -170,9 +176,15 @@ class _Handler(BaseHTTPRequestHandler):
             if stored is None:
                 self._send(404, {"message": "Message not found"})
             else:
-                self._send(200, {"id": stored["id"], "state": "Sent",
-                                 "recipients": [{"phoneNumber": p, "state": "Sent", "error": None}
-                                                for p in stored["phoneNumbers"]]})
+                recipients = []
+                for p in stored["phoneNumbers"]:
+                    script = app.reports.now(p, stored["created"])
+                    state = ("Sent" if script is None or script.fate == "never"
+                             else "Delivered" if script.fate == "delivered" else "Failed")
+                    recipients.append({"phoneNumber": p, "state": state,
+                                       "error": "RESULT_ERROR_NO_SERVICE" if state == "Failed" else None})
+                self._send(200, {"id": stored["id"], "state": recipients[0]["state"] if recipients else "Sent",
+                                 "recipients": recipients})
         else:
             self._send(404, {"message": "Not found"})
 

@@ -9,6 +9,9 @@
   malformed (202), scripted codes by number (e.g. 207, 230), more than 8 segments (205),
   no alphabetic sender when one is required (221, with an sms_id, as recorded live).
 - ``test=1`` → the normal success shape with a fake id and no balance change.
+- ``/sms/status`` takes many comma-separated ``sms_id``; delivery reports later per number
+  (``reports.set("+7…", fate, after, code)``): 102 (in transit) until then, then 103 or the
+  scripted failure code (default 104); numbers without a script are delivered (103) at once.
 - Scripted failures for the next requests: a top-level error code, an HTTP status with a
   raw body (``{api_id}`` is replaced by the received key, to test echo leaks), a non-JSON
   200, a JSON body without ``status``, or "hang" (accept, never answer until stop()).
@@ -20,12 +23,14 @@ import json
 import math
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.servers.http_base import LoopbackServer
+from tests.servers.receipts import Reports
 
 API_ID = "0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9"
 SENDER = "Notifier"
@@ -100,6 +105,9 @@ class SmsRuServer(LoopbackServer):
         self._lock = threading.Lock()
         self._release = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
+        self.reports = Reports()
+        self._created: dict[str, float] = {}
+        self.status_requests: list[list[str]] = []  # the ids of each sms/status call
 
     # -- control
 
@@ -148,7 +156,18 @@ class SmsRuServer(LoopbackServer):
                     if not test:
                         self.balance = round(self.balance - self.price, 2)
                     self.messages.append({"to": number, "msg": text, "from": sender, "test": test, "sms_id": sms_id})
+                    self._created[sms_id] = time.monotonic()
         return {"status": "OK", "status_code": 100, "sms": result, "balance": self.balance}
+
+    def status_of(self, m: dict[str, Any] | None) -> dict[str, Any]:
+        if m is None:
+            return {"status": "ERROR", "status_code": -1, "status_text": "Сообщение не найдено"}
+        script = self.reports.now("+" + m["to"], self._created.get(m["sms_id"], 0.0))
+        code = 103 if script is None or script.fate == "delivered" else 102 if script.fate == "never" else script.code or 104
+        entry: dict[str, Any] = {"status": "OK", "status_code": code, "cost": self.price}
+        if code == 103:
+            entry["status_text"] = "Сообщение доставлено"
+        return entry
 
     def answer(self, path: str, p: dict[str, str]) -> dict[str, Any]:
         if p.get("api_id") != self.api_id:
@@ -168,12 +187,11 @@ class SmsRuServer(LoopbackServer):
                     "sms": {n: {"status": "OK", "status_code": 100, "cost": self.price * parts, "sms": parts} for n in numbers},
                     "total_cost": self.price * parts * len(numbers), "total_sms": parts * len(numbers)}
         if path == "/sms/status":
-            known = {m["sms_id"] for m in self.messages}
+            known = {m["sms_id"]: m for m in self.messages}
             ids = [i for i in p.get("sms_id", "").split(",") if i]
-            return {"status": "OK", "status_code": 100,
-                    "sms": {i: ({"status": "OK", "status_code": 103, "cost": self.price, "status_text": "Сообщение доставлено"}
-                                if i in known else {"status": "ERROR", "status_code": -1, "status_text": "Сообщение не найдено"})
-                            for i in ids}}
+            with self._lock:
+                self.status_requests.append(ids)
+            return {"status": "OK", "status_code": 100, "sms": {i: self.status_of(known.get(i)) for i in ids}}
         return {"status": "ERROR", "status_code": 211, "status_text": "Метод не найден"}
 
 

@@ -8,6 +8,9 @@
   Twilio's magic test numbers, and answers 201 with a Message resource (sid ``SM…``).
 - ``GET /2010-04-01/Accounts/{sid}.json`` (FetchAccount; Standard API keys are refused),
   ``GET .../Messages.json?PageSize=1`` and ``GET .../Messages/{sid}.json``.
+- Delivery reports later (``reports.set(phone, "delivered" | "undelivered" | "never", after,
+  code)``): a fetched message is ``sent`` until then, then ``delivered`` or ``undelivered``
+  with the 30xxx ``error_code``; numbers without a script keep their first status.
 - Scripted failures for the next requests: an HTTP status with Twilio's JSON body (429/20429
   with ``Retry-After``, 500 …), a raw body, or "hang": accept and never answer until stop().
 """
@@ -17,6 +20,7 @@ import base64
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -25,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.servers.http_base import LoopbackServer, basic_credentials
+from tests.servers.receipts import Reports
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "tw-auth-token-5f1c0ffee0ddba11"
@@ -109,6 +114,8 @@ class TwilioServer(LoopbackServer):
         self._lock = threading.Lock()
         self._release = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
+        self.reports = Reports()
+        self._created: dict[str, float] = {}
 
     # -- control
 
@@ -183,6 +190,7 @@ class TwilioServer(LoopbackServer):
         }
         with self._lock:
             self.messages.append({**resource, "auth_user": user})
+            self._created[sid] = time.monotonic()
         return 201, resource
 
     def account(self, user: str) -> tuple[int, dict[str, Any]]:
@@ -201,7 +209,15 @@ class TwilioServer(LoopbackServer):
         with self._lock:
             for m in self.messages:
                 if m["sid"] == sid:
-                    return 200, {k: v for k, v in m.items() if k != "auth_user"}
+                    out = {k: v for k, v in m.items() if k != "auth_user"}
+                    script = self.reports.now(m["to"], self._created.get(sid, 0.0))
+                    if script is not None and script.fate == "never":
+                        out["status"] = "sent"
+                    elif script is not None and script.fate == "delivered":
+                        out["status"] = "delivered"
+                    elif script is not None:
+                        out.update(status="undelivered", error_code=script.code or 30003)
+                    return 200, out
         return 404, error_body(20404, 404)
 
 

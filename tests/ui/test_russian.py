@@ -121,7 +121,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         log = window.log
         assert [log.outcome.itemText(i) for i in range(log.outcome.count())] == [
             "Все результаты", "Доставлено", "Все ошибки", "Отправляется", "Временные ошибки",
-            "Постоянные ошибки", "Канал недоступен"]
+            "Постоянные ошибки", "Канал недоступен", "Принято, не подтверждено"]
         assert [log.channel.itemText(i) for i in range(log.channel.count())] == [
             "Все каналы", "Email", "SMS", "Telegram"]
         assert log.export_button.text() == "Экспорт CSV…"

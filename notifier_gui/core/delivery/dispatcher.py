@@ -36,7 +36,21 @@ from .channels import ChannelFactory
 from .channels.base import Channel, Message
 from .errors import CredentialsRejected, DeliveryError, Held, Throttled
 from .identity import machine_id, parse_owner, process_alive, process_instance
-from .policy import Delivered, Failed, Policy, Retry, Step, advance, hold, longest_wait
+from .policy import (
+    Awaiting,
+    Delivered,
+    Failed,
+    Policy,
+    Retry,
+    Step,
+    accepted,
+    advance,
+    after_receipt,
+    delivered_how,
+    hold,
+    longest_wait,
+)
+from .receipts import ReceiptPoller, final_report
 from .smtp_guard import HOLD_RECHECK
 
 T = TypeVar("T")
@@ -74,6 +88,8 @@ class NotificationUpdated:
     delivered_via: str | None = None
     next_attempt_at: datetime | None = None
     reason: str | None = None
+    awaiting_receipt: bool = False  # queued: accepted, waiting for the delivery report until next_attempt_at
+    how: str | None = None  # delivered: "confirmed by the handset", "accepted by Telegram", …
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,8 @@ class Dispatcher:
         owner: str | None = None,
         poll_interval: float = 0.5,
         data_dir: Path | None = None,
+        receipt_sweep: float = 15.0,
+        receipt_first_gap: float = 10.0,
     ) -> None:
         self.store = store
         self.channel_factory = channel_factory
@@ -163,6 +181,9 @@ class Dispatcher:
         self.hold_recheck = HOLD_RECHECK  # how often a held notification is looked at again
         self._full_lock = threading.Lock()
         self._full = 0  # callers currently waiting for the database to take writes again
+        # Delivery reports are polled by a thread of their own (only if a channel waits for them).
+        self.receipts = ReceiptPoller(store, channel_factory, lambda ids: self.wake(),
+                                      sweep=receipt_sweep, first_gap=receipt_first_gap)
 
     # -- control (any thread) ---------------------------------------------------------
     def wake(self) -> None:
@@ -272,6 +293,10 @@ class Dispatcher:
         deadline = time.monotonic() + max_seconds if max_seconds else None
         threads = [threading.Thread(target=self._worker, args=(slot,), name=f"notifier-worker-{i}", daemon=True)
                    for i, slot in enumerate(self.slot_owners)]
+        receipts_stop = threading.Event()
+        if self.policy.confirm:
+            threads.append(threading.Thread(target=self.receipts.run, args=(receipts_stop,),
+                                            name="notifier-receipts", daemon=True))
         for t in threads:
             t.start()
         log.info("dispatcher %s started with %d worker(s)", self.owner, self.concurrency)
@@ -305,7 +330,8 @@ class Dispatcher:
                         break
                 self._sleep(stop)
         finally:
-            for _ in threads:
+            receipts_stop.set()
+            for _ in range(self.concurrency):
                 self._local.put(None)
             for t in threads:
                 t.join()
@@ -394,6 +420,13 @@ class Dispatcher:
             assert isinstance(step, Retry)
             work = replace(work, cursor=step.cursor, open_attempts=())
 
+        if work.awaiting_attempt_id is not None:
+            # Its delivery report came in, or the confirmation window is over.
+            settled = self._settle(work, channels)
+            if settled is None:
+                return
+            work = settled
+
         msg = self._message(work)
         while True:
             channel_name = work.channels[work.cursor.channel_index]
@@ -426,17 +459,64 @@ class Dispatcher:
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
                     outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
             detail = self.secrets.redactor(detail)
-            step = self._advance(work, outcome, retry_after, throttled)
+            if outcome == "delivered":
+                assert channel is not None
+                step = accepted(self.policy, channel_name, work.cursor, self.store.clock(),
+                                bool(channel.receipt_batch and provider_id))
+                if isinstance(step, Awaiting):
+                    outcome = "accepted"
+            else:
+                step = self._advance(work, outcome, retry_after, throttled)
             keep = isinstance(step, Retry) and step.at <= self.store.clock()
             finished = self._durably(lambda: self.store.finish_attempt(
                 work, attempt_id, channel_name, outcome, detail, step, provider_id, self.lease_seconds, keep))
             self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
             if held is not None:
                 self.on_event(held)
-            if not self._continue(work, step, keep):
+            how = None
+            if isinstance(step, Delivered):
+                how = delivered_how(channel_name, outcome, getattr(channel, "receipt_title", "") if channel_name == "sms" else "")
+                log.info("notification %d delivered via %s: %s", work.id, channel_name, how)
+            if not self._continue(work, step, keep, how):
                 return
             assert isinstance(step, Retry)
             work = replace(work, cursor=step.cursor)
+
+    def _settle(self, work: Work, channels: dict[str, Channel]) -> Work | None:
+        """Apply the second stage of ``work``'s accepted attempt (see :mod:`.receipts`): the
+        work with the chain's next cursor if this worker goes on with it now, else None."""
+        assert work.awaiting_attempt_id is not None
+        channel_name = work.channels[work.cursor.channel_index]
+        window = self.policy.confirm_window(channel_name)
+        for _ in range(3):  # a report stored by the poller meanwhile: read again and decide again
+            report = final_report(self.store, work, channels.get(channel_name), window)
+            now = self.store.clock()
+            with self._rng_lock:
+                step = after_receipt(self.policy, work.channels, work.cursor, report.cls, now, work.queued_at, self.rng)
+            keep = isinstance(step, Retry) and step.at <= now
+            detail = self.secrets.redactor(report.detail)
+            done = self._durably(lambda: self.store.settle_receipt(
+                work, report.outcome, None if report.cls == "confirmed" else report.cls, detail, step,
+                self.lease_seconds, keep))
+            if done is not None:
+                break
+        else:
+            raise RuntimeError(f"notification {work.id}: its delivery report kept changing")
+        aid = work.awaiting_attempt_id
+        self.on_event(AttemptFinished(aid, work.id, work.recipient.name, channel_name, report.outcome, detail,
+                                      report.accepted_at or done, done))
+        how = None
+        if report.outcome == "confirmed":
+            title = getattr(channels.get(channel_name), "receipt_title", "")
+            how = delivered_how(channel_name, "confirmed", title)
+            log.info("notification %d delivered via %s: %s", work.id, channel_name, how)
+        else:
+            log.warning("notification %d: %s not delivered (%s: %s); the chain goes on",
+                        work.id, channel_name, report.cls, detail)
+        if not self._continue(work, step, keep, how):
+            return None
+        assert isinstance(step, Retry)
+        return replace(work, cursor=step.cursor, awaiting_attempt_id=None)
 
     def _held(self, work: Work, channel: Channel, msg: Message) -> bool:
         """The channel holds this message's credentials: wait without an attempt or a try."""
@@ -449,13 +529,16 @@ class Dispatcher:
             self._continue(work, step, False)
         return True
 
-    def _continue(self, work: Work, step: Step, keep: bool) -> bool:
+    def _continue(self, work: Work, step: Step, keep: bool, how: str | None = None) -> bool:
         """Report a saved ``step``; True if this worker goes on with the notification now."""
         if keep:
             return True
         name = work.recipient.name
+        if isinstance(step, Awaiting):
+            self.on_event(NotificationUpdated(work.id, name, "queued", next_attempt_at=step.at, awaiting_receipt=True))
+            return False
         if isinstance(step, Delivered):
-            self.on_event(NotificationUpdated(work.id, name, "delivered", delivered_via=step.channel))
+            self.on_event(NotificationUpdated(work.id, name, "delivered", delivered_via=step.channel, how=how))
         elif isinstance(step, Failed):
             log.warning("notification %d failed: %s", work.id, step.reason)
             self.on_event(NotificationUpdated(work.id, name, "failed", reason=step.reason))

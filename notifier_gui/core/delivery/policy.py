@@ -21,6 +21,9 @@ from typing import Literal
 FREE_THROTTLE_WAIT = 60.0  # seconds; see advance()
 
 Outcome = Literal["delivered", "transient", "permanent", "unavailable", "interrupted"]
+# The second stage of an accepted attempt (see :func:`after_receipt`): the provider confirmed
+# delivery, reported a failure (classified like a send failure), or nothing came in time.
+ReceiptOutcome = Literal["confirmed", "transient", "permanent", "unavailable", "timeout"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Policy:
     round_delay: float = 300.0
     round_delay_max: float = 3600.0
     lifetime: float = 86400.0
+    # Seconds to wait for a provider's delivery report after it accepted a message, per
+    # channel; a channel not listed (or 0) counts "accepted" as delivered, as before receipts.
+    confirm: tuple[tuple[str, float], ...] = ()
+
+    def confirm_window(self, channel: str) -> float:
+        return max((w for c, w in self.confirm if c == channel), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,18 @@ class Failed:
     reason: str
 
 
-Step = Delivered | Retry | Failed
+@dataclass(frozen=True)
+class Awaiting:
+    """The provider accepted the message; wait until ``at`` for its delivery report.
+
+    Stored like a retry (queued, due at ``at``, the same cursor), so the wait holds no
+    worker and survives a restart; the report or the deadline decides (:func:`after_receipt`)."""
+
+    cursor: Cursor
+    at: datetime
+
+
+Step = Delivered | Retry | Failed | Awaiting
 
 
 def jittered(seconds: float, jitter: float, rng: random.Random) -> float:
@@ -82,7 +102,7 @@ def round_wait(policy: Policy, finished_round: int, rng: random.Random) -> float
 def longest_wait(policy: Policy) -> float:
     """The longest wait :func:`advance` can ask for, in seconds. A stored ``next_attempt_at``
     further ahead than this can only come from a clock that was ahead (see Store.heartbeat)."""
-    waits = [policy.round_delay_max, *policy.backoff, FREE_THROTTLE_WAIT]
+    waits = [policy.round_delay_max, *policy.backoff, FREE_THROTTLE_WAIT, *(w for _, w in policy.confirm)]
     return max(waits) * (1 + max(policy.jitter, 0.0))
 
 
@@ -143,7 +163,12 @@ def advance(
     elif outcome == "permanent":
         c = replace(c, dead=c.dead | {channel})
     # unavailable: just move on
+    return _move_on(policy, channels, c, now, deadline, rng)
 
+
+def _move_on(policy: Policy, channels: tuple[str, ...], c: Cursor, now: datetime, deadline: datetime,
+             rng: random.Random) -> Step:
+    """Go on to the next live channel of the round, or to the next round, or give up."""
     nxt = _next_live(channels, c.channel_index + 1, c.dead)
     if nxt is not None:
         return Retry(replace(c, channel_index=nxt, tries=0), now)
@@ -160,6 +185,43 @@ def advance(
     return Retry(Cursor(channel_index=first, tries=0, round_no=c.round_no + 1, round_transient=False, dead=c.dead), at)
 
 
+def accepted(policy: Policy, channel: str, cursor: Cursor, now: datetime, has_receipts: bool) -> Step:
+    """A provider accepted the message. Delivered, if the channel gives no delivery reports
+    (Telegram; receipts off: a window of 0); otherwise wait for the report (:class:`Awaiting`)."""
+    window = policy.confirm_window(channel)
+    if not has_receipts or window <= 0:
+        return Delivered(channel)
+    return Awaiting(cursor, now + timedelta(seconds=window))
+
+
+def after_receipt(
+    policy: Policy,
+    channels: tuple[str, ...],
+    cursor: Cursor,
+    outcome: ReceiptOutcome,
+    now: datetime,
+    created_at: datetime,
+    rng: random.Random,
+) -> Step:
+    """The second stage of an accepted attempt on ``channels[cursor.channel_index]``.
+
+    Confirmed: delivered. Otherwise the chain goes on to the next channel at once, as after
+    a failure that used up the channel's tries: resending the same SMS right away would most
+    likely meet the same switched-off handset (and may arrive twice). A permanent report
+    (unknown number, blocked) never tries the channel again; a transient one or no report
+    within the window leaves it for the next round.
+    """
+    channel = channels[cursor.channel_index]
+    if outcome == "confirmed":
+        return Delivered(channel)
+    c = cursor
+    if outcome == "permanent":
+        c = replace(c, dead=c.dead | {channel})
+    elif outcome in ("transient", "timeout"):
+        c = replace(c, round_transient=True)
+    return _move_on(policy, channels, c, now, created_at + timedelta(seconds=policy.lifetime), rng)
+
+
 def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wait: float, reason: str) -> Step:
     """The channel is held (its credentials were rejected): look again after ``wait``.
 
@@ -170,3 +232,11 @@ def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wa
     if at > created_at + timedelta(seconds=policy.lifetime):
         return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")  # reason: a core message
     return Retry(cursor, at)
+
+
+def delivered_how(channel: str, outcome: str | None, title: str = "") -> str:
+    """How a delivered notification was delivered, for the log and the CLI."""
+    if outcome == "confirmed":
+        return "confirmed by the handset" if channel == "sms" else f"confirmed by {title or channel}"
+    who = {"telegram": "Telegram", "email": "the mail server", "sms": "the SMS provider"}.get(channel, channel)
+    return f"accepted by {title or who}"

@@ -107,7 +107,7 @@ class History:
         """The page query without order and limit, and the id column that orders it."""
         A, N = ATTEMPTS, NOTIFICATIONS
         cols = (A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
-                A.c.finished_at, A.c.provider_message_id, N.c.recipient_name)
+                A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail)
         conds: list[ColumnElement[bool]] = []
         if q.outcomes is not None:
             finished = [o for o in q.outcomes if o != IN_FLIGHT]

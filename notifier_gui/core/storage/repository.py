@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..delivery.policy import Cursor, Delivered, Failed, Retry, Step
+from ..delivery.policy import Awaiting, Cursor, Delivered, Failed, Retry, Step, delivered_how
 from ..validation import ValidationError
 from .engine import writer
 from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, QUEUE_CLOCK, RECIPIENTS, UTCDateTime, utcnow
@@ -80,6 +80,7 @@ class Work:
     owner: str  # the worker slot working on it (the claimer until a slot takes it)
     open_attempts: tuple[tuple[int, str], ...] = field(default=())  # (attempt id, channel) left by a dead worker
     held_as: str = ""  # the owner that claimed it; the slot that takes it over becomes ``owner``
+    awaiting_attempt_id: int | None = None  # its accepted attempt's delivery report is due (see delivery.receipts)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ class AttemptRow:
     finished_at: datetime | None
     provider_message_id: str | None
     recipient_name: str = ""
+    receipt_at: datetime | None = None
+    receipt_detail: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +116,20 @@ class AttemptRow:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "provider_message_id": self.provider_message_id,
+            "receipt_at": self.receipt_at.isoformat() if self.receipt_at else None,
+            "receipt_detail": self.receipt_detail,
         }
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """An accepted attempt whose delivery report is still awaited (see delivery.receipts)."""
+
+    attempt_id: int
+    notification_id: int
+    channel: str
+    provider_message_id: str
+    accepted_at: datetime
 
 
 T = TypeVar("T")
@@ -546,7 +562,7 @@ class Store:
         sub = select(both.c.id).limit(limit)
         cols = (N.c.id, N.c.recipient_id, N.c.recipient_name, N.c.subject, N.c.body, N.c.html_body, N.c.channels,
                 N.c.cursor_channel, N.c.cursor_tries, N.c.round_no, N.c.round_transient, N.c.dead_channels,
-                N.c.queued_at, N.c.smtp_user, N.c.smtp_secret_ref, N.c.next_attempt_at)
+                N.c.queued_at, N.c.smtp_user, N.c.smtp_secret_ref, N.c.next_attempt_at, N.c.awaiting_attempt_id)
         with self._tx() as conn:
             rows = conn.execute(
                 update(N).where(N.c.id.in_(sub.scalar_subquery()))
@@ -581,6 +597,7 @@ class Store:
                 owner=owner,
                 open_attempts=tuple(opened.get(n.id, ())),
                 held_as=owner,
+                awaiting_attempt_id=n.awaiting_attempt_id,
             ))
         return out
 
@@ -739,6 +756,8 @@ class Store:
         now = self.clock()
         A = ATTEMPTS
         values = self._step_values(step, now, keep)
+        if isinstance(step, Awaiting):
+            values["awaiting_attempt_id"] = attempt_id
         if keep:
             values["lease_expires_at"] = None  # now + lease, on the statement's clock
             values["lease_owner"] = work.owner
@@ -783,20 +802,105 @@ class Store:
     def _step_values(step: Step, now: datetime, keep: bool) -> dict[str, Any]:
         if isinstance(step, Delivered):
             return {"state": "delivered", "delivered_via": step.channel, "finished_at": now,
-                    "next_attempt_at": None, "lease_owner": None, "lease_expires_at": None, "last_error": None}
+                    "next_attempt_at": None, "lease_owner": None, "lease_expires_at": None, "last_error": None,
+                    "awaiting_attempt_id": None}
         if isinstance(step, Failed):
             return {"state": "failed", "finished_at": now, "next_attempt_at": None,
-                    "lease_owner": None, "lease_expires_at": None, "last_error": step.reason}
-        assert isinstance(step, Retry)
+                    "lease_owner": None, "lease_expires_at": None, "last_error": step.reason,
+                    "awaiting_attempt_id": None}
+        assert isinstance(step, (Retry, Awaiting))
         c = step.cursor
         values: dict[str, Any] = {
             "cursor_channel": c.channel_index, "cursor_tries": c.tries, "round_no": c.round_no,
             "round_transient": c.round_transient, "dead_channels": ",".join(sorted(c.dead)),
-            "next_attempt_at": step.at,
+            "next_attempt_at": step.at, "awaiting_attempt_id": None,  # finish_attempt names it for Awaiting
         }
         if not keep:
             values.update(state="queued", lease_owner=None, lease_expires_at=None)
         return values
+
+    # -- delivery receipts (the second stage; transitions in delivery.receipts) ----------
+    def outstanding_receipts(self, started_since: datetime | None = None, limit: int = 100_000) -> list[Outstanding]:
+        """Accepted attempts (started at or after ``started_since``, if given) whose queued
+        notification still waits for their report."""
+        N, A = NOTIFICATIONS, ATTEMPTS
+        q = (select(A.c.id, A.c.notification_id, A.c.channel, A.c.provider_message_id, A.c.finished_at)
+             .join(A, A.c.id == N.c.awaiting_attempt_id)
+             .where(N.c.state == "queued", N.c.awaiting_attempt_id.is_not(None), A.c.outcome == "accepted",
+                    A.c.provider_message_id.is_not(None))
+             .order_by(A.c.id).limit(limit))
+        if started_since is not None:
+            q = q.where(A.c.started_at >= started_since)
+        with self._read() as s:
+            return [Outstanding(aid, nid, ch, pid, at) for aid, nid, ch, pid, at in s.execute(q)]
+
+    def record_receipts(self, reports: Sequence[tuple[int, str, str | None, str]]) -> list[int]:
+        """Store delivery reports ``(attempt id, "confirmed"|"undelivered", class, detail)``
+        found by polling, in one transaction. Only attempts still "accepted" change (a late
+        report after the window closed is ignored); their waiting notifications become due
+        now, so a worker applies the step. Returns the notification ids made due."""
+        if not reports:
+            return []
+        now = self.clock()
+        N, A = NOTIFICATIONS, ATTEMPTS
+        due: list[int] = []
+        with self._tx() as conn:
+            for aid, outcome, cls, detail in reports:
+                res = conn.execute(update(A).where(A.c.id == aid, A.c.outcome == "accepted").values(
+                    outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
+                if not res.rowcount:
+                    continue
+                ids = conn.execute(update(N).where(N.c.awaiting_attempt_id == aid, N.c.state == "queued")
+                                   .values(next_attempt_at=self._now).returning(N.c.id), self._times(now)).scalars().all()
+                due.extend(int(i) for i in ids)
+        return due
+
+    def receipt_of(self, attempt_id: int) -> tuple[str | None, str | None, str | None, str | None, datetime | None]:
+        """(outcome, receipt class, receipt detail, provider message id, accepted at) of an attempt."""
+        A = ATTEMPTS
+        with self._read() as s:
+            row = s.execute(select(A.c.outcome, A.c.receipt_class, A.c.receipt_detail, A.c.provider_message_id,
+                                   A.c.finished_at).where(A.c.id == attempt_id)).first()
+        return (row[0], row[1], row[2], row[3], row[4]) if row else (None, None, None, None, None)
+
+    def settle_receipt(self, work: Work, outcome: str, cls: str | None, detail: str, step: Step,
+                       lease_seconds: float = 120.0, keep: bool = False) -> datetime | None:
+        """Apply the second stage of ``work``'s awaited attempt and the notification's next
+        step in one commit. If the attempt is still "accepted", it becomes ``outcome``; if a
+        poller recorded a report meanwhile, nothing is written and None is returned (the
+        caller reads the report and decides again)."""
+        assert work.awaiting_attempt_id is not None
+        now = self.clock()
+        N, A = NOTIFICATIONS, ATTEMPTS
+        values = self._step_values(step, now, keep)
+        if keep:
+            values["lease_expires_at"] = self._later("lease")
+            values["lease_owner"] = work.owner
+        with self._tx() as conn:
+            if outcome in ("confirmed", "undelivered"):  # the window ended: record it (if nobody did)
+                current = conn.execute(select(A.c.outcome).where(A.c.id == work.awaiting_attempt_id)).scalar()
+                if current == "accepted":
+                    conn.execute(update(A).where(A.c.id == work.awaiting_attempt_id).values(
+                        outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
+                elif current != outcome:
+                    return None
+            res = conn.execute(update(N).where(self._owned(work)).values(values), self._times(now, lease=lease_seconds))
+            if not res.rowcount:
+                raise LeaseLost(f"notification {work.id} is no longer ours")
+        return now
+
+    def confirmation_rates(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """Per channel since ``since``: (confirmed, settled) attempts — settled meaning
+        confirmed or undelivered (reports and windows that ended)."""
+        A = ATTEMPTS
+        q = (select(A.c.channel, A.c.outcome, func.count()).where(
+            A.c.receipt_at >= since, A.c.outcome.in_(("confirmed", "undelivered"))).group_by(A.c.channel, A.c.outcome))
+        out: dict[str, tuple[int, int]] = {}
+        with self._read() as s:
+            for ch, outcome, n in s.execute(q):
+                ok, total = out.get(ch, (0, 0))
+                out[ch] = (ok + (int(n) if outcome == "confirmed" else 0), total + int(n))
+        return out
 
     # -- operator actions -------------------------------------------------------------
     def cancel(self, notification_id: int) -> bool:
@@ -815,7 +919,7 @@ class Store:
                             .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state.in_(("failed", "cancelled")))
                             .values(state="queued", finished_at=None, next_attempt_at=now, queued_at=now,
                                     cursor_channel=0, cursor_tries=0, round_no=0, round_transient=False,
-                                    dead_channels="", last_error=None))
+                                    dead_channels="", last_error=None, awaiting_attempt_id=None))
             return bool(res.rowcount)
 
     def finished_secret_refs(self) -> list[tuple[int, str]]:
@@ -870,9 +974,15 @@ class Store:
                     {"channel": a.channel, "outcome": a.outcome, "detail": a.detail,
                      "provider_message_id": a.provider_message_id,
                      "started_at": a.started_at.isoformat(),
-                     "finished_at": a.finished_at.isoformat() if a.finished_at else None}
+                     "finished_at": a.finished_at.isoformat() if a.finished_at else None,
+                     "receipt_at": a.receipt_at.isoformat() if a.receipt_at else None,
+                     "receipt_detail": a.receipt_detail}
                     for a in attempts
                 ],
+                "awaiting_receipt": bool(n.awaiting_attempt_id) and n.state == "queued",
+                "delivered_how": next((delivered_how(a.channel, a.outcome) for a in reversed(attempts)
+                                       if n.state == "delivered" and a.channel == n.delivered_via
+                                       and a.outcome in ("confirmed", "delivered")), None),
             }
 
     def counts(self) -> dict[str, int]:
@@ -906,7 +1016,7 @@ class Store:
     def attempts_page(self, after_id: int = 0, limit: int = 1000, until_id: int | None = None) -> list[AttemptRow]:
         N, A = NOTIFICATIONS, ATTEMPTS
         q = (select(A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
-                    A.c.finished_at, A.c.provider_message_id, N.c.recipient_name)
+                    A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail)
              .join(N, N.c.id == A.c.notification_id)
              .where(A.c.id > after_id).order_by(A.c.id).limit(limit))
         if until_id is not None:

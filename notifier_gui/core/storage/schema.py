@@ -40,7 +40,11 @@ NAMING = {
 }
 
 STATES = ("queued", "sending", "delivered", "failed", "cancelled")
-OUTCOMES = ("delivered", "transient", "permanent", "unavailable", "interrupted")
+# An attempt's outcome. "delivered": accepted by a channel that gives no delivery reports
+# (Telegram; receipts off). "accepted": the provider took it, its delivery report is
+# awaited; then "confirmed" or "undelivered" (see delivery.receipts).
+OUTCOMES = ("delivered", "transient", "permanent", "unavailable", "interrupted",
+            "accepted", "confirmed", "undelivered")
 FINISHED_STATES = ("delivered", "failed", "cancelled")
 
 
@@ -120,6 +124,9 @@ NOTIFICATIONS = Table(
     _col("round_transient", Boolean, default=False),
     _col("dead_channels", String(64), default=""),
     _col("last_error", Text, null=True),
+    # The accepted attempt whose delivery report this (queued) notification waits for;
+    # next_attempt_at is then the end of the confirmation window.
+    _col("awaiting_attempt_id", Integer, null=True),
     Index("ix_notifications_due", "state", "next_attempt_at"),
     Index("ix_notifications_lease", "state", "lease_expires_at"),
     # "Failed today" and the prune's cut read only the rows of one state in a time range.
@@ -144,6 +151,15 @@ ATTEMPTS = Table(
     _col("round_no", Integer, default=0),
     _col("try_no", Integer, default=1),
     _col("worker", String(128), null=True),
+    # The second stage of an accepted attempt: when the delivery report came (or the window
+    # ended) and what it said (the provider's reason, classified).
+    _col("receipt_at", UTCDateTime, null=True),
+    _col("receipt_detail", Text, null=True),
+    _col("receipt_class", String(16), null=True),  # undelivered: transient, permanent, unavailable or timeout
+    # The status bar's confirmation rates read today's reports only, through this.
+    # (Partial on PostgreSQL too, in the migration: naming postgresql_where here would import
+    # SQLAlchemy's PostgreSQL dialect in every process, CLI start-up included.)
+    Index("ix_attempts_receipt_at", "receipt_at", sqlite_where=text("receipt_at IS NOT NULL")),
 )
 
 # One row (id 1): the latest time any worker's heartbeat saw, on the clock the queue is

@@ -140,6 +140,18 @@
         <translation>отправка…</translation>
     </message>
     <message>
+        <source>accepted, not confirmed yet</source>
+        <translation>принято, не подтверждено</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>подтверждено</translation>
+    </message>
+    <message>
+        <source>undelivered</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
@@ -676,6 +688,118 @@
         <translation>этот токен принадлежит аккаунту пользователя, а не боту</translation>
     </message>
     <message>
+        <source>no delivery report within {seconds} s of acceptance</source>
+        <translation>нет отчёта о доставке в течение {seconds} с после приёма</translation>
+    </message>
+    <message>
+        <source>{message} (SMS.ru {code}, message {id})</source>
+        <translation>{message} (SMS.ru {code}, сообщение {id})</translation>
+    </message>
+    <message>
+        <source>SMS.ru reports {id} delivered (SMS.ru {code})</source>
+        <translation>SMS.ru сообщает: {id} доставлено (SMS.ru {code})</translation>
+    </message>
+    <message>
+        <source>SMS.ru reports {id} delivered and read (SMS.ru {code})</source>
+        <translation>SMS.ru сообщает: {id} доставлено и прочитано (SMS.ru {code})</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not know this message</source>
+        <translation>SMS.ru не знает такого сообщения</translation>
+    </message>
+    <message>
+        <source>not delivered: its lifetime expired (the phone was off for long)</source>
+        <translation>не доставлено: истёк срок жизни (телефон долго был выключен)</translation>
+    </message>
+    <message>
+        <source>not delivered: deleted by the operator</source>
+        <translation>не доставлено: удалено оператором</translation>
+    </message>
+    <message>
+        <source>not delivered: phone failure</source>
+        <translation>не доставлено: сбой телефона</translation>
+    </message>
+    <message>
+        <source>not delivered: unknown reason</source>
+        <translation>не доставлено: неизвестная причина</translation>
+    </message>
+    <message>
+        <source>not delivered: rejected</source>
+        <translation>не доставлено: отклонено</translation>
+    </message>
+    <message>
+        <source>not delivered: the daily limit of messages to this number</source>
+        <translation>не доставлено: дневной лимит сообщений на этот номер</translation>
+    </message>
+    <message>
+        <source>not delivered: the limit of identical messages to this number per minute</source>
+        <translation>не доставлено: лимит одинаковых сообщений на этот номер в минуту</translation>
+    </message>
+    <message>
+        <source>not delivered: the limit of identical messages to this number per day</source>
+        <translation>не доставлено: лимит одинаковых сообщений на этот номер в день</translation>
+    </message>
+    <message>
+        <source>not delivered: no route to this number</source>
+        <translation>не доставлено: нет маршрута до этого номера</translation>
+    </message>
+    <message>
+        <source>{message} (Twilio {code}, message {sid} {status})</source>
+        <translation>{message} (Twilio {code}, сообщение {sid} {status})</translation>
+    </message>
+    <message>
+        <source>Twilio reports message {sid} delivered</source>
+        <translation>Twilio сообщает: сообщение {sid} доставлено</translation>
+    </message>
+    <message>
+        <source>the message {sid} was canceled at Twilio</source>
+        <translation>сообщение {sid} отменено в Twilio</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s queue overflowed</source>
+        <translation>очередь Twilio переполнена</translation>
+    </message>
+    <message>
+        <source>the Twilio account is suspended</source>
+        <translation>учётная запись Twilio заблокирована</translation>
+    </message>
+    <message>
+        <source>the handset is unreachable (off, no signal)</source>
+        <translation>телефон недоступен (выключен, нет сети)</translation>
+    </message>
+    <message>
+        <source>the message is blocked for this destination</source>
+        <translation>сообщение заблокировано для этого направления</translation>
+    </message>
+    <message>
+        <source>the number does not exist</source>
+        <translation>номер не существует</translation>
+    </message>
+    <message>
+        <source>the number is a landline or the carrier is unreachable</source>
+        <translation>номер стационарный или оператор недоступен</translation>
+    </message>
+    <message>
+        <source>the carrier filtered the message</source>
+        <translation>оператор отфильтровал сообщение</translation>
+    </message>
+    <message>
+        <source>unknown delivery error</source>
+        <translation>неизвестная ошибка доставки</translation>
+    </message>
+    <message>
+        <source>the phone reports message {id} delivered</source>
+        <translation>телефон сообщает: сообщение {id} доставлено</translation>
+    </message>
+    <message>
+        <source>the phone could not deliver message {id}: {error}</source>
+        <translation>телефон не смог доставить сообщение {id}: {error}</translation>
+    </message>
+    <message>
+        <source>message {id} was cancelled on the phone</source>
+        <translation>сообщение {id} отменено на телефоне</translation>
+    </message>
+    <message>
         <source>{message} (SMS.ru {said})</source>
         <translation>{message} (SMS.ru {said})</translation>
     </message>
@@ -1094,6 +1218,10 @@
         <translation>Канал недоступен</translation>
     </message>
     <message>
+        <source>Accepted, not confirmed yet</source>
+        <translation>Принято, не подтверждено</translation>
+    </message>
+    <message>
         <source>All channels</source>
         <translation>Все каналы</translation>
     </message>
@@ -1230,6 +1358,30 @@
         <translation>Идентификатор сообщения: %1</translation>
     </message>
     <message>
+        <source>confirmed by the handset</source>
+        <translation>подтверждено телефоном получателя</translation>
+    </message>
+    <message>
+        <source>accepted by Telegram</source>
+        <translation>принято Telegram</translation>
+    </message>
+    <message>
+        <source>accepted by the mail server</source>
+        <translation>принято почтовым сервером</translation>
+    </message>
+    <message>
+        <source>accepted by the SMS provider</source>
+        <translation>принято SMS-провайдером</translation>
+    </message>
+    <message>
+        <source>Accepted; waiting for the delivery report until %1</source>
+        <translation>Принято; ждём отчёта о доставке до %1</translation>
+    </message>
+    <message>
+        <source>%1  accepted → %2 after %3 s</source>
+        <translation>%1  принято → %2 через %3 с</translation>
+    </message>
+    <message>
         <source>Queued again.</source>
         <translation>Снова поставлено в очередь.</translation>
     </message>
@@ -1307,6 +1459,30 @@
     <message>
         <source>Failed today: %1</source>
         <translation>Не доставлено сегодня: %1</translation>
+    </message>
+    <message>
+        <source>No delivery reports today</source>
+        <translation>Сегодня отчётов о доставке не было</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>Confirmed as delivered today:</source>
+        <translation>Подтверждена доставка сегодня:</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 (%4 %)</source>
+        <translation>%1: %2 из %3 (%4 %)</translation>
     </message>
     <message>
         <source>Worker: running</source>
@@ -2111,6 +2287,22 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Username</source>
         <translation>Имя пользователя</translation>
+    </message>
+    <message>
+        <source>Wait for the delivery report</source>
+        <translation>Ждать отчёта о доставке</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
+        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
     </message>
     <message>
         <source>Bot token</source>

@@ -47,13 +47,18 @@ OUTCOME_COLOURS = {
     "unavailable": QColor("#6b6b6b"),
     "interrupted": QColor("#7b1fa2"),
     "sending": QColor("#1565c0"),
+    "accepted": QColor("#00838f"),
+    "confirmed": QColor("#1b7f3b"),
+    "undelivered": QColor("#c62828"),
 }
 SENDING = "sending"
+ACCEPTED = "accepted"  # the provider took it; the row changes again when its delivery report comes
 QUEUED = "queued"  # a row for notifications queued by the REST API: its detail is the source
 # Outcome groups the operator thinks in; "failed" covers every kind of failure.
 OUTCOME_GROUPS: dict[str, frozenset[str]] = {
-    "delivered": frozenset({"delivered"}),
-    "failed": frozenset({"transient", "permanent", "unavailable", "interrupted"}),
+    "delivered": frozenset({"delivered", "confirmed"}),
+    "failed": frozenset({"transient", "permanent", "unavailable", "interrupted", "undelivered"}),
+    "accepted": frozenset({"accepted"}),  # accepted by the provider, its delivery report not in yet
     "sending": frozenset({SENDING}),
     "transient": frozenset({"transient"}),
     "permanent": frozenset({"permanent"}),
@@ -119,9 +124,10 @@ class _Columns:
 def _columns(rows: Sequence[AttemptRow]) -> _Columns:
     out = _Columns()
     for a in rows:
-        finished = a.finished_at.timestamp() if a.finished_at else math.nan
+        end = a.receipt_at or a.finished_at  # a delivery report: its time and reason, as live
+        finished = end.timestamp() if end else math.nan
         out.append(float(a.id), a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING,
-                   a.detail, a.started_at.timestamp(), finished)
+                   a.receipt_detail or a.detail, a.started_at.timestamp(), finished)
     return out
 
 
@@ -144,7 +150,8 @@ class AttemptLogModel(QAbstractTableModel):
             "delivered": self.tr("delivered"), "transient": self.tr("transient"),
             "permanent": self.tr("permanent"), "unavailable": self.tr("unavailable"),
             "interrupted": self.tr("interrupted"), SENDING: self.tr("sending…"),
-            QUEUED: self.tr("queued"),
+            QUEUED: self.tr("queued"), ACCEPTED: self.tr("accepted, not confirmed yet"),
+            "confirmed": self.tr("confirmed"), "undelivered": self.tr("undelivered"),
         }
 
     # -- Qt model API ------------------------------------------------------------------

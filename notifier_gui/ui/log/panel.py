@@ -80,7 +80,8 @@ class LogPanel(QWidget):
         for label, key in ((self.tr("All outcomes"), ""), (self.tr("Delivered"), "delivered"),
                            (self.tr("Failed (any)"), "failed"), (self.tr("Sending"), "sending"),
                            (self.tr("Transient"), "transient"), (self.tr("Permanent"), "permanent"),
-                           (self.tr("Unavailable"), "unavailable")):
+                           (self.tr("Unavailable"), "unavailable"),
+                           (self.tr("Accepted, not confirmed yet"), "accepted")):
             self.outcome.addItem(label, key)
         self.channel = QComboBox()
         for label, key in ((self.tr("All channels"), ""), (self.tr("Email"), "email"),
@@ -412,6 +413,7 @@ class LogPanel(QWidget):
         lines = [self.tr("Notification #%1 to %2").replace("%1", str(info["id"])).replace("%2", info["recipient_name"]),
                  self.tr("State: %1").replace("%1", states.get(info["state"], info["state"]))
                  + (f" ({info['delivered_via']})" if info["delivered_via"] else "")]
+        lines.extend(self._receipt_lines(info))
         if info.get("subject"):
             lines.append(self.tr("Subject: %1").replace("%1", info["subject"]))
         lines.append(self.tr("Channels: %1").replace("%1", " → ".join(info["channels"])))
@@ -427,7 +429,33 @@ class LogPanel(QWidget):
                 lines.append(f"          {core_text(a['detail'])}")
             if a.get("provider_message_id"):  # what the operator searches for in the server's log
                 lines.append("          " + self.tr("Message id: %1").replace("%1", a["provider_message_id"]))
+            if a.get("receipt_at"):  # the second stage: accepted -> confirmed / undelivered
+                lines.append(self._second_stage(a))
         return "\n".join(lines)
+
+    def _receipt_lines(self, info: dict[str, Any]) -> list[str]:
+        """How it was delivered, or that it waits for a delivery report."""
+        how = {"confirmed by the handset": self.tr("confirmed by the handset"),
+               "accepted by Telegram": self.tr("accepted by Telegram"),
+               "accepted by the mail server": self.tr("accepted by the mail server"),
+               "accepted by the SMS provider": self.tr("accepted by the SMS provider")}
+        if info.get("delivered_how"):
+            return ["  " + how.get(info["delivered_how"], info["delivered_how"])]
+        if info.get("awaiting_receipt"):
+            return [self.tr("Accepted; waiting for the delivery report until %1").replace(
+                "%1", info.get("next_attempt_at") or "")]
+        return []
+
+    def _second_stage(self, a: dict[str, Any]) -> str:
+        took = (datetime.fromisoformat(a["receipt_at"])
+                - datetime.fromisoformat(a["finished_at"] or a["receipt_at"])).total_seconds()
+        text = (self.tr("%1  accepted → %2 after %3 s")
+                .replace("%1", a["receipt_at"][11:19])
+                .replace("%2", self.model.outcome_name(a["outcome"]))
+                .replace("%3", f"{took:.0f}"))
+        if a.get("receipt_detail"):
+            text += "\n          " + core_text(a["receipt_detail"])
+        return text
 
     # -- actions ------------------------------------------------------------------------------
     @Slot()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from ...storage.repository import RecipientData
 
@@ -23,6 +24,22 @@ class Message:
 class Sent:
     provider_message_id: str | None = None
     detail: str = ""
+
+
+ReceiptState = Literal["pending", "confirmed", "undelivered"]
+FailureClass = Literal["transient", "permanent", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a provider says now about a message it accepted earlier.
+
+    ``undelivered`` carries the provider's reason (``detail``) and its class, as the
+    provider's reference table says (``failure``)."""
+
+    state: ReceiptState
+    detail: str = ""
+    failure: FailureClass | None = None
 
 
 class Channel(ABC):
@@ -49,6 +66,16 @@ class Channel(ABC):
 
     def close(self) -> None:
         """Release connections; the channel may be used again afterwards."""
+
+    # Delivery reports, polled (delivery.receipts). A channel that gives none keeps these.
+    receipt_batch: int = 0  # message ids per status request; 0: no delivery reports
+    receipt_rate: float = 1.0  # status requests per second at most
+    receipt_title: str = ""  # who accepted it, for "accepted by …" / "confirmed by …"
+
+    def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
+        """Reports for up to ``receipt_batch`` provider message ids; ids without news may be
+        missing. Raises DeliveryError when the provider cannot be asked now."""
+        return {}
 
 
 def address_reason(channel: str, msg: Message) -> str | None:

@@ -23,7 +23,7 @@ import logging
 import socket
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -35,7 +35,7 @@ from ....secrets import CredentialStore, SecretStoreError
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ...pacing import Pacers, RateLimiter, Saturated
-from ..base import Channel, Message, NotConfigured, Sent, address_reason
+from ..base import Channel, Message, NotConfigured, Receipt, Sent, address_reason
 from . import segments as seg
 
 log = logging.getLogger("notifier.sms")
@@ -123,6 +123,14 @@ class SmsProvider(ABC):
     @abstractmethod
     def check(self) -> CheckResult:
         """Test the credentials without sending anything; phrased for the operator."""
+
+    # Delivery reports (polled by delivery.receipts); 0 ids per request: the provider gives none.
+    receipt_batch: ClassVar[int] = 0
+    receipt_rate: ClassVar[float] = 1.0  # status requests per second, inside the provider's limits
+
+    def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
+        """The current state of up to ``receipt_batch`` messages this provider accepted."""
+        return {}
 
     def close(self) -> None:
         """Release connections; the provider may be used again afterwards."""
@@ -304,6 +312,19 @@ class SmsChannel(Channel):
         self.limiter = limiter
         self.redact = redactor
         self.max_wait = max_wait
+        self.receipt_batch = provider.receipt_batch
+        self.receipt_rate = provider.receipt_rate
+        self.receipt_title = provider.title
+
+    def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
+        try:
+            return self.provider.fetch_receipts(ids)
+        except DeliveryError as exc:
+            raise self._clean(exc) from None
+        except Exception as exc:  # a provider bug must not stop the polling
+            log.exception("unexpected error reading %s delivery reports", self.provider.name)
+            raise Transient(f"internal error reading {self.provider.title} delivery reports "
+                            f"({type(exc).__name__}); see the log") from None
 
     def unavailable_reason(self, msg: Message) -> str | None:
         return address_reason("sms", msg) or self.provider.unavailable_reason()

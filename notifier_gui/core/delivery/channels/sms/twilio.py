@@ -7,6 +7,7 @@ key SID) and the auth token (or the key's secret). Errors are classified by Twil
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import requests
@@ -15,7 +16,7 @@ from ....config import Settings
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
-from ..base import Sent
+from ..base import Receipt, Sent
 from . import (
     HttpProvider,
     ProviderConfigError,
@@ -164,6 +165,45 @@ class TwilioProvider(HttpProvider):
         if sid is None:  # 2xx means accepted; do not resend because the body is odd
             return Sent(None, f"Twilio accepted the message (HTTP {resp.status_code}) but its answer had no sid")
         return Sent(sid, self.redact(f"Twilio accepted the message {sid} (status {status or 'unknown'})"))
+
+    # -- delivery reports: GET .../Messages/{Sid}.json, one message per request
+
+    receipt_batch = 1
+    # Twilio limits concurrent requests (20429); the poller makes one at a time, one a second: the
+    # pace SMS go out at by default (SMS_RATE), and under 1 % of a core (bench/receipts.py).
+    receipt_rate = 1.0
+
+    def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
+        out: dict[str, Receipt] = {}
+        for sid in ids:
+            resp = self.request("GET", f"{API}/Accounts/{self.account_sid}/Messages/{sid}.json")
+            if resp.status_code == 404 and (json_body(resp) or {}).get("code") == 20404:
+                out[sid] = Receipt("pending", "not found")  # no news on this one; the window decides
+                continue
+            if not 200 <= resp.status_code < 300:
+                raise self.error_from(resp, sending=False)
+            body: Any = json_body(resp) or {}
+            out[sid] = self.receipt_from(sid, body)
+        return out
+
+    def receipt_from(self, sid: str, body: Any) -> Receipt:
+        """A Message resource's ``status`` (and ``error_code``) as a report (reference: status values,
+        "Delivery errors reported later")."""
+        status = str(body.get("status") or "")
+        if status in ("delivered", "read"):
+            return Receipt("confirmed", self.redact(f"Twilio reports message {sid} {status}"))
+        if status in ("failed", "undelivered"):
+            error_code = body.get("error_code")
+            try:
+                cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, "delivery failed"))
+            except (TypeError, ValueError):
+                cls, meaning = Transient, "delivery failed"
+            text = (f"{meaning} (Twilio {error_code}, message {sid} {status})" if error_code is not None
+                    else f"{meaning} (message {sid} {status})")
+            return Receipt("undelivered", self.redact(text), cls.outcome)  # type: ignore[arg-type]
+        if status == "canceled":
+            return Receipt("undelivered", f"the message {sid} was canceled at Twilio", "permanent")
+        return Receipt("pending", status)
 
     # -- "Test connection"
 

@@ -1,0 +1,212 @@
+"""Delivery receipts: the second stage of an accepted attempt (DESIGN.md "Delivery semantics").
+
+A provider that accepts a message (Twilio 201 ``queued``, SMS.ru 100, the Android gateway's
+202) has not delivered it yet. On a channel that gives delivery reports and has a
+confirmation window (``SMS_CONFIRM_TIMEOUT``), the attempt becomes ``accepted`` and the
+notification waits, queued and due at the end of the window (:class:`~.policy.Awaiting`):
+no worker is held, and a restart or a SIGKILL loses nothing.
+
+- :class:`ReceiptPoller` (one thread per dispatcher) asks the providers about outstanding
+  messages, in batches (SMS.ru: 100 ids per request) and paced (each channel's
+  ``receipt_rate``; each message is asked again after a growing gap). A final report
+  (``confirmed`` / ``undelivered`` with the provider's reason and class) is stored and makes
+  the notification due at once.
+- A worker that claims a waiting notification calls :func:`final_report` (the stored
+  report; if none, one last question to the provider, then "no report within the window")
+  and :func:`~.policy.after_receipt` decides: delivered, or on to the next channel. These
+  are the only places the second stage is decided.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from ..storage.repository import Outstanding, Store, Work
+from .channels.base import Channel
+from .errors import DeliveryError
+from .policy import ReceiptOutcome
+
+log = logging.getLogger("notifier.receipts")
+
+SecondStage = Literal["confirmed", "undelivered"]
+RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
+# (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The second stage of an awaited attempt, as the worker applies it."""
+
+    outcome: SecondStage
+    cls: ReceiptOutcome  # "confirmed", or why it was not: transient, permanent, unavailable, timeout
+    detail: str
+    accepted_at: datetime | None = None
+
+
+def final_report(store: Store, work: Work, channel: Channel | None, window: float) -> Report:
+    """What became of ``work``'s awaited attempt. A report the poller stored wins; if there is
+    none, the channel is asked once more (the window is over); then "no report in time"."""
+    assert work.awaiting_attempt_id is not None
+    outcome, cls, detail, pid, accepted_at = store.receipt_of(work.awaiting_attempt_id)
+    if outcome == "confirmed":
+        return Report("confirmed", "confirmed", detail or "", accepted_at)
+    if outcome == "undelivered":
+        return Report("undelivered", _cls(cls), detail or "", accepted_at)
+    if channel is not None and channel.receipt_batch and pid:
+        try:
+            got = channel.fetch_receipts([pid]).get(pid)
+        except DeliveryError as exc:
+            log.info("notification %d: the last look at its delivery report failed: %s", work.id, exc.detail)
+            got = None
+        if got is not None and got.state == "confirmed":
+            return Report("confirmed", "confirmed", got.detail, accepted_at)
+        if got is not None and got.state == "undelivered":
+            return Report("undelivered", got.failure or "transient", got.detail, accepted_at)
+    return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
+
+
+def _cls(value: str | None) -> ReceiptOutcome:
+    if value in ("transient", "permanent", "unavailable", "timeout"):
+        return value  # type: ignore[return-value]
+    return "transient"
+
+
+class ReceiptPoller:
+    """Polls the providers for reports on outstanding accepted messages (one thread).
+
+    ``channel_factory`` gives this thread its own channel objects. ``on_due`` is told the
+    notifications a stored report made due (the dispatcher wakes its claiming loop).
+    ``sweep``: seconds between looks at the outstanding list. A message is asked first
+    ``first_gap`` after it was accepted, then after gaps doubling up to ``max_gap``.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        channel_factory: Callable[[], dict[str, Channel]],
+        on_due: Callable[[list[int]], None] = lambda ids: None,
+        sweep: float = 15.0,
+        first_gap: float = 10.0,
+        max_gap: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.channel_factory = channel_factory
+        self.on_due = on_due
+        self.sweep = sweep
+        self.first_gap = first_gap
+        self.max_gap = max_gap
+        self.clock = clock
+        self._plan: dict[int, tuple[float, float]] = {}  # attempt id -> (next ask, current gap)
+        # What is outstanding, kept between sweeps: each sweep reads only attempts started in
+        # the ``RECENT`` seconds before the previous read (reading 10,000 rows every sweep
+        # was most of the polling's CPU; a send lasts far less than that); a full read every
+        # ``refresh`` seconds drops what was settled or cancelled meanwhile (asking about one
+        # of those again is harmless: a report for a settled attempt is ignored).
+        self.refresh = max(60.0, 4 * sweep)
+        self._known: dict[int, Outstanding] = {}
+        self._read_at: datetime | None = None
+        self._full_at = float("-inf")
+        self._slot: dict[str, float] = {}  # channel -> earliest time of its next status request
+        self._channels: dict[str, Channel] | None = None
+        self.requests = 0  # status requests made (for tests and the bench)
+
+    def run(self, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    self.poll_once(stop)
+                except Exception:  # a bug here must not end the polling for good
+                    log.exception("polling delivery reports failed; trying again later")
+                stop.wait(self.sweep)
+        finally:
+            for ch in (self._channels or {}).values():
+                try:
+                    ch.close()
+                except Exception:
+                    log.debug("closing channel %s", ch.name, exc_info=True)
+
+    def poll_once(self, stop: threading.Event | None = None) -> int:
+        """One sweep: ask about every outstanding message whose turn it is, at most as many as
+        each channel's rate allows in one sweep. Returns how many reports were final."""
+        stop = stop or threading.Event()
+        now = self.clock()
+        read_at = self.store.clock()
+        if now - self._full_at >= self.refresh or self._read_at is None:
+            self._known = {o.attempt_id: o for o in self.store.outstanding_receipts()}
+            self._plan = {a: p for a, p in self._plan.items() if a in self._known}
+            self._full_at = now
+        else:
+            since = self._read_at - timedelta(seconds=RECENT)
+            self._known.update((o.attempt_id, o) for o in self.store.outstanding_receipts(started_since=since))
+        self._read_at = read_at
+        outstanding = list(self._known.values())
+        if self._channels is None:
+            if not outstanding:
+                return 0
+            self._channels = self.channel_factory()
+        by_channel: dict[str, list[Outstanding]] = {}
+        for o in outstanding:
+            if o.attempt_id not in self._plan:
+                age = max((self.store.clock() - o.accepted_at).total_seconds(), 0.0)
+                self._plan[o.attempt_id] = (now + max(self.first_gap - age, 0.0), self.first_gap)
+            if self._plan[o.attempt_id][0] <= now:
+                by_channel.setdefault(o.channel, []).append(o)
+        final = 0
+        for name, items in by_channel.items():
+            channel = self._channels.get(name)
+            if channel is None or not channel.receipt_batch:
+                continue
+            items.sort(key=lambda o: self._plan[o.attempt_id][0])
+            # Whatever does not fit into this sweep at the channel's rate waits for the next.
+            most = max(1, int(channel.receipt_rate * self.sweep)) * channel.receipt_batch
+            final += self._poll_channel(channel, items[:most], stop)
+            if stop.is_set():
+                break
+        return final
+
+    def _poll_channel(self, channel: Channel, items: Sequence[Outstanding], stop: threading.Event) -> int:
+        interval = 1.0 / channel.receipt_rate if channel.receipt_rate > 0 else 0.0
+        final = 0
+        for start in range(0, len(items), channel.receipt_batch):
+            batch = items[start:start + channel.receipt_batch]
+            wait = self._slot.get(channel.name, 0.0) - self.clock()
+            if wait > 0 and stop.wait(wait):
+                return final
+            self._slot[channel.name] = max(self.clock(), self._slot.get(channel.name, 0.0)) + interval
+            self.requests += 1
+            try:
+                got = channel.fetch_receipts([o.provider_message_id for o in batch])
+            except DeliveryError as exc:
+                log.warning("delivery reports from %s cannot be read now: %s", channel.name, exc.detail)
+                if exc.retry_after:
+                    self._slot[channel.name] = self.clock() + exc.retry_after
+                return final
+            reports: list[tuple[int, str, str | None, str]] = []
+            now = self.clock()
+            for o in batch:
+                r = got.get(o.provider_message_id)
+                if r is not None and r.state == "confirmed":
+                    reports.append((o.attempt_id, "confirmed", None, r.detail))
+                elif r is not None and r.state == "undelivered":
+                    reports.append((o.attempt_id, "undelivered", r.failure or "transient", r.detail))
+                else:
+                    _, gap = self._plan.get(o.attempt_id, (now, self.first_gap))
+                    gap = min(gap * 2, self.max_gap)
+                    self._plan[o.attempt_id] = (now + gap, gap)
+            if reports:
+                for aid, *_ in reports:
+                    self._known.pop(aid, None)
+                    self._plan.pop(aid, None)
+                due = self.store.record_receipts(reports)
+                final += len(reports)
+                for aid, outcome, _, detail in reports:
+                    log.info("attempt %d: %s (%s)", aid, outcome, detail)
+                if due:
+                    self.on_due(due)
+        return final

@@ -1,0 +1,107 @@
+"""The window shows the second stage of an attempt (issue #17): the accepted row changes
+when its delivery report comes, a filter for "accepted, not confirmed yet", the timeline
+with the time between the stages, and today's confirmation rates in the status bar."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.log.model import AttemptLogModel
+from notifier_gui.ui.log.panel import LogPanel
+from notifier_gui.ui.log.proxy import LogFilter
+from notifier_gui.ui.main_window import MainWindow
+from tests.servers import twilio
+from tests.servers.telegram import FakeTelegram
+from tests.test_receipts import PHONE, dispatcher, fast, run, twilio_settings
+from tests.ui.conftest import SHOTS
+from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
+
+T0 = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_the_accepted_row_changes_when_the_report_comes() -> None:
+    model = AttemptLogModel()
+    model.apply([AttemptStarted(7, 1, "Анна", "sms", T0),
+                 AttemptFinished(7, 1, "Анна", "sms", "accepted", "Twilio accepted SM1", T0, T0 + timedelta(seconds=1))])
+    assert model.rowCount() == 1 and model.outcome_at(0) == "accepted"
+    assert model.outcome_name("accepted") == "accepted, not confirmed yet"
+    model.apply([AttemptFinished(7, 1, "Анна", "sms", "confirmed", "delivered", T0 + timedelta(seconds=1),
+                                 T0 + timedelta(seconds=40))])
+    assert model.rowCount() == 1 and model.outcome_at(0) == "confirmed" and model.duration(0) == 40.0
+
+
+def test_filter_accepted_not_confirmed_yet() -> None:
+    model = AttemptLogModel()
+    for aid, outcome in enumerate(("accepted", "confirmed", "undelivered", "delivered", "accepted"), 1):
+        model.apply([AttemptFinished(aid, aid, "X", "sms", outcome, "", T0, T0)])
+    proxy = LogFilter()
+    proxy.setSourceModel(model)
+    proxy.set_outcome_group("accepted")
+    assert proxy.rowCount() == 2
+    proxy.set_outcome_group("delivered")
+    assert proxy.rowCount() == 2  # confirmed and delivered (accepted where no reports come)
+    proxy.set_outcome_group("failed")
+    assert proxy.rowCount() == 1  # undelivered
+
+
+def test_timeline_and_status_bar(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = ctx.runtime.store
+    with twilio.TwilioServer() as tw, FakeTelegram() as tg:
+        tw.reports.set(PHONE, "undelivered", after=0.2, code=30003)
+        tg.add_chat(5)
+        rid = store.add_recipient("Анна", phone=PHONE, telegram_chat_id=5)
+        (nid,) = store.enqueue([rid], "Сервер перегрелся", channels=["sms", "telegram"])
+        run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(30)))
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 420)
+    panel.show()
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded)
+    assert panel.select_notification(nid)
+    qtbot.waitUntil(lambda: "accepted →" in panel.details.toPlainText())
+    text = panel.details.toPlainText()
+    assert "accepted → undelivered after" in text and "30003" in text and "accepted by Telegram" in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    panel.grab().save(str(SHOTS / "log-receipts.png"))
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.refresh_stats()
+    qtbot.waitUntil(lambda: "SMS: 0 of 1 (0 %)" in window.queued_label.toolTip())
+    assert window.confirmation_tooltip({}) == "No delivery reports today"
+
+
+def test_delivery_reports_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    from notifier_gui.ui.core_text import core_text
+
+    assert core_text("no delivery report within 600 s of acceptance") == \
+        "нет отчёта о доставке в течение 600 с после приёма"
+    assert core_text("the number does not exist (Twilio 30005, message SM1 undelivered)") == \
+        "номер не существует (Twilio 30005, сообщение SM1 undelivered)"
+    assert core_text("not delivered: rejected (SMS.ru 108, message 000000-1)") == \
+        "не доставлено: отклонено (SMS.ru 108, сообщение 000000-1)"
+
+
+def test_settings_sms_page_sets_the_confirmation_window(ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from tests.ui.test_settings_dialog import open_dialog, settings_file
+
+    dlg = open_dialog(ctx, qtbot)
+    dlg.show_page("sms")
+    spin = dlg.bindings["SMS_CONFIRM_TIMEOUT"].widget
+    assert spin.value() == 10.0  # 600 s, shown in minutes
+    spin.setValue(0)
+    assert spin.text() == "don't wait (accepted counts as delivered)"
+    dlg.resize(760, 560)
+    dlg.grab().save(str(SHOTS / "settings-sms-receipts.png"))
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert json.loads(settings_file(ctx).read_text(encoding="utf-8")) == {"SMS_CONFIRM_TIMEOUT": 0.0}
+    assert ctx.runtime.settings.sms_confirm_timeout == 0 and dlg.result() == SettingsDialog.DialogCode.Accepted
