@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
     async def _stats(self) -> None:
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         counts, rates = await self.ctx.tasks.run(  # live rows and today's reports only, through indexes
-            lambda: (self.log.history.live_counts(midnight), store.confirmation_rates(midnight)))
+            lambda: (self.log.history.live_counts(midnight), self.ctx.runtime.store.confirmation_rates(midnight)))
         if not alive(self):
             return
         failed_today = counts["failed"]

@@ -11,6 +11,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import AttemptLogModel
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.log.proxy import LogFilter
+from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.ui.main_window import MainWindow
 from tests.servers import twilio
 from tests.servers.telegram import FakeTelegram
@@ -23,6 +24,7 @@ T0 = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 
 def test_the_accepted_row_changes_when_the_report_comes() -> None:
     model = AttemptLogModel()
+    model.reset(LogQuery(), [], at_newest=True, at_oldest=True)  # the window at the newest end
     model.apply([AttemptStarted(7, 1, "Анна", "sms", T0),
                  AttemptFinished(7, 1, "Анна", "sms", "accepted", "Twilio accepted SM1", T0, T0 + timedelta(seconds=1))])
     assert model.rowCount() == 1 and model.outcome_at(0) == "accepted"
@@ -32,18 +34,25 @@ def test_the_accepted_row_changes_when_the_report_comes() -> None:
     assert model.rowCount() == 1 and model.outcome_at(0) == "confirmed" and model.duration(0) == 40.0
 
 
-def test_filter_accepted_not_confirmed_yet() -> None:
-    model = AttemptLogModel()
-    for aid, outcome in enumerate(("accepted", "confirmed", "undelivered", "delivered", "accepted"), 1):
-        model.apply([AttemptFinished(aid, aid, "X", "sms", outcome, "", T0, T0)])
-    proxy = LogFilter()
-    proxy.setSourceModel(model)
-    proxy.set_outcome_group("accepted")
-    assert proxy.rowCount() == 2
-    proxy.set_outcome_group("delivered")
-    assert proxy.rowCount() == 2  # confirmed and delivered (accepted where no reports come)
-    proxy.set_outcome_group("failed")
-    assert proxy.rowCount() == 1  # undelivered
+def test_filter_accepted_not_confirmed_yet(ctx: AppContext) -> None:
+    """The filter is SQL over the history, and the same question for live rows."""
+    from sqlalchemy import insert
+
+    from notifier_gui.core.storage.schema import ATTEMPTS
+
+    store = ctx.runtime.store
+    outcomes = ("accepted", "confirmed", "undelivered", "delivered", "accepted")
+    nids = store.enqueue([store.add_recipient("X")] * len(outcomes), "hello")
+    with store.engine.begin() as c:
+        c.execute(insert(ATTEMPTS), [{"notification_id": nid, "channel": "sms", "started_at": T0, "finished_at": T0,
+                                      "outcome": o, "detail": "", "round_no": 0, "try_no": 1}
+                                     for nid, o in zip(nids, outcomes)])
+    history = History(store.engine)
+    bar = LogFilter()
+    for group, expected in (("accepted", 2), ("delivered", 2), ("failed", 1)):  # delivered: confirmed + delivered
+        q = bar.set_outcome_group(group)
+        assert len(history.page(q, 100)) == expected, group
+        assert sum(q.matches(1, "X", "sms", o, "", T0) for o in outcomes) == expected, group
 
 
 def test_timeline_and_status_bar(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
