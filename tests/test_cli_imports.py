@@ -1,5 +1,6 @@
 """Commands that do not deliver import only what they use: no dispatcher, channels, psutil or
-requests (checked in a fresh process, from ``sys.modules`` after the command ran)."""
+requests; ``users list`` (no secret, no ``.env``) not even keyring or python-dotenv (checked
+in a fresh process, from ``sys.modules`` after the command ran)."""
 from __future__ import annotations
 
 import json
@@ -12,12 +13,13 @@ import pytest
 from tests.cli_helpers import as_json, env_for, notifier
 
 HEAVY = ("notifier_gui.core.delivery.dispatcher", "notifier_gui.core.delivery.channels", "psutil", "requests")
+NO_SECRETS = ("keyring", "dotenv")  # imported on first use of a secret / when a .env exists
 PROBE = """
 import io, json, sys
 from notifier_gui import cli
 code = cli.main(sys.argv[1:], out=io.StringIO())
 print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if m.split(".")[0] in
-                  ("notifier_gui", "psutil", "requests"))}))
+                  ("notifier_gui", "psutil", "requests", "keyring", "dotenv"))}))
 """
 
 
@@ -33,6 +35,8 @@ def test_commands_that_do_not_deliver_import_no_delivery_code(data_dir: Path, ar
     assert report["code"] == 0, r.stderr
     loaded = [m for m in report["modules"] if any(m == h or m.startswith(h + ".") for h in HEAVY)]
     assert loaded == []
+    if args[0] == "users":
+        assert [m for m in report["modules"] if m.split(".")[0] in NO_SECRETS] == []
 
 
 def test_the_worker_still_has_everything(data_dir: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from notifier_gui.core.storage.engine import open_database
-from notifier_gui.core.storage.history import History, LogQuery
+from notifier_gui.core.storage.history import Cancelled, History, LogQuery
 from notifier_gui.core.storage.repository import Store
 from notifier_gui.core.storage.schema import ATTEMPTS, utcnow
 
@@ -101,6 +101,27 @@ def test_recipient_search(store: Store) -> None:
     assert h.recipient_ids_matching("schumann") == [3]
     assert h.recipient_ids_matching("") == [1, 2, 3]
 
+
+
+def test_recipients_pages_sort_and_search_in_sql(store: Store) -> None:
+    """The recipients table's pages: ordered by a column (empty cells last ascending, first
+    descending, the id breaking ties), searched like recipient_ids_matching, counted."""
+    fill(store, 3)  # Анна Смирнова (email), Boris Becker (phone), Clara (nothing)
+    store.add_recipient("anna B", email="b@example.org")
+    h = History(store.engine)
+
+    def names(*a: object) -> list[str]:
+        return [r.name for r in h.recipients_page(*a)]  # type: ignore[arg-type]
+
+    assert names("", "id", False, 0, 10) == ["Анна Смирнова", "Boris Becker", "Clara", "anna B"]
+    assert names("", "email", False, 0, 10) == ["Анна Смирнова", "anna B", "Boris Becker", "Clara"]
+    assert names("", "email", True, 0, 10) == ["Clara", "Boris Becker", "anna B", "Анна Смирнова"]
+    assert names("", "name", False, 1, 2) == ["Boris Becker", "Clara"]  # case-blind: "anna B" first
+    assert names("example", "name", False, 0, 10) == ["anna B", "Анна Смирнова"]
+    assert names("b", "name", True, 0, 10) == ["Boris Becker", "anna B"]
+    assert [h.recipients_count(t) for t in ("", "example", "b", "nobody")] == [4, 2, 2, 0]
+    with pytest.raises(Cancelled):
+        h.recipients_page("", "name", False, 0, 10, cancelled=lambda: True)
 
 def test_live_counts(store: Store) -> None:
     fill(store, 6)  # six queued notifications

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from dotenv import dotenv_values
 
 APP_NAME = "notifier-gui"
 CHANNEL_NAMES = ("email", "sms", "telegram")
@@ -203,6 +202,8 @@ def default_data_dir() -> Path:
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
+    from dotenv import dotenv_values  # only when there is a .env: most runs have none
+
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 

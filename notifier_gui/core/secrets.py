@@ -18,12 +18,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, quote_plus
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 from .config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV
 
@@ -45,9 +44,18 @@ def configure_frozen_backend() -> None:
     An explicit PYTHON_KEYRING_BACKEND still wins.
     """
     if getattr(sys, "frozen", False) and sys.platform == "win32" and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        import keyring
         from keyring.backends.Windows import WinVaultKeyring
 
         keyring.set_keyring(WinVaultKeyring())
+
+
+def _password_delete_error() -> type[Exception]:
+    """keyring's "no such entry" error; keyring is imported only once a secret is touched
+    (``users list`` and the other commands that need none start faster without it)."""
+    import keyring.errors
+
+    return keyring.errors.PasswordDeleteError
 
 
 class SecretStoreError(RuntimeError):
@@ -175,7 +183,7 @@ class CredentialStore:
         with _KEYRING_LOCK:
             try:
                 return fn()
-            except keyring.errors.PasswordDeleteError:
+            except _password_delete_error():
                 raise
             except Exception as exc:  # backends raise more than KeyringError (configparser, OSError, dbus)
                 failure = type(exc).__name__
@@ -224,7 +232,7 @@ class CredentialStore:
         self._check_name(name)
         try:
             self._call(f"refused to delete {name}", lambda: self.backend.delete_password(SERVICE, name))
-        except keyring.errors.PasswordDeleteError:
+        except _password_delete_error():
             return False
         log.info("secret %s deleted", name)
         return True
@@ -313,6 +321,8 @@ class CredentialStore:
 
     def _fallback_or_system(self) -> KeyringBackend:
         """keyring's own choice, unless that is "none at all" and a secrets file is allowed."""
+        import keyring  # imported on first use: commands that never touch a secret skip it
+
         system = keyring.get_keyring()
         if self.file_fallback is None or not system_store_missing(system):
             return system

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, column, func, or_, select, table
 from sqlalchemy.exc import OperationalError
 
-from .repository import AttemptRow
+from .repository import AttemptRow, RecipientData, recipient_from_row
 from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
 IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL
@@ -227,8 +227,8 @@ class History:
         return out
 
     # -- recipients -------------------------------------------------------------------------
-    def recipient_ids_matching(self, text: str, limit: int | None = None) -> list[int]:
-        """Recipients whose name, email or phone contains every word of ``text`` (ignoring case)."""
+    def _recipients_where(self, text: str, *cols: Any) -> Select[Any]:
+        """``cols`` of the recipients whose name, email or phone contains every word of ``text``."""
         R = RECIPIENTS
         words = [w.casefold() for w in text.split()]
         conds: list[ColumnElement[bool]] = []
@@ -236,16 +236,41 @@ class History:
         for w in words:
             if self._pg or len(w) < _MIN_TRIGRAM:
                 pattern = _like(w)
-                cols = (R.c.name, R.c.email, R.c.phone)
+                fields = (R.c.name, R.c.email, R.c.phone)
                 conds.append(or_(*(c.ilike(pattern, escape="\\") if self._pg else c.like(pattern, escape="\\")
-                                   for c in cols)))
+                                   for c in fields)))
         if long_words and not self._pg:
             F = _RECIPIENTS_FTS
-            stmt = (select(R.c.id).select_from(F).join(R, R.c.id == F.c.rowid)
-                    .where(F.c.recipients_fts.op("MATCH")(_fts_phrase(long_words)), *conds).order_by(R.c.id))
-        else:
-            stmt = select(R.c.id).where(and_(*conds) if conds else R.c.id > 0).order_by(R.c.id)
+            return (select(*cols).select_from(F).join(R, R.c.id == F.c.rowid)
+                    .where(F.c.recipients_fts.op("MATCH")(_fts_phrase(long_words)), *conds))
+        return select(*cols).where(and_(*conds) if conds else R.c.id > 0)
+
+    def recipient_ids_matching(self, text: str, limit: int | None = None) -> list[int]:
+        """Recipients whose name, email or phone contains every word of ``text`` (ignoring case)."""
+        stmt = self._recipients_where(text, RECIPIENTS.c.id).order_by(RECIPIENTS.c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
+
+    def recipients_count(self, text: str = "") -> int:
+        """How many recipients :meth:`recipients_page` pages through for this search."""
+        stmt = self._recipients_where(text, RECIPIENTS.c.id)
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
+
+    def recipients_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
+                        cancelled: Callable[[], bool] | None = None) -> list[RecipientData]:
+        """One page of the recipients table, searched like :meth:`recipient_ids_matching`, ordered by ``sort``
+        (a column name; text case-blind) with empty cells last when ascending, first when
+        descending, the id breaking ties; ``offset``/``limit`` pick the page."""
+        R = RECIPIENTS
+        key: Any = {"name": func.lower(R.c.name), "email": func.lower(R.c.email), "phone": R.c.phone,
+                    "telegram_chat_id": R.c.telegram_chat_id, "id": R.c.id}[sort]
+        order = ((key.desc().nulls_first(), R.c.id.desc()) if descending
+                 else (key.asc().nulls_last(), R.c.id.asc()))
+        stmt = (self._recipients_where(text, R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
+                                       R.c.channels, R.c.notes)
+                .order_by(*order).offset(offset).limit(limit))
+        with self.engine.connect() as conn:
+            return [recipient_from_row(r) for r in self._execute(conn, stmt, cancelled)]

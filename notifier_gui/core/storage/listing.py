@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from .repository import _RECIPIENT_COLUMNS, RecipientData, Store, _recipient
+from .repository import _RECIPIENT_COLUMNS, RecipientData, Store, recipient_from_row
 from .schema import NOTIFICATIONS, RECIPIENTS
 
 
@@ -24,7 +24,7 @@ def recipients_page(store: Store, search: str, limit: int, offset: int) -> tuple
     with store.engine.connect() as s:
         count = int(s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
         rows = s.execute(select(*_RECIPIENT_COLUMNS).where(*where).order_by(R.c.id).limit(limit).offset(offset))
-        return count, [_recipient(r) for r in rows]
+        return count, [recipient_from_row(r) for r in rows]
 
 
 def notifications_page(store: Store, state: str | None, recipient_id: int | None,

@@ -164,10 +164,11 @@ _RECIPIENT_COLUMNS = (RECIPIENTS.c.id, RECIPIENTS.c.name, RECIPIENTS.c.email, RE
                       RECIPIENTS.c.telegram_chat_id, RECIPIENTS.c.channels, RECIPIENTS.c.notes)
 
 
-def _recipient(row: Any) -> RecipientData:
+def recipient_from_row(row: Any) -> RecipientData:
     """A row of :data:`_RECIPIENT_COLUMNS` as the program passes recipients around."""
     i, name, email, phone, chat, channels, notes = row
     return RecipientData(i, name, email, phone, chat, _split(channels), notes or "")
+
 
 
 class Store:
@@ -388,11 +389,11 @@ class Store:
     def get_recipient(self, recipient_id: int) -> RecipientData | None:
         with self._read() as s:
             row = s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id == recipient_id)).first()
-            return _recipient(row) if row else None
+            return recipient_from_row(row) if row else None
 
     def list_recipients(self) -> list[RecipientData]:
         with self._read() as s:
-            return [_recipient(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
+            return [recipient_from_row(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
 
     def existing_contacts(self) -> tuple[set[str], set[str]]:
         """Every stored email (as :func:`email_key`) and phone, for duplicate checks."""
@@ -522,7 +523,7 @@ class Store:
         with self._read() as s:
             for start in range(0, len(wanted), 900):
                 for row in s.execute(select(*_RECIPIENT_COLUMNS).where(RECIPIENTS.c.id.in_(wanted[start:start + 900]))):
-                    r = _recipient(row)
+                    r = recipient_from_row(row)
                     out[r.id] = r
         return out
 
@@ -573,7 +574,7 @@ class Store:
                 return []
             ids = [r.id for r in rows]
             rids = {r.recipient_id for r in rows if r.recipient_id is not None}
-            recips = {r.id: r for r in map(_recipient, conn.execute(
+            recips = {r.id: r for r in map(recipient_from_row, conn.execute(
                 select(*_RECIPIENT_COLUMNS).where(R.c.id.in_(rids))))} if rids else {}
             opened: dict[int, list[tuple[int, str]]] = {}
             for aid, nid, ch in conn.execute(select(A.c.id, A.c.notification_id, A.c.channel)
