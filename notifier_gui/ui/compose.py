@@ -45,6 +45,7 @@ from ..core.storage.repository import RecipientData
 from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
+from .keyboard import select_with_keys
 from .plural import counted
 from .preview import PreviewInput, PreviewPane
 from .reach import reachable
@@ -429,6 +430,7 @@ class ComposeView(QWidget):
         self.recipient_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.recipient_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recipient_list.setFixedHeight(4 * self.recipient_list.fontMetrics().height() + 16)
+        select_with_keys(self.recipient_list)
         self.recipient_list.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recipient_list, self.remove_selected,
                   Qt.ShortcutContext.WidgetShortcut)
