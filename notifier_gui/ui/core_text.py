@@ -32,7 +32,7 @@ _WORDS = cast(dict[str, tuple[str, ...]], {
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
 })  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
 # Fields that hold another core message (translated in turn).
-_NESTED = {"message", "when", "hint", "shown", "reason"}
+_NESTED = {"message", "when", "hint", "shown", "reason", "store"}
 
 # "field: message", as str(ValidationError) and the import report write it (see _translated).
 _FIELD_MESSAGE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"))
@@ -136,6 +136,14 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id (wrong key, or the user does not exist)"),
     QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account is not confirmed yet; finish the registration"),
     QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru had a server error"),
+    # the credential store (core/secrets.py store_problem)
+    QT_TRANSLATE_NOOP("CoreMessage", "this computer has no credential store (no Secret Service such as GNOME Keyring "
+                                     "or KWallet is running)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{store}: give the secrets in the environment or a .env file instead"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in "
+                                     "an encrypted file, or give them in the environment or a .env file"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
+                                     "passphrase in Settings, or set {env}"),
     # recipients and messages (validation, import)
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),
@@ -223,6 +231,13 @@ WINDOW_WORDING = cast(dict[str, str], {
     " (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)":
         QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or choose a phone "
                                          "region in Settings → General)"),
+    "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give "
+    "them in the environment or a .env file":
+        QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings to keep the secrets in an "
+                                         "encrypted file, or give them in the environment or a .env file"),
+    "the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}":
+        QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
+                                         "passphrase in Settings"),
     "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})":
         QT_TRANSLATE_NOOP("CoreMessage", "no SMS gateway API at this address: check the gateway address in "
                                          "Settings → SMS ({said})"),

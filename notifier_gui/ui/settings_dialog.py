@@ -636,7 +636,7 @@ class SettingsDialog(QDialog):
         except (SecretStoreError, OSError) as exc:
             if alive(self):
                 self.banner_text.setText(self.tr("The secrets could not be moved: {error}").format(
-                    error=ctx.runtime.secrets.redactor(str(exc))))
+                    error=core_text(ctx.runtime.secrets.redactor(str(exc)))))
                 self.move_button.setEnabled(True)
             return
         try:
@@ -764,7 +764,7 @@ class SettingsDialog(QDialog):
             if alive(self):
                 self._set_saving(False)
                 self.show_problems({"": self.tr("Nothing was saved: {error}").format(
-                    error=ctx.runtime.secrets.redactor(str(exc)))})
+                    error=core_text(ctx.runtime.secrets.redactor(str(exc))))})
             return
         for key, value in ui.items():
             ctx.ui_state.setValue(key, value)

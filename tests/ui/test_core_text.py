@@ -145,3 +145,23 @@ def test_the_russian_window_names_the_settings_field(ctx: AppContext, russian: N
     assert core_text(core["phone"]).endswith("или выберите регион телефона в разделе Настройки → Общие)")
     for shown in map(core_text, core.values()):
         assert re.search(r"[A-Z]{3,}_[A-Z_]{2,}", shown) is None, shown
+
+
+def test_credential_store_sentences_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    """#13 item 22: the "no credential store" sentences of core/secrets.py in the Russian window."""
+    from notifier_gui.core.secrets import store_problem
+
+    for state in ("none", "file-new", "file-locked"):
+        shown = core_text(store_problem(state, Path("/data/secrets.enc")) or "")
+        assert "credential store" not in shown and "encrypted file" not in shown, shown
+        assert re.search(r"[A-Z]{3,}_[A-Z_]{2,}", shown) is None, shown
+    assert core_text(store_problem("none") or "").startswith("на этом компьютере нет хранилища учётных данных")
+
+
+def test_credential_store_sentences_name_no_variable_in_the_window() -> None:
+    from notifier_gui.core.secrets import PASSPHRASE_ENV, store_problem
+
+    for state in ("file-new", "file-locked"):
+        core = store_problem(state, Path("/data/secrets.enc")) or ""
+        assert PASSPHRASE_ENV in core  # the CLI's words
+        assert PASSPHRASE_ENV not in core_text(core) and "Settings" in core_text(core)

@@ -764,6 +764,22 @@
         <translation>на сервере SMS.ru произошла ошибка</translation>
     </message>
     <message>
+        <source>this computer has no credential store (no Secret Service such as GNOME Keyring or KWallet is running)</source>
+        <translation>на этом компьютере нет хранилища учётных данных (не запущена служба Secret Service, например GNOME Keyring или KWallet)</translation>
+    </message>
+    <message>
+        <source>{store}: give the secrets in the environment or a .env file instead</source>
+        <translation>{store}: задайте секреты в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give them in the environment or a .env file</source>
+        <translation>{store}: задайте парольную фразу в Настройках (или {env}), чтобы хранить секреты в зашифрованном файле, или задайте их в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}</source>
+        <translation>секреты хранятся в зашифрованном файле ({path}), и он заблокирован: введите его парольную фразу в Настройках или задайте {env}</translation>
+    </message>
+    <message>
         <source>{value} is not a phone number{hint}</source>
         <translation>{value} — не номер телефона{hint}</translation>
     </message>
@@ -834,6 +850,14 @@
     <message>
         <source> (write it with the country code, e.g. +79161234567, or choose a phone region in Settings → General)</source>
         <translation> (укажите его с кодом страны, например +79161234567, или выберите регион телефона в разделе Настройки → Общие)</translation>
+    </message>
+    <message>
+        <source>{store}: choose a passphrase in Settings to keep the secrets in an encrypted file, or give them in the environment or a .env file</source>
+        <translation>{store}: задайте парольную фразу в Настройках, чтобы хранить секреты в зашифрованном файле, или задайте их в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings</source>
+        <translation>секреты хранятся в зашифрованном файле ({path}), и он заблокирован: введите его парольную фразу в Настройках</translation>
     </message>
     <message>
         <source>no SMS gateway API at this address: check the gateway address in Settings → SMS ({said})</source>
