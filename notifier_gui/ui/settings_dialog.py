@@ -161,6 +161,10 @@ class SecretField(QWidget):
         else:
             text = self.tr("checking the credential store…")
         self.edit.setPlaceholderText(text)
+        # Wide enough for the whole placeholder, in any language (#13 item 22: it was cut).
+        margins = self.edit.textMargins()
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance(text) + margins.left()
+                                  + margins.right() + 16)
         self.edit.setToolTip(self.tr("{name} comes from {source} and wins over the credential store").format(
             name=self.env_name, source=self.source or self.tr("the environment")) if self.status == "environment" else "")
         self.clear_button.setEnabled((self.status == "keyring" and not self.cleared) or bool(self.edit.text()))

@@ -1976,11 +1976,11 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     </message>
     <message>
         <source>will be deleted from the credential store when you save</source>
-        <translation>будет удалено из хранилища учётных данных при сохранении</translation>
+        <translation>удалится из хранилища при сохранении</translation>
     </message>
     <message>
         <source>stored in the credential store — type to replace</source>
-        <translation>сохранено в хранилище учётных данных — введите новое для замены</translation>
+        <translation>в хранилище — введите новое для замены</translation>
     </message>
     <message>
         <source>set in the environment ({name})</source>
