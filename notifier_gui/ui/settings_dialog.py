@@ -505,6 +505,8 @@ class SettingsDialog(QDialog):
                 order.setCurrentRow(row + step)
 
         up, down = QPushButton(self.tr("Move up")), QPushButton(self.tr("Move down"))
+        up.setToolTip(self.tr("Try this channel earlier"))
+        down.setToolTip(self.tr("Try this channel later"))
         up.clicked.connect(lambda: move(-1))
         down.clicked.connect(lambda: move(1))
         buttons = QVBoxLayout()

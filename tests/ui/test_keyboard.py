@@ -126,3 +126,19 @@ def test_arrow_keys_select_in_the_compose_recipient_list(qtbot, ctx: AppContext)
     assert view.remove_button.isEnabled()
     qtbot.keyClick(listing, Qt.Key.Key_Down)
     assert [i.row() for i in listing.selectionModel().selectedRows()] == [1]
+
+
+def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """#13 item 21: ▲▼ in Compose, "Move up / Move down" in Settings: now one wording and tips."""
+    from PySide6.QtWidgets import QPushButton
+
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+
+    view = ComposeView(ctx)
+    qtbot.addWidget(view)
+    order = view.channels
+    compose = {(order.up.text(), order.up.toolTip()), (order.down.text(), order.down.toolTip())}
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    settings = {(b.text(), b.toolTip()) for b in dialog.findChildren(QPushButton) if b.text() in ("Move up", "Move down")}
+    assert compose == settings == {("Move up", "Try this channel earlier"), ("Move down", "Try this channel later")}

@@ -163,8 +163,16 @@
         <translation>Telegram</translation>
     </message>
     <message>
+        <source>Move up</source>
+        <translation>Вверх</translation>
+    </message>
+    <message>
         <source>Try this channel earlier</source>
         <translation>Пробовать этот канал раньше</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Вниз</translation>
     </message>
     <message>
         <source>Try this channel later</source>
@@ -2235,6 +2243,14 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Move down</source>
         <translation>Вниз</translation>
+    </message>
+    <message>
+        <source>Try this channel earlier</source>
+        <translation>Пробовать этот канал раньше</translation>
+    </message>
+    <message>
+        <source>Try this channel later</source>
+        <translation>Пробовать этот канал позже</translation>
     </message>
     <message>
         <source>Channel order</source>
