@@ -45,6 +45,7 @@ from ..core.storage.repository import RecipientData
 from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .context import AppContext
 from .core_text import core_text
+from .keyboard import select_with_keys
 from .plural import counted
 from .preview import PreviewInput, PreviewPane
 from .reach import reachable
@@ -179,18 +180,22 @@ class ChannelOrderList(QWidget):
         model.rowsMoved.connect(self._on_changed)
         model.rowsInserted.connect(self._on_changed)
 
+        # The same words and tips as Settings → Delivery policy (#13 item 21: ▲▼ here, words there).
         self.up = QToolButton()
-        self.up.setArrowType(Qt.ArrowType.UpArrow)
+        self.up.setText(self.tr("Move up"))
         self.up.setToolTip(self.tr("Try this channel earlier"))
         self.up.clicked.connect(lambda: self.move_current(-1))
         self.down = QToolButton()
-        self.down.setArrowType(Qt.ArrowType.DownArrow)
+        self.down.setText(self.tr("Move down"))
         self.down.setToolTip(self.tr("Try this channel later"))
         self.down.clicked.connect(lambda: self.move_current(1))
         self.reset = QToolButton()
         self.reset.setText(self.tr("Reset"))
         self.reset.setToolTip(self.tr("Back to the default order from the settings"))
         self.reset.clicked.connect(self.restore_default)
+        width = max(b.sizeHint().width() for b in (self.up, self.down, self.reset))
+        for button in (self.up, self.down, self.reset):
+            button.setMinimumWidth(width)
         buttons = QVBoxLayout()
         buttons.setSpacing(2)
         buttons.addWidget(self.up)
@@ -429,6 +434,7 @@ class ComposeView(QWidget):
         self.recipient_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.recipient_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recipient_list.setFixedHeight(4 * self.recipient_list.fontMetrics().height() + 16)
+        select_with_keys(self.recipient_list)
         self.recipient_list.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recipient_list, self.remove_selected,
                   Qt.ShortcutContext.WidgetShortcut)

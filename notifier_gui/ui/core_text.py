@@ -32,7 +32,7 @@ _WORDS = cast(dict[str, tuple[str, ...]], {
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
 })  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
 # Fields that hold another core message (translated in turn).
-_NESTED = {"message", "when", "hint", "shown", "reason"}
+_NESTED = {"message", "when", "hint", "shown", "reason", "store"}
 
 # "field: message", as str(ValidationError) and the import report write it (see _translated).
 _FIELD_MESSAGE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"))
@@ -95,6 +95,10 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "the message is empty; Telegram cannot deliver an empty text"),
     # SMS
     QT_TRANSLATE_NOOP("CoreMessage", "the message has neither subject nor text; an empty SMS is not sent"),
+    QT_TRANSLATE_NOOP("CoreMessage", "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. "
+                                     "http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)"),
     QT_TRANSLATE_NOOP("CoreMessage", "{service} ({address}) refused the connection (wrong address or port, or the "
                                      "service is not running)"),
     # connection checks (Settings → Test connection)
@@ -161,6 +165,14 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id (wrong key, or the user does not exist)"),
     QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account is not confirmed yet; finish the registration"),
     QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru had a server error"),
+    # the credential store (core/secrets.py store_problem)
+    QT_TRANSLATE_NOOP("CoreMessage", "this computer has no credential store (no Secret Service such as GNOME Keyring "
+                                     "or KWallet is running)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{store}: give the secrets in the environment or a .env file instead"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in "
+                                     "an encrypted file, or give them in the environment or a .env file"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
+                                     "passphrase in Settings, or set {env}"),
     # recipients and messages (validation, import)
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
     QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),
@@ -208,6 +220,67 @@ LIBRARY_MESSAGES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have a hyphen immediately after the @-sign."),
 ))
 
+# The window says where in Settings to fix it, not the environment variable or the secret's id
+# that the core writes (the log of record and the CLI, whose user sets those variables, keep
+# the core's words): core template -> the window's wording, both translated for the window.
+WINDOW_WORDING = cast(dict[str, str], {
+    "email is not configured (SMTP_HOST is empty)":
+        QT_TRANSLATE_NOOP("CoreMessage", "email is not configured (enter the SMTP server in Settings → Email)"),
+    "SMS is not configured (SMS_PROVIDER is empty; choose {providers})":
+        QT_TRANSLATE_NOOP("CoreMessage", "SMS is not configured (choose an SMS provider in Settings → SMS)"),
+    "Email is not configured: set SMTP_HOST":
+        QT_TRANSLATE_NOOP("CoreMessage", "Email is not configured: enter the SMTP server in Settings → Email"),
+    "SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)":
+        QT_TRANSLATE_NOOP("CoreMessage", "a login is set but there is no password: enter it in Settings → Email"),
+    "Telegram is not configured: store the bot token (secret telegram_bot_token)":
+        QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: save the bot token in Settings → Telegram"),
+    "the server offers no STARTTLS on this port; credentials will not be sent in clear (check SMTP_PORT / "
+    "SMTP_USE_SSL)":
+        QT_TRANSLATE_NOOP("CoreMessage", "the server offers no STARTTLS on this port; credentials will not be sent "
+                                         "in clear (check Port and Security in Settings → Email)"),
+    "port {port} expects implicit TLS (SMTP_USE_SSL=1)":
+        QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects implicit TLS (choose it under Security in "
+                                         "Settings → Email)"),
+    "port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, SMTP_USE_TLS=1)":
+        QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects STARTTLS, not implicit TLS (choose STARTTLS under "
+                                         "Security in Settings → Email)"),
+    "SMS.ru does not accept the api_id: check the smsru_api_id secret":
+        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the API key: check it in Settings → SMS"),
+    "SMS.ru does not accept the api_id (wrong key, or the user does not exist)":
+        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the API key (wrong key, or the user does not "
+                                         "exist)"),
+    "the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it approved":
+        QT_TRANSLATE_NOOP("CoreMessage", "the sender name is not approved by SMS.ru; clear it in Settings → SMS or "
+                                         "get it approved"),
+    "SMS.ru requires an approved alphabetic sender name before anything can be sent: create one in the SMS.ru "
+    "senders panel and put it in SMSRU_FROM":
+        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru requires an approved alphabetic sender name before anything can be "
+                                         "sent: create one in the SMS.ru senders panel and enter it as the sender "
+                                         "name in Settings → SMS"),
+    " (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)":
+        QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or choose a phone "
+                                         "region in Settings → General)"),
+    "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give "
+    "them in the environment or a .env file":
+        QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings to keep the secrets in an "
+                                         "encrypted file, or give them in the environment or a .env file"),
+    "the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}":
+        QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
+                                         "passphrase in Settings"),
+    "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})":
+        QT_TRANSLATE_NOOP("CoreMessage", "no SMS gateway API at this address: check the gateway address in "
+                                         "Settings → SMS ({said})"),
+    "the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. http://192.168.1.20:8080 or "
+    "https://api.sms-gate.app/3rdparty/v1)":
+        QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its address: enter it in Settings → SMS "
+                                         "(e.g. http://192.168.1.20:8080)"),
+    "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)":
+        QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its username (shown in the app): enter it "
+                                         "in Settings → SMS"),
+})
+# What marks a message worth rewording in the English window too: a variable or secret name.
+_NAMES = re.compile(r"[A-Z]{3,}_[A-Z_]{2,}|\b(?:smtp_password|telegram_bot_token|api_id)\b")
+
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -235,8 +308,8 @@ def core_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _translated(text: str, language_mark: str) -> str:
-    if language_mark == TEMPLATES[0]:
-        return text  # no translation installed: the core's English is the text
+    if language_mark == TEMPLATES[0] and not _NAMES.search(text):
+        return text  # no translation installed: the core's English is the text, unless it names a variable
     field, sep, rest = text.partition(": ")
     if sep and field in _WORDS["field"]:  # before the templates, whose {value} would take "email: …" whole
         translated = QCoreApplication.translate(CONTEXT, _FIELD_MESSAGE)
@@ -248,7 +321,7 @@ def _translated(text: str, language_mark: str) -> str:
         m = pattern.fullmatch(text)
         if m is None:
             continue
-        translated = QCoreApplication.translate(CONTEXT, template)
+        translated = QCoreApplication.translate(CONTEXT, WINDOW_WORDING.get(template, template))
         fields = {}
         for name, value in m.groupdict().items():
             if name in _NESTED:

@@ -161,6 +161,10 @@ class SecretField(QWidget):
         else:
             text = self.tr("checking the credential store…")
         self.edit.setPlaceholderText(text)
+        # Wide enough for the whole placeholder, in any language (#13 item 22: it was cut).
+        margins = self.edit.textMargins()
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance(text) + margins.left()
+                                  + margins.right() + 16)
         self.edit.setToolTip(self.tr("{name} comes from {source} and wins over the credential store").format(
             name=self.env_name, source=self.source or self.tr("the environment")) if self.status == "environment" else "")
         self.clear_button.setEnabled((self.status == "keyring" and not self.cleared) or bool(self.edit.text()))
@@ -506,6 +510,8 @@ class SettingsDialog(QDialog):
                 order.setCurrentRow(row + step)
 
         up, down = QPushButton(self.tr("Move up")), QPushButton(self.tr("Move down"))
+        up.setToolTip(self.tr("Try this channel earlier"))
+        down.setToolTip(self.tr("Try this channel later"))
         up.clicked.connect(lambda: move(-1))
         down.clicked.connect(lambda: move(1))
         buttons = QVBoxLayout()
@@ -641,7 +647,7 @@ class SettingsDialog(QDialog):
         except (SecretStoreError, OSError) as exc:
             if alive(self):
                 self.banner_text.setText(self.tr("The secrets could not be moved: {error}").format(
-                    error=ctx.runtime.secrets.redactor(str(exc))))
+                    error=core_text(ctx.runtime.secrets.redactor(str(exc)))))
                 self.move_button.setEnabled(True)
             return
         try:
@@ -769,7 +775,7 @@ class SettingsDialog(QDialog):
             if alive(self):
                 self._set_saving(False)
                 self.show_problems({"": self.tr("Nothing was saved: {error}").format(
-                    error=ctx.runtime.secrets.redactor(str(exc)))})
+                    error=core_text(ctx.runtime.secrets.redactor(str(exc))))})
             return
         for key, value in ui.items():
             ctx.ui_state.setValue(key, value)

@@ -77,7 +77,7 @@ def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None)
     assert shown_lines[1].startswith("эл. почта: 'boris@' — неверный адрес эл. почты")
 
     not_set = check_email(Settings(data_dir=ctx.runtime.settings.data_dir), ctx.runtime.secrets)
-    assert core_text(not_set.message) == "Эл. почта не настроена: задайте SMTP_HOST"
+    assert core_text(not_set.message) == "Эл. почта не настроена: укажите SMTP-сервер в разделе Настройки → Email"
     assert (core_text("Connected to smtp.example.org:587 (STARTTLS, logged in as bob)")
             == "Подключено к smtp.example.org:587 (STARTTLS, вход как bob)")
     assert core_text("Connected to relay:25 (no TLS)") == "Подключено к relay:25 (без TLS)"
@@ -110,3 +110,58 @@ def test_email_validator_reasons_are_shown_in_russian(russian: None) -> None:  #
         err = _validation_error(lambda b=bad: val.email(b))
         shown = core_text(err.message)
         assert words in shown and "@-sign" not in shown, shown
+
+
+def _window_messages(ctx: AppContext) -> dict[str, str]:
+    """Real core messages that name an environment variable or a secret's id."""
+    from notifier_gui.core.delivery.channels.sms import _off_reason
+    from notifier_gui.core.delivery.channels.sms.android import require_settings
+
+    settings = Settings(data_dir=ctx.runtime.settings.data_dir)
+    with pytest.raises(Exception) as android:
+        require_settings("", "")
+    return {"sms": _off_reason(settings) or "",
+            "email": check_email(settings, ctx.runtime.secrets).message,
+            "phone": str(_validation_error(lambda: v.phone("12"))),
+            "android": str(android.value)}
+
+
+def test_the_window_names_the_settings_field_not_the_variable(ctx: AppContext) -> None:
+    """#13 item 20: in the (English) window a core message says where in Settings to fix it;
+    the core's own text (the log of record, the CLI) keeps the variable's name."""
+    core = _window_messages(ctx)
+    assert "SMS_PROVIDER" in core["sms"] and "NOTIFIER_PHONE_REGION" in core["phone"]  # the CLI's words stay
+    assert core_text(core["sms"]) == "SMS is not configured (choose an SMS provider in Settings → SMS)"
+    assert core_text(core["email"]) == "Email is not configured: enter the SMTP server in Settings → Email"
+    assert core_text(core["phone"]).endswith("or choose a phone region in Settings → General)")
+    assert "Settings → SMS" in core_text(core["android"])
+    for shown in map(core_text, core.values()):
+        assert re.search(r"[A-Z]{3,}_[A-Z_]{2,}", shown) is None, shown
+
+
+def test_the_russian_window_names_the_settings_field(ctx: AppContext, russian: None) -> None:  # noqa: F811
+    core = _window_messages(ctx)
+    assert core_text(core["sms"]) == "SMS не настроены (выберите SMS-провайдера в разделе Настройки → SMS)"
+    assert core_text(core["phone"]).endswith("или выберите регион телефона в разделе Настройки → Общие)")
+    for shown in map(core_text, core.values()):
+        assert re.search(r"[A-Z]{3,}_[A-Z_]{2,}", shown) is None, shown
+
+
+def test_credential_store_sentences_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    """#13 item 22: the "no credential store" sentences of core/secrets.py in the Russian window."""
+    from notifier_gui.core.secrets import store_problem
+
+    for state in ("none", "file-new", "file-locked"):
+        shown = core_text(store_problem(state, Path("/data/secrets.enc")) or "")
+        assert "credential store" not in shown and "encrypted file" not in shown, shown
+        assert re.search(r"[A-Z]{3,}_[A-Z_]{2,}", shown) is None, shown
+    assert core_text(store_problem("none") or "").startswith("на этом компьютере нет хранилища учётных данных")
+
+
+def test_credential_store_sentences_name_no_variable_in_the_window() -> None:
+    from notifier_gui.core.secrets import PASSPHRASE_ENV, store_problem
+
+    for state in ("file-new", "file-locked"):
+        core = store_problem(state, Path("/data/secrets.enc")) or ""
+        assert PASSPHRASE_ENV in core  # the CLI's words
+        assert PASSPHRASE_ENV not in core_text(core) and "Settings" in core_text(core)

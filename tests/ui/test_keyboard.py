@@ -56,3 +56,89 @@ def test_main_window_has_mnemonics(qtbot, ctx: AppContext) -> None:  # type: ign
         assert QApplication.instance() is not None
     finally:
         w.quit_for_real(confirm=False)
+
+
+def _focus_chain(window) -> list:  # type: ignore[no-untyped-def]
+    """The widgets Tab visits in the window, in order (shown and enabled ones)."""
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not window and len(chain) < 1000:
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
+                and widget.isVisibleTo(window) and widget.window() is window):
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def test_no_invisible_tab_stop_in_the_main_window(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A scroll area (no frame, nothing drawn when focused) was a Tab stop of its own."""
+    from PySide6.QtWidgets import QAbstractScrollArea, QAbstractItemView, QPlainTextEdit, QTextEdit
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        for index in range(w.tabs.count()):
+            w.tabs.setCurrentIndex(index)
+            invisible = [x for x in _focus_chain(w) if x.width() == 0 or x.height() == 0
+                         or (isinstance(x, QAbstractScrollArea)
+                             and not isinstance(x, (QAbstractItemView, QPlainTextEdit, QTextEdit)))]
+            assert invisible == [], [type(x).__name__ for x in invisible]
+    finally:
+        w.quit_for_real(confirm=False)
+
+
+def test_arrow_keys_select_the_recipient_row(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Tab into the Recipients table and arrows: the highlighted row is the selected one."""
+    store = ctx.runtime.store
+    ids = [store.add_recipient(n, email=f"{n.lower()}@example.org") for n in ("Anna", "Boris", "Clara")]
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    try:
+        w.tabs.setCurrentIndex(0)  # Recipients
+        w.recipients.refresh()
+        table = w.recipients.table
+        table.setFocus()
+        qtbot.waitUntil(table.hasFocus)
+        assert w.recipients.selected_ids() == [ids[0]]  # the current row on entry is selected
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+        assert w.recipients.selected_ids() == [ids[1]]
+        assert all(i.row() == 1 for i in table.selectionModel().selectedIndexes())  # the whole row, no other
+        assert w.recipients.act_edit.isEnabled()
+    finally:
+        w.quit_for_real(confirm=False)
+
+
+def test_arrow_keys_select_in_the_compose_recipient_list(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    store = ctx.runtime.store
+    ids = [store.add_recipient(n, email=f"{n.lower()}@example.org") for n in ("Anna", "Boris")]
+    view = ComposeView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    view.set_recipients(ids)
+    listing = view.recipient_list
+    listing.selectionModel().clear()  # no current row, nothing selected
+    listing.setFocus()
+    qtbot.waitUntil(listing.hasFocus)
+    assert [i.row() for i in listing.selectionModel().selectedRows()] == [0]  # Tab's landing row is selected
+    assert view.remove_button.isEnabled()
+    qtbot.keyClick(listing, Qt.Key.Key_Down)
+    assert [i.row() for i in listing.selectionModel().selectedRows()] == [1]
+
+
+def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """#13 item 21: ▲▼ in Compose, "Move up / Move down" in Settings: now one wording and tips."""
+    from PySide6.QtWidgets import QPushButton
+
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+
+    view = ComposeView(ctx)
+    qtbot.addWidget(view)
+    order = view.channels
+    compose = {(order.up.text(), order.up.toolTip()), (order.down.text(), order.down.toolTip())}
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    settings = {(b.text(), b.toolTip()) for b in dialog.findChildren(QPushButton) if b.text() in ("Move up", "Move down")}
+    assert compose == settings == {("Move up", "Try this channel earlier"), ("Move down", "Try this channel later")}

@@ -175,8 +175,16 @@
         <translation>Telegram</translation>
     </message>
     <message>
+        <source>Move up</source>
+        <translation>Вверх</translation>
+    </message>
+    <message>
         <source>Try this channel earlier</source>
         <translation>Пробовать этот канал раньше</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Вниз</translation>
     </message>
     <message>
         <source>Try this channel later</source>
@@ -656,6 +664,18 @@
         <translation>повтор позже</translation>
     </message>
     <message>
+        <source>no SMS gateway API at this address: check ANDROID_SMS_URL ({said})</source>
+        <translation>по этому адресу нет API SMS-шлюза: проверьте ANDROID_SMS_URL ({said})</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)</source>
+        <translation>для Android SMS-шлюза нужен его адрес (ANDROID_SMS_URL, например http://192.168.1.20:8080 или https://api.sms-gate.app/3rdparty/v1)</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)</source>
+        <translation>для Android SMS-шлюза нужно имя пользователя (ANDROID_SMS_USER, показано в приложении)</translation>
+    </message>
+    <message>
         <source>{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)</source>
         <translation>{message}; сервер не поддерживает SMTPUTF8 (адреса с не-ASCII символами до @ отправить нельзя)</translation>
     </message>
@@ -876,6 +896,22 @@
         <translation>на сервере SMS.ru произошла ошибка</translation>
     </message>
     <message>
+        <source>this computer has no credential store (no Secret Service such as GNOME Keyring or KWallet is running)</source>
+        <translation>на этом компьютере нет хранилища учётных данных (не запущена служба Secret Service, например GNOME Keyring или KWallet)</translation>
+    </message>
+    <message>
+        <source>{store}: give the secrets in the environment or a .env file instead</source>
+        <translation>{store}: задайте секреты в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give them in the environment or a .env file</source>
+        <translation>{store}: задайте парольную фразу в Настройках (или {env}), чтобы хранить секреты в зашифрованном файле, или задайте их в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}</source>
+        <translation>секреты хранятся в зашифрованном файле ({path}), и он заблокирован: введите его парольную фразу в Настройках или задайте {env}</translation>
+    </message>
+    <message>
         <source>{value} is not a phone number{hint}</source>
         <translation>{value} — не номер телефона{hint}</translation>
     </message>
@@ -894,6 +930,78 @@
     <message>
         <source>the header names {columns} more than once</source>
         <translation>в заголовке {columns} встречается больше одного раза</translation>
+    </message>
+    <message>
+        <source>email is not configured (enter the SMTP server in Settings → Email)</source>
+        <translation>эл. почта не настроена (укажите SMTP-сервер в разделе Настройки → Email)</translation>
+    </message>
+    <message>
+        <source>SMS is not configured (choose an SMS provider in Settings → SMS)</source>
+        <translation>SMS не настроены (выберите SMS-провайдера в разделе Настройки → SMS)</translation>
+    </message>
+    <message>
+        <source>Email is not configured: enter the SMTP server in Settings → Email</source>
+        <translation>Эл. почта не настроена: укажите SMTP-сервер в разделе Настройки → Email</translation>
+    </message>
+    <message>
+        <source>a login is set but there is no password: enter it in Settings → Email</source>
+        <translation>логин задан, но пароля нет: введите его в разделе Настройки → Email</translation>
+    </message>
+    <message>
+        <source>Telegram is not configured: save the bot token in Settings → Telegram</source>
+        <translation>Telegram не настроен: сохраните токен бота в разделе Настройки → Telegram</translation>
+    </message>
+    <message>
+        <source>the server offers no STARTTLS on this port; credentials will not be sent in clear (check Port and Security in Settings → Email)</source>
+        <translation>сервер не предлагает STARTTLS на этом порту; учётные данные не будут отправлены открытым текстом (проверьте «Порт» и «Защита» в разделе Настройки → Email)</translation>
+    </message>
+    <message>
+        <source>port {port} expects implicit TLS (choose it under Security in Settings → Email)</source>
+        <translation>порт {port} ожидает неявный TLS (выберите его в поле «Защита» в разделе Настройки → Email)</translation>
+    </message>
+    <message>
+        <source>port {port} expects STARTTLS, not implicit TLS (choose STARTTLS under Security in Settings → Email)</source>
+        <translation>порт {port} ожидает STARTTLS, а не неявный TLS (выберите STARTTLS в поле «Защита» в разделе Настройки → Email)</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not accept the API key: check it in Settings → SMS</source>
+        <translation>SMS.ru не принимает ключ API: проверьте его в разделе Настройки → SMS</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not accept the API key (wrong key, or the user does not exist)</source>
+        <translation>SMS.ru не принимает ключ API (неверный ключ или пользователя нет)</translation>
+    </message>
+    <message>
+        <source>the sender name is not approved by SMS.ru; clear it in Settings → SMS or get it approved</source>
+        <translation>имя отправителя не согласовано в SMS.ru; очистите его в разделе Настройки → SMS или согласуйте</translation>
+    </message>
+    <message>
+        <source>SMS.ru requires an approved alphabetic sender name before anything can be sent: create one in the SMS.ru senders panel and enter it as the sender name in Settings → SMS</source>
+        <translation>SMS.ru требует согласованное буквенное имя отправителя: создайте его в разделе отправителей SMS.ru и укажите как имя отправителя в разделе Настройки → SMS</translation>
+    </message>
+    <message>
+        <source> (write it with the country code, e.g. +79161234567, or choose a phone region in Settings → General)</source>
+        <translation> (укажите его с кодом страны, например +79161234567, или выберите регион телефона в разделе Настройки → Общие)</translation>
+    </message>
+    <message>
+        <source>{store}: choose a passphrase in Settings to keep the secrets in an encrypted file, or give them in the environment or a .env file</source>
+        <translation>{store}: задайте парольную фразу в Настройках, чтобы хранить секреты в зашифрованном файле, или задайте их в переменных окружения или в файле .env</translation>
+    </message>
+    <message>
+        <source>the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings</source>
+        <translation>секреты хранятся в зашифрованном файле ({path}), и он заблокирован: введите его парольную фразу в Настройках</translation>
+    </message>
+    <message>
+        <source>no SMS gateway API at this address: check the gateway address in Settings → SMS ({said})</source>
+        <translation>по этому адресу нет API SMS-шлюза: проверьте адрес шлюза в разделе Настройки → SMS ({said})</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway needs its address: enter it in Settings → SMS (e.g. http://192.168.1.20:8080)</source>
+        <translation>для Android SMS-шлюза нужен его адрес: укажите его в разделе Настройки → SMS (например, http://192.168.1.20:8080)</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway needs its username (shown in the app): enter it in Settings → SMS</source>
+        <translation>для Android SMS-шлюза нужно имя пользователя (показано в приложении): укажите его в разделе Настройки → SMS</translation>
     </message>
     <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
@@ -2052,11 +2160,11 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     </message>
     <message>
         <source>will be deleted from the credential store when you save</source>
-        <translation>будет удалено из хранилища учётных данных при сохранении</translation>
+        <translation>удалится из хранилища при сохранении</translation>
     </message>
     <message>
         <source>stored in the credential store — type to replace</source>
-        <translation>сохранено в хранилище учётных данных — введите новое для замены</translation>
+        <translation>в хранилище — введите новое для замены</translation>
     </message>
     <message>
         <source>set in the environment ({name})</source>
@@ -2327,6 +2435,14 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Move down</source>
         <translation>Вниз</translation>
+    </message>
+    <message>
+        <source>Try this channel earlier</source>
+        <translation>Пробовать этот канал раньше</translation>
+    </message>
+    <message>
+        <source>Try this channel later</source>
+        <translation>Пробовать этот канал позже</translation>
     </message>
     <message>
         <source>Channel order</source>

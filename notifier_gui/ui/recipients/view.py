@@ -32,6 +32,7 @@ from ...core.storage.repository import RecipientData, Store
 from ...core.validation import ValidationError
 from ..context import AppContext
 from ..core_text import core_text
+from ..keyboard import select_with_keys
 from ..tasks import alive
 from .dialog import RecipientDialog
 from .import_dialog import ImportReportDialog
@@ -226,6 +227,7 @@ class RecipientsView(QWidget):
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self._on_search)
+        select_with_keys(self.table)
         self.table.selectionModel().selectionChanged.connect(self._sync_selection)
         self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
