@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.runtime import Runtime
-from ..core.sending import enqueue_args, plan_among
+from ..core.sending import SendPlan, enqueue_args, plan_among
+from ..core.storage.repository import UnknownRecipients
+from ..core.templates import has_placeholders
 
 log = logging.getLogger("notifier.api")
 
@@ -130,12 +132,19 @@ class Batcher:
 
     def _write(self, batch: list[_Item]) -> list[list[int] | BaseException]:
         rt = self.runtime
-        people = rt.store.recipients_by_id(i for item in batch for i in item.send.ids)
+        # Placeholders ({name}) need the people read first; plain texts do not (the store
+        # checks in its transaction that the recipients exist).
+        templated = [has_placeholders(item.send.subject) or has_placeholders(item.send.message) for item in batch]
+        people = rt.store.recipients_by_id(
+            i for item, t in zip(batch, templated) if t for i in item.send.ids) if any(templated) else {}
         results: list[list[int] | BaseException | None] = []
         sends: list[dict[str, Any]] = []
-        for item in batch:
+        for item, t in zip(batch, templated):
             s = item.send
-            plan = plan_among(people, s.ids, s.subject, s.message)
+            if t:
+                plan = plan_among(people, s.ids, s.subject, s.message)
+            else:
+                plan = SendPlan(s.ids, None, None, [], [])
             if plan.missing:
                 results.append(Missing(plan.missing))
             else:
@@ -145,7 +154,11 @@ class Batcher:
         outcomes = iter(rt.store.enqueue_batch(sends) if sends else [])
         if sends:
             self.commits += 1
-        return [next(outcomes) if r is None else r for r in results]
+        done: list[list[int] | BaseException] = []
+        for r in results:
+            outcome = next(outcomes) if r is None else r
+            done.append(Missing(outcome.ids) if isinstance(outcome, UnknownRecipients) else outcome)
+        return done
 
     def _report(self, batch: list[_Item], results: list[list[int] | BaseException]) -> None:
         """Tell the host (the window's delivery log) once per source per batch, after the commit."""

@@ -132,6 +132,14 @@ class _Pending:
         self.done = False
 
 
+class UnknownRecipients(ValidationError):
+    """An enqueue named recipients that do not exist (any more); nothing of it was written."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__("user", f"no recipient with id {', '.join(map(str, ids))}")
+        self.ids = list(ids)
+
+
 class _EnqueueOp:
     """One :meth:`Store.enqueue` waiting for its transaction: ``op(conn)`` runs it alone;
     :meth:`Store.enqueue_batch` builds many sends' rows (:attr:`row`) into one insert."""
@@ -146,7 +154,7 @@ class _EnqueueOp:
         found = self.store._enqueue_recipients(conn, self.recipient_ids)
         missing = [i for i in dict.fromkeys(self.recipient_ids) if i not in found]
         if missing:
-            raise ValidationError("user", f"no recipient with id {', '.join(map(str, missing))}")
+            raise UnknownRecipients(missing)
         try:
             return self.store._insert_notifications(
                 conn, (self.row(found, n, rid) for n, rid in enumerate(self.recipient_ids)))
