@@ -34,7 +34,7 @@ from ..core.storage.schema import STATES
 from . import docs
 from .batcher import Batcher, Missing, Send
 from .models import NotificationIn, UserIn
-from .security import Gate, RateLimiter, TokenSource, allowed_hosts, parse_authorization
+from .security import Gate, RateLimiter, TokenSource, allowed_hosts, parse_authorization, replaying
 
 log = logging.getLogger("notifier.api")
 
@@ -432,16 +432,7 @@ class FastCreate:
         raw = b"".join(chunks)
         body = self._parsed(raw, auth, kind) if not keyed else None
         if body is None:
-            sent = False
-
-            async def replay() -> Any:
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": raw, "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send)
+            await self.app(scope, replaying(raw, receive), send)
             return
         client = scope["client"][0] if scope.get("client") else "?"
         try:

@@ -94,8 +94,9 @@ class Batcher:
                 self._thread.start()
             self._items.append(item)
             self._cond.notify()
-        # shield: a client that disconnects cancels its request, not the write under way
-        return await asyncio.shield(item.future)
+        # A client that disconnects cancels this await (the future): the send stays queued
+        # and is written all the same; _settle skips the cancelled future.
+        return await item.future
 
     def close(self, timeout: float = 10.0) -> None:
         """Write what is still waiting, then stop the thread."""
