@@ -139,7 +139,10 @@ class ApiServer:
         self._app = build_app(self.ctx)
         config = uvicorn.Config(self._app, log_config=None, access_log=False, lifespan="off",
                                 loop="auto", http="auto", ws="none", server_header=False,
-                                timeout_keep_alive=30)
+                                timeout_keep_alive=30,
+                                # No proxy in front: X-Forwarded-For from a local client must not
+                                # change its address (the rate limit's key, the log's source).
+                                proxy_headers=False)
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},

@@ -139,3 +139,11 @@ def test_concurrent_posts_share_commits_and_each_get_their_own_id(api: Api, clie
     with api.runtime.store.engine.connect() as c:  # each answer names its own committed row
         rows = dict(c.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.body)).all())
     assert {text: rows[i] for text, i in made.items()} == {text: text for text in made}
+
+
+def test_a_forwarded_for_header_does_not_change_the_clients_address(api: Api, client: httpx.Client) -> None:
+    rid = client.post("/api/users/", json={"email": "a@example.com"}).json()["id"]
+    r = client.post("/api/notifications/", json={"user_id": rid, "message": "hi"},
+                    headers={"X-Forwarded-For": "10.9.8.7"})
+    assert r.status_code == 201
+    assert api.queued[-1] == ([r.json()["id"]], "API 127.0.0.1")
