@@ -121,6 +121,7 @@ class Batcher:
                 log.error("the API could not queue %d notification(s): %s", len(batch),
                           self.runtime.secrets.redactor(f"{type(exc).__name__}: {exc}"))
                 results = [exc] * len(batch)
+            self._report(batch, results)  # before the answers, as the thread-pool path does
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, list[int] | BaseException]]] = {}
             for item, result in zip(batch, results):
                 by_loop.setdefault(item.loop, []).append((item, result))
@@ -129,7 +130,6 @@ class Batcher:
                     loop.call_soon_threadsafe(_settle, done)
                 except RuntimeError:  # that loop is closed: nobody waits any more
                     pass
-            self._report(batch, results)
 
     def _write(self, batch: list[_Item]) -> list[list[int] | BaseException]:
         rt = self.runtime
@@ -162,9 +162,8 @@ class Batcher:
         return done
 
     def _report(self, batch: list[_Item], results: list[list[int] | BaseException]) -> None:
-        """Tell the host (the window's delivery log) once per source per batch, after the commit."""
-        if self.on_queued is None:
-            return
+        """Log what was queued and tell the host (the window's delivery log), once per source
+        per batch, after the commit and before the requests are answered."""
         grouped: dict[str, tuple[list[int], list[int]]] = {}
         for item, result in zip(batch, results):
             if isinstance(result, list):
@@ -172,6 +171,9 @@ class Batcher:
                 nids.extend(result)
                 rids.extend(item.send.ids)
         for source, (nids, rids) in grouped.items():
+            log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))
+            if self.on_queued is None:
+                continue
             try:
                 self.on_queued(nids, rids, source)
             except Exception:  # a courtesy to the host: the rows are committed anyway

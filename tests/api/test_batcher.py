@@ -73,7 +73,8 @@ def runtime(data_dir: Path, keyring_backend: object) -> Iterator[Runtime]:
     rt.close()
 
 
-def test_sends_that_wait_together_share_one_commit(runtime: Runtime) -> None:
+def test_sends_that_wait_together_share_one_commit(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="notifier.api")
     rid = runtime.store.add_recipient("A", email="a@example.com")
     reported: list[tuple[list[int], str]] = []
     batcher = Batcher(runtime, lambda ids, rids, source: reported.append((ids, source)))
@@ -111,6 +112,8 @@ def test_sends_that_wait_together_share_one_commit(runtime: Runtime) -> None:
     assert [rows[i] for i in ids] == ["first", *(f"m{n}" for n in range(20))]
     assert sorted(i for got, _ in reported for i in got) == sorted(ids)
     assert {source for _, source in reported} == {"API test"}
+    logged = " ".join(r.getMessage() for r in caplog.records if r.getMessage().startswith("API test queued"))
+    assert all(f"#{i}" in logged.split(", ") or f"#{i}" in logged.replace(",", " ").split() for i in ids)
 
 
 def test_concurrent_posts_share_commits_and_each_get_their_own_id(api: Api, client: httpx.Client) -> None:
