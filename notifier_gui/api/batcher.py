@@ -162,19 +162,17 @@ class Batcher:
         return done
 
     def _report(self, batch: list[_Item], results: list[list[int] | BaseException]) -> None:
-        """Log what was queued and tell the host (the window's delivery log), once per source
-        per batch, after the commit and before the requests are answered."""
-        grouped: dict[str, tuple[list[int], list[int]]] = {}
+        """After the commit and before the answers: log what was queued (one line per source
+        per batch) and tell the host once per request (the window's delivery log shows one
+        row per request, with its source)."""
+        grouped: dict[str, list[int]] = {}
         for item, result in zip(batch, results):
             if isinstance(result, list):
-                nids, rids = grouped.setdefault(item.send.source, ([], []))
-                nids.extend(result)
-                rids.extend(item.send.ids)
-        for source, (nids, rids) in grouped.items():
+                grouped.setdefault(item.send.source, []).extend(result)
+                if self.on_queued is not None:
+                    try:
+                        self.on_queued(result, item.send.ids, item.send.source)
+                    except Exception:  # a courtesy to the host: the rows are committed anyway
+                        log.warning("the API's on_queued callback failed", exc_info=True)
+        for source, nids in grouped.items():
             log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))
-            if self.on_queued is None:
-                continue
-            try:
-                self.on_queued(nids, rids, source)
-            except Exception:  # a courtesy to the host: the rows are committed anyway
-                log.warning("the API's on_queued callback failed", exc_info=True)
