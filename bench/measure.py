@@ -459,6 +459,38 @@ def task_scale(a: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------
 # the window
 # ----------------------------------------------------------------------------------------
+class GapTicker:
+    """A 5 ms QTimer that records the gaps between its ticks: the GUI event loop's stalls."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.gaps: list[float] = []
+        self._clock = QElapsedTimer()
+        self._last = 0
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._clock.start()
+        self._last = self._clock.elapsed()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = self._clock.elapsed()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def summary(self) -> dict[str, Any]:
+        g = self.gaps
+        return {"max_gap_ms": max(g) if g else None, "ticks": len(g),
+                "p99_gap_ms": sorted(g)[int(len(g) * 0.99)] if g else None}
+
+
 def _events(n: int) -> list[Any]:
     """The same attempt events as tests/ui/test_log.py's flood: started + finished per attempt."""
     from datetime import datetime, timedelta, timezone
@@ -492,7 +524,7 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
     try:
         rt = _open_runtime(data, NOTIFIER_SANDBOX=1, QT_QPA_PLATFORM="offscreen")
         import qasync
-        from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+        from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
         from notifier_gui.ui.context import AppContext
@@ -523,24 +555,11 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
                 if i % 1000 == 999:
                     time.sleep(0.001)
 
-        gaps: list[float] = []
-        clock = QElapsedTimer()
-        last = [0]
-
-        def tick() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        ticker = QTimer()
-        ticker.setInterval(5)
-        ticker.timeout.connect(tick)
+        ticker = GapTicker()
         model = panel.model
 
         async def run() -> float:
             await asyncio.sleep(0.3)  # let the window settle (first paint, history load)
-            clock.start()
-            last[0] = clock.elapsed()
             ticker.start()
             t = threading.Thread(target=producer)
             started = time.perf_counter()
@@ -578,9 +597,85 @@ def task_window_flood(a: dict[str, Any]) -> dict[str, Any]:
         model_bytes = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()
         rt.close()
-        return {"n": n, "rows": rows, "seconds": elapsed, "max_gap_ms": max(gaps) if gaps else None,
-                "ticks": len(gaps), "p99_gap_ms": sorted(gaps)[int(len(gaps) * 0.99)] if gaps else None,
+        return {"n": n, "rows": rows, "seconds": elapsed, **ticker.summary(),
                 "model_mb": model_bytes / 2**20, "rss_delta_mb": rss_after - rss0, "ok": rows == min(n, model.budget) and model.attempt_id_at(0) == n}
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def task_api_window_stall(a: dict[str, Any]) -> dict[str, Any]:
+    """The window with its REST API on (ApiControl, as Settings → API starts it: Uvicorn on
+    its own thread, the delivery worker running in sandbox mode) and its delivery log shown,
+    while ``bench/api_load.py`` posts ``rate`` notifications a second for ``seconds``
+    (open loop, 50 connections). A 5 ms QTimer measures the largest gap in the GUI event
+    loop meanwhile; the API's answers and its p99 come from the load client. ``worker``
+    False leaves the delivery worker stopped: the API's own share of the stall."""
+    import asyncio
+    import json as _json
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    data = _tmp("bench-api-window-")
+    token = "bench-api-token-0123456789"
+    try:
+        rt = _open_runtime(data, NOTIFIER_SANDBOX=1, QT_QPA_PLATFORM="offscreen", NOTIFIER_API=1, NOTIFIER_API_PORT=0,
+                           NOTIFIER_API_RATE=0, NOTIFIER_API_TOKEN=token, NOTIFIER_LOG_LEVEL="WARNING")
+        rid = rt.store.add_recipient("Person", email="user@example.com")
+        import qasync
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from notifier_gui.ui.api_control import ApiControl
+        from notifier_gui.ui.context import AppContext
+        from notifier_gui.ui.log.panel import LogPanel
+        from notifier_gui.ui.tasks import Tasks
+        from notifier_gui.ui.worker import WorkerBridge
+
+        app = QApplication([sys.argv[0]])
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        tasks = Tasks(loop)
+        bridge = WorkerBridge(lambda sink: rt.dispatcher(sink))
+        ctx = AppContext(rt, tasks, bridge, QSettings(str(data / "ui-state.ini"), QSettings.Format.IniFormat))
+        panel = LogPanel(ctx)
+        panel.resize(1000, 400)
+        panel.show()
+        panel.load_history()
+        if a.get("worker", True):  # False: the API's own share (nothing delivers the queued rows)
+            bridge.start()
+        control = ApiControl(rt, tasks, bridge)
+        ticker = GapTicker()
+
+        async def run() -> dict[str, Any]:
+            control.apply()
+            for _ in range(3000):  # until the API serves (bounded)
+                if control.applied:
+                    break
+                await asyncio.sleep(0.01)
+            if not control.address:
+                return {"error": f"the API did not start: {control.error}"}
+            port = int(control.address.rsplit(":", 1)[1])
+            cfg = {"port": port, "clients": 50, "seconds": a["seconds"], "rate": a["rate"],
+                   "path": "/api/notifications/", "body": {"user_id": rid, "message": "Hello via SMTP!"},
+                   "headers": {"Authorization": f"Token {token}"}}
+            await asyncio.sleep(0.3)  # let the window settle
+            ticker.start()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, str(Path(__file__).parent / "api_load.py"), _json.dumps(cfg),
+                stdout=asyncio.subprocess.PIPE, cwd=str(Path(__file__).parent))
+            out, _ = await proc.communicate()
+            ticker.stop()
+            for line in reversed(out.decode().splitlines()):
+                if line.startswith("RESULT "):
+                    return dict(_json.loads(line[7:]))
+            return {"error": f"the load client exited with {proc.returncode}"}
+
+        with loop:
+            load = loop.run_until_complete(run())
+            control.stop()
+        bridge.stop()
+        tasks.shutdown()
+        rt.close()
+        return {"load": load, **ticker.summary(), "ok": bool(ticker.gaps) and bool(load.get("ok"))}
     finally:
         shutil.rmtree(data, ignore_errors=True)
 

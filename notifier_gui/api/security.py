@@ -159,19 +159,23 @@ class Gate:
                     return
                 chunks.append(chunk)
                 more = message.get("more_body", False)
-            body = b"".join(chunks)
-            sent = False
-
-            async def replay() -> dict[str, Any]:
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send)
+            await self.app(scope, replaying(b"".join(chunks), receive), send)
             return
         await self.app(scope, receive, send)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """An ASGI ``receive`` that gives the already-read ``body`` whole, then defers to ``receive``."""
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 class TokenSource:

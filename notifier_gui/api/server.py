@@ -109,6 +109,7 @@ class ApiServer:
         self.ctx = ctx
         self.host, self.port, self.allow_remote = host, port, allow_remote
         self._server: Any = None
+        self._app: Any = None
         self._thread: threading.Thread | None = None
         self._lock = FolderLock(ctx.runtime.settings.data_dir)
         self.warning = "" if is_loopback(host) else (
@@ -133,9 +134,15 @@ class ApiServer:
             raise
         self.port = sock.getsockname()[1]
         self.ctx.bound_host = self.host
-        config = uvicorn.Config(build_app(self.ctx), log_config=None, access_log=False, lifespan="off",
-                                loop="asyncio", http="h11", ws="none", server_header=False,
-                                timeout_keep_alive=30)
+        # "auto": uvloop and httptools (C parsers, far less Python per request) where they
+        # are installed, asyncio and h11 otherwise (uvloop does not exist on Windows).
+        self._app = build_app(self.ctx)
+        config = uvicorn.Config(self._app, log_config=None, access_log=False, lifespan="off",
+                                loop="auto", http="auto", ws="none", server_header=False,
+                                timeout_keep_alive=30,
+                                # No proxy in front: X-Forwarded-For from a local client must not
+                                # change its address (the rate limit's key, the log's source).
+                                proxy_headers=False)
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
@@ -157,6 +164,9 @@ class ApiServer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._app is not None:
+            self._app.batcher.close(timeout)
+            self._app = None
         self._server = None
         self._lock.release()
 

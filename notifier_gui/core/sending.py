@@ -8,12 +8,13 @@ those entries again if queuing fails.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .runtime import Runtime, current_user
 from .secrets import SecretStoreError
-from .storage.repository import Store
+from .storage.repository import RecipientData, Store
 from .templates import has_placeholders, render
 
 log = logging.getLogger("notifier.send")
@@ -47,17 +48,25 @@ def plan_send(store: Store, ids: Sequence[int], subject: str, body: str,
               repeat_window: float | None = REPEAT_WINDOW_SECONDS) -> SendPlan:
     """Fill placeholders per recipient; ``repeat_window`` None skips the double-send guard."""
     people = store.recipients_by_id(ids)
+    plan = plan_among(people, ids, subject, body)
+    if repeat_window is None:
+        return plan
+    # one query, whatever the number of recipients and texts
+    repeated = store.recent_repeats(
+        [(rid, plan.subjects[n] if plan.subjects else subject, plan.bodies[n] if plan.bodies else body)
+         for n, rid in enumerate(plan.ids)], within_seconds=repeat_window)
+    repeats = [people[i].name for i in dict.fromkeys(plan.ids) if i in repeated]
+    return SendPlan(plan.ids, plan.subjects, plan.bodies, repeats, plan.missing)
+
+
+def plan_among(people: Mapping[int, RecipientData], ids: Sequence[int], subject: str, body: str) -> SendPlan:
+    """:func:`plan_send` over recipients already read (no double-send guard): the HTTP
+    API's batcher reads the people of many sends at once and plans each from them."""
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     ids = [i for i in ids if i in people]
     subjects = [render(subject, people[i]) for i in ids] if has_placeholders(subject) else None
     bodies = [render(body, people[i]) for i in ids] if has_placeholders(body) else None
-    repeated: set[int] = set()
-    if repeat_window is not None:  # one query, whatever the number of recipients and texts
-        repeated = store.recent_repeats(
-            [(rid, subjects[n] if subjects else subject, bodies[n] if bodies else body) for n, rid in enumerate(ids)],
-            within_seconds=repeat_window)
-    repeats = [people[i].name for i in dict.fromkeys(ids) if i in repeated]
-    return SendPlan(ids, subjects, bodies, repeats, missing)
+    return SendPlan(ids, subjects, bodies, [], missing)
 
 
 def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
@@ -76,12 +85,9 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
     try:
         if smtp_user and smtp_password:
             ref = runtime.secrets.put_per_send(smtp_password)
-        return runtime.store.enqueue(
-            plan.ids, body, subject=subject, channels=list(channels) if channels else None,
-            default_channels=runtime.settings.channels, smtp_user=smtp_user,
-            smtp_secret_refs=[ref] * len(plan.ids) if ref else None,
-            queued_by=current_user() if queued_by is None else queued_by,
-            bodies=plan.bodies, subjects=plan.subjects, dedupe_keys=dedupe_keys, shared_commit=shared_commit)
+        return runtime.store.enqueue(**enqueue_args(runtime, plan, subject, body, channels, smtp_user, ref,
+                                                    queued_by=queued_by, dedupe_keys=dedupe_keys),
+                                     shared_commit=shared_commit)
     except BaseException:
         if ref:
             try:
@@ -89,3 +95,15 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
             except SecretStoreError:
                 log.warning("could not remove an unused per-send SMTP password from the credential store")
         raise
+
+
+def enqueue_args(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
+                 smtp_user: str | None, secret_ref: str | None, *, queued_by: str | None = None,
+                 dedupe_keys: Sequence[str] | None = None) -> dict[str, Any]:
+    """The keyword arguments of ``Store.enqueue`` for ``plan`` (also one entry of
+    ``Store.enqueue_batch``); ``secret_ref`` is a per-send password's keyring entry."""
+    return {"recipient_ids": plan.ids, "body": body, "subject": subject,
+            "channels": list(channels) if channels else None, "default_channels": runtime.settings.channels,
+            "smtp_user": smtp_user, "smtp_secret_refs": [secret_ref] * len(plan.ids) if secret_ref else None,
+            "queued_by": current_user() if queued_by is None else queued_by,
+            "bodies": plan.bodies, "subjects": plan.subjects, "dedupe_keys": dedupe_keys}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -145,6 +146,36 @@ class _Pending:
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = False
+
+
+class UnknownRecipients(ValidationError):
+    """An enqueue named recipients that do not exist (any more); nothing of it was written."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__("user", f"no recipient with id {', '.join(map(str, ids))}")
+        self.ids = list(ids)
+
+
+class _EnqueueOp:
+    """One :meth:`Store.enqueue` waiting for its transaction: ``op(conn)`` runs it alone;
+    :meth:`Store.enqueue_batch` builds many sends' rows (:attr:`row`) into one insert."""
+
+    __slots__ = ("store", "recipient_ids", "row")
+
+    def __init__(self, store: Store, recipient_ids: Sequence[int],
+                 row: Callable[[dict[int, tuple[str, str | None]], int, int], dict[str, Any]]) -> None:
+        self.store, self.recipient_ids, self.row = store, recipient_ids, row
+
+    def __call__(self, conn: Connection) -> list[int]:
+        found = self.store._enqueue_recipients(conn, self.recipient_ids)
+        missing = [i for i in dict.fromkeys(self.recipient_ids) if i not in found]
+        if missing:
+            raise UnknownRecipients(missing)
+        try:
+            return self.store._insert_notifications(
+                conn, (self.row(found, n, rid) for n, rid in enumerate(self.recipient_ids)))
+        except IntegrityError:
+            raise ValidationError("message", "the same message to the same person was queued moments ago") from None
 
 
 class LeaseLost(RuntimeError):
@@ -426,66 +457,8 @@ class Store:
         one group commit (:meth:`_grouped`); each still returns only once its rows are
         committed, and a failing one is rolled back alone (a savepoint), not its group.
         """
-        now = self.clock()
-        N, R = NOTIFICATIONS, RECIPIENTS
-
-        def op(conn: Connection) -> list[int]:
-            wanted = list(dict.fromkeys(recipient_ids))
-            found: dict[int, tuple[str, str | None]] = {}
-            for chunk in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
-                part = wanted[chunk:chunk + 900]
-                found.update({rid: (name, chans) for rid, name, chans in
-                              conn.execute(select(R.c.id, R.c.name, R.c.channels).where(R.c.id.in_(part)))})
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise ValidationError("user", f"no recipient with id {', '.join(map(str, missing))}")
-            explicit = ",".join(channels) if channels else None
-            default = ",".join(default_channels)
-
-            def row(n: int, rid: int) -> dict[str, Any]:
-                name, own = found[rid]
-                return {
-                    "recipient_id": rid,
-                    "recipient_name": name,
-                    "subject": subjects[n] if subjects else subject,
-                    "body": bodies[n] if bodies else body,
-                    "html_body": html_body,
-                    "channels": explicit or own or default,
-                    "state": "queued",
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "queued_at": now,
-                    "queued_by": queued_by,
-                    "smtp_user": smtp_user,
-                    "smtp_secret_ref": smtp_secret_refs[n] if smtp_secret_refs else None,
-                    "dedupe_key": dedupe_keys[n] if dedupe_keys else None,
-                    "cursor_channel": 0,
-                    "cursor_tries": 0,
-                    "round_no": 0,
-                    "round_transient": False,
-                    "dead_channels": "",
-                }
-
-            # Still one transaction, but the row dicts are built and sent a slice at a time:
-            # 100,000 of them at once held ~50 MB that the process kept afterwards.
-            ids: list[int] = []
-            try:
-                for start in range(0, len(recipient_ids), _ENQUEUE_SLICE):
-                    rows = [row(n, rid) for n, rid in
-                            enumerate(recipient_ids[start:start + _ENQUEUE_SLICE], start)]
-                    if self._pg:
-                        result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), rows)
-                        ids.extend(r[0] for r in result)
-                    else:
-                        # Without a sentinel column SQLAlchemy would insert row by row to keep
-                        # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else
-                        # inserts, and SQLite gives each new row max(rowid)+1, so ascending
-                        # ids are parameter order.
-                        ids.extend(sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), rows)))
-                return ids
-            except IntegrityError:
-                raise ValidationError("message", "the same message to the same person was queued moments ago") from None
-
+        op = self._enqueue_op(recipient_ids, body, subject, html_body, channels, default_channels, smtp_user,
+                              smtp_secret_refs, queued_by, dedupe_keys, subjects, bodies)
         if not shared_commit:
             with self._tx() as conn:
                 return op(conn)
@@ -493,6 +466,110 @@ class Store:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
+
+    def enqueue_batch(self, sends: Sequence[dict[str, Any]]) -> list[list[int] | Exception]:
+        """Many independent enqueues (each the keyword arguments of :meth:`enqueue`) in one
+        transaction and one commit, for a single writer that serves many callers (the HTTP
+        API's batcher). Returns only after the commit, so every returned id is durable.
+
+        First all sends together: one recipient read, one multi-row insert. If any send
+        fails (an unknown recipient, a duplicate ``dedupe_keys`` entry), that attempt is
+        rolled back and each send runs under its own savepoint instead: a failing one is
+        returned as its exception and rolled back alone; the others commit.
+        """
+        ops = [self._enqueue_op(**send) for send in sends]
+        with self._tx() as conn:
+            try:
+                with conn.begin_nested():
+                    found = self._enqueue_recipients(conn, [i for op in ops for i in op.recipient_ids])
+                    if all(i in found for op in ops for i in op.recipient_ids):
+                        rows = ((op, n, rid) for op in ops for n, rid in enumerate(op.recipient_ids))
+                        ids = self._insert_notifications(conn, (op.row(found, n, rid) for op, n, rid in rows))
+                        out: list[list[int] | Exception] = []
+                        for op in ops:
+                            out.append(ids[:len(op.recipient_ids)])
+                            del ids[:len(op.recipient_ids)]
+                        return out
+            except IntegrityError:
+                pass  # a duplicate among them: find it below, one savepoint per send
+            return [self._isolated(conn, op) for op in ops]
+
+    def _enqueue_recipients(self, conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """id → (name, own channels) of these recipients, for new notification rows."""
+        R = RECIPIENTS
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, tuple[str, str | None]] = {}
+        for chunk in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+            part = wanted[chunk:chunk + 900]
+            found.update({rid: (name, chans) for rid, name, chans in
+                          conn.execute(select(R.c.id, R.c.name, R.c.channels).where(R.c.id.in_(part)))})
+        return found
+
+    def _insert_notifications(self, conn: Connection, rows: Iterable[dict[str, Any]]) -> list[int]:
+        """Insert notification rows; their ids in the rows' order. A duplicate ``dedupe_key``
+        raises IntegrityError (the caller rolls back)."""
+        N = NOTIFICATIONS
+        # Still one transaction, but the row dicts are built and sent a slice at a time:
+        # 100,000 of them at once held ~50 MB that the process kept afterwards.
+        ids: list[int] = []
+        it = iter(rows)
+        while part := list(islice(it, _ENQUEUE_SLICE)):
+            if self._pg:
+                result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), part)
+                ids.extend(r[0] for r in result)
+            else:
+                # Without a sentinel column SQLAlchemy would insert row by row to keep
+                # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else
+                # inserts, and SQLite gives each new row max(rowid)+1, so ascending
+                # ids are parameter order.
+                ids.extend(sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), part)))
+        return ids
+
+    def _enqueue_op(
+        self,
+        recipient_ids: Sequence[int],
+        body: str,
+        subject: str = "",
+        html_body: str | None = None,
+        channels: Sequence[str] | None = None,
+        default_channels: Sequence[str] = ("email", "sms", "telegram"),
+        smtp_user: str | None = None,
+        smtp_secret_refs: Sequence[str] | None = None,
+        queued_by: str = "",
+        dedupe_keys: Sequence[str | None] | None = None,
+        subjects: Sequence[str] | None = None,
+        bodies: Sequence[str] | None = None,
+    ) -> _EnqueueOp:
+        """The work of one :meth:`enqueue`, to run inside a write transaction."""
+        now = self.clock()
+        explicit = ",".join(channels) if channels else None
+        default = ",".join(default_channels)
+
+        def row(found: dict[int, tuple[str, str | None]], n: int, rid: int) -> dict[str, Any]:
+            name, own = found[rid]
+            return {
+                "recipient_id": rid,
+                "recipient_name": name,
+                "subject": subjects[n] if subjects else subject,
+                "body": bodies[n] if bodies else body,
+                "html_body": html_body,
+                "channels": explicit or own or default,
+                "state": "queued",
+                "next_attempt_at": now,
+                "created_at": now,
+                "queued_at": now,
+                "queued_by": queued_by,
+                "smtp_user": smtp_user,
+                "smtp_secret_ref": smtp_secret_refs[n] if smtp_secret_refs else None,
+                "dedupe_key": dedupe_keys[n] if dedupe_keys else None,
+                "cursor_channel": 0,
+                "cursor_tries": 0,
+                "round_no": 0,
+                "round_transient": False,
+                "dead_channels": "",
+            }
+
+        return _EnqueueOp(self, recipient_ids, row)
 
     def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
         """Recipients who were sent this exact subject and text in the last ``within_seconds``
