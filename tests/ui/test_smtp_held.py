@@ -27,8 +27,9 @@ def test_held_email_is_told_once_in_the_tray(ctx: AppContext, qtbot) -> None:  #
 
 def test_new_email_messages_read_in_russian(ctx: AppContext, russian: None) -> None:  # noqa: F811
     assert core_text(REASON).startswith("учётные данные отклонены — исправьте их в настройках (SMTP-")
+    # The window names the Settings field, not the variable (#13 item 20).
     assert core_text("port 465 expects implicit TLS (SMTP_USE_SSL=1)") == \
-        "порт 465 ожидает TLS с самого начала (SMTP_USE_SSL=1)"
+        "порт 465 ожидает неявный TLS (выберите его в поле «Защита» в разделе Настройки → Email)"
     assert core_text("accepted by mx.example.org, queued as 4F3x") == \
         "принято сервером mx.example.org, номер в очереди 4F3x"
     shown = core_text("Connected to relay:587 (STARTTLS); the server does not offer SMTPUTF8 (addresses with "
