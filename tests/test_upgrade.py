@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
-from notifier_gui.core.storage.engine import create, current_revision, migrations_config, open_database
+from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision, migrations_config, open_database
 from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.core.storage.schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
@@ -40,13 +40,23 @@ def make_0001(url: str) -> Engine:
 
 
 def snapshot(engine: Engine) -> dict[str, list[Any]]:
+    """Every row of the three tables, in the columns migration 0001 made (later migrations
+    add columns; the rows must keep every value they had)."""
     with engine.connect() as c:
-        return {t.name: [tuple(r) for r in c.execute(t.select().order_by(t.c.id))]
-                for t in (RECIPIENTS, NOTIFICATIONS, ATTEMPTS)}
+        out = {}
+        for t in (RECIPIENTS, NOTIFICATIONS, ATTEMPTS):
+            old = [c.name for c in t.columns if c.name in ORIGINAL_COLUMNS[t.name]]
+            out[t.name] = [tuple(r) for r in c.execute(select(*(t.c[n] for n in old)).order_by(t.c.id))]
+        return out
+
+
+ORIGINAL_COLUMNS: dict[str, set[str]] = {}
 
 
 def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     old = make_0001(db_url)
+    ORIGINAL_COLUMNS.update({t: {c["name"] for c in inspect(old).get_columns(t)}
+                             for t in ("recipients", "notifications", "attempts")})
     assert current_revision(old) == "0001"
     before = snapshot(old)
     old_indexes = {t: {i["name"] for i in inspect(old).get_indexes(t)} for t in ("notifications", "attempts")}

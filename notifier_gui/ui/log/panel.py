@@ -7,6 +7,7 @@ filter cancels the older one), and exports by streaming pages from SQL.
 """
 from __future__ import annotations
 
+import collections
 import csv
 from collections.abc import Callable
 from datetime import datetime, time, timezone
@@ -50,6 +51,9 @@ NO_DATE = QDate(2000, 1, 1)  # a date edit at its minimum means "no bound"
 # The folder CSV files last went to or came from; the same key as the Recipients page.
 CSV_DIR_KEY = "recipients/lastDir"
 
+
+HELD_MAX = 100_000  # live events held while a page is read (older ones are in the database anyway)
+
 class LogPanel(QWidget):
     """Signals: ``notificationSelected(int)`` when the operator picks a row."""
 
@@ -68,7 +72,9 @@ class LogPanel(QWidget):
         self._selected: int | None = None
         self.history_loaded = False  # the first page of the current filter is shown
         self._generation = 0  # bumped by every new filter; older reads give up
-        self._held: list[Any] | None = None  # live events kept while the newest page is read
+        # Live events kept while the newest page is read (from the start: until the first
+        # page is in, nothing is shown, and an event would be lost).
+        self._held: collections.deque[Any] | None = collections.deque(maxlen=HELD_MAX)
         self._loading = False  # a page at one end is being read
         self.export_dialog: QProgressDialog | None = None
         self._build()
@@ -241,7 +247,7 @@ class LogPanel(QWidget):
         if self._held is None:
             # Live events that arrive while the page is read are kept and applied after it:
             # the read may see an attempt in flight whose finish arrives before the page does.
-            self._held = []
+            self._held = collections.deque(maxlen=HELD_MAX)
         self.ctx.tasks.start(self._reload(self._generation, query, newest=True))
 
     @Slot()
@@ -284,7 +290,7 @@ class LogPanel(QWidget):
     def _release_held(self) -> None:
         held, self._held = self._held, None
         if held:
-            self.model.apply(held)
+            self.model.apply(list(held))
 
     async def _load_end(self, generation: int, newer: bool) -> None:
         """One more page at the newer or the older end of the window."""
