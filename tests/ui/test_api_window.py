@@ -7,13 +7,19 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from datetime import datetime, timedelta, timezone
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
 from notifier_gui.core.secrets import SERVICE
 from notifier_gui.ui.api_control import ApiControl, ApiStatusLabel
+from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from notifier_gui.core.sending import Queued
+from notifier_gui.core.storage.history import LogQuery
 from notifier_gui.ui.context import AppContext
+from notifier_gui.ui.log.model import COL_DETAIL, AttemptLogModel
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import SHOTS
@@ -94,7 +100,11 @@ def test_status_bar_and_log_show_what_the_api_queued(qtbot, api_ctx: AppContext)
     model = window.log.model
 
     def rows() -> list[tuple[int, str, str]]:
-        return [(model.notification_at(i), model.outcome_at(i), model._rows.detail[i]) for i in range(model.rowCount())]
+        # Every cell read through the model's display rows (a row's index in the view, newest
+        # first): the detail used to be read from the internal, oldest-first columns, which
+        # paired the queued row with the attempt's detail when both were in.
+        return [(model.notification_at(i), model.outcome_at(i), model.data(model.index(i, COL_DETAIL)))
+                for i in range(model.rowCount())]
 
     qtbot.waitUntil(lambda: (nid, "queued", "API 127.0.0.1") in rows(), timeout=10_000)
     qtbot.waitUntil(lambda: (nid, "delivered") in [(n, o) for n, o, _ in rows()], timeout=15_000)
@@ -127,3 +137,25 @@ def test_a_second_window_on_the_same_folder_says_why_it_does_not_serve(qtbot, ap
     with qtbot.waitSignal(ctx.api.stateChanged, timeout=10_000):
         ctx.api.apply()
     assert ctx.api.address == "" and ctx.api.error == ""
+
+
+@pytest.mark.parametrize("order", ["queued first", "attempt first", "one batch, attempt first"])
+def test_the_queued_row_keeps_its_source_whichever_event_arrives_first(order: str) -> None:
+    """The API's Queued event and the worker's attempt events come from different threads:
+    the worker may claim (and in the sandbox, finish) the notification before the API's
+    event is pushed. Each row keeps its own outcome and detail in every order."""
+    model = AttemptLogModel()
+    model.reset(LogQuery(), [], at_newest=True, at_oldest=True)  # an empty log, showing its newest end
+    t0 = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    queued = Queued((7,), ("Анна",), "API 127.0.0.1", t0.timestamp())
+    started = AttemptStarted(41, 7, "Анна", "email", t0 + timedelta(milliseconds=5))
+    finished = AttemptFinished(41, 7, "Анна", "email", "delivered", "sandbox: written",
+                               started.started_at, started.started_at + timedelta(milliseconds=3))
+    batches = {"queued first": [[queued], [started], [finished]],
+               "attempt first": [[started], [finished], [queued]],
+               "one batch, attempt first": [[started, finished, queued]]}[order]
+    for batch in batches:
+        model.apply(batch)
+    shown = sorted((model.notification_at(i), model.outcome_at(i), model.data(model.index(i, COL_DETAIL)))
+                   for i in range(model.rowCount()))
+    assert shown == [(7, "delivered", "sandbox: written"), (7, "queued", "API 127.0.0.1")]
