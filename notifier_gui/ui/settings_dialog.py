@@ -710,6 +710,8 @@ class SettingsDialog(QDialog):
         return problems
 
     def show_problems(self, problems: dict[str, str]) -> None:
+        # the core's words name settings by variable: the window names the field and its page
+        problems = {env: core_text(text) for env, text in problems.items()}
         for env, binding in self.bindings.items():
             text = problems.get(env)
             binding.error.setText(text or "")
@@ -785,7 +787,7 @@ class SettingsDialog(QDialog):
             if alive(self):
                 self._set_saving(False)
                 self.show_problems({"": self.tr("Saved, but the settings cannot be applied: {error}").format(
-                    error=str(exc))})
+                    error=core_text(str(exc)))})
             return
         if ctx.bridge.state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
             ctx.bridge.restart()  # returns at once; a paused worker comes back paused
