@@ -2660,22 +2660,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Отключить предпросмотр ссылок</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>Вверх</translation>
-    </message>
-    <message>
-        <source>Move down</source>
-        <translation>Вниз</translation>
-    </message>
-    <message>
-        <source>Try this channel earlier</source>
-        <translation>Пробовать этот канал раньше</translation>
-    </message>
-    <message>
-        <source>Try this channel later</source>
-        <translation>Пробовать этот канал позже</translation>
-    </message>
-    <message>
         <source>Channel order</source>
         <translation>Порядок каналов</translation>
     </message>
