@@ -248,6 +248,31 @@ TEMPLATES = cast(tuple[str, ...], (
                                      "TWILIO_MESSAGING_SERVICE_SID"),
     QT_TRANSLATE_NOOP("CoreMessage", "no sender name set (SMSRU_FROM); new SMS.ru accounts must register one before "
                                      "sending"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not know this method: check SMSRU_API_BASE"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the "
+                                     "twilio_auth_token secret (or the API key), and that the account is not "
+                                     "suspended"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and "
+                                     "TWILIO_API_BASE"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the sender number TWILIO_FROM is not valid"),
+    QT_TRANSLATE_NOOP("CoreMessage", "TWILIO_FROM is not an SMS-capable number of this Twilio account for this "
+                                     "destination"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{message} (Twilio {said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: check ANDROID_SMS_USER and the "
+                                     "{secret} secret against the app ({said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. "
+                                     "https://api.telegram.org) and the bot token"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or a "
+                                     "proxy intercepting HTTPS)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "cannot connect to {host}: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "connection refused (is the server running, is TELEGRAM_API_BASE right?)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered {method} with HTTP {status} and a body that is not Bot API JSON "
+                                     "(a proxy or the wrong TELEGRAM_API_BASE?)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API answered 404 Not Found: the bot token is malformed or "
+                                     "TELEGRAM_API_BASE is wrong{where}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API "
+                                     "server?"),
     _FIELD_MESSAGE,
 ))
 
@@ -336,6 +361,16 @@ WINDOW_WORDING = cast(dict[str, str], {
                                          "check Port and Security in Settings → Email"),
     "{what} is missing: store the secret {secret} in the settings (or set {env_name} for a headless run)":
         QT_TRANSLATE_NOOP("CoreMessage", "{what} is missing: enter it in {secret}"),
+    "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), "
+    "and that the account is not suspended":
+        QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and "
+                                         "twilio_auth_token (or the API key), and that the account is not suspended"),
+    "the sender number TWILIO_FROM is not valid":
+        QT_TRANSLATE_NOOP("CoreMessage", "the sender number is not valid: check TWILIO_FROM"),
+    "the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app "
+    "({said})":
+        QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: compare ANDROID_SMS_USER and "
+                                         "{secret} with the app ({said})"),
 })
 # What marks a message worth rewording in the English window too: a variable or secret name.
 # Setting names left in a message after its translation: each becomes its place in Settings.

@@ -273,3 +273,42 @@ def test_every_setting_has_a_place_in_the_window() -> None:
              "NOTIFIER_ENV_FILE"}
     assert sorted(names - PLACES.keys()) == []
     assert all(place(name) and not _VARIABLE.search(place(name) or "") for name in names)
+
+
+def _channel_messages(tmp_path: Path) -> list[str]:
+    """The channels' own words that send the operator to a setting: every provider code's
+    meaning (as the providers write them, wrapped with the provider's answer) and the Bot API
+    client's network and URL complaints, made by the real client."""
+    from notifier_gui.core.delivery.channels.sms import smsru, twilio
+    from notifier_gui.core.delivery.channels.telegram import BotApi
+
+    out = [f"{meaning} (Twilio {code}: said)" for code, (_, meaning) in twilio.CODES.items()]
+    out += [f"{meaning} (SMS.ru {code}: said)" for code, (_, meaning) in smsru.CODES.items()]
+    api = BotApi(Settings(data_dir=tmp_path, telegram_api_base="http://127.0.0.1:1"), Redactor())
+    out += [f"cannot connect to {api.host}: {api._why(ConnectionRefusedError())}",
+            f"cannot connect to {api.host}: {api._why(OSError('Name or service not known'))}"]
+    for base in ("not a url", "http://127.0.0.1:1"):
+        bad = BotApi(Settings(data_dir=tmp_path, telegram_api_base=base), Redactor())
+        try:
+            bad.call("123:abc", "getMe")
+        except Exception as exc:  # noqa: BLE001  (ApiFailure)
+            out.append(getattr(exc, "detail", None) or str(exc))
+        else:
+            raise AssertionError("no failure")
+    return out
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_no_channel_message_names_a_variable_in_the_window(tmp_path: Path, language: str,
+                                                           request: pytest.FixtureRequest) -> None:
+    if language == "ru":
+        request.getfixturevalue("russian")
+    else:
+        request.getfixturevalue("qapp")
+    messages = _channel_messages(tmp_path)
+    assert sum(bool(_VARIABLE.search(m)) for m in messages) >= 8  # the core's (and the CLI's) words
+    for message in messages:
+        shown = core_text(message)
+        assert _VARIABLE.search(shown) is None, (message, shown)
+        if language == "ru" and _VARIABLE.search(message):
+            assert not re.search(r"\b(?:check|the|is)\b", shown), (message, shown)  # a Russian sentence

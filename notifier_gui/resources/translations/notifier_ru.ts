@@ -1080,6 +1080,66 @@
         <translation>не задано имя отправителя (SMSRU_FROM); новые аккаунты SMS.ru должны зарегистрировать его до отправки</translation>
     </message>
     <message>
+        <source>SMS.ru does not know this method: check SMSRU_API_BASE</source>
+        <translation>SMS.ru не знает этот метод: проверьте SMSRU_API_BASE</translation>
+    </message>
+    <message>
+        <source>Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), and that the account is not suspended</source>
+        <translation>Twilio отклонил учётные данные: проверьте TWILIO_ACCOUNT_SID и twilio_auth_token (или ключ API), а также не заблокирован ли аккаунт</translation>
+    </message>
+    <message>
+        <source>Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and TWILIO_API_BASE</source>
+        <translation>Twilio не знает этот аккаунт или адрес: проверьте TWILIO_ACCOUNT_SID и TWILIO_API_BASE</translation>
+    </message>
+    <message>
+        <source>the sender number TWILIO_FROM is not valid</source>
+        <translation>номер отправителя неверен: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>TWILIO_FROM is not an SMS-capable number of this Twilio account for this destination</source>
+        <translation>номер не может отправлять SMS этого аккаунта Twilio в это направление: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>{message} (Twilio {said})</source>
+        <translation>{message} (Twilio {said})</translation>
+    </message>
+    <message>
+        <source>the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app ({said})</source>
+        <translation>шлюз отклонил имя пользователя или пароль: сверьте ANDROID_SMS_USER и {secret} с приложением ({said})</translation>
+    </message>
+    <message>
+        <source>the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. https://api.telegram.org) and the bot token</source>
+        <translation>неверный адрес Bot API: проверьте TELEGRAM_API_BASE (например, https://api.telegram.org) и токен бота</translation>
+    </message>
+    <message>
+        <source>the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or a proxy intercepting HTTPS)</source>
+        <translation>TLS-сертификат {host} не вызывает доверия (проверьте TELEGRAM_API_BASE или прокси, перехватывающий HTTPS)</translation>
+    </message>
+    <message>
+        <source>cannot connect to {host}: {reason}</source>
+        <translation>не удаётся подключиться к {host}: {reason}</translation>
+    </message>
+    <message>
+        <source>connection refused (is the server running, is TELEGRAM_API_BASE right?)</source>
+        <translation>в подключении отказано (запущен ли сервер, верен ли TELEGRAM_API_BASE?)</translation>
+    </message>
+    <message>
+        <source>the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)</source>
+        <translation>имя хоста не найдено (нет сети или опечатка в TELEGRAM_API_BASE)</translation>
+    </message>
+    <message>
+        <source>{host} answered {method} with HTTP {status} and a body that is not Bot API JSON (a proxy or the wrong TELEGRAM_API_BASE?)</source>
+        <translation>{host} ответил на {method} кодом HTTP {status}, но не в формате Bot API (прокси или неверный TELEGRAM_API_BASE?)</translation>
+    </message>
+    <message>
+        <source>the Bot API answered 404 Not Found: the bot token is malformed or TELEGRAM_API_BASE is wrong{where}</source>
+        <translation>Bot API ответил 404 Not Found: токен бота искажён или неверен TELEGRAM_API_BASE{where}</translation>
+    </message>
+    <message>
+        <source>{host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API server?</source>
+        <translation>{host} ответил на getMe без имени бота; точно ли TELEGRAM_API_BASE — сервер Bot API?</translation>
+    </message>
+    <message>
         <source>email is not configured (enter the SMTP server in Settings → Email)</source>
         <translation>эл. почта не настроена (укажите SMTP-сервер в разделе Настройки → Email)</translation>
     </message>
@@ -1170,6 +1230,18 @@
     <message>
         <source>{what} is missing: enter it in {secret}</source>
         <translation>не задан {what}: введите его — {secret}</translation>
+    </message>
+    <message>
+        <source>Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and twilio_auth_token (or the API key), and that the account is not suspended</source>
+        <translation>Twilio отклонил учётные данные: проверьте TWILIO_ACCOUNT_SID и twilio_auth_token (или ключ API), а также не заблокирован ли аккаунт</translation>
+    </message>
+    <message>
+        <source>the sender number is not valid: check TWILIO_FROM</source>
+        <translation>номер отправителя неверен: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>the gateway refused the username/password: compare ANDROID_SMS_USER and {secret} with the app ({said})</source>
+        <translation>шлюз отклонил имя пользователя или пароль: сверьте ANDROID_SMS_USER и {secret} с приложением ({said})</translation>
     </message>
     <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
@@ -2478,7 +2550,7 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     </message>
     <message>
         <source>the setting “{field}” (not in this window: the environment, a .env file or settings.json)</source>
-        <translation>настройка «{field}» (её нет в этом окне: окружение, файл .env или settings.json)</translation>
+        <translation>настройку «{field}» (её нет в этом окне: окружение, файл .env или settings.json)</translation>
     </message>
 </context>
 <context>
