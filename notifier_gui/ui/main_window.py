@@ -64,12 +64,11 @@ def first_size(available: QSize) -> QSize:
 SMALL_SCREEN_HEIGHT = 800
 
 
-def log_share(available_height: int, splitter_height: int, compact_log: int) -> int:
-    """The delivery log's first height in the main splitter (no saved layout yet): two fifths
-    on a big screen; on a small one just its filter bars, header and a few rows (at most half)."""
-    if available_height < SMALL_SCREEN_HEIGHT:
-        return min(compact_log, splitter_height // 2)
-    return splitter_height * 2 // 5
+def log_share(splitter_height: int, compact_log: int) -> int:
+    """The delivery log's first height in the main splitter on a small screen (no saved layout
+    yet): just its filter bars, header and a few rows, at most half. A big screen keeps the
+    stretch factors' 3:2."""
+    return min(compact_log, splitter_height // 2)
 
 
 def _with_bar(page: QWidget, bar: QWidget) -> QWidget:
@@ -242,8 +241,8 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, small)  # a small screen may give the log's room to the pages
         splitter = st.value("window/splitter")
         # the operator's own split wins; else it is set by the screen when the window shows
-        self._split_by_screen = not (isinstance(splitter, QByteArray) and not splitter.isEmpty()
-                                     and self.splitter.restoreState(splitter))
+        restored = isinstance(splitter, QByteArray) and not splitter.isEmpty() and self.splitter.restoreState(splitter)
+        self._split_by_screen = small and not restored  # a big screen keeps the stretch factors' 3:2
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
@@ -258,11 +257,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._split_by_screen:  # laid out by now: the splitter has its real height
             self._split_by_screen = False
-            self.apply_screen_split(self.available_size().height())
+            self.apply_screen_split()
 
-    def apply_screen_split(self, available_height: int) -> None:
+    def apply_screen_split(self) -> None:
         total = sum(self.splitter.sizes())
-        log = log_share(available_height, total, self.log.compact_height())
+        log = log_share(total, self.log.compact_height())
         self.splitter.setSizes([total - log, log])
 
     def save_state(self) -> None:

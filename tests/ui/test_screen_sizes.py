@@ -128,9 +128,9 @@ def test_screenshot_settings_without_a_credential_store(qtbot, ctx: AppContext, 
 
 def test_the_log_starts_small_on_small_screens_and_a_saved_split_wins(qtbot, ctx: AppContext,  # type: ignore[no-untyped-def]
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The main splitter's first split follows the screen: two fifths for the log on a big one,
-    its compact height (at most half) on a small one; a split the operator saved is restored."""
-    assert log_share(1040, 800, 170) == 320 and log_share(560, 400, 170) == 170 and log_share(560, 300, 170) == 150
+    """On a small screen the main splitter's first split gives the log its compact height (at
+    most half); a big screen keeps the 3:2 of the stretch factors; a saved split is restored."""
+    assert log_share(400, 170) == 170 and log_share(300, 170) == 150
     available = QSize(1024, 600 - PANEL)
     monkeypatch.setattr(MainWindow, "available_size", lambda self: available)
     w = MainWindow(ctx)
@@ -139,6 +139,14 @@ def test_the_log_starts_small_on_small_screens_and_a_saved_split_wins(qtbot, ctx
     try:
         page, log = w.splitter.sizes()
         assert abs(log - w.log.compact_height()) <= 1 and page > log
+        big = MainWindow(ctx)
+        qtbot.addWidget(big)
+        big.available_size = lambda: QSize(1920, 1040)  # type: ignore[method-assign]
+        big._restore_state()
+        big.show()
+        page_big, log_big = big.splitter.sizes()
+        assert not big.splitter.isCollapsible(1) and log_big > big.log.compact_height() and page_big > log_big
+        big.quit_for_real(confirm=False)
         w.splitter.setSizes([page + log - 250, 250])  # the operator drags the log bigger
         w.save_state()
     finally:
