@@ -130,7 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # is not ours or is newer, a garbage DATABASE_URL, a full disk (the core says which).
         kept = i18n.install(app, i18n.pick_language(args.language or ""))
         text = QApplication.translate("App", "Notifier cannot start:")
-        QMessageBox.critical(None, "Notifier", f"{text}\n\n{exc}")
+        from .ui.core_text import core_text
+
+        # The window names the setting's field; the core's own words (its variable names, as
+        # the CLI prints them) stay in the details for whoever set it outside the window.
+        box = QMessageBox(QMessageBox.Icon.Critical, "Notifier", f"{text}\n\n{core_text(str(exc))}")
+        if core_text(str(exc)) != str(exc):
+            box.setDetailedText(str(exc))
+        box.exec()
         for translator in kept:
             app.removeTranslator(translator)
         if gc_was_enabled:

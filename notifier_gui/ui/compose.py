@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -43,6 +41,7 @@ from ..core.secrets import SecretStoreError
 from ..core.sending import REPEAT_WINDOW_SECONDS, enqueue_send, plan_send
 from ..core.storage.repository import RecipientData
 from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
+from .channel_order import ChannelOrderList
 from .context import AppContext
 from .core_text import core_text
 from .keyboard import select_with_keys
@@ -148,137 +147,6 @@ class RecipientPicker(QDialog):
     def _double_clicked(self, index: QModelIndex) -> None:
         self.list.selectionModel().select(index, self.list.selectionModel().SelectionFlag.ClearAndSelect)
         self.accept()
-
-
-# --------------------------------------------------------------------------------------
-# Channel order for one send
-# --------------------------------------------------------------------------------------
-class ChannelOrderList(QWidget):
-    """Checkable, reorderable email/sms/telegram list (drag, or the up/down buttons).
-
-    While it matches the default order, recipients' own preferred orders still apply;
-    once changed, the shown order is used for everyone in this send.
-
-    Signals:
-        changed(): the order or a check box changed.
-    """
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._default: tuple[str, ...] = ()
-        self._loading = False
-        self.titles = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
-        self.list = QListWidget()
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setFixedHeight(3 * self.list.fontMetrics().height() + 28)
-        self.list.itemChanged.connect(self._on_changed)
-        model = self.list.model()
-        model.rowsMoved.connect(self._on_changed)
-        model.rowsInserted.connect(self._on_changed)
-
-        # The same words and tips as Settings → Delivery policy (#13 item 21: ▲▼ here, words there).
-        self.up = QToolButton()
-        self.up.setText(self.tr("Move up"))
-        self.up.setToolTip(self.tr("Try this channel earlier"))
-        self.up.clicked.connect(lambda: self.move_current(-1))
-        self.down = QToolButton()
-        self.down.setText(self.tr("Move down"))
-        self.down.setToolTip(self.tr("Try this channel later"))
-        self.down.clicked.connect(lambda: self.move_current(1))
-        self.reset = QToolButton()
-        self.reset.setText(self.tr("Reset"))
-        self.reset.setToolTip(self.tr("Back to the default order from the settings"))
-        self.reset.clicked.connect(self.restore_default)
-        width = max(b.sizeHint().width() for b in (self.up, self.down, self.reset))
-        for button in (self.up, self.down, self.reset):
-            button.setMinimumWidth(width)
-        buttons = QVBoxLayout()
-        buttons.setSpacing(2)
-        buttons.addWidget(self.up)
-        buttons.addWidget(self.down)
-        buttons.addWidget(self.reset)
-        buttons.addStretch(1)
-
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        small = QFont(self.hint.font())
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        self.hint.setFont(small)
-
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.list, 1)
-        row.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.hint)
-
-    def set_default(self, order: Sequence[str], keep_custom: bool = False) -> None:
-        """The settings' order: checked in that order, any other channel unchecked below.
-
-        ``keep_custom``: an order the operator already changed stays as it is.
-        """
-        custom = keep_custom and bool(self._default) and self.is_custom()
-        self._default = tuple(order)
-        if custom:
-            self._on_changed()
-        else:
-            self.restore_default()
-
-    @Slot()
-    def restore_default(self) -> None:
-        self.set_order(self._default, [c for c in self.titles if c not in self._default])
-
-    def set_order(self, checked: Sequence[str], unchecked: Sequence[str] = ()) -> None:
-        self._loading = True
-        self.list.clear()
-        for name, on in [(c, True) for c in checked] + [(c, False) for c in unchecked]:
-            item = QListWidgetItem(self.titles.get(name, name))
-            item.setData(ID_ROLE, name)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        self._loading = False
-        self._on_changed()
-
-    def channels(self) -> list[str]:
-        """Checked channels, top to bottom: the order they are tried in."""
-        out = []
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(ID_ROLE)))
-        return out
-
-    def is_custom(self) -> bool:
-        return tuple(self.channels()) != self._default
-
-    def move_current(self, step: int) -> None:
-        row = self.list.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.list.count():
-            return
-        item = self.list.takeItem(row)
-        self.list.insertItem(target, item)
-        self.list.setCurrentRow(target)
-        self._on_changed()
-
-    @Slot()
-    def _on_changed(self, *_: object) -> None:
-        if self._loading:
-            return
-        if self.is_custom():
-            self.hint.setText(self.tr("This order is used for every recipient of this send."))
-        else:
-            self.hint.setText(self.tr("Recipients with a preferred order of their own keep it."))
-        self.reset.setEnabled(self.is_custom())
-        self.changed.emit()
 
 
 # --------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from typing import cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from .setting_names import PLACES, place
+
 CONTEXT = "CoreMessage"
 
 # Field values that are themselves fixed English words of the core.
@@ -30,6 +32,15 @@ _WORDS = cast(dict[str, tuple[str, ...]], {
               QT_TRANSLATE_NOOP("CoreMessage", "channels"), QT_TRANSLATE_NOOP("CoreMessage", "recipient"),
               QT_TRANSLATE_NOOP("CoreMessage", "message"), QT_TRANSLATE_NOOP("CoreMessage", "user")),
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
+    "what": (QT_TRANSLATE_NOOP("CoreMessage", "number of 0 or more"),
+             QT_TRANSLATE_NOOP("CoreMessage", "yes/no value (1 or 0)"),
+             QT_TRANSLATE_NOOP("CoreMessage", "whole number"),
+             QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list"),
+             QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list of numbers of 0 or more"),
+             QT_TRANSLATE_NOOP("CoreMessage", "the Twilio auth token"),
+             QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway password"),
+             QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru api_id")),
+    "above": (QT_TRANSLATE_NOOP("CoreMessage", "above 0"), QT_TRANSLATE_NOOP("CoreMessage", "0 or more")),
 })  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
 # Fields that hold another core message (translated in turn).
 _NESTED = {"message", "when", "hint", "shown", "reason", "store"}
@@ -202,6 +213,67 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
     QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
     QT_TRANSLATE_NOOP("CoreMessage", "the header names {columns} more than once"),
+    # configuration errors (core/config.py, core/settings_store.py); {env} is a setting's
+    # environment name, shown as its place in Settings (setting_names.py); last, so that no
+    # other template's {value} meets one of these first
+    QT_TRANSLATE_NOOP("CoreMessage", "{env}={raw} is not a valid {what}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env}={provider} is not a known provider ({providers})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret and must not be in {path}; remove it from the file and store "
+                                     "it with `notifier secrets set {secret}` (or in Settings)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a number {above} and at most {max}, got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be numbers of seconds from 0 to {max}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must list some of {names}; got {got}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} names a channel twice"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1 (or empty to keep everything), got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 1 and 64, got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a port number, got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} needs at least one number of seconds"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 0 and 1"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be twilio, smsru or android, got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be hold or next, got {value}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must not be empty"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be HTML, MarkdownV2, Markdown or empty"),
+    QT_TRANSLATE_NOOP("CoreMessage", "a host name only, without spaces, scheme or port (e.g. smtp.example.org)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "must be an http:// or https:// address"),
+    QT_TRANSLATE_NOOP("CoreMessage", "choose at least one channel"),
+    QT_TRANSLATE_NOOP("CoreMessage", "give at least one number of seconds, e.g. 2, 10"),
+    # channel settings the core names by variable (renamed to their place after translation)
+    QT_TRANSLATE_NOOP("CoreMessage", "no sender address: set DEFAULT_FROM_EMAIL (or SMTP_DEFAULT_USER as an address)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is "
+                                     "STARTTLS: SMTP_USE_TLS=1)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{what} is missing: store the secret {secret} in the settings (or set {env_name} "
+                                     "for a headless run)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio needs an Account SID (TWILIO_ACCOUNT_SID)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio needs a sender: TWILIO_FROM (a number you own, E.164) or "
+                                     "TWILIO_MESSAGING_SERVICE_SID"),
+    QT_TRANSLATE_NOOP("CoreMessage", "no sender name set (SMSRU_FROM); new SMS.ru accounts must register one before "
+                                     "sending"),
+    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not know this method: check SMSRU_API_BASE"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the "
+                                     "twilio_auth_token secret (or the API key), and that the account is not "
+                                     "suspended"),
+    QT_TRANSLATE_NOOP("CoreMessage", "Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and "
+                                     "TWILIO_API_BASE"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the sender number TWILIO_FROM is not valid"),
+    QT_TRANSLATE_NOOP("CoreMessage", "TWILIO_FROM is not an SMS-capable number of this Twilio account for this "
+                                     "destination"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{message} (Twilio {said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: check ANDROID_SMS_USER and the "
+                                     "{secret} secret against the app ({said})"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. "
+                                     "https://api.telegram.org) and the bot token"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or a "
+                                     "proxy intercepting HTTPS)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "cannot connect to {host}: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "connection refused (is the server running, is TELEGRAM_API_BASE right?)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered {method} with HTTP {status} and a body that is not Bot API JSON "
+                                     "(a proxy or the wrong TELEGRAM_API_BASE?)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API answered 404 Not Found: the bot token is malformed or "
+                                     "TELEGRAM_API_BASE is wrong{where}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API "
+                                     "server?"),
     _FIELD_MESSAGE,
 ))
 
@@ -277,9 +349,36 @@ WINDOW_WORDING = cast(dict[str, str], {
     "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)":
         QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its username (shown in the app): enter it "
                                          "in Settings → SMS"),
+    "{env}={raw} is not a valid {what}":
+        QT_TRANSLATE_NOOP("CoreMessage", "{raw} is not a valid {what}: check {env}"),
+    "{env}={provider} is not a known provider ({providers})":
+        QT_TRANSLATE_NOOP("CoreMessage", "{provider} is not a known SMS provider ({providers}): check {env}"),
+    "{env} is a secret and must not be in {path}; remove it from the file and store it with `notifier secrets set "
+    "{secret}` (or in Settings)":
+        QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret and must not be in {path}; remove it from the file and "
+                                         "enter it in Settings"),
+    "TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is STARTTLS: SMTP_USE_TLS=1)":
+        QT_TRANSLATE_NOOP("CoreMessage", "TLS mode does not match the port (465 is implicit TLS, 587 is STARTTLS): "
+                                         "check Port and Security in Settings → Email"),
+    "{what} is missing: store the secret {secret} in the settings (or set {env_name} for a headless run)":
+        QT_TRANSLATE_NOOP("CoreMessage", "{what} is missing: enter it in {secret}"),
+    "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), "
+    "and that the account is not suspended":
+        QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and "
+                                         "twilio_auth_token (or the API key), and that the account is not suspended"),
+    "the sender number TWILIO_FROM is not valid":
+        QT_TRANSLATE_NOOP("CoreMessage", "the sender number is not valid: check TWILIO_FROM"),
+    "the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app "
+    "({said})":
+        QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: compare ANDROID_SMS_USER and "
+                                         "{secret} with the app ({said})"),
 })
 # What marks a message worth rewording in the English window too: a variable or secret name.
-_NAMES = re.compile(r"[A-Z]{3,}_[A-Z_]{2,}|\b(?:smtp_password|telegram_bot_token|api_id)\b")
+# Setting names left in a message after its translation: each becomes its place in Settings.
+_PLACED = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)) + r")\b")
+_NAMES = re.compile(r"[A-Z]{3,}_[A-Z_]{2,}|\bapi_id\b|" + _PLACED.pattern)
+# Fields of the templates that hold a setting's name.
+_SETTING_FIELDS = {"env", "secret"}
 
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -310,16 +409,21 @@ def core_text(text: str) -> str:
 def _translated(text: str, language_mark: str) -> str:
     if language_mark == TEMPLATES[0] and not _NAMES.search(text):
         return text  # no translation installed: the core's English is the text, unless it names a variable
+    return _PLACED.sub(lambda m: place(m.group(0)) or m.group(0), _translated_words(text))
+
+
+def _translated_words(text: str) -> str:
     field, sep, rest = text.partition(": ")
-    if sep and field in _WORDS["field"]:  # before the templates, whose {value} would take "email: …" whole
-        translated = QCoreApplication.translate(CONTEXT, _FIELD_MESSAGE)
+    if sep and (field in _WORDS["field"] or field in PLACES):  # before the templates, whose {value} would take
+        translated = QCoreApplication.translate(CONTEXT, _FIELD_MESSAGE)  # "email: …" whole
+        shown = place(field) or QCoreApplication.translate(CONTEXT, field)
         try:
-            return translated.format(field=QCoreApplication.translate(CONTEXT, field), message=core_text(rest))
+            return translated.format(field=shown, message=core_text(rest))
         except (KeyError, IndexError, ValueError):
             return text
     for pattern, template in _compiled():
         m = pattern.fullmatch(text)
-        if m is None:
+        if m is None or any(m.group(n) not in PLACES for n in _SETTING_FIELDS & m.groupdict().keys()):
             continue
         translated = QCoreApplication.translate(CONTEXT, WINDOW_WORDING.get(template, template))
         fields = {}
@@ -328,7 +432,7 @@ def _translated(text: str, language_mark: str) -> str:
                 value = core_text(value)
             elif value in _WORDS.get(name, ()):
                 value = QCoreApplication.translate(CONTEXT, value)
-            fields[name] = value
+            fields[name] = value  # a setting's name is placed with the rest of the text
         try:
             return translated.format(**fields)
         except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -57,6 +57,18 @@ def first_size(available: QSize) -> QSize:
     """The first window size: the preferred one where it fits, else what the screen offers
     (a 1366x768 laptop leaves about 730 pixels below the panel: the status bar must show)."""
     return PREFERRED_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 40))
+
+
+# Below this available height (768-pixel laptops and 600-pixel netbooks) the delivery log
+# starts at its compact height and may be dragged away entirely: the pages come first.
+SMALL_SCREEN_HEIGHT = 800
+
+
+def log_share(splitter_height: int, compact_log: int) -> int:
+    """The delivery log's first height in the main splitter on a small screen (no saved layout
+    yet): just its filter bars, header and a few rows, at most half. A big screen keeps the
+    stretch factors' 3:2."""
+    return min(compact_log, splitter_height // 2)
 
 
 def _with_bar(page: QWidget, bar: QWidget) -> QWidget:
@@ -224,15 +236,33 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(first_size(self.screen().availableGeometry().size()))
+            self.resize(first_size(self.available_size()))
+        small = self.available_size().height() < SMALL_SCREEN_HEIGHT
+        self.splitter.setCollapsible(1, small)  # a small screen may give the log's room to the pages
         splitter = st.value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
+        # the operator's own split wins; else it is set by the screen when the window shows
+        restored = isinstance(splitter, QByteArray) and not splitter.isEmpty() and self.splitter.restoreState(splitter)
+        self._split_by_screen = small and not restored  # a big screen keeps the stretch factors' 3:2
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
         self.tabs.setCurrentIndex(int(st.value("window/tab", 0, type=int) or 0))
         self.compose.restore_draft(st)
+
+    def available_size(self) -> QSize:
+        """What the screen offers the window (without panels and docks)."""
+        return self.screen().availableGeometry().size()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._split_by_screen:  # laid out by now: the splitter has its real height
+            self._split_by_screen = False
+            self.apply_screen_split()
+
+    def apply_screen_split(self) -> None:
+        total = sum(self.splitter.sizes())
+        log = log_share(total, self.log.compact_height())
+        self.splitter.setSizes([total - log, log])
 
     def save_state(self) -> None:
         st = self.ctx.ui_state

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ..core.secrets import PASSPHRASE_ENV, CredentialStore, SecretStoreError, system_store_missing
+from ..core.secrets import CredentialStore, SecretStoreError, system_store_missing
 from .context import AppContext
 from .tasks import alive
 
@@ -88,8 +88,8 @@ class SecretStorePanel(QFrame):
         self.state = state
         no_store = self.tr("This computer has no credential store (no Secret Service such as GNOME Keyring "
                            "or KWallet is running), so passwords and tokens cannot be saved there.")
-        env = self.tr("For runs without the window, secrets can also be given in the environment or a .env "
-                      "file, and {env} unlocks the file.").format(env=PASSPHRASE_ENV)
+        env = self.tr("For runs without the window, the secrets and this passphrase can also be given in the "
+                      "environment or a .env file (see the README).")
         if state == "none":
             self.text.setText(no_store + " " + self.tr("Give the secrets in the environment or a .env file "
                                                        "(see the README), then restart the program."))

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -45,10 +43,11 @@ from PySide6.QtWidgets import (
 
 from ..core import settings_store
 from ..core.checks import check_email
-from ..core.config import CHANNEL_NAMES, SECRET_ENV_NAMES, ConfigError, Settings, option_names
+from ..core.config import SECRET_ENV_NAMES, ConfigError, Settings, option_names
 from ..core.delivery.checks_base import CheckResult
 from ..core.secrets import SECRET_NAMES, CredentialStore, SecretStoreError
 from ..core.settings_store import PendingSecrets, SecretEdits
+from .channel_order import ChannelOrderList
 from .context import AppContext
 from .core_text import core_text
 from .secret_store_panel import SecretStorePanel, store_description
@@ -488,50 +487,13 @@ class SettingsDialog(QDialog):
         self._check_panel(form, "telegram")
 
     def _delivery_page(self, form: QFormLayout, page: int) -> None:
-        titles = {"email": self.tr("Email"), "sms": self.tr("SMS"), "telegram": self.tr("Telegram")}
-        order = QListWidget()
-        order.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        order.setDefaultDropAction(Qt.DropAction.MoveAction)
-        enabled = list(self._original["NOTIFIER_CHANNELS"])
-        for name in enabled + [c for c in CHANNEL_NAMES if c not in enabled]:
-            item = QListWidgetItem(titles.get(name, name), order)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in enabled else Qt.CheckState.Unchecked)
-        order.setFixedHeight(order.sizeHintForRow(0) * len(CHANNEL_NAMES) + 2 * order.frameWidth() + 4)
-        order.setCurrentRow(0)
+        # the same control as Compose's order for one send (channel_order.py), without its Reset
+        order = ChannelOrderList(per_send=False)
+        order.set_default(list(self._original["NOTIFIER_CHANNELS"]))
+        order.list.setCurrentRow(0)
         self.channel_order = order
-
-        def move(step: int) -> None:
-            row = order.currentRow()
-            if 0 <= row + step < order.count() and row >= 0:
-                item = order.takeItem(row)
-                order.insertItem(row + step, item)
-                order.setCurrentRow(row + step)
-
-        up, down = QPushButton(self.tr("Move up")), QPushButton(self.tr("Move down"))
-        up.setToolTip(self.tr("Try this channel earlier"))
-        down.setToolTip(self.tr("Try this channel later"))
-        up.clicked.connect(lambda: move(-1))
-        down.clicked.connect(lambda: move(1))
-        buttons = QVBoxLayout()
-        buttons.setSpacing(2)
-        buttons.addWidget(up)
-        buttons.addWidget(down)
-        box = QWidget()
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(order, 1, Qt.AlignmentFlag.AlignTop)
-        row.addLayout(buttons)
-
-        def channels() -> tuple[str, ...]:
-            items = [order.item(i) for i in range(order.count())]
-            return tuple(str(i.data(Qt.ItemDataRole.UserRole)) for i in items
-                         if i.checkState() == Qt.CheckState.Checked)
-
-        self._row(form, page, self.tr("Channel order"), box, "NOTIFIER_CHANNELS", channels)
-        self.bindings["NOTIFIER_CHANNELS"].widget = order
+        self._row(form, page, self.tr("Channel order"), order, "NOTIFIER_CHANNELS", lambda: tuple(order.channels()))
+        self.bindings["NOTIFIER_CHANNELS"].widget = order.list
         form.addRow("", self._hint(self.tr("Tick the channels to use; the first is tried first. "
                                            "Drag or use the buttons to reorder.")))
         self._spin(form, page, self.tr("Tries per channel"), "NOTIFIER_MAX_TRIES", 1, 20)
@@ -710,6 +672,8 @@ class SettingsDialog(QDialog):
         return problems
 
     def show_problems(self, problems: dict[str, str]) -> None:
+        # the core's words name settings by variable: the window names the field and its page
+        problems = {env: core_text(text) for env, text in problems.items()}
         for env, binding in self.bindings.items():
             text = problems.get(env)
             binding.error.setText(text or "")
@@ -785,7 +749,7 @@ class SettingsDialog(QDialog):
             if alive(self):
                 self._set_saving(False)
                 self.show_problems({"": self.tr("Saved, but the settings cannot be applied: {error}").format(
-                    error=str(exc))})
+                    error=core_text(str(exc)))})
             return
         if ctx.bridge.state != "stopped":  # a stopped worker stays stopped: starting it is the window's call
             ctx.bridge.restart()  # returns at once; a paused worker comes back paused

@@ -165,3 +165,150 @@ def test_credential_store_sentences_name_no_variable_in_the_window() -> None:
         core = store_problem(state, Path("/data/secrets.enc")) or ""
         assert PASSPHRASE_ENV in core  # the CLI's words
         assert PASSPHRASE_ENV not in core_text(core) and "Settings" in core_text(core)
+
+
+# A setting's environment name (SMTP_HOST) or a secret's id (smtp_password), as the core and
+# the CLI write them: never in the window's text.
+_VARIABLE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:smtp_password|telegram_bot_token|twilio_auth_token|"
+                       r"smsru_api_id|android_sms_password|api_token)\b")
+
+
+def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every configuration error the core raises, raised for real: the checks of a loaded
+    configuration, unreadable values of every setting, a secret in the settings file, the
+    Settings dialog's own checks, and the channels' complaints about missing settings."""
+    import dataclasses
+
+    from notifier_gui.core import config, settings_store
+    from notifier_gui.core.delivery.channels.email import sender
+    from notifier_gui.core.delivery.channels.sms import PROVIDERS, _off_reason
+    from notifier_gui.core.delivery.channels.sms.android import require_settings
+
+    base = Settings(data_dir=tmp_path)
+    found: list[str] = []
+
+    def expect(call) -> None:  # type: ignore[no-untyped-def]
+        try:
+            call()
+        except Exception as exc:  # noqa: BLE001  (ConfigError, ValidationError, ProviderConfigError, Unavailable)
+            found.append(getattr(exc, "detail", None) or str(exc))
+        else:
+            raise AssertionError("no error raised")
+
+    bad: list[dict[str, object]] = [{attr: -1.0} for attr, _ in config._POSITIVE + config._NOT_NEGATIVE]
+    bad += [{"backoff": (1e12,)}, {"channels": ("fax",)}, {"channels": ("email", "email")}, {"keep_days": 0},
+            {"concurrency": 0}, {"smtp_port": 0}, {"max_tries": 0}, {"backoff": ()}, {"jitter": 1.0},
+            {"sms_provider": "pigeon"}, {"smtp_auth_failure": "maybe"}, {"api_port": -1}, {"api_host": " "},
+            {"telegram_parse_mode": "BBCode"}]
+    bad += [{attr: "x\ny"} for attr in ("smtp_host", "smtp_user", "from_email", "from_name", "smsru_from",
+                                        "twilio_from")]
+    for changes in bad:
+        expect(lambda c=changes: config.with_overrides(base, **c))
+    for env in sorted(config.option_names()):
+        try:
+            config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path), env: "\u2603 not a value"}, cwd=tmp_path)
+        except config.ConfigError as exc:
+            found.append(str(exc))
+    (tmp_path / "settings.json").write_text('{"SMTP_DEFAULT_PASSWORD": "hunter2"}', encoding="utf-8")
+    expect(lambda: config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path)}, cwd=tmp_path))
+    (tmp_path / "settings.json").unlink()
+
+    dialog_values = {"SMTP_HOST": "smtp example", "DEFAULT_FROM_EMAIL": "not an address", "NOTIFIER_CHANNELS": (),
+                     "TELEGRAM_API_BASE": "ftp://x", "TWILIO_API_BASE": "x", "SMSRU_API_BASE": "", "NOTIFIER_BACKOFF": ()}
+    found += settings_store.validate(base, dialog_values).values()
+    found += settings_store.validate(base, {"NOTIFIER_CONCURRENCY": 0}).values()
+    found += settings_store.validate(base, {"DEFAULT_FROM_NAME": "a\nb"}).values()
+
+    found += [_off_reason(base) or "", _off_reason(dataclasses.replace(base, sms_provider="pigeon")) or ""]
+    for provider in sorted(PROVIDERS):
+        expect(lambda p=provider: PROVIDERS[p](base, secrets))
+        expect(lambda p=provider: PROVIDERS[p](dataclasses.replace(
+            base, twilio_account_sid="AC1", twilio_from="+15005550006", android_sms_url="http://127.0.0.1:1",
+            android_sms_user="u"), secrets))
+    expect(lambda: require_settings("", ""))
+    expect(lambda: require_settings("http://127.0.0.1:1", ""))
+    expect(lambda: PROVIDERS["twilio"](dataclasses.replace(base, twilio_account_sid="AC1"), secrets))
+    expect(lambda: sender(base))
+    found.append(check_email(base, secrets).message)
+    found.append(check_email(dataclasses.replace(base, smtp_host="127.0.0.1", smtp_user="bob"), secrets).message)
+    assert all(found)
+    return found
+
+
+def test_no_configuration_error_names_a_variable_in_the_window(ctx: AppContext, tmp_path: Path) -> None:
+    """#13 item 20: every configuration error the core can raise names, in the window, the
+    Settings page and field (or says that the setting is not in the window), never the
+    variable; the core's text itself (the CLI's) keeps the variable."""
+    errors = _configuration_errors(tmp_path, ctx.runtime.secrets)
+    assert len(errors) > 60 and sum(bool(_VARIABLE.search(e)) for e in errors) > 50  # the core's words
+    for error in errors:
+        shown = core_text(error)
+        assert _VARIABLE.search(shown) is None, (error, shown)
+    assert (core_text("SMS_PROVIDER='pigeon' is not a known provider (android, smsru, twilio)")
+            == "'pigeon' is not a known SMS provider (android, smsru, twilio): check “Provider” in Settings → SMS")
+    assert (core_text("SMTP_PORT='x' is not a valid whole number")
+            == "'x' is not a valid whole number: check “Port” in Settings → Email")
+
+
+def test_no_configuration_error_names_a_variable_in_the_russian_window(ctx: AppContext, tmp_path: Path,
+                                                                       russian: None) -> None:  # noqa: F811
+    errors = _configuration_errors(tmp_path, ctx.runtime.secrets)
+    for error in errors:
+        shown = core_text(error)
+        assert _VARIABLE.search(shown) is None, (error, shown)
+    assert (core_text("SMS_PROVIDER='pigeon' is not a known provider (android, smsru, twilio)")
+            == "'pigeon' — неизвестный SMS-провайдер (android, smsru, twilio): проверьте «Провайдер» в разделе "
+               "Настройки → SMS")
+    assert core_text("NOTIFIER_CHANNELS names a channel twice") == (
+        "канал указан дважды: проверьте «Порядок каналов» в разделе Настройки → Правила доставки")
+
+
+def test_every_setting_has_a_place_in_the_window() -> None:
+    """Each option and secret of the core is known to the window (its page and field, or that
+    it is set outside the window), so no message can show its variable."""
+    from notifier_gui.core.config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV, option_names
+    from notifier_gui.ui.setting_names import PLACES, place
+
+    names = {*option_names(), *SECRET_ENV_NAMES, *SECRET_ENV_NAMES.values(), SECRETS_PASSPHRASE_ENV,
+             "NOTIFIER_ENV_FILE"}
+    assert sorted(names - PLACES.keys()) == []
+    assert all(place(name) and not _VARIABLE.search(place(name) or "") for name in names)
+
+
+def _channel_messages(tmp_path: Path) -> list[str]:
+    """The channels' own words that send the operator to a setting: every provider code's
+    meaning (as the providers write them, wrapped with the provider's answer) and the Bot API
+    client's network and URL complaints, made by the real client."""
+    from notifier_gui.core.delivery.channels.sms import smsru, twilio
+    from notifier_gui.core.delivery.channels.telegram import BotApi
+
+    out = [f"{meaning} (Twilio {code}: said)" for code, (_, meaning) in twilio.CODES.items()]
+    out += [f"{meaning} (SMS.ru {code}: said)" for code, (_, meaning) in smsru.CODES.items()]
+    api = BotApi(Settings(data_dir=tmp_path, telegram_api_base="http://127.0.0.1:1"), Redactor())
+    out += [f"cannot connect to {api.host}: {api._why(ConnectionRefusedError())}",
+            f"cannot connect to {api.host}: {api._why(OSError('Name or service not known'))}"]
+    for base in ("not a url", "http://127.0.0.1:1"):
+        bad = BotApi(Settings(data_dir=tmp_path, telegram_api_base=base), Redactor())
+        try:
+            bad.call("123:abc", "getMe")
+        except Exception as exc:  # noqa: BLE001  (ApiFailure)
+            out.append(getattr(exc, "detail", None) or str(exc))
+        else:
+            raise AssertionError("no failure")
+    return out
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_no_channel_message_names_a_variable_in_the_window(tmp_path: Path, language: str,
+                                                           request: pytest.FixtureRequest) -> None:
+    if language == "ru":
+        request.getfixturevalue("russian")
+    else:
+        request.getfixturevalue("qapp")
+    messages = _channel_messages(tmp_path)
+    assert sum(bool(_VARIABLE.search(m)) for m in messages) >= 8  # the core's (and the CLI's) words
+    for message in messages:
+        shown = core_text(message)
+        assert _VARIABLE.search(shown) is None, (message, shown)
+        if language == "ru" and _VARIABLE.search(message):
+            assert not re.search(r"\b(?:check|the|is)\b", shown), (message, shown)  # a Russian sentence

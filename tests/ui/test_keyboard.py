@@ -130,7 +130,7 @@ def test_arrow_keys_select_in_the_compose_recipient_list(qtbot, ctx: AppContext)
 
 def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     """#13 item 21: ▲▼ in Compose, "Move up / Move down" in Settings: now one wording and tips."""
-    from PySide6.QtWidgets import QPushButton
+    from PySide6.QtWidgets import QAbstractButton
 
     from notifier_gui.ui.settings_dialog import SettingsDialog
 
@@ -140,5 +140,26 @@ def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx:
     compose = {(order.up.text(), order.up.toolTip()), (order.down.text(), order.down.toolTip())}
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
-    settings = {(b.text(), b.toolTip()) for b in dialog.findChildren(QPushButton) if b.text() in ("Move up", "Move down")}
+    settings = {(b.text(), b.toolTip()) for b in dialog.findChildren(QAbstractButton) if b.text() in ("Move up", "Move down")}
     assert compose == settings == {("Move up", "Try this channel earlier"), ("Move down", "Try this channel later")}
+
+
+def test_compose_and_settings_share_one_channel_order_widget(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """#13 item 21: one widget class (ui/channel_order.py) for the send's order and the default
+    order; Settings' copy has no Reset (it is the default) and saves what it shows."""
+    from notifier_gui.ui.channel_order import ChannelOrderList
+    from notifier_gui.ui.settings_dialog import SettingsDialog
+
+    view = ComposeView(ctx)
+    qtbot.addWidget(view)
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    order = dialog.channel_order
+    assert type(view.channels) is ChannelOrderList and type(order) is ChannelOrderList
+    assert view.channels.reset.isVisibleTo(view) and not order.reset.isVisibleTo(dialog)
+    assert dialog.values()["NOTIFIER_CHANNELS"] == ("email", "sms", "telegram")
+    order.list.setCurrentRow(2)
+    order.list.setFocus()
+    order.move_current(-1)
+    order.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.values()["NOTIFIER_CHANNELS"] == ("telegram", "sms")

@@ -17,11 +17,16 @@ from tests.ui.conftest import SHOTS
     ("file", "is a file, not a folder"),
     ("not sqlite", "не может запуститься"),
     ("newer", "newer version of Notifier"),
+    ("setting", "“Concurrent sends” in Settings → Delivery policy must be between 1 and 64"),
 ])
 def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         case: str, words: str) -> None:
     data = tmp_path / "data"
-    if case == "file":
+    details: list[str] = []
+    if case == "setting":  # #13 item 20: the window names the field; the details keep the variable
+        data.mkdir()
+        monkeypatch.setenv("NOTIFIER_CONCURRENCY", "0")
+    elif case == "file":
         data.write_text("not a folder")
     else:
         data.mkdir()
@@ -37,6 +42,7 @@ def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatc
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             seen.append(box.text())
+            details.append(box.detailedText())
             box.grab().save(str(SHOTS / f"startup-fault-{case.replace(' ', '-')}.png"))
             box.accept()
         else:
@@ -48,6 +54,8 @@ def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatc
     assert app_module.main(["--data-dir", str(data), "--language", language]) == 2
     assert len(seen) == 1 and words in seen[0]
     assert "Traceback" not in seen[0]
+    if case == "setting":
+        assert "NOTIFIER_CONCURRENCY" not in seen[0] and "NOTIFIER_CONCURRENCY must be" in details[0]
 
 
 def test_withheld_secrets_are_told_without_blocking(qtbot: QtBot) -> None:

@@ -500,6 +500,46 @@
         <translation>без TLS</translation>
     </message>
     <message>
+        <source>number of 0 or more</source>
+        <translation>число не меньше 0</translation>
+    </message>
+    <message>
+        <source>yes/no value (1 or 0)</source>
+        <translation>да или нет (1 или 0)</translation>
+    </message>
+    <message>
+        <source>whole number</source>
+        <translation>целое число</translation>
+    </message>
+    <message>
+        <source>comma-separated list</source>
+        <translation>список через запятую</translation>
+    </message>
+    <message>
+        <source>comma-separated list of numbers of 0 or more</source>
+        <translation>список чисел не меньше 0 через запятую</translation>
+    </message>
+    <message>
+        <source>the Twilio auth token</source>
+        <translation>токен Twilio</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway password</source>
+        <translation>пароль Android SMS-шлюза</translation>
+    </message>
+    <message>
+        <source>the SMS.ru api_id</source>
+        <translation>ключ API SMS.ru</translation>
+    </message>
+    <message>
+        <source>above 0</source>
+        <translation>больше 0</translation>
+    </message>
+    <message>
+        <source>0 or more</source>
+        <translation>не меньше 0</translation>
+    </message>
+    <message>
         <source>the recipient has no email address</source>
         <translation>у получателя нет адреса эл. почты</translation>
     </message>
@@ -932,6 +972,174 @@
         <translation>в заголовке {columns} встречается больше одного раза</translation>
     </message>
     <message>
+        <source>{env}={raw} is not a valid {what}</source>
+        <translation>значение {raw} не подходит (нужно: {what}): проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env}={provider} is not a known provider ({providers})</source>
+        <translation>{provider} — неизвестный SMS-провайдер ({providers}): проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} is a secret and must not be in {path}; remove it from the file and store it with `notifier secrets set {secret}` (or in Settings)</source>
+        <translation>{env} — секрет, ему не место в {path}: удалите его из файла и введите в настройках</translation>
+    </message>
+    <message>
+        <source>{env} must be a number {above} and at most {max}, got {value}</source>
+        <translation>нужно число {above} и не больше {max}, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be numbers of seconds from 0 to {max}</source>
+        <translation>нужны числа секунд от 0 до {max}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must list some of {names}; got {got}</source>
+        <translation>нужно перечислить каналы из {names}, а задано {got}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} names a channel twice</source>
+        <translation>канал указан дважды: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be at least 1 (or empty to keep everything), got {value}</source>
+        <translation>нужно не меньше 1 (или пусто, чтобы хранить всё), а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be between 1 and 64, got {value}</source>
+        <translation>нужно от 1 до 64, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be a port number, got {value}</source>
+        <translation>нужен номер порта, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be at least 1</source>
+        <translation>нужно не меньше 1: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} needs at least one number of seconds</source>
+        <translation>нужно хотя бы одно число секунд: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be between 0 and 1</source>
+        <translation>нужно число от 0 до 1: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be twilio, smsru or android, got {value}</source>
+        <translation>нужно twilio, smsru или android, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be hold or next, got {value}</source>
+        <translation>нужно hold или next, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must not be empty</source>
+        <translation>не может быть пустым: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be HTML, MarkdownV2, Markdown or empty</source>
+        <translation>нужно HTML, MarkdownV2, Markdown или пусто: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>a host name only, without spaces, scheme or port (e.g. smtp.example.org)</source>
+        <translation>только имя хоста, без пробелов, схемы и порта (например, smtp.example.org)</translation>
+    </message>
+    <message>
+        <source>must be an http:// or https:// address</source>
+        <translation>нужен адрес http:// или https://</translation>
+    </message>
+    <message>
+        <source>choose at least one channel</source>
+        <translation>выберите хотя бы один канал</translation>
+    </message>
+    <message>
+        <source>give at least one number of seconds, e.g. 2, 10</source>
+        <translation>укажите хотя бы одно число секунд, например 2, 10</translation>
+    </message>
+    <message>
+        <source>no sender address: set DEFAULT_FROM_EMAIL (or SMTP_DEFAULT_USER as an address)</source>
+        <translation>нет адреса отправителя: укажите DEFAULT_FROM_EMAIL (или адрес в SMTP_DEFAULT_USER)</translation>
+    </message>
+    <message>
+        <source>TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is STARTTLS: SMTP_USE_TLS=1)</source>
+        <translation>режим TLS не подходит к порту (465 — неявный TLS, 587 — STARTTLS): проверьте «Порт» и «Защита» в разделе Настройки → Email</translation>
+    </message>
+    <message>
+        <source>{what} is missing: store the secret {secret} in the settings (or set {env_name} for a headless run)</source>
+        <translation>не задан {what}: введите его — {secret}</translation>
+    </message>
+    <message>
+        <source>Twilio needs an Account SID (TWILIO_ACCOUNT_SID)</source>
+        <translation>для Twilio нужен Account SID (TWILIO_ACCOUNT_SID)</translation>
+    </message>
+    <message>
+        <source>Twilio needs a sender: TWILIO_FROM (a number you own, E.164) or TWILIO_MESSAGING_SERVICE_SID</source>
+        <translation>для Twilio нужен отправитель: TWILIO_FROM (ваш номер в формате E.164) или TWILIO_MESSAGING_SERVICE_SID</translation>
+    </message>
+    <message>
+        <source>no sender name set (SMSRU_FROM); new SMS.ru accounts must register one before sending</source>
+        <translation>не задано имя отправителя (SMSRU_FROM); новые аккаунты SMS.ru должны зарегистрировать его до отправки</translation>
+    </message>
+    <message>
+        <source>SMS.ru does not know this method: check SMSRU_API_BASE</source>
+        <translation>SMS.ru не знает этот метод: проверьте SMSRU_API_BASE</translation>
+    </message>
+    <message>
+        <source>Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), and that the account is not suspended</source>
+        <translation>Twilio отклонил учётные данные: проверьте TWILIO_ACCOUNT_SID и twilio_auth_token (или ключ API), а также не заблокирован ли аккаунт</translation>
+    </message>
+    <message>
+        <source>Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and TWILIO_API_BASE</source>
+        <translation>Twilio не знает этот аккаунт или адрес: проверьте TWILIO_ACCOUNT_SID и TWILIO_API_BASE</translation>
+    </message>
+    <message>
+        <source>the sender number TWILIO_FROM is not valid</source>
+        <translation>номер отправителя неверен: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>TWILIO_FROM is not an SMS-capable number of this Twilio account for this destination</source>
+        <translation>номер не может отправлять SMS этого аккаунта Twilio в это направление: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>{message} (Twilio {said})</source>
+        <translation>{message} (Twilio {said})</translation>
+    </message>
+    <message>
+        <source>the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app ({said})</source>
+        <translation>шлюз отклонил имя пользователя или пароль: сверьте ANDROID_SMS_USER и {secret} с приложением ({said})</translation>
+    </message>
+    <message>
+        <source>the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. https://api.telegram.org) and the bot token</source>
+        <translation>неверный адрес Bot API: проверьте TELEGRAM_API_BASE (например, https://api.telegram.org) и токен бота</translation>
+    </message>
+    <message>
+        <source>the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or a proxy intercepting HTTPS)</source>
+        <translation>TLS-сертификат {host} не вызывает доверия (проверьте TELEGRAM_API_BASE или прокси, перехватывающий HTTPS)</translation>
+    </message>
+    <message>
+        <source>cannot connect to {host}: {reason}</source>
+        <translation>не удаётся подключиться к {host}: {reason}</translation>
+    </message>
+    <message>
+        <source>connection refused (is the server running, is TELEGRAM_API_BASE right?)</source>
+        <translation>в подключении отказано (запущен ли сервер, верен ли TELEGRAM_API_BASE?)</translation>
+    </message>
+    <message>
+        <source>the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)</source>
+        <translation>имя хоста не найдено (нет сети или опечатка в TELEGRAM_API_BASE)</translation>
+    </message>
+    <message>
+        <source>{host} answered {method} with HTTP {status} and a body that is not Bot API JSON (a proxy or the wrong TELEGRAM_API_BASE?)</source>
+        <translation>{host} ответил на {method} кодом HTTP {status}, но не в формате Bot API (прокси или неверный TELEGRAM_API_BASE?)</translation>
+    </message>
+    <message>
+        <source>the Bot API answered 404 Not Found: the bot token is malformed or TELEGRAM_API_BASE is wrong{where}</source>
+        <translation>Bot API ответил 404 Not Found: токен бота искажён или неверен TELEGRAM_API_BASE{where}</translation>
+    </message>
+    <message>
+        <source>{host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API server?</source>
+        <translation>{host} ответил на getMe без имени бота; точно ли TELEGRAM_API_BASE — сервер Bot API?</translation>
+    </message>
+    <message>
         <source>email is not configured (enter the SMTP server in Settings → Email)</source>
         <translation>эл. почта не настроена (укажите SMTP-сервер в разделе Настройки → Email)</translation>
     </message>
@@ -1002,6 +1210,38 @@
     <message>
         <source>the Android SMS gateway needs its username (shown in the app): enter it in Settings → SMS</source>
         <translation>для Android SMS-шлюза нужно имя пользователя (показано в приложении): укажите его в разделе Настройки → SMS</translation>
+    </message>
+    <message>
+        <source>{raw} is not a valid {what}: check {env}</source>
+        <translation>значение {raw} не подходит (нужно: {what}): проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{provider} is not a known SMS provider ({providers}): check {env}</source>
+        <translation>{provider} — неизвестный SMS-провайдер ({providers}): проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} is a secret and must not be in {path}; remove it from the file and enter it in Settings</source>
+        <translation>{env} — секрет, ему не место в {path}: удалите его из файла и введите в настройках</translation>
+    </message>
+    <message>
+        <source>TLS mode does not match the port (465 is implicit TLS, 587 is STARTTLS): check Port and Security in Settings → Email</source>
+        <translation>режим TLS не подходит к порту (465 — неявный TLS, 587 — STARTTLS): проверьте «Порт» и «Защита» в разделе Настройки → Email</translation>
+    </message>
+    <message>
+        <source>{what} is missing: enter it in {secret}</source>
+        <translation>не задан {what}: введите его — {secret}</translation>
+    </message>
+    <message>
+        <source>Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and twilio_auth_token (or the API key), and that the account is not suspended</source>
+        <translation>Twilio отклонил учётные данные: проверьте TWILIO_ACCOUNT_SID и twilio_auth_token (или ключ API), а также не заблокирован ли аккаунт</translation>
+    </message>
+    <message>
+        <source>the sender number is not valid: check TWILIO_FROM</source>
+        <translation>номер отправителя неверен: проверьте TWILIO_FROM</translation>
+    </message>
+    <message>
+        <source>the gateway refused the username/password: compare ANDROID_SMS_USER and {secret} with the app ({said})</source>
+        <translation>шлюз отклонил имя пользователя или пароль: сверьте ANDROID_SMS_USER и {secret} с приложением ({said})</translation>
     </message>
     <message>
         <source>the message is empty; Telegram cannot deliver an empty text</source>
@@ -1621,18 +1861,6 @@
         <translation>&amp;Новое сообщение</translation>
     </message>
     <message>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <source>SMS</source>
-        <translation>SMS</translation>
-    </message>
-    <message>
-        <source>Telegram</source>
-        <translation>Telegram</translation>
-    </message>
-    <message>
         <source>&amp;Resume sending</source>
         <translation>&amp;Возобновить отправку</translation>
     </message>
@@ -2214,8 +2442,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>На этом компьютере нет хранилища учётных данных (не запущена служба Secret Service, например GNOME Keyring или KWallet), поэтому пароли и токены туда не сохранить.</translation>
     </message>
     <message>
-        <source>For runs without the window, secrets can also be given in the environment or a .env file, and {env} unlocks the file.</source>
-        <translation>Для запуска без окна секреты можно задать в переменных окружения или в файле .env, а {env} открывает зашифрованный файл.</translation>
+        <source>For runs without the window, the secrets and this passphrase can also be given in the environment or a .env file (see the README).</source>
+        <translation>Для запусков без окна секреты и эту парольную фразу можно задать и в окружении или файле .env (см. README).</translation>
     </message>
     <message>
         <source>Give the secrets in the environment or a .env file (see the README), then restart the program.</source>
@@ -2248,6 +2476,81 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>This passphrase does not open the secrets file.</source>
         <translation>Эта парольная фраза не открывает файл секретов.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingNames</name>
+    <message>
+        <source>API token</source>
+        <translation>токен API</translation>
+    </message>
+    <message>
+        <source>API requests per second</source>
+        <translation>запросов к API в секунду</translation>
+    </message>
+    <message>
+        <source>jitter of the waits</source>
+        <translation>разброс ожиданий</translation>
+    </message>
+    <message>
+        <source>wait before a new round</source>
+        <translation>пауза перед новым кругом</translation>
+    </message>
+    <message>
+        <source>longest wait before a new round</source>
+        <translation>наибольшая пауза перед новым кругом</translation>
+    </message>
+    <message>
+        <source>claim lease</source>
+        <translation>срок захвата задания</translation>
+    </message>
+    <message>
+        <source>delivery report polling</source>
+        <translation>опрос отчётов о доставке</translation>
+    </message>
+    <message>
+        <source>log level</source>
+        <translation>уровень журнала</translation>
+    </message>
+    <message>
+        <source>database address</source>
+        <translation>адрес базы данных</translation>
+    </message>
+    <message>
+        <source>.env file</source>
+        <translation>файл .env</translation>
+    </message>
+    <message>
+        <source>passphrase of the secrets file</source>
+        <translation>парольная фраза файла секретов</translation>
+    </message>
+    <message>
+        <source>SMS per second</source>
+        <translation>SMS в секунду</translation>
+    </message>
+    <message>
+        <source>Telegram messages per second</source>
+        <translation>сообщений Telegram в секунду</translation>
+    </message>
+    <message>
+        <source>Telegram messages per second per chat</source>
+        <translation>сообщений Telegram в секунду на чат</translation>
+    </message>
+    <message>
+        <source>Twilio API key SID</source>
+        <translation>SID ключа API Twilio</translation>
+    </message>
+    <message>
+        <source>SIM slot of the gateway phone</source>
+        <translation>слот SIM телефона-шлюза</translation>
+    </message>
+    <message>
+        <source>“{field}” in Settings → {page}</source>
+        <translation>«{field}» в разделе Настройки → {page}</translation>
+    </message>
+    <message>
+        <source>the setting “{field}” (not in this window: the environment, a .env file or settings.json)</source>
+        <translation>настройку «{field}» (её нет в этом окне: окружение, файл .env или settings.json)</translation>
     </message>
 </context>
 <context>
@@ -2427,22 +2730,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Disable link previews</source>
         <translation>Отключить предпросмотр ссылок</translation>
-    </message>
-    <message>
-        <source>Move up</source>
-        <translation>Вверх</translation>
-    </message>
-    <message>
-        <source>Move down</source>
-        <translation>Вниз</translation>
-    </message>
-    <message>
-        <source>Try this channel earlier</source>
-        <translation>Пробовать этот канал раньше</translation>
-    </message>
-    <message>
-        <source>Try this channel later</source>
-        <translation>Пробовать этот канал позже</translation>
     </message>
     <message>
         <source>Channel order</source>

@@ -14,7 +14,7 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,13 @@ from ..tasks import alive
 from ..timefmt import format_datetime, format_time
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
+
+# Column widths at start (Time shows the time only for today: timefmt.py; resizable for older dates).
+DEFAULT_WIDTHS = ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80))
+# On a narrow table these give way, in this order and down to these widths, so that Detail's
+# header shows whole ("Подробности" was cut to "одробност" at 1024x600).
+NARROWEST = ((2, 110), (1, 70), (4, 80), (COL_TIME, 80))
+DETAIL_HEADER_PADDING = 24  # the header's margins and the sort indicator's room
 
 EXPORT_BATCH = 2000
 NO_DATE = QDate(2000, 1, 1)  # a date edit at its minimum means "no bound"
@@ -138,9 +145,9 @@ class LogPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
         hh.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        # Time: today shows the time only (timefmt.py); the column is resizable for older dates
-        for col, width in ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)):
-            self.table.setColumnWidth(col, width)
+        self._fitting = False
+        self._widths_by_hand = False
+        self._fit_columns()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self.retry_action = QAction(self.tr("Retry notification"), self)
@@ -153,6 +160,8 @@ class LogPanel(QWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setPlaceholderText(self.tr("Select an attempt to see the whole timeline of its notification."))
+        # two lines at least, not the default five: the log's compact height on small screens
+        self.details.setMinimumHeight(2 * self.details.fontMetrics().lineSpacing() + 2 * self.details.frameWidth() + 8)
         self.retry_button = QPushButton(self.tr("Retry"))
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.copy_button = QPushButton(self.tr("Copy"))
@@ -182,7 +191,57 @@ class LogPanel(QWidget):
         layout.addLayout(bar)
         layout.addLayout(when)
         layout.addWidget(self.splitter, 1)
+        self._bars = (bar, when)
+        self._side = side
         self._update_follow_label()
+        self.table.installEventFilter(self)
+        hh.sectionResized.connect(self._section_resized)
+
+    # -- fitting small screens ----------------------------------------------------------------
+    def compact_height(self, rows: int = 2) -> int:
+        """The height that shows the filter bars, the table's header and ``rows`` rows (and
+        the details' buttons beside them): the log's share of a small screen."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        table = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                 + rows * self.table.verticalHeader().defaultSectionSize()
+                 + self.table.horizontalScrollBar().sizeHint().height())
+        lower = max(table, self._side.minimumSizeHint().height())
+        return (margins.top() + margins.bottom() + sum(b.sizeHint().height() for b in self._bars)
+                + 2 * layout.spacing() + lower)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    @Slot(int, int, int)
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != COL_DETAIL:  # Detail stretches with the table itself
+            self._widths_by_hand = True
+
+    def _fit_columns(self) -> None:
+        """The default column widths, narrowed where the table is narrow (a 1024-pixel screen)
+        so that Detail, the stretching column, keeps room for its header: the recipient column
+        gives way first. Widths the operator set by hand stay."""
+        if self._widths_by_hand:
+            return
+        widths = dict(DEFAULT_WIDTHS)
+        hh = self.table.horizontalHeader()
+        title = str(self.model.headerData(COL_DETAIL, Qt.Orientation.Horizontal))
+        need = hh.fontMetrics().horizontalAdvance(title) + DETAIL_HEADER_PADDING
+        room = self.table.viewport().width() - self.table.verticalScrollBar().sizeHint().width()
+        deficit = need - (room - sum(widths.values()))
+        for col, narrowest in NARROWEST:
+            give = max(0, min(deficit, widths[col] - narrowest))
+            widths[col] -= give
+            deficit -= give
+        self._fitting = True
+        try:
+            for col, width in widths.items():
+                self.table.setColumnWidth(col, width)
+        finally:
+            self._fitting = False
 
     def _connect(self) -> None:
         self.outcome.currentIndexChanged.connect(
