@@ -175,27 +175,38 @@ class AttemptLogModel(QAbstractTableModel):
         n = len(self._rows)
         return (n - stop, n - start - 1) if self.newest_first else (start, stop - 1)
 
+    def _text(self, r: int, c: int) -> str:
+        """The shown text of internal row ``r`` in column ``c``."""
+        d = self._rows
+        if c == COL_TIME:
+            return format_time(d.started[r])
+        if c == COL_NOTIFICATION:
+            return f"#{d.nid[r]}"
+        if c == COL_RECIPIENT:
+            return d.recipient[r]
+        if c == COL_CHANNEL:
+            return d.channel[r]
+        if c == COL_OUTCOME:
+            return self._outcome_names.get(d.outcome[r], d.outcome[r])
+        if c == COL_DETAIL:
+            return core_text(d.detail[r])
+        dur = self._duration(r)
+        return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
+
+    def shown_row(self, row: int) -> tuple[list[str], QColor | None, str]:
+        """What the table shows for ``row``: the texts, the outcome's colour and the
+        detail's tooltip (what :meth:`data` answers for those roles, in one call)."""
+        r = self._at(row)
+        texts = [self._text(r, c) for c in range(len(self._headers))]
+        return texts, OUTCOME_COLOURS.get(self._rows.outcome[r]), texts[COL_DETAIL]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         r, c = self._at(index.row()), index.column()
         d = self._rows
         if role == Qt.ItemDataRole.DisplayRole:
-            if c == COL_TIME:
-                return format_time(d.started[r])
-            if c == COL_NOTIFICATION:
-                return f"#{d.nid[r]}"
-            if c == COL_RECIPIENT:
-                return d.recipient[r]
-            if c == COL_CHANNEL:
-                return d.channel[r]
-            if c == COL_OUTCOME:
-                return self._outcome_names.get(d.outcome[r], d.outcome[r])
-            if c == COL_DETAIL:
-                return core_text(d.detail[r])
-            if c == COL_DURATION:
-                dur = self._duration(r)
-                return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
+            return self._text(r, c)
         elif role == Qt.ItemDataRole.ForegroundRole and c == COL_OUTCOME:
             return OUTCOME_COLOURS.get(d.outcome[r])
         elif role == Qt.ItemDataRole.ToolTipRole and c == COL_DETAIL:
