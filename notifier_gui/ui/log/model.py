@@ -327,15 +327,22 @@ class AttemptLogModel(QAbstractTableModel):
     def _add_at_newest(self, fresh: _Columns) -> None:
         if not len(fresh):
             return
-        pos = bisect.bisect_right(self._rows.key, fresh.key[0])
-        if pos == len(self._rows):
-            self._insert(pos, fresh)
-        else:  # out of order (rare): one at a time, each in its place
-            for i in range(len(fresh)):
-                one = _Columns()
-                one.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i], fresh.outcome[i],
-                           fresh.detail[i], fresh.started[i], fresh.finished[i])
-                self._insert(bisect.bisect_right(self._rows.key, fresh.key[i]), one)
+        # Rows that sort above the newest shown go in as one block (one insert signal); the
+        # few that sort below it (an attempt that started on another delivery thread just
+        # before the newest row's) go one at a time, each in its place.
+        top = self._rows.key[-1] if len(self._rows) else -math.inf
+        late = bisect.bisect_right(fresh.key, top)
+        for i in range(late):
+            one = _Columns()
+            one.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i], fresh.outcome[i],
+                       fresh.detail[i], fresh.started[i], fresh.finished[i])
+            self._insert(bisect.bisect_right(self._rows.key, fresh.key[i]), one)
+        if late < len(fresh):
+            block = fresh if late == 0 else _Columns()
+            if late:
+                for name in _FIELDS:
+                    getattr(block, name)[:] = getattr(fresh, name)[late:]
+            self._insert(len(self._rows), block)
         excess = len(self._rows) - self.budget
         if excess > 0:
             self._remove(0, excess)
