@@ -71,6 +71,20 @@ def _intern(text: str) -> str:
     return sys.intern(text) if len(text) < 256 else text
 
 
+STAND_IN_STEP = 2.0 ** -20  # exact in a double for ids below 2**32
+
+
+def _just_above(top: float) -> float:
+    """A key for a row without an attempt id (a stand-in): above ``top``, below the next
+    integer (the next attempt id). Steps of 2**-20 leave room for about a million stand-ins
+    between two attempts; halving the distance, as before, ran out after 52 (an API flood
+    queues hundreds between two attempts), and the 53rd key was the next attempt's id."""
+    base = math.floor(top)
+    if top + STAND_IN_STEP < base + 1:
+        return top + STAND_IN_STEP
+    return max(top + (base + 1 - top) / 2, math.nextafter(top, math.inf))
+
+
 _FIELDS = ("key", "nid", "started", "finished", "recipient", "channel", "outcome", "detail")
 
 
@@ -397,7 +411,7 @@ class AttemptLogModel(QAbstractTableModel):
                     if self._recorded(d, e.notification_id, e.channel, e.started_at.timestamp()):
                         continue  # its database row is shown already (read while this event waited)
                     top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
-                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2  # just above, below the next id
+                    key = _just_above(top)
                 if self.at_newest and q.matches(e.notification_id, e.recipient, e.channel, e.outcome,
                                                 e.detail, e.started_at):
                     fresh_at[key] = len(fresh)
@@ -412,7 +426,7 @@ class AttemptLogModel(QAbstractTableModel):
                 if q.matches(e.notification_ids[0], who, "", QUEUED, e.source,
                              datetime.fromtimestamp(e.at, timezone.utc)):
                     top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
-                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2
+                    key = _just_above(top)
                     fresh_at[key] = len(fresh)
                     fresh.append(key, e.notification_ids[0], who, "", QUEUED, e.source, e.at, math.nan)
         if len(fresh):
