@@ -643,6 +643,14 @@ def task_api_window_stall(a: dict[str, Any]) -> dict[str, Any]:
         if a.get("worker", True):  # False: the API's own share (nothing delivers the queued rows)
             bridge.start()
         control = ApiControl(rt, tasks, bridge)
+        # Garbage collection as the window has it (app.py): on the GUI thread from a timer,
+        # the start-up heap frozen out of it.
+        import gc
+
+        from notifier_gui.ui.gc_guard import GuiThreadGarbageCollector
+
+        collector = GuiThreadGarbageCollector(app, restore_automatic=True)
+        gc.freeze()
         ticker = GapTicker()
 
         async def run() -> dict[str, Any]:
@@ -674,6 +682,8 @@ def task_api_window_stall(a: dict[str, Any]) -> dict[str, Any]:
             control.stop()
         bridge.stop()
         tasks.shutdown()
+        collector.stop()
+        gc.unfreeze()
         rt.close()
         return {"load": load, **ticker.summary(), "ok": bool(ticker.gaps) and bool(load.get("ok"))}
     finally:

@@ -311,7 +311,7 @@ def cmd_serve(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     running = threading.Event()
     workers: list[Dispatcher] = []
 
-    def wake(ids: list[int], recipient_ids: list[int], source: str) -> None:
+    def wake(sends: list[Any]) -> None:  # once per batch the API committed
         for d in workers:  # claim what the API queued now, not at the next poll
             d.wake()
 

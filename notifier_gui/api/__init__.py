@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {"ApiContext": "app", "build_app": "app", "TokenSource": "security",
-          "ApiServer": "server", "ApiStartError": "server"}
+          "ApiServer": "server", "ApiStartError": "server", "QueuedSend": "batcher"}
 
 __all__ = sorted(_WHERE)
 

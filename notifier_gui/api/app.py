@@ -32,7 +32,7 @@ from ..core.storage import listing
 from ..core.storage.repository import RecipientData
 from ..core.storage.schema import STATES
 from . import docs
-from .batcher import Batcher, Missing, Send
+from .batcher import Batcher, Missing, QueuedSend, Send
 from .models import NotificationIn, UserIn
 from .security import Gate, RateLimiter, TokenSource, allowed_hosts, parse_authorization, replaying
 
@@ -64,9 +64,12 @@ class ApiContext:
     runtime: Runtime
     tokens: TokenSource
     worker_running: Callable[[], bool] = lambda: False
-    # Called after something was queued: (notification ids, their recipient ids, source
-    # such as "API 127.0.0.1"), on the request's thread.
-    on_queued: Callable[[list[int], list[int], str], None] | None = None
+    # Called after something was queued, once per committed batch of requests (the writer
+    # thread's batch; a single request on the slower paths), on that thread: one
+    # ``QueuedSend`` (notification ids, their recipient ids, source such as "API
+    # 127.0.0.1") per request, in commit order. Once per batch, so that a host doing
+    # work per call (the window reads the recipients' names) does it once per batch.
+    on_queued: Callable[[list[QueuedSend]], None] | None = None
     bound_host: str = "127.0.0.1"
     rate: float = 100.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -329,7 +332,7 @@ def build_app(ctx: ApiContext) -> Any:
             raise
         log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))
         if ctx.on_queued is not None:
-            ctx.on_queued(nids, list(plan.ids), source)
+            ctx.on_queued([QueuedSend(nids, list(plan.ids), source)])
         return _created_response(body, nids, ids, subject)
 
     def _replay(keys: list[str], ids: list[int]) -> Any:

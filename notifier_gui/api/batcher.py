@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.runtime import Runtime
 from ..core.sending import SendPlan, enqueue_args, plan_among
@@ -39,6 +39,14 @@ class Send:
     message: str
     channels: list[str] | None
     source: str
+
+
+class QueuedSend(NamedTuple):
+    """What one request queued, as the host's ``on_queued`` gets it."""
+
+    ids: list[int]  # the notifications, one per recipient
+    recipient_ids: list[int]
+    source: str  # e.g. "API 127.0.0.1"
 
 
 class Missing(Exception):
@@ -71,7 +79,7 @@ class Batcher:
     """The writer thread; started on the first send, stopped by :meth:`close`."""
 
     def __init__(self, runtime: Runtime,
-                 on_queued: Callable[[list[int], list[int], str], None] | None = None) -> None:
+                 on_queued: Callable[[list[QueuedSend]], None] | None = None) -> None:
         self.runtime = runtime
         self.on_queued = on_queued
         self._cond = threading.Condition()
@@ -163,16 +171,19 @@ class Batcher:
 
     def _report(self, batch: list[_Item], results: list[list[int] | BaseException]) -> None:
         """After the commit and before the answers: log what was queued (one line per source
-        per batch) and tell the host once per request (the window's delivery log shows one
-        row per request, with its source)."""
+        per batch) and tell the host once per batch, one ``QueuedSend`` per request (the
+        window's delivery log shows one row per request, with its source; what the host
+        does per call, such as reading names, it does once per batch)."""
         grouped: dict[str, list[int]] = {}
+        sends: list[QueuedSend] = []
         for item, result in zip(batch, results):
             if isinstance(result, list):
                 grouped.setdefault(item.send.source, []).extend(result)
-                if self.on_queued is not None:
-                    try:
-                        self.on_queued(result, item.send.ids, item.send.source)
-                    except Exception:  # a courtesy to the host: the rows are committed anyway
-                        log.warning("the API's on_queued callback failed", exc_info=True)
+                sends.append(QueuedSend(result, item.send.ids, item.send.source))
+        if sends and self.on_queued is not None:
+            try:
+                self.on_queued(sends)
+            except Exception:  # a courtesy to the host: the rows are committed anyway
+                log.warning("the API's on_queued callback failed", exc_info=True)
         for source, nids in grouped.items():
             log.info("%s queued %s", source, ", ".join(f"#{n}" for n in nids))

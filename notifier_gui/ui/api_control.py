@@ -4,7 +4,8 @@ Uvicorn runs on a thread of its own (``api.ApiServer``); starting and stopping i
 socket bind, a keyring read for the token, joining the thread) run through ``Tasks`` on
 a worker thread. Requests that queue something are handed to the worker bridge as
 ``Queued`` events, so they show in the delivery log with their source and wake the
-queue worker at once.
+queue worker at once; the API reports them once per committed batch, and this reads the
+batch's names with one query and wakes the worker once, all on the API's writer thread.
 
 Signals of ApiControl:
     stateChanged(): ``address``, ``error`` or ``warning`` changed.
@@ -102,14 +103,20 @@ class ApiControl(QObject):
         server.start()
         return server
 
-    def _queued(self, ids: list[int], recipient_ids: list[int], source: str) -> None:
-        """On an API thread: tell the log and wake the worker (both thread-safe)."""
+    def _queued(self, sends: list[Any]) -> None:
+        """On the API's writer thread, once per committed batch (``api.QueuedSend`` per
+        request): the recipients' names of the whole batch in one read, one ``Queued`` event
+        per request (a log row each, with its source) handed to the bridge in one go, and
+        one wake-up of the worker. Nothing here runs on the GUI thread."""
         names: dict[int, str] = {}
         try:
-            names = {rid: r.name for rid, r in self.runtime.store.recipients_by_id(recipient_ids).items()}
+            wanted = {r for s in sends for r in s.recipient_ids}
+            names = {rid: r.name for rid, r in self.runtime.store.recipients_by_id(wanted).items()}
         except Exception:  # the log row is a courtesy; the notification is queued anyway
             log.debug("no names for the API's log rows", exc_info=True)
-        self.bridge.push(Queued(tuple(ids), tuple(names.get(r, "") for r in recipient_ids), source, time.time()))
+        now = time.time()
+        self.bridge.push_many([Queued(tuple(s.ids), tuple(names.get(r, "") for r in s.recipient_ids), s.source, now)
+                               for s in sends])
         self.bridge.wake()
 
     def stop(self) -> None:

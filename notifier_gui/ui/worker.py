@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -82,6 +83,11 @@ class WorkerBridge(QObject):
     def push(self, event: Event) -> None:
         with self._lock:
             self._pending.append(event)
+
+    def push_many(self, events: list[Any]) -> None:
+        """Several events under one lock (the API hands over a committed batch at once)."""
+        with self._lock:
+            self._pending.extend(events)
 
     @Slot()
     def flush(self) -> None:

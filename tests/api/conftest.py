@@ -31,7 +31,7 @@ class Api:
 def start_api(data_dir: Path, rate: float = 0, **env: str) -> Api:
     rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(data_dir), "NOTIFIER_SANDBOX": "1", **env}, cwd=data_dir)
     queued: list[tuple[list[int], str]] = []
-    ctx = ApiContext(rt, TokenSource(rt.secrets), rate=rate, on_queued=lambda ids, rids, src: queued.append((ids, src)))
+    ctx = ApiContext(rt, TokenSource(rt.secrets), rate=rate, on_queued=lambda sends: queued.extend((s.ids, s.source) for s in sends))
     server = ApiServer(ctx, "127.0.0.1", 0)
     server.start()
     return Api(server, rt, ctx.tokens.get(), queued)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import event, func, select
 
-from notifier_gui.api.batcher import Batcher, Missing, Send
+from notifier_gui.api.batcher import Batcher, Missing, QueuedSend, Send
 from notifier_gui.core.runtime import Runtime
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
@@ -76,8 +76,8 @@ def runtime(data_dir: Path, keyring_backend: object) -> Iterator[Runtime]:
 def test_sends_that_wait_together_share_one_commit(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("INFO", logger="notifier.api")
     rid = runtime.store.add_recipient("A", email="a@example.com")
-    reported: list[tuple[list[int], str]] = []
-    batcher = Batcher(runtime, lambda ids, rids, source: reported.append((ids, source)))
+    calls: list[list[QueuedSend]] = []
+    batcher = Batcher(runtime, calls.append)
     commits = _count_commits(runtime.store)
 
     def send(text: str, rid: int = rid) -> asyncio.Future[list[int]]:
@@ -110,7 +110,10 @@ def test_sends_that_wait_together_share_one_commit(runtime: Runtime, caplog: pyt
     with runtime.store.engine.connect() as c:
         rows = dict(c.execute(select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.body)).all())
     assert [rows[i] for i in ids] == ["first", *(f"m{n}" for n in range(20))]
-    assert sorted(reported) == sorted(([i], "API test") for i in ids)  # once per request
+    # The host is told once per batch (two commits: two calls), one entry per request.
+    assert [len(c) for c in calls] == [1, 20]
+    reported = [(s.ids, s.recipient_ids, s.source) for c in calls for s in c]
+    assert reported == [([i], [rid], "API test") for i in ids]
     logged = " ".join(r.getMessage() for r in caplog.records if r.getMessage().startswith("API test queued"))
     assert all(f"#{i}" in logged.split(", ") or f"#{i}" in logged.replace(",", " ").split() for i in ids)
 

@@ -71,6 +71,20 @@ def _intern(text: str) -> str:
     return sys.intern(text) if len(text) < 256 else text
 
 
+STAND_IN_STEP = 2.0 ** -20  # exact in a double for ids below 2**32
+
+
+def _just_above(top: float) -> float:
+    """A key for a row without an attempt id (a stand-in): above ``top``, below the next
+    integer (the next attempt id). Steps of 2**-20 leave room for about a million stand-ins
+    between two attempts; halving the distance, as before, ran out after 52 (an API flood
+    queues hundreds between two attempts), and the 53rd key was the next attempt's id."""
+    base = math.floor(top)
+    if top + STAND_IN_STEP < base + 1:
+        return top + STAND_IN_STEP
+    return max(top + (base + 1 - top) / 2, math.nextafter(top, math.inf))
+
+
 _FIELDS = ("key", "nid", "started", "finished", "recipient", "channel", "outcome", "detail")
 
 
@@ -175,27 +189,38 @@ class AttemptLogModel(QAbstractTableModel):
         n = len(self._rows)
         return (n - stop, n - start - 1) if self.newest_first else (start, stop - 1)
 
+    def _text(self, r: int, c: int) -> str:
+        """The shown text of internal row ``r`` in column ``c``."""
+        d = self._rows
+        if c == COL_TIME:
+            return format_time(d.started[r])
+        if c == COL_NOTIFICATION:
+            return f"#{d.nid[r]}"
+        if c == COL_RECIPIENT:
+            return d.recipient[r]
+        if c == COL_CHANNEL:
+            return d.channel[r]
+        if c == COL_OUTCOME:
+            return self._outcome_names.get(d.outcome[r], d.outcome[r])
+        if c == COL_DETAIL:
+            return core_text(d.detail[r])
+        dur = self._duration(r)
+        return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
+
+    def shown_row(self, row: int) -> tuple[list[str], QColor | None, str]:
+        """What the table shows for ``row``: the texts, the outcome's colour and the
+        detail's tooltip (what :meth:`data` answers for those roles, in one call)."""
+        r = self._at(row)
+        texts = [self._text(r, c) for c in range(len(self._headers))]
+        return texts, OUTCOME_COLOURS.get(self._rows.outcome[r]), texts[COL_DETAIL]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         r, c = self._at(index.row()), index.column()
         d = self._rows
         if role == Qt.ItemDataRole.DisplayRole:
-            if c == COL_TIME:
-                return format_time(d.started[r])
-            if c == COL_NOTIFICATION:
-                return f"#{d.nid[r]}"
-            if c == COL_RECIPIENT:
-                return d.recipient[r]
-            if c == COL_CHANNEL:
-                return d.channel[r]
-            if c == COL_OUTCOME:
-                return self._outcome_names.get(d.outcome[r], d.outcome[r])
-            if c == COL_DETAIL:
-                return core_text(d.detail[r])
-            if c == COL_DURATION:
-                dur = self._duration(r)
-                return "" if dur is None else self.tr("{seconds} s").format(seconds=f"{dur:.2f}")
+            return self._text(r, c)
         elif role == Qt.ItemDataRole.ForegroundRole and c == COL_OUTCOME:
             return OUTCOME_COLOURS.get(d.outcome[r])
         elif role == Qt.ItemDataRole.ToolTipRole and c == COL_DETAIL:
@@ -316,15 +341,22 @@ class AttemptLogModel(QAbstractTableModel):
     def _add_at_newest(self, fresh: _Columns) -> None:
         if not len(fresh):
             return
-        pos = bisect.bisect_right(self._rows.key, fresh.key[0])
-        if pos == len(self._rows):
-            self._insert(pos, fresh)
-        else:  # out of order (rare): one at a time, each in its place
-            for i in range(len(fresh)):
-                one = _Columns()
-                one.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i], fresh.outcome[i],
-                           fresh.detail[i], fresh.started[i], fresh.finished[i])
-                self._insert(bisect.bisect_right(self._rows.key, fresh.key[i]), one)
+        # Rows that sort above the newest shown go in as one block (one insert signal); the
+        # few that sort below it (an attempt that started on another delivery thread just
+        # before the newest row's) go one at a time, each in its place.
+        top = self._rows.key[-1] if len(self._rows) else -math.inf
+        late = bisect.bisect_right(fresh.key, top)
+        for i in range(late):
+            one = _Columns()
+            one.append(fresh.key[i], fresh.nid[i], fresh.recipient[i], fresh.channel[i], fresh.outcome[i],
+                       fresh.detail[i], fresh.started[i], fresh.finished[i])
+            self._insert(bisect.bisect_right(self._rows.key, fresh.key[i]), one)
+        if late < len(fresh):
+            block = fresh if late == 0 else _Columns()
+            if late:
+                for name in _FIELDS:
+                    getattr(block, name)[:] = getattr(fresh, name)[late:]
+            self._insert(len(self._rows), block)
         excess = len(self._rows) - self.budget
         if excess > 0:
             self._remove(0, excess)
@@ -379,7 +411,7 @@ class AttemptLogModel(QAbstractTableModel):
                     if self._recorded(d, e.notification_id, e.channel, e.started_at.timestamp()):
                         continue  # its database row is shown already (read while this event waited)
                     top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
-                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2  # just above, below the next id
+                    key = _just_above(top)
                 if self.at_newest and q.matches(e.notification_id, e.recipient, e.channel, e.outcome,
                                                 e.detail, e.started_at):
                     fresh_at[key] = len(fresh)
@@ -394,7 +426,7 @@ class AttemptLogModel(QAbstractTableModel):
                 if q.matches(e.notification_ids[0], who, "", QUEUED, e.source,
                              datetime.fromtimestamp(e.at, timezone.utc)):
                     top = max(d.key[-1] if len(d) else 0.0, fresh.key[-1] if len(fresh) else 0.0)
-                    key = math.floor(top) + (top - math.floor(top) + 1.0) / 2
+                    key = _just_above(top)
                     fresh_at[key] = len(fresh)
                     fresh.append(key, e.notification_ids[0], who, "", QUEUED, e.source, e.at, math.nan)
         if len(fresh):

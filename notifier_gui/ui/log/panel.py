@@ -43,6 +43,7 @@ from ..tasks import alive
 from ..timefmt import format_datetime, format_time
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
+from .shown import ShownRows
 
 # Column widths at start (Time shows the time only for today: timefmt.py; resizable for older dates).
 DEFAULT_WIDTHS = ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80))
@@ -74,6 +75,9 @@ class LogPanel(QWidget):
         self._ask_save_path = ask_save_path or self._default_save_path
         self.history = History(self.store.engine)
         self.model = AttemptLogModel(self)
+        # The table shows a C++ copy of the model's rows: painting never calls into Python
+        # (shown.py says why); the panel reads and changes ``self.model`` only.
+        self.shown = ShownRows(self.model, self)
         self.filter = LogFilter()
         self._follow = True
         self._selected: int | None = None
@@ -130,7 +134,8 @@ class LogPanel(QWidget):
         when.addWidget(self.follow_label, 1)
 
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(self.shown.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # a log, read-only
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # value = first row
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -618,4 +623,5 @@ class LogPanel(QWidget):
         self.status.setText(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", exc.strerror or ""))
 
     def index_for_row(self, row: int) -> QModelIndex:
-        return self.model.index(row, 0)
+        """The table's index of ``row`` (the same row number as in :attr:`model`)."""
+        return self.shown.model.index(row, 0)
