@@ -67,6 +67,8 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
             return Report("confirmed", "confirmed", got.detail, accepted_at)
         if got is not None and got.state == "undelivered":
             return Report("undelivered", got.failure or "transient", got.detail, accepted_at)
+    if channel is not None and channel.silence_confirms:
+        return Report("confirmed", "confirmed", f"no bounce within {window:g} s", accepted_at)
     return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
 
 

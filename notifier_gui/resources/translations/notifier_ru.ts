@@ -1474,6 +1474,10 @@
         <translation>принято Telegram</translation>
     </message>
     <message>
+        <source>no bounce within the confirmation window</source>
+        <translation>возврата не было за время ожидания</translation>
+    </message>
+    <message>
         <source>accepted by the mail server</source>
         <translation>принято почтовым сервером</translation>
     </message>
@@ -1619,18 +1623,6 @@
     <message>
         <source>&amp;Compose</source>
         <translation>&amp;Новое сообщение</translation>
-    </message>
-    <message>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <source>SMS</source>
-        <translation>SMS</translation>
-    </message>
-    <message>
-        <source>Telegram</source>
-        <translation>Telegram</translation>
     </message>
     <message>
         <source>&amp;Resume sending</source>
@@ -2405,8 +2397,36 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation> мин</translation>
     </message>
     <message>
+        <source>Bounces (IMAP)</source>
+        <translation>Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
+        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation>Сервер IMAP</translation>
+    </message>
+    <message>
+        <source>Port (TLS)</source>
+        <translation>Порт (TLS)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Wait for a bounce</source>
+        <translation>Ждать возврата</translation>
+    </message>
+    <message>
         <source>don&apos;t wait (accepted counts as delivered)</source>
         <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
+        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
     </message>
     <message>
         <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>

@@ -71,6 +71,9 @@ class Channel(ABC):
     receipt_batch: int = 0  # message ids per status request; 0: no delivery reports
     receipt_rate: float = 1.0  # status requests per second at most
     receipt_title: str = ""  # who accepted it, for "accepted by …" / "confirmed by …"
+    # No report at all through the window means delivered (email: a bounce is the only report
+    # a mail server sends back; there is no positive one).
+    silence_confirms: bool = False
 
     def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
         """Reports for up to ``receipt_batch`` provider message ids; ids without news may be

@@ -381,6 +381,7 @@ GATE_WAIT = 5.0  # seconds a worker waits for a free connection before the messa
 
 class EmailChannel(Channel):
     name = "email"
+    silence_confirms = True  # a bounce is the only report; none within EMAIL_CONFIRM_TIMEOUT: delivered
 
     def __init__(
         self,
@@ -397,6 +398,9 @@ class EmailChannel(Channel):
         self._guard = guard or EmailGuard()
         self.connections_opened = 0
         self.reconnects = 0
+        # Bounces are read from the IMAP mailbox (EMAIL_CONFIRM_TIMEOUT, IMAP_HOST): the
+        # accepted message waits for them, matched by its Message-ID.
+        self.receipt_batch = 1000 if settings.email_receipts else 0
 
     def unavailable_reason(self, msg: Message) -> str | None:
         if not self.settings.smtp_host:
