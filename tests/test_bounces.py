@@ -114,3 +114,56 @@ def test_without_a_mailbox_accepted_email_is_delivered_at_once(store: Store, tmp
     n = store.notification(nid)
     assert n is not None and n["state"] == "delivered" and stages(store, nid) == [("email", "delivered")]
     assert n["delivered_how"] == "accepted by the mail server"
+
+
+# -- asking for a DSN (RFC 3461) -------------------------------------------------------------
+
+
+def _send_one(ca: trustme.CA, tmp_path: Path, dsn: bool, receipts: bool) -> tuple[SMTPServer, str]:
+    from notifier_gui.core.delivery.channels.base import Message
+    from notifier_gui.core.delivery.channels.email import EmailChannel
+    from notifier_gui.core.secrets import Redactor
+    from notifier_gui.core.storage.repository import RecipientData
+    from tests.servers.smtp import Script
+
+    server = SMTPServer(ca, script=Script(dsn=dsn)).start()
+    try:
+        settings = Settings(data_dir=tmp_path, smtp_host="localhost", smtp_port=server.port, smtp_user=USER,
+                            from_email="ops@example.org", smtp_timeout=5, imap_host="imap.example.org",
+                            email_confirm_timeout=600 if receipts else 0)
+        ch = EmailChannel(settings, lambda: PASSWORD, Redactor([PASSWORD]))
+        sent = ch.send(Message(41, RecipientData(id=1, name="Анна", email="anna@example.org"), "Тест", "Привет"))
+        ch.close()
+    finally:
+        server.stop()
+    assert sent.provider_message_id is not None
+    return server, sent.provider_message_id
+
+
+def test_dsn_is_asked_for_where_offered_with_an_envid_the_message_id_carries(
+        ca: trustme.CA, trust_ca: Path, tmp_path: Path) -> None:
+    server, mid = _send_one(ca, tmp_path, dsn=True, receipts=True)
+    assert mid.startswith("<notifier.41.") and mid.endswith("@example.org>")
+    mail, rcpt = server.handler.options[0]
+    envid = mid.strip("<>").rpartition("@")[0]
+    assert "RET=HDRS" in mail and f"ENVID={envid}".upper() in mail  # aiosmtpd upper-cases what it records
+    assert rcpt == ["NOTIFY=FAILURE"]
+    assert server.messages[0]["Message-ID"] == mid
+
+
+@pytest.mark.parametrize("dsn, receipts", [(False, True), (True, False)])
+def test_no_dsn_options_unless_offered_and_wanted(ca: trustme.CA, trust_ca: Path, tmp_path: Path,
+                                                  dsn: bool, receipts: bool) -> None:
+    # aiosmtpd without DSN answers 555 to RET/ENVID/NOTIFY, as such a server does: the send
+    # would fail if they were sent.
+    server, _ = _send_one(ca, tmp_path, dsn=dsn, receipts=receipts)
+    mail, rcpt = server.handler.options[0]
+    assert not any(o.startswith(("RET=", "ENVID=")) for o in mail) and rcpt == []
+
+
+def test_xtext_encodes_plus_equals_and_non_printables() -> None:
+    from notifier_gui.core.delivery.channels.email import envelope_id, xtext
+
+    assert xtext("notifier.5.ab12") == "notifier.5.ab12"
+    assert xtext("a+b=c d\u00e9") == "a+2Bb+3Dc+20d+C3+A9"
+    assert envelope_id("<notifier.5.ab12@example.org>") == "notifier.5.ab12"

@@ -11,6 +11,7 @@ import email.policy
 import functools
 import logging
 import re
+import secrets
 import select
 import smtplib
 import socket
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from email.contentmanager import _encode_text  # type: ignore[attr-defined]  # set_content's own encoder
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 
 from ...config import Settings
 from ...secrets import Redactor
@@ -75,6 +76,25 @@ def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False)
         raise Permanent(INJECTED)
 
 
+def new_message_id(notification_id: int, domain: str) -> str:
+    """A Message-ID that is also the key a bounce is matched by: ``<notifier.N.R@domain>``
+    (N the notification, R 64 random bits). Its left part is the DSN ENVID (:func:`envelope_id`)."""
+    return f"<notifier.{notification_id}.{secrets.token_hex(8)}@{domain or 'localhost'}>"
+
+
+def envelope_id(message_id: str) -> str:
+    """The key of a Message-ID: its left part (``notifier.N.R``), sent as the DSN ENVID
+    (RFC 3461 allows 100 characters; this stays far below) and found again in a bounce's
+    Original-Envelope-Id or in the returned headers' Message-ID."""
+    return message_id.strip().strip("<>").rpartition("@")[0] or message_id.strip().strip("<>")
+
+
+def xtext(value: str) -> str:
+    """RFC 3461 section 4 xtext: "+", "=" and anything outside ``!``..``~`` as ``+XX``."""
+    return "".join(c if 33 <= ord(c) <= 126 and c not in "+=" else "".join(f"+{b:02X}" for b in c.encode())
+                   for c in value)
+
+
 def build_email(settings: Settings, msg: Message) -> EmailMessage:
     if not msg.recipient.email:
         raise Unavailable("the recipient has no email address")
@@ -87,7 +107,7 @@ def build_email(settings: Settings, msg: Message) -> EmailMessage:
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
     em["Date"] = formatdate(localtime=True)
-    em["Message-ID"] = make_msgid(domain=from_addr.domain or None)
+    em["Message-ID"] = new_message_id(msg.notification_id, from_addr.domain)
     em["X-Notifier-Notification-Id"] = str(msg.notification_id)
     em.set_content(msg.body)
     if msg.html_body:
@@ -205,7 +225,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
         check_headers(to, frozenset({"to"}), fragment=True)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
-    message_id = make_msgid(domain=mail_from.rpartition("@")[2] or None)
+    message_id = new_message_id(msg.notification_id, mail_from.rpartition("@")[2])
     head = (f"Date: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
             f"X-Notifier-Notification-Id: {msg.notification_id}\r\n").encode("ascii")
     return mail_from, rcpt_to, to + head + template, message_id, utf8
@@ -581,15 +601,16 @@ class EmailChannel(Channel):
         held = self._guard.breaker.reason(key)
         if held:
             raise self._held_error(held, first=False)
+        envid = envelope_id(message_id) if self.settings.email_receipts else None  # ask for DSN on failure
         conn, reused = self._connection(user, password, key)
         try:
             try:
-                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=reused)
+                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=reused, envid=envid)
             except _Stale:  # dropped while idle: once more on another connection, not a try
                 self._done(key, conn, keep=False)
                 self.reconnects += 1
                 conn, _ = self._connection(user, password, key)
-                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=False)
+                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=False, envid=envid)
         except DeliveryError as err:
             self._done(key, conn, keep=_healthy(conn))
             raise self._clean(err) from None
@@ -612,8 +633,13 @@ def _healthy(conn: smtplib.SMTP) -> bool:
     return getattr(conn, "_notifier_ok", False) and conn.sock is not None
 
 
-def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8: bool, first: bool) -> bytes:
+def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8: bool, first: bool,
+              envid: str | None = None) -> bytes:
     """MAIL, RCPT, DATA on ``conn``; the 250 reply text to DATA.
+
+    ``envid``: bounces are read (email receipts on); where the server offers DSN (RFC 3461)
+    it is asked for one on failure only, with the headers returned and this ENVID
+    (``MAIL FROM:<…> RET=HDRS ENVID=…``, ``RCPT TO:<…> NOTIFY=FAILURE``).
 
     Unlike ``sendmail``, a refused recipient or message is answered with RSET and the
     connection kept (``_healthy``), and a reused connection (``first``) that fails on its
@@ -631,6 +657,10 @@ def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8
             options.append("BODY=8BITMIME")
     if conn.has_extn("size"):
         options.append(f"SIZE={len(raw)}")
+    rcpt_options: list[str] = []
+    if envid and conn.has_extn("dsn"):
+        options += ["RET=HDRS", f"ENVID={xtext(envid)}"]
+        rcpt_options.append("NOTIFY=FAILURE")
     try:
         code, resp = conn.mail(mail_from, options)
     except (smtplib.SMTPServerDisconnected, OSError):
@@ -645,7 +675,7 @@ def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8
         else:
             _rset(conn)
         raise smtplib.SMTPSenderRefused(code, resp, mail_from)
-    code, resp = conn.rcpt(rcpt_to)
+    code, resp = conn.rcpt(rcpt_to, rcpt_options)
     if code not in (250, 251):
         if code == 421:
             conn.close()
