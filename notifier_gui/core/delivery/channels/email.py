@@ -17,7 +17,7 @@ import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.contentmanager import _encode_text  # type: ignore[attr-defined]  # set_content's own encoder
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,7 +27,8 @@ from ...config import Settings
 from ...secrets import Redactor
 from ..errors import CredentialsRejected, DeliveryError, Held, Permanent, Throttled, Transient, Unavailable
 from ..smtp_guard import EmailGuard, credential_key
-from .base import Channel, Message, Sent, address_reason
+from ..bounces import BounceMailbox, key_of
+from .base import Channel, MailReport, Message, Sent, address_reason
 
 log = logging.getLogger("notifier.email")
 
@@ -410,6 +411,7 @@ class EmailChannel(Channel):
         redactor: Redactor,
         ssl_context: ssl.SSLContext | None = None,
         guard: EmailGuard | None = None,
+        imap_password: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.settings = settings
         self._password = password
@@ -421,6 +423,10 @@ class EmailChannel(Channel):
         # Bounces are read from the IMAP mailbox (EMAIL_CONFIRM_TIMEOUT, IMAP_HOST): the
         # accepted message waits for them, matched by its Message-ID.
         self.receipt_batch = 1000 if settings.email_receipts else 0
+        self.receipt_mailbox = settings.email_receipts
+        self.receipt_rate = 1.0 / settings.receipt_poll  # one look into the mailbox per NOTIFIER_RECEIPT_POLL
+        self._imap_password = imap_password
+        self._mailbox: BounceMailbox | None = None
 
     def unavailable_reason(self, msg: Message) -> str | None:
         if not self.settings.smtp_host:
@@ -624,8 +630,28 @@ class EmailChannel(Channel):
                     detail=f"accepted by {host}, queued as {qid}" if qid else f"accepted by {host}")
 
     def close(self) -> None:
-        """Close the idle pooled connections (QUIT). Called when a worker stops."""
+        """Close the idle pooled connections (QUIT) and the bounce mailbox. Called when a worker stops."""
         self._guard.gate.drain()
+        if self._mailbox is not None:
+            self._mailbox.close()
+
+    # -- bounces (email receipts) ---------------------------------------------------------
+    def mailbox(self) -> BounceMailbox:
+        if self._mailbox is None:
+            s = self.settings
+            self._mailbox = BounceMailbox(s.imap_host, s.imap_port, s.imap_user, s.imap_folder, self._imap_password,
+                                          self._redact, timeout=s.smtp_timeout, ssl_context=self._ctx)
+        return self._mailbox
+
+    def read_reports(self) -> list[MailReport]:
+        return self.mailbox().read() if self.receipt_mailbox else []
+
+    def mark_reports(self, tokens: Sequence[str]) -> None:
+        if self.receipt_mailbox:
+            self.mailbox().mark(tokens)
+
+    def report_key(self, provider_message_id: str) -> str:
+        return key_of(provider_message_id)
 
 
 def _healthy(conn: smtplib.SMTP) -> bool:
