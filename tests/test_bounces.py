@@ -83,10 +83,18 @@ class Running:
                  secrets: dict[str, str] | None = None) -> None:
         creds = CredentialStore(secrets or SECRETS)
         pacers = Pacers(settings.telegram_rate, settings.telegram_chat_rate, settings.sms_rate)
-        self.dispatcher = Dispatcher(store, lambda: build_channels(settings, creds, False, pacers), creds,
+        self.awaiting = threading.Event()  # set when a notification waits for its report
+
+        def on_event(e: Event) -> None:
+            if events is not None:
+                events.append(e)
+            if isinstance(e, NotificationUpdated) and e.awaiting_receipt:
+                self.awaiting.set()
+
+        self.channels = lambda: build_channels(settings, creds, False, pacers)
+        self.dispatcher = Dispatcher(store, self.channels, creds,
                                      policy(window), concurrency=2, rng=random.Random(1), poll_interval=0.02,
-                                     on_event=events.append if events is not None else None,
-                                     receipt_sweep=0.05, receipt_first_gap=0.05)
+                                     on_event=on_event, receipt_sweep=0.05, receipt_first_gap=0.05)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.dispatcher.run, args=(self.stop,), kwargs={"until_done": True})
         self.thread.start()
@@ -479,3 +487,32 @@ def test_notifier_check_email_logs_in_to_the_bounce_mailbox(tmp_path: Path, smtp
         assert wrong not in result.stdout + result.stderr
         assert dovecot_server.PASSWORD not in result.stdout + result.stderr
     assert imap.flags() == [set()]  # a check reads and marks nothing
+
+
+def test_a_bounce_that_matches_nothing_waiting_is_marked_only_after_a_later_full_read(
+        store: Store, tmp_path: Path, smtp: SMTPServer, tw: twilio.TwilioServer, imap: dovecot_server.Dovecot) -> None:
+    """A bounce about an email whose chain already decided changes nothing and is marked; but
+    not at once: the email it is about may have been accepted a moment before the read."""
+    from notifier_gui.core.delivery.receipts import ReceiptPoller
+
+    rid = store.add_recipient("Анна", email="anna@example.org", phone=PHONE)
+    (nid,) = store.enqueue([rid], "Сервер перегрелся", channels=["email", "sms"])
+    r = Running(store, settings_for(tmp_path, smtp, tw, imap, email_confirm_timeout=600.0), 600.0)
+    assert r.awaiting.wait(30)
+    r.stop.set()
+    r.thread.join(10)
+    assert not r.thread.is_alive()
+    imap.append(rfc3464_dsn(ORIGINAL, "notifier.7.0123456789abcdef", "anna@example.org", "5.1.1"))  # not waiting
+    now = [1000.0]
+    poller = ReceiptPoller(store, r.channels, sweep=1.0, clock=lambda: now[0])
+    try:
+        assert poller.poll_once() == 0 and poller.requests == 1
+        assert imap.flags() == [set()]  # read, not marked yet
+        now[0] += poller.refresh
+        assert poller.poll_once() == 0
+        assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]
+    finally:
+        for ch in (poller._channels or {}).values():
+            ch.close()
+    n = store.notification(nid)
+    assert n is not None and n["awaiting_receipt"] and stages(store, nid) == [("email", "accepted")]
