@@ -479,7 +479,7 @@ def test_notifier_check_email_logs_in_to_the_bounce_mailbox(tmp_path: Path, smtp
     imap.append(OTHER_MAIL)
     ok = notifier(data, "check", "email", env=env_for(data, **base, IMAP_PASSWORD=dovecot_server.PASSWORD))
     assert ok.returncode == 0, ok.stderr
-    assert f"bounce mailbox {dovecot_server.USER} at {imap.host}:{imap.port}, folder INBOX (1 messages)" in ok.stdout
+    assert f"; bounce mailbox {dovecot_server.USER} at {imap.host}:{imap.port}, folder INBOX (1 messages)" in ok.stdout
     wrong = "Wr0ng-imap-pass-9911"
     bad = notifier(data, "check", "email", env=env_for(data, **base, IMAP_PASSWORD=wrong))
     assert bad.returncode != 0 and "refused the login" in bad.stdout + bad.stderr

@@ -51,15 +51,17 @@ def _check_bounces(settings: Settings, secrets: CredentialStore, smtp: str) -> C
     mailbox = BounceMailbox(settings.imap_host, settings.imap_port, settings.imap_user, settings.imap_folder,
                             lambda: password, secrets.redactor, timeout=settings.smtp_timeout)
     try:
-        found = mailbox.check()
+        count = mailbox.check()
     except DeliveryError as exc:
         return CheckResult(False, f"{smtp}; the bounce mailbox: {exc.detail}")
     except Exception as exc:  # a check must never raise into the window
         return CheckResult(False, secrets.redactor(f"{smtp}; the bounce mailbox: unexpected error: "
                                                    f"{type(exc).__name__}: {exc}"))
+    message = (f"{smtp}; bounce mailbox {settings.imap_user} at {settings.imap_host}:{settings.imap_port}, "
+               f"folder {settings.imap_folder} ({count} messages)")
     if not settings.email_receipts:
-        found += " (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)"
-    return CheckResult(True, f"{smtp}; {found}")
+        message += " (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)"
+    return CheckResult(True, message)
 
 
 def check_channel(name: str, settings: Settings, secrets: CredentialStore) -> CheckResult:

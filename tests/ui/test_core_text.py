@@ -165,3 +165,12 @@ def test_credential_store_sentences_name_no_variable_in_the_window() -> None:
         core = store_problem(state, Path("/data/secrets.enc")) or ""
         assert PASSPHRASE_ENV in core  # the CLI's words
         assert PASSPHRASE_ENV not in core_text(core) and "Settings" in core_text(core)
+
+
+def test_bounce_reports_and_the_mailbox_check_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    assert core_text("no bounce within 600 s") == "возврата не было за 600 с"
+    assert core_text("bounced (hard): anna@example.org") == "письмо вернулось (постоянная ошибка): anna@example.org"
+    assert core_text("Connected to localhost:587 (STARTTLS, logged in as ops@example.org); bounce mailbox "
+                     "b@example.org at imap.example.org:993, folder INBOX (3 messages)") == (
+        "Подключено к localhost:587 (STARTTLS, вход как ops@example.org); ящик возвратов b@example.org на "
+        "imap.example.org:993, папка INBOX (писем: 3)")

@@ -158,7 +158,7 @@ def parse_bounce(raw: bytes) -> Bounce | None:
     else:
         cls = "permanent" if permanent else "transient"
         who = ", ".join(sorted(a.decode("utf-8", "replace") for a in (permanent or temporary)))
-        detail = f"bounced ({'hard' if permanent else 'soft'}): {who}"
+        detail = f"bounced (hard): {who}" if permanent else f"bounced (soft): {who}"
     if len(detail) > 500:
         detail = detail[:497] + "..."
     return Bounce(frozenset(keys), Receipt("undelivered", detail, cls))
@@ -208,14 +208,14 @@ class BounceMailbox:
         try:
             typ, _ = conn.select(_quoted(self.folder))
             if typ != "OK":
-                raise Unavailable(f"the IMAP folder {self.folder!r} cannot be opened (IMAP_FOLDER)")
+                raise Unavailable(f"the IMAP folder {self.folder} cannot be opened (check IMAP_FOLDER)")
             flags = b" ".join(x for x in (conn.untagged_responses.get("PERMANENTFLAGS") or []) if isinstance(x, bytes))
             self._keywords = b"\\*" in flags or KEYWORD.encode() in flags
             validity_list = conn.untagged_responses.get("UIDVALIDITY") or []
             validity = validity_list[0] if validity_list and isinstance(validity_list[0], bytes) else None
         except (OSError, imaplib.IMAP4.error) as exc:
             _logout(conn)
-            raise Transient(self._redact(f"the IMAP folder {self.folder!r} cannot be read now: {exc}")) from None
+            raise Transient(self._redact(f"the IMAP folder {self.folder} cannot be read now: {exc}")) from None
         except DeliveryError:
             _logout(conn)
             raise
@@ -229,8 +229,9 @@ class BounceMailbox:
             _logout(self._conn)
             self._conn = None
 
-    def check(self) -> str:
-        """Connect, log in, open the folder: what the connection test says. Raises DeliveryError."""
+    def check(self) -> int:
+        """Connect, log in, open the folder (the connection test): how many messages it holds.
+        Raises DeliveryError."""
         try:
             conn = self._connect()
             typ, data = conn.uid("SEARCH", "ALL")
@@ -240,7 +241,7 @@ class BounceMailbox:
             raise Transient(self._redact(f"the IMAP folder cannot be read now: {exc}")) from None
         finally:
             self.close()
-        return f"bounce mailbox {self.user} at {self.host}:{self.port}, folder {self.folder} ({count} messages)"
+        return count
 
     # -- reading ---------------------------------------------------------------------------
     def read(self) -> list[MailReport]:

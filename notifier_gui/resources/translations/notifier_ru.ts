@@ -676,6 +676,18 @@
         <translation>для Android SMS-шлюза нужно имя пользователя (ANDROID_SMS_USER, показано в приложении)</translation>
     </message>
     <message>
+        <source>{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)</source>
+        <translation>{message} (EMAIL_CONFIRM_TIMEOUT равен 0: возвраты не ждём)</translation>
+    </message>
+    <message>
+        <source>{message}; bounce mailbox {user} at {address}, folder {folder} ({count} messages)</source>
+        <translation>{message}; ящик возвратов {user} на {address}, папка {folder} (писем: {count})</translation>
+    </message>
+    <message>
+        <source>{message}; the bounce mailbox: {reason}</source>
+        <translation>{message}; ящик возвратов: {reason}</translation>
+    </message>
+    <message>
         <source>{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)</source>
         <translation>{message}; сервер не поддерживает SMTPUTF8 (адреса с не-ASCII символами до @ отправить нельзя)</translation>
     </message>
@@ -706,6 +718,42 @@
     <message>
         <source>this token belongs to a user account, not a bot</source>
         <translation>этот токен принадлежит аккаунту пользователя, а не боту</translation>
+    </message>
+    <message>
+        <source>no bounce within {seconds} s</source>
+        <translation>возврата не было за {seconds} с</translation>
+    </message>
+    <message>
+        <source>bounced (hard): {addresses}</source>
+        <translation>письмо вернулось (постоянная ошибка): {addresses}</translation>
+    </message>
+    <message>
+        <source>bounced (soft): {addresses}</source>
+        <translation>письмо вернулось (временная ошибка): {addresses}</translation>
+    </message>
+    <message>
+        <source>bounced: {report}</source>
+        <translation>письмо вернулось: {report}</translation>
+    </message>
+    <message>
+        <source>the bounce mailbox needs IMAP_USER and its password (secret imap_password)</source>
+        <translation>для ящика возвратов нужны IMAP_USER и пароль (секрет imap_password)</translation>
+    </message>
+    <message>
+        <source>the IMAP server refused the login for {user}: {said}</source>
+        <translation>сервер IMAP отклонил вход для {user}: {said}</translation>
+    </message>
+    <message>
+        <source>the IMAP server&apos;s certificate is not trusted: {error}</source>
+        <translation>сертификату сервера IMAP нет доверия: {error}</translation>
+    </message>
+    <message>
+        <source>the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)</source>
+        <translation>папку IMAP {folder} не удаётся открыть (проверьте IMAP_FOLDER)</translation>
+    </message>
+    <message>
+        <source>cannot connect to {address} over TLS: {error}</source>
+        <translation>не удаётся подключиться к {address} по TLS: {error}</translation>
     </message>
     <message>
         <source>no delivery report within {seconds} s of acceptance</source>
@@ -930,6 +978,18 @@
     <message>
         <source>the header names {columns} more than once</source>
         <translation>в заголовке {columns} встречается больше одного раза</translation>
+    </message>
+    <message>
+        <source>{message} (the wait for a bounce is 0 in Settings → Email: bounces are not waited for)</source>
+        <translation>{message} (в разделе Настройки → Email «Ждать возврата» равно 0: возвраты не ждём)</translation>
+    </message>
+    <message>
+        <source>the bounce mailbox needs its login and password: enter them in Settings → Email → Bounces (IMAP)</source>
+        <translation>для ящика возвратов нужны логин и пароль: введите их в разделе Настройки → Email → Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>the IMAP folder {folder} cannot be opened (check the folder in Settings → Email → Bounces (IMAP))</source>
+        <translation>папку IMAP {folder} не удаётся открыть (проверьте «Папку» в разделе Настройки → Email → Возвраты писем (IMAP))</translation>
     </message>
     <message>
         <source>email is not configured (enter the SMTP server in Settings → Email)</source>
