@@ -516,3 +516,27 @@ def test_a_bounce_that_matches_nothing_waiting_is_marked_only_after_a_later_full
             ch.close()
     n = store.notification(nid)
     assert n is not None and n["awaiting_receipt"] and stages(store, nid) == [("email", "accepted")]
+
+
+def test_the_mailbox_reconnects_once_when_the_server_dropped_the_idle_connection(
+        imap: dovecot_server.Dovecot) -> None:
+    import subprocess
+
+    from notifier_gui.core.delivery.bounces import BounceMailbox
+
+    mb = BounceMailbox(imap.host, imap.port, dovecot_server.USER, "INBOX", lambda: dovecot_server.PASSWORD,
+                       lambda text: text, timeout=10)
+    try:
+        assert mb.read() == []
+        first = mb._conn
+        imap.append(rfc3464_dsn(ORIGINAL, "notifier.7.0123456789abcdef", "anna@example.org", "5.1.1"))
+        kicked = subprocess.run(["doveadm", "-c", str(imap.workdir / "dovecot.conf"), "kick", dovecot_server.USER],
+                                capture_output=True, text=True, timeout=30)
+        assert kicked.returncode == 0, kicked.stderr
+        reports = mb.read()  # the old connection fails; one more on a new one
+        assert [r.keys for r in reports] == [{"notifier.7.0123456789abcdef"}] and mb._conn is not first
+        mb.mark([r.token for r in reports])
+        assert mb.read() == []  # marked: not read again
+    finally:
+        mb.close()
+    assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]

@@ -246,6 +246,15 @@ class BounceMailbox:
     # -- reading ---------------------------------------------------------------------------
     def read(self) -> list[MailReport]:
         """Bounces about our emails among the messages not marked yet. Raises DeliveryError."""
+        reused = self._conn is not None
+        try:
+            return self._read()
+        except Transient:
+            if not reused:
+                raise
+            return self._read()  # the server dropped the idle connection: once more on a new one
+
+    def _read(self) -> list[MailReport]:
         conn = self._connect()
         self.reads += 1
         try:
@@ -254,7 +263,9 @@ class BounceMailbox:
             typ, data = conn.uid("SEARCH", *criteria)
             if typ != "OK":
                 raise Transient(f"the IMAP server did not search the folder: {_text_of(data)}")
-            uids = [int(u) for u in (data[0] or b"").split() if int(u) not in self._looked][:READ_MOST]
+            # the newest first: after a restart, new bounces are not kept waiting behind old mail
+            uids = sorted((int(u) for u in (data[0] or b"").split() if int(u) not in self._looked),
+                          reverse=True)[:READ_MOST]
             reports: list[MailReport] = []
             for start in range(0, len(uids), FETCH_BATCH):
                 batch = uids[start:start + FETCH_BATCH]
