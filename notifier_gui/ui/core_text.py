@@ -117,6 +117,7 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "connected as @{name}"),
     QT_TRANSLATE_NOOP("CoreMessage", "this token belongs to a user account, not a bot"),
     # delivery reports (the second stage of an accepted attempt)
+    QT_TRANSLATE_NOOP("CoreMessage", "no bounce read within {seconds} s: {reason}"),
     QT_TRANSLATE_NOOP("CoreMessage", "no bounce within {seconds} s"),
     QT_TRANSLATE_NOOP("CoreMessage", "bounced (hard): {addresses}"),
     QT_TRANSLATE_NOOP("CoreMessage", "bounced (soft): {addresses}"),

@@ -5,7 +5,8 @@ certificate from the test's trustme CA), one user from a passwd-file, maildir st
 own base and state folders and a log file; started in the foreground (``dovecot -F -c``)
 and stopped by its PID. Run as root (CI), Dovecot refuses to serve mail as uid 0 and runs
 its login processes as its own users (``dovenull``, ``dovecot``): the mailbox then belongs
-to ``nobody`` in a folder those users can reach.
+to ``nobody`` in a folder those users can reach. A wrong password is refused at once
+(``auth_failure_delay = 0``, not Dovecot's 2 s).
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ ssl = required
 ssl_cert = <{self.workdir / "cert.pem"}
 ssl_key = <{self.workdir / "key.pem"}
 auth_mechanisms = plain
+auth_failure_delay = 0
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
 default_login_user = {login_user}

@@ -68,6 +68,9 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
         if got is not None and got.state == "undelivered":
             return Report("undelivered", got.failure or "transient", got.detail, accepted_at)
     if channel is not None and channel.silence_confirms:
+        problem = channel.reports_problem()
+        if problem:  # accepted counts as delivered, as without receipts; but say nobody looked
+            return Report("confirmed", "confirmed", f"no bounce read within {window:g} s: {problem}", accepted_at)
         return Report("confirmed", "confirmed", f"no bounce within {window:g} s", accepted_at)
     return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
 

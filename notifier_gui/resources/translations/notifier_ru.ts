@@ -720,6 +720,10 @@
         <translation>этот токен принадлежит аккаунту пользователя, а не боту</translation>
     </message>
     <message>
+        <source>no bounce read within {seconds} s: {reason}</source>
+        <translation>за {seconds} с возвраты не удалось прочитать: {reason}</translation>
+    </message>
+    <message>
         <source>no bounce within {seconds} s</source>
         <translation>возврата не было за {seconds} с</translation>
     </message>

@@ -105,6 +105,10 @@ class Channel(ABC):
         """The key a report names the message by."""
         return provider_message_id
 
+    def reports_problem(self) -> str | None:
+        """Why the reports could not be read the last time they were looked for, or None."""
+        return None
+
 
 def address_reason(channel: str, msg: Message) -> str | None:
     """The recipient has no address for ``channel``: that makes the channel unavailable."""

@@ -644,7 +644,18 @@ class EmailChannel(Channel):
         return self._mailbox
 
     def read_reports(self) -> list[MailReport]:
-        return self.mailbox().read() if self.receipt_mailbox else []
+        if not self.receipt_mailbox:
+            return []
+        try:
+            reports = self.mailbox().read()
+        except DeliveryError as exc:
+            self._guard.mailbox_problem = exc.detail
+            raise
+        self._guard.mailbox_problem = None
+        return reports
+
+    def reports_problem(self) -> str | None:
+        return self._guard.mailbox_problem
 
     def mark_reports(self, tokens: Sequence[str]) -> None:
         if self.receipt_mailbox:
