@@ -57,6 +57,10 @@ def test_original_service_env_names(tmp_path: Path) -> None:
     ("NOTIFIER_CHANNELS", "email,fax", "NOTIFIER_CHANNELS"),
     ("NOTIFIER_SANDBOX", "maybe", "NOTIFIER_SANDBOX"),
     ("SMTP_TIMEOUT", "-1", "SMTP_TIMEOUT"),
+    ("EMAIL_CONFIRM_TIMEOUT", "-5", "EMAIL_CONFIRM_TIMEOUT"),
+    ("IMAP_PORT", "70000", "IMAP_PORT"),
+    ("IMAP_FOLDER", " ", "IMAP_FOLDER"),
+    ("IMAP_HOST", "imap.example.org\r\nX: y", "IMAP_HOST"),
 ])
 def test_bad_values_name_the_setting(tmp_path: Path, name: str, value: str, words: str) -> None:
     with pytest.raises(config.ConfigError, match=words):
@@ -73,3 +77,19 @@ def test_broken_settings_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text("{not json")
     with pytest.raises(config.ConfigError, match="settings file"):
         config.load({"NOTIFIER_DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+
+
+def test_email_receipts_are_on_only_with_a_mailbox_and_a_window(tmp_path: Path) -> None:
+    from notifier_gui.core.runtime import policy_from
+
+    def load(**env: str) -> config.Settings:
+        return config.load({"NOTIFIER_DATA_DIR": str(tmp_path), **env}, cwd=tmp_path).settings
+
+    s = load()
+    assert (s.imap_port, s.imap_folder, s.email_confirm_timeout) == (993, "INBOX", 0.0)
+    assert not s.email_receipts and policy_from(s).confirm_window("email") == 0
+    assert policy_from(load(EMAIL_CONFIRM_TIMEOUT="600")).confirm_window("email") == 0  # no IMAP_HOST
+    assert policy_from(load(IMAP_HOST="imap.example.org")).confirm_window("email") == 0  # no window
+    on = load(IMAP_HOST="imap.example.org", EMAIL_CONFIRM_TIMEOUT="600")
+    assert on.email_receipts and policy_from(on).confirm_window("email") == 600
+    assert policy_from(on).confirm_window("sms") == 600  # SMS keeps its own window

@@ -57,7 +57,7 @@ def _setup(tmp_path: Path, dotenv: str, settings: dict[str, object] | None = Non
     work.mkdir()
     config.write_settings_file(data / "settings.json", settings if settings is not None else {
         "SMTP_HOST": "smtp.example.org", "SMTP_DEFAULT_USER": "ops@example.org",
-        "TELEGRAM_API_BASE": "https://api.telegram.org"})
+        "TELEGRAM_API_BASE": "https://api.telegram.org", "IMAP_HOST": "imap.example.org"})
     (work / ".env").write_text(dotenv, encoding="utf-8")
     return data, work
 
@@ -68,6 +68,8 @@ def _setup(tmp_path: Path, dotenv: str, settings: dict[str, object] | None = Non
     ("SMTP_PORT=2525\n", "smtp_password"),
     ("TELEGRAM_API_BASE=http://evil.example\n", "telegram_bot_token"),
     ("SMSRU_API_BASE=http://evil.example\n", "smsru_api_id"),
+    ("IMAP_HOST=evil.example\n", "imap_password"),
+    ("IMAP_PORT=143\n", "imap_password"),
     ("NOTIFIER_DATA_DIR={evil}\n", "telegram_bot_token"),
 ])
 def test_a_dotenv_in_the_current_folder_does_not_redirect_keyring_secrets(

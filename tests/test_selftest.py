@@ -18,7 +18,8 @@ def test_cli_self_test_reports_every_check(data_dir: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     report = json.loads(r.stdout)
     assert report["ok"] is True
-    assert set(report["checks"]) == {"resources", "keyring", "chain", "api"}
+    assert set(report["checks"]) == {"resources", "keyring", "chain", "api", "bounces"}
+    assert "hard bounce" in report["checks"]["bounces"]["detail"]
     assert "queued notification #1" in report["checks"]["api"]["detail"]
     assert "delivered via email, telegram" in report["checks"]["chain"]["detail"]
     assert "stores and returns" in report["checks"]["keyring"]["detail"]

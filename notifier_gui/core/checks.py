@@ -35,6 +35,32 @@ def check_email(settings: Settings, secrets: CredentialStore) -> CheckResult:
     message = f"Connected to {settings.smtp_host}:{settings.smtp_port} ({mode}{who})"
     if not utf8:  # addresses with non-ASCII before the @ cannot go through this server
         message += "; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)"
+    if settings.imap_host:
+        return _check_bounces(settings, secrets, message)
+    return CheckResult(True, message)
+
+
+def _check_bounces(settings: Settings, secrets: CredentialStore, smtp: str) -> CheckResult:
+    """The bounce mailbox (IMAP_HOST): log in and open the folder; nothing is read or marked."""
+    from .delivery.bounces import BounceMailbox
+
+    try:
+        password = secrets.get("imap_password")
+    except SecretStoreError as exc:
+        return CheckResult(False, f"{smtp}; the bounce mailbox: {exc}")
+    mailbox = BounceMailbox(settings.imap_host, settings.imap_port, settings.imap_user, settings.imap_folder,
+                            lambda: password, secrets.redactor, timeout=settings.smtp_timeout)
+    try:
+        count = mailbox.check()
+    except DeliveryError as exc:
+        return CheckResult(False, f"{smtp}; the bounce mailbox: {exc.detail}")
+    except Exception as exc:  # a check must never raise into the window
+        return CheckResult(False, secrets.redactor(f"{smtp}; the bounce mailbox: unexpected error: "
+                                                   f"{type(exc).__name__}: {exc}"))
+    message = (f"{smtp}; bounce mailbox {settings.imap_user} at {settings.imap_host}:{settings.imap_port}, "
+               f"folder {settings.imap_folder} ({count} messages)")
+    if not settings.email_receipts:
+        message += " (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)"
     return CheckResult(True, message)
 
 

@@ -39,6 +39,7 @@ SECRET_ENV_NAMES: dict[str, str] = {
     "twilio_auth_token": "TWILIO_AUTH_TOKEN",
     "smsru_api_id": "SMSRU_API_ID",
     "android_sms_password": "ANDROID_SMS_PASSWORD",
+    "imap_password": "IMAP_PASSWORD",
     "api_token": "NOTIFIER_API_TOKEN",
 }
 
@@ -72,6 +73,12 @@ class Settings:
     from_name: str = field(default="", metadata=_opt("DEFAULT_FROM_NAME", "Display name in From"))
     smtp_timeout: float = field(default=30.0, metadata=_opt("SMTP_TIMEOUT", "Seconds to wait for the SMTP server"))
     smtp_auth_failure: str = field(default="hold", metadata=_opt("SMTP_AUTH_FAILURE", "After the server rejects the SMTP login: hold (queued email waits until the credentials change or the operator retries) or next (go on to the next channel)"))
+    # Email bounces (IMAP): on only with IMAP_HOST set and EMAIL_CONFIRM_TIMEOUT above 0
+    email_confirm_timeout: float = field(default=0.0, metadata=_opt("EMAIL_CONFIRM_TIMEOUT", "Seconds to wait for a bounce after the SMTP server accepted an email (no bounce in that time: delivered; a hard bounce: the chain goes on); 0: accepted counts as delivered"))
+    imap_host: str = field(default="", metadata=_opt("IMAP_HOST", "IMAP server of the mailbox bounces come back to (empty: no email receipts)"))
+    imap_port: int = field(default=993, metadata=_opt("IMAP_PORT", "IMAP server port (implicit TLS)"))
+    imap_user: str = field(default="", metadata=_opt("IMAP_USER", "IMAP login of the bounce mailbox"))
+    imap_folder: str = field(default="INBOX", metadata=_opt("IMAP_FOLDER", "IMAP folder bounces arrive in"))
 
     # SMS
     sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", "twilio, smsru or android (empty: SMS off)"))
@@ -128,6 +135,11 @@ class Settings:
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'notifier.db').as_posix()}"
+
+    @property
+    def email_receipts(self) -> bool:
+        """Email waits for bounces: an IMAP mailbox is set and the window is above 0."""
+        return bool(self.imap_host) and self.email_confirm_timeout > 0
 
     @property
     def outbox_dir(self) -> Path:
@@ -235,6 +247,7 @@ SECRET_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "twilio_auth_token": ("TWILIO_API_BASE",),
     "smsru_api_id": ("SMSRU_API_BASE",),
     "android_sms_password": ("ANDROID_SMS_URL",),
+    "imap_password": ("IMAP_HOST", "IMAP_PORT"),
 }
 
 
@@ -352,14 +365,18 @@ def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapp
                 downgrade = (base.smtp_use_tls or base.smtp_use_ssl) and not (settings.smtp_use_tls or settings.smtp_use_ssl)
                 if not downgrade:
                     continue
-            elif now == before or (name in ("SMTP_HOST", "SMTP_PORT", "ANDROID_SMS_URL")
-                                   and not getattr(base, by_env["SMTP_HOST" if name == "SMTP_PORT" else name])):
+            elif now == before or (name in _HOSTS and not getattr(base, by_env[_HOSTS[name]])):
                 continue  # unchanged, or nothing was configured there before: nothing is redirected
             out[secret] = (f"{path} sets {name}={dotenv[name]!r} (otherwise {_shown(before)}); the stored "
                            f"{secret} is not sent there. To use it, save {name} in Settings, or run with "
                            f"--env-file {path}")
             break
     return out
+
+
+# An endpoint setting -> the host setting it belongs to: nothing is redirected where no host was set.
+_HOSTS = {"SMTP_HOST": "SMTP_HOST", "SMTP_PORT": "SMTP_HOST", "ANDROID_SMS_URL": "ANDROID_SMS_URL",
+          "IMAP_HOST": "IMAP_HOST", "IMAP_PORT": "IMAP_HOST"}
 
 
 def _shown(value: Any) -> str:
@@ -370,7 +387,7 @@ _POSITIVE = (("smtp_timeout", "SMTP_TIMEOUT"), ("sms_timeout", "SMS_TIMEOUT"), (
              ("receipt_poll", "NOTIFIER_RECEIPT_POLL"),
              ("lease_seconds", "NOTIFIER_LEASE_SECONDS"), ("lifetime", "NOTIFIER_LIFETIME"))
 _NOT_NEGATIVE = (("round_delay", "NOTIFIER_ROUND_DELAY"), ("round_delay_max", "NOTIFIER_ROUND_DELAY_MAX"),
-                 ("sms_confirm_timeout", "SMS_CONFIRM_TIMEOUT"),
+                 ("sms_confirm_timeout", "SMS_CONFIRM_TIMEOUT"), ("email_confirm_timeout", "EMAIL_CONFIRM_TIMEOUT"),
                  ("sms_rate", "SMS_RATE"), ("telegram_rate", "TELEGRAM_RATE"), ("telegram_chat_rate", "TELEGRAM_CHAT_RATE"))
 MAX_SECONDS = 366 * 86400  # longer waits and lifetimes overflow date arithmetic or never end in practice
 
@@ -388,7 +405,8 @@ def _check(s: Settings) -> None:
 
     for env, value in (("SMTP_HOST", s.smtp_host), ("SMTP_DEFAULT_USER", s.smtp_user),
                        ("DEFAULT_FROM_EMAIL", s.from_email), ("DEFAULT_FROM_NAME", s.from_name),
-                       ("SMSRU_FROM", s.smsru_from), ("TWILIO_FROM", s.twilio_from)):
+                       ("SMSRU_FROM", s.smsru_from), ("TWILIO_FROM", s.twilio_from),
+                       ("IMAP_HOST", s.imap_host), ("IMAP_USER", s.imap_user), ("IMAP_FOLDER", s.imap_folder)):
         try:
             validation.header_value(value, env)
             validation.no_bidi(env, value)
@@ -405,6 +423,10 @@ def _check(s: Settings) -> None:
         raise ConfigError(f"NOTIFIER_CONCURRENCY must be between 1 and 64, got {s.concurrency}")
     if not 1 <= s.smtp_port <= 65535:
         raise ConfigError(f"SMTP_PORT must be a port number, got {s.smtp_port}")
+    if not 1 <= s.imap_port <= 65535:
+        raise ConfigError(f"IMAP_PORT must be a port number, got {s.imap_port}")
+    if not s.imap_folder.strip():
+        raise ConfigError("IMAP_FOLDER must name a folder (INBOX if unsure)")
     if s.max_tries < 1:
         raise ConfigError("NOTIFIER_MAX_TRIES must be at least 1")
     if not s.backoff:

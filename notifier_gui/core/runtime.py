@@ -39,7 +39,8 @@ def policy_from(settings: Settings) -> Policy:
         round_delay=settings.round_delay,
         round_delay_max=settings.round_delay_max,
         lifetime=settings.lifetime,
-        confirm=(("sms", settings.sms_confirm_timeout),) if settings.sms_confirm_timeout > 0 else (),
+        confirm=((("sms", settings.sms_confirm_timeout),) if settings.sms_confirm_timeout > 0 else ())
+        + ((("email", settings.email_confirm_timeout),) if settings.email_receipts else ()),
     )
 
 

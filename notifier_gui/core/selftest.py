@@ -127,6 +127,43 @@ def _api_check(data_dir: Path) -> str:
             rt.close()
 
 
+_SELF_TEST_BOUNCE = b"""\
+From: MAILER-DAEMON@example.org
+To: ops@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; example.org
+Original-Envelope-Id: notifier.1.0123456789abcdef
+
+Final-Recipient: rfc822; nobody@example.org
+Action: failed
+Status: 5.1.1
+
+--b--
+"""
+
+
+def _bounce_check() -> str:
+    """Read a DSN as the bounce mailbox does: proves the bundle carries flufl.bounce and its
+    detectors (imported when a bounce is parsed, not at start-up)."""
+    from .delivery.bounces import parse_bounce
+
+    bounce = parse_bounce(_SELF_TEST_BOUNCE)
+    if bounce is None or bounce.receipt.failure != "permanent" or bounce.keys != {"notifier.1.0123456789abcdef"}:
+        raise RuntimeError(f"a sample bounce was not read as one: {bounce}")
+    return "a sample bounce (5.1.1) read as a hard bounce"
+
+
 @contextmanager
 def temporary_folder(prefix: str) -> Iterator[Path]:
     """A temporary data folder, removed afterwards with every file in it released first.
@@ -156,6 +193,7 @@ def run(extra: dict[str, Check] | None = None) -> dict[str, Any]:
             "keyring": _keyring_check,
             "chain": lambda: _chain_check(tmp),
             "api": lambda: _api_check(tmp / "api"),
+            "bounces": _bounce_check,
         }
         checks.update(extra or {})
         for name, check in checks.items():

@@ -114,6 +114,10 @@ TEMPLATES = cast(tuple[str, ...], (
                                      "service is not running)"),
     # connection checks (Settings → Test connection)
     # before "Connected to …", whose {mode} would take the rest
+    QT_TRANSLATE_NOOP("CoreMessage", "{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{message}; bounce mailbox {user} at {address}, folder {folder} "
+                                     "({count} messages)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "{message}; the bounce mailbox: {reason}"),
     QT_TRANSLATE_NOOP("CoreMessage", "{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII "
                                      "before the @ cannot be sent)"),
     QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode}, logged in as {user})"),
@@ -124,6 +128,16 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "connected as @{name}"),
     QT_TRANSLATE_NOOP("CoreMessage", "this token belongs to a user account, not a bot"),
     # delivery reports (the second stage of an accepted attempt)
+    QT_TRANSLATE_NOOP("CoreMessage", "no bounce read within {seconds} s: {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "no bounce within {seconds} s"),
+    QT_TRANSLATE_NOOP("CoreMessage", "bounced (hard): {addresses}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "bounced (soft): {addresses}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "bounced: {report}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the bounce mailbox needs IMAP_USER and its password (secret imap_password)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP server refused the login for {user}: {said}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP server's certificate is not trusted: {error}"),
+    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)"),
+    QT_TRANSLATE_NOOP("CoreMessage", "cannot connect to {address} over TLS: {error}"),
     QT_TRANSLATE_NOOP("CoreMessage", "no delivery report within {seconds} s of acceptance"),
     QT_TRANSLATE_NOOP("CoreMessage", "{message} (SMS.ru {code}, message {id})"),
     QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru reports {id} delivered (SMS.ru {code})"),
@@ -296,6 +310,15 @@ LIBRARY_MESSAGES = cast(tuple[str, ...], (
 # that the core writes (the log of record and the CLI, whose user sets those variables, keep
 # the core's words): core template -> the window's wording, both translated for the window.
 WINDOW_WORDING = cast(dict[str, str], {
+    "{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)":
+        QT_TRANSLATE_NOOP("CoreMessage", "{message} (the wait for a bounce is 0 in Settings → Email: bounces are not "
+                                         "waited for)"),
+    "the bounce mailbox needs IMAP_USER and its password (secret imap_password)":
+        QT_TRANSLATE_NOOP("CoreMessage", "the bounce mailbox needs its login and password: enter them in "
+                                         "Settings → Email → Bounces (IMAP)"),
+    "the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)":
+        QT_TRANSLATE_NOOP("CoreMessage", "the IMAP folder {folder} cannot be opened (check the folder in "
+                                         "Settings → Email → Bounces (IMAP))"),
     "email is not configured (SMTP_HOST is empty)":
         QT_TRANSLATE_NOOP("CoreMessage", "email is not configured (enter the SMTP server in Settings → Email)"),
     "SMS is not configured (SMS_PROVIDER is empty; choose {providers})":

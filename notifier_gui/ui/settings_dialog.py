@@ -423,6 +423,22 @@ class SettingsDialog(QDialog):
         auth = self._combo([(self.tr("Hold queued email until fixed"), "hold"),
                             (self.tr("Go on to the next channel"), "next")], self._original["SMTP_AUTH_FAILURE"])
         self._row(form, page, self.tr("Login rejected"), auth, "SMTP_AUTH_FAILURE", auth.currentData)
+        box = QGroupBox(self.tr("Bounces (IMAP)"))
+        box.setToolTip(self.tr("The mailbox bounces come back to. With a server and a waiting time set, an email "
+                               "that bounces (unknown address, full mailbox) moves the chain on"))
+        imap = QFormLayout(box)
+        imap.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(box)
+        self._line(imap, page, self.tr("IMAP server"), "IMAP_HOST", "imap.example.org")
+        self._spin(imap, page, self.tr("Port (TLS)"), "IMAP_PORT", 1, 65535)
+        self._line(imap, page, self.tr("Login"), "IMAP_USER", "bounces@example.org")
+        self._secret(imap, page, self.tr("Password"), "imap_password")
+        self._line(imap, page, self.tr("Folder"), "IMAP_FOLDER", "INBOX")
+        wait = self._dspin(imap, page, self.tr("Wait for a bounce"), "EMAIL_CONFIRM_TIMEOUT", 0, 1440,
+                           self.tr(" min"), scale=60.0)
+        wait.setSpecialValueText(self.tr("don't wait (accepted counts as delivered)"))
+        wait.setToolTip(self.tr("After the mail server accepted an email, how long to watch the mailbox for a "
+                                "bounce; none in that time means delivered"))
         self._check_panel(form, "email")
 
     def _sms_page(self, form: QFormLayout, page: int) -> None:

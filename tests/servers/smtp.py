@@ -51,6 +51,7 @@ class Script:
     hang_on_data: bool = False
     data_delay: float = 0.0
     command_delay: float = 0.0
+    dsn: bool = False  # offer DSN (RFC 3461): accept RET/ENVID on MAIL and NOTIFY/ORCPT on RCPT
 
 
 class Handler:
@@ -58,6 +59,7 @@ class Handler:
         self.script = script
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.options: list[tuple[list[str], list[str]]] = []  # (MAIL options, RCPT options) per message
         self.queue_ids: list[str] = []
         self.raw: list[bytes] = []
         self.lock = threading.Lock()
@@ -87,6 +89,7 @@ class Handler:
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -102,6 +105,7 @@ class Handler:
         with self.received:
             self.messages.append(msg)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.options.append((list(envelope.mail_options), list(envelope.rcpt_options)))
             self.queue_ids.append(f"4F{len(self.messages):06X}")
             self.raw.append(envelope.original_content or envelope.content)
             self.received.notify_all()
@@ -110,6 +114,8 @@ class Handler:
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
         await self._slow()
         session.host_name = hostname
+        if self.script.dsn:
+            responses.insert(len(responses) - 1, "250-DSN")  # before the last line, "250 HELP"
         return responses
 
     def wait_for(self, count: int, timeout: float = 10.0) -> bool:
@@ -132,6 +138,15 @@ class _LimitedSMTP(AioSMTP):
         self._limit = limit
         self._counted = False
         self._refused = False
+
+    def _getparams(self, params: Any) -> Any:
+        """aiosmtpd answers 555 to any MAIL/RCPT parameter it does not know, as a server
+        without DSN does; with ``Script.dsn`` the DSN ones (RFC 3461) are taken."""
+        result = super()._getparams(params)
+        if result is not None and self.event_handler.script.dsn:
+            for name in ("RET", "ENVID", "NOTIFY", "ORCPT"):
+                result.pop(name, None)
+        return result
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         h: Handler = self.event_handler

@@ -312,3 +312,10 @@ def test_no_channel_message_names_a_variable_in_the_window(tmp_path: Path, langu
         assert _VARIABLE.search(shown) is None, (message, shown)
         if language == "ru" and _VARIABLE.search(message):
             assert not re.search(r"\b(?:check|the|is)\b", shown), (message, shown)  # a Russian sentence
+def test_bounce_reports_and_the_mailbox_check_are_shown_in_russian(russian: None) -> None:  # noqa: F811
+    assert core_text("no bounce within 600 s") == "возврата не было за 600 с"
+    assert core_text("bounced (hard): anna@example.org") == "письмо вернулось (постоянная ошибка): anna@example.org"
+    assert core_text("Connected to localhost:587 (STARTTLS, logged in as ops@example.org); bounce mailbox "
+                     "b@example.org at imap.example.org:993, folder INBOX (3 messages)") == (
+        "Подключено к localhost:587 (STARTTLS, вход как ops@example.org); ящик возвратов b@example.org на "
+        "imap.example.org:993, папка INBOX (писем: 3)")

@@ -97,6 +97,29 @@ def test_save_writes_changed_settings_and_the_password_only_to_the_keyring(
     assert dlg.result() == SettingsDialog.DialogCode.Accepted
 
 
+def test_bounce_mailbox_settings_save_and_the_imap_password_goes_only_to_the_keyring(
+        ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    dlg = open_dialog(ctx, qtbot)
+    type_text(qtbot, dlg.bindings["IMAP_HOST"].widget, "imap.example.org")
+    type_text(qtbot, dlg.bindings["IMAP_USER"].widget, "bounces@example.org")
+    qtbot.keyClicks(dlg.secret_fields["imap_password"].edit, "imap-App-pw-0815")
+    wait = dlg.bindings["EMAIL_CONFIRM_TIMEOUT"].widget
+    assert wait.specialValueText() and wait.value() == 0  # off by default
+    wait.setValue(10)  # minutes
+    assert dlg.bindings["IMAP_PORT"].widget.value() == 993
+    assert dlg.bindings["IMAP_FOLDER"].widget.text() == "INBOX"
+    dlg.resize(dlg.width(), 1000)
+    assert dlg.grab().save(str(SHOTS / "settings-email-imap.png"))
+    with qtbot.waitSignal(dlg.saved, timeout=10_000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    text = settings_file(ctx).read_text(encoding="utf-8")
+    assert json.loads(text) == {"IMAP_HOST": "imap.example.org", "IMAP_USER": "bounces@example.org",
+                                "EMAIL_CONFIRM_TIMEOUT": 600.0}
+    assert "imap-App-pw-0815" not in text
+    assert keyring_backend.get_password(SERVICE, "imap_password") == "imap-App-pw-0815"
+    assert ctx.runtime.settings.email_receipts
+
+
 def test_invalid_values_are_shown_inline_and_nothing_is_saved(
         ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
     dlg = open_dialog(ctx, qtbot)

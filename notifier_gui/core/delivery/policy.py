@@ -237,6 +237,8 @@ def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wa
 def delivered_how(channel: str, outcome: str | None, title: str = "") -> str:
     """How a delivered notification was delivered, for the log and the CLI."""
     if outcome == "confirmed":
+        if channel == "email":  # email gets no positive report: silence through the window is the confirmation
+            return "no bounce within the confirmation window"
         return "confirmed by the handset" if channel == "sms" else f"confirmed by {title or channel}"
     who = {"telegram": "Telegram", "email": "the mail server", "sms": "the SMS provider"}.get(channel, channel)
     return f"accepted by {title or who}"

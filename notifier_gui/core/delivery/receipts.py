@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from ..storage.repository import Outstanding, Store, Work
-from .channels.base import Channel
+from .channels.base import Channel, MailReport
 from .errors import DeliveryError
 from .policy import ReceiptOutcome
 
@@ -67,6 +67,11 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
             return Report("confirmed", "confirmed", got.detail, accepted_at)
         if got is not None and got.state == "undelivered":
             return Report("undelivered", got.failure or "transient", got.detail, accepted_at)
+    if channel is not None and channel.silence_confirms:
+        problem = channel.reports_problem()
+        if problem:  # accepted counts as delivered, as without receipts; but say nobody looked
+            return Report("confirmed", "confirmed", f"no bounce read within {window:g} s: {problem}", accepted_at)
+        return Report("confirmed", "confirmed", f"no bounce within {window:g} s", accepted_at)
     return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
 
 
@@ -113,6 +118,8 @@ class ReceiptPoller:
         self._read_at: datetime | None = None
         self._full_at = float("-inf")
         self._slot: dict[str, float] = {}  # channel -> earliest time of its next status request
+        # channel -> mailbox reports read but not marked yet: token -> (report, when first read)
+        self._mail_pending: dict[str, dict[str, tuple[MailReport, float]]] = {}
         self._channels: dict[str, Channel] | None = None
         self.requests = 0  # status requests made (for tests and the bench)
 
@@ -150,14 +157,19 @@ class ReceiptPoller:
             if not outstanding:
                 return 0
             self._channels = self.channel_factory()
+        final = 0
+        mailbox = {name for name, ch in self._channels.items() if ch.receipt_mailbox}
+        for name in sorted(mailbox):
+            final += self._poll_mailbox(self._channels[name], [o for o in outstanding if o.channel == name])
         by_channel: dict[str, list[Outstanding]] = {}
         for o in outstanding:
+            if o.channel in mailbox:
+                continue
             if o.attempt_id not in self._plan:
                 age = max((self.store.clock() - o.accepted_at).total_seconds(), 0.0)
                 self._plan[o.attempt_id] = (now + max(self.first_gap - age, 0.0), self.first_gap)
             if self._plan[o.attempt_id][0] <= now:
                 by_channel.setdefault(o.channel, []).append(o)
-        final = 0
         for name, items in by_channel.items():
             channel = self._channels.get(name)
             if channel is None or not channel.receipt_batch:
@@ -168,6 +180,63 @@ class ReceiptPoller:
             final += self._poll_channel(channel, items[:most], stop)
             if stop.is_set():
                 break
+        return final
+
+    def _poll_mailbox(self, channel: Channel, items: Sequence[Outstanding]) -> int:
+        """Read the reports that came to ``channel``'s mailbox (email bounces), at most once per
+        1/``receipt_rate`` seconds while something of it waits, and record those that match a
+        waiting message. A report is marked processed once it is recorded, or once it has
+        matched nothing across a full read of what waits (a late bounce: the chain already
+        decided); mail that is no report of ours is never marked."""
+        now = self.clock()
+        pending = self._mail_pending.setdefault(channel.name, {})
+        if (not items and not pending) or self._slot.get(channel.name, 0.0) > now:
+            return 0
+        interval = 1.0 / channel.receipt_rate if channel.receipt_rate > 0 else 0.0
+        self._slot[channel.name] = now + interval
+        self.requests += 1
+        try:
+            for r in channel.read_reports():
+                pending.setdefault(r.token, (r, now))
+        except DeliveryError as exc:
+            log.warning("reports from the %s mailbox cannot be read now: %s", channel.name, exc.detail)
+            self._slot[channel.name] = now + max(interval, exc.retry_after or 0.0, 60.0)
+            return 0
+        waiting = {channel.report_key(o.provider_message_id): o for o in items}
+        reports: list[tuple[int, str, str | None, str]] = []
+        done: list[str] = []
+        for token, (r, seen) in list(pending.items()):
+            o = next((waiting[k] for k in sorted(r.keys) if k in waiting), None)
+            if o is not None and o.attempt_id not in {a for a, *_ in reports}:
+                reports.append((o.attempt_id, r.receipt.state, r.receipt.failure or "transient", r.receipt.detail))
+                self._known.pop(o.attempt_id, None)
+                self._plan.pop(o.attempt_id, None)
+            elif o is None and self._full_at > seen:
+                pass  # still unmatched after a later full read: nothing waits for it
+            elif o is None:
+                continue  # maybe a message accepted a moment ago: look again after the next full read
+            else:
+                log.info("a second report for attempt %d (%s) is marked as read", o.attempt_id, r.receipt.detail)
+            done.append(token)
+            if o is None:
+                log.info("a report in the %s mailbox matches nothing that waits (it came after the chain "
+                         "decided): %s", channel.name, r.receipt.detail)
+        final = 0
+        if reports:
+            due = self.store.record_receipts(reports)
+            final = len(reports)
+            for aid, outcome, cls, detail in reports:
+                log.info("attempt %d: %s, %s (%s)", aid, outcome, cls, detail)
+            if due:
+                self.on_due(due)
+        if done:
+            try:
+                channel.mark_reports(done)
+            except DeliveryError as exc:  # marked the next time: a recorded report is not recorded twice
+                log.warning("reports in the %s mailbox could not be marked as read: %s", channel.name, exc.detail)
+                return final
+            for token in done:
+                pending.pop(token, None)
         return final
 
     def _poll_channel(self, channel: Channel, items: Sequence[Outstanding], stop: threading.Event) -> int:

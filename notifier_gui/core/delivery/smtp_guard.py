@@ -182,3 +182,7 @@ class EmailGuard:
         self.breaker = CredentialBreaker()
         self.gate = ConnectionGate(recover_after)
         self.hold_recheck = hold_recheck
+        # Why the bounce mailbox could not be read the last time it was tried (None: it was
+        # read): the receipts thread sets it, a worker ending an email's window reads it. A
+        # plain attribute: one reference, replaced whole.
+        self.mailbox_problem: str | None = None

@@ -1383,6 +1383,70 @@
         <source>An email address cannot have a hyphen immediately after the @-sign.</source>
         <translation>Дефис не может стоять сразу после знака @.</translation>
     </message>
+    <message>
+        <source>{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)</source>
+        <translation>{message} (EMAIL_CONFIRM_TIMEOUT равен 0: возвраты не ждём)</translation>
+    </message>
+    <message>
+        <source>{message}; bounce mailbox {user} at {address}, folder {folder} ({count} messages)</source>
+        <translation>{message}; ящик возвратов {user} на {address}, папка {folder} (писем: {count})</translation>
+    </message>
+    <message>
+        <source>{message}; the bounce mailbox: {reason}</source>
+        <translation>{message}; ящик возвратов: {reason}</translation>
+    </message>
+    <message>
+        <source>no bounce read within {seconds} s: {reason}</source>
+        <translation>за {seconds} с возвраты не удалось прочитать: {reason}</translation>
+    </message>
+    <message>
+        <source>no bounce within {seconds} s</source>
+        <translation>возврата не было за {seconds} с</translation>
+    </message>
+    <message>
+        <source>bounced (hard): {addresses}</source>
+        <translation>письмо вернулось (постоянная ошибка): {addresses}</translation>
+    </message>
+    <message>
+        <source>bounced (soft): {addresses}</source>
+        <translation>письмо вернулось (временная ошибка): {addresses}</translation>
+    </message>
+    <message>
+        <source>bounced: {report}</source>
+        <translation>письмо вернулось: {report}</translation>
+    </message>
+    <message>
+        <source>the bounce mailbox needs IMAP_USER and its password (secret imap_password)</source>
+        <translation>для ящика возвратов нужны IMAP_USER и пароль (секрет imap_password)</translation>
+    </message>
+    <message>
+        <source>the IMAP server refused the login for {user}: {said}</source>
+        <translation>сервер IMAP отклонил вход для {user}: {said}</translation>
+    </message>
+    <message>
+        <source>the IMAP server&apos;s certificate is not trusted: {error}</source>
+        <translation>сертификату сервера IMAP нет доверия: {error}</translation>
+    </message>
+    <message>
+        <source>the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)</source>
+        <translation>папку IMAP {folder} не удаётся открыть (проверьте IMAP_FOLDER)</translation>
+    </message>
+    <message>
+        <source>cannot connect to {address} over TLS: {error}</source>
+        <translation>не удаётся подключиться к {address} по TLS: {error}</translation>
+    </message>
+    <message>
+        <source>{message} (the wait for a bounce is 0 in Settings → Email: bounces are not waited for)</source>
+        <translation>{message} (в разделе Настройки → Email «Ждать возврата» равно 0: возвраты не ждём)</translation>
+    </message>
+    <message>
+        <source>the bounce mailbox needs its login and password: enter them in Settings → Email → Bounces (IMAP)</source>
+        <translation>для ящика возвратов нужны логин и пароль: введите их в разделе Настройки → Email → Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>the IMAP folder {folder} cannot be opened (check the folder in Settings → Email → Bounces (IMAP))</source>
+        <translation>папку IMAP {folder} не удаётся открыть (проверьте «Папку» в разделе Настройки → Email → Возвраты писем (IMAP))</translation>
+    </message>
 </context>
 <context>
     <name>Crash</name>
@@ -1776,6 +1840,10 @@
     <message>
         <source>Exported %1 rows.</source>
         <translation>Экспортировано строк: %1.</translation>
+    </message>
+    <message>
+        <source>no bounce within the confirmation window</source>
+        <translation>возврата не было за время ожидания</translation>
     </message>
 </context>
 <context>
@@ -2878,6 +2946,34 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
         <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
+    </message>
+    <message>
+        <source>Bounces (IMAP)</source>
+        <translation>Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
+        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation>Сервер IMAP</translation>
+    </message>
+    <message>
+        <source>Port (TLS)</source>
+        <translation>Порт (TLS)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Wait for a bounce</source>
+        <translation>Ждать возврата</translation>
+    </message>
+    <message>
+        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
+        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
     </message>
 </context>
 <context>

@@ -507,6 +507,7 @@ class LogPanel(QWidget):
         """How it was delivered, or that it waits for a delivery report."""
         how = {"confirmed by the handset": self.tr("confirmed by the handset"),
                "accepted by Telegram": self.tr("accepted by Telegram"),
+               "no bounce within the confirmation window": self.tr("no bounce within the confirmation window"),
                "accepted by the mail server": self.tr("accepted by the mail server"),
                "accepted by the SMS provider": self.tr("accepted by the SMS provider")}
         if info.get("delivered_how"):

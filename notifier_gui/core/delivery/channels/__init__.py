@@ -50,7 +50,7 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, 
         return {name: OutboxChannel(name, settings) for name in ("email", "sms", "telegram")}
     channels: dict[str, Channel] = {
         "email": EmailChannel(settings, lambda: secrets.get("smtp_password"), secrets.redactor,
-                              guard=pacers.email),
+                              guard=pacers.email, imap_password=lambda: secrets.get("imap_password")),
         "sms": build_sms(settings, secrets, pacers),
         "telegram": build_telegram(settings, secrets, pacers, on_chat_migrated),
     }

@@ -42,6 +42,16 @@ class Receipt:
     failure: FailureClass | None = None
 
 
+@dataclass(frozen=True)
+class MailReport:
+    """A report read from a mailbox (an email bounce): which messages it is about (``keys``,
+    see :meth:`Channel.report_key`), what it says, and the mailbox's handle to mark it read."""
+
+    token: str
+    keys: frozenset[str]
+    receipt: Receipt
+
+
 class Channel(ABC):
     """One delivery channel, owned by one worker thread (so it may keep a connection).
 
@@ -71,11 +81,33 @@ class Channel(ABC):
     receipt_batch: int = 0  # message ids per status request; 0: no delivery reports
     receipt_rate: float = 1.0  # status requests per second at most
     receipt_title: str = ""  # who accepted it, for "accepted by …" / "confirmed by …"
+    # No report at all through the window means delivered (email: a bounce is the only report
+    # a mail server sends back; there is no positive one).
+    silence_confirms: bool = False
 
     def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
         """Reports for up to ``receipt_batch`` provider message ids; ids without news may be
         missing. Raises DeliveryError when the provider cannot be asked now."""
         return {}
+
+    # A channel whose reports come to a mailbox (email bounces) is not asked per message:
+    # the poller reads what arrived (paced by ``receipt_rate``) and matches it by key.
+    receipt_mailbox: bool = False
+
+    def read_reports(self) -> list[MailReport]:
+        """The reports in the mailbox not marked yet. Raises DeliveryError."""
+        return []
+
+    def mark_reports(self, tokens: Sequence[str]) -> None:
+        """Mark reports as processed (never deleted). Raises DeliveryError."""
+
+    def report_key(self, provider_message_id: str) -> str:
+        """The key a report names the message by."""
+        return provider_message_id
+
+    def reports_problem(self) -> str | None:
+        """Why the reports could not be read the last time they were looked for, or None."""
+        return None
 
 
 def address_reason(channel: str, msg: Message) -> str | None:

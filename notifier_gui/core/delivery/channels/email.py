@@ -11,22 +11,24 @@ import email.policy
 import functools
 import logging
 import re
+import secrets
 import select
 import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.contentmanager import _encode_text  # type: ignore[attr-defined]  # set_content's own encoder
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 
 from ...config import Settings
 from ...secrets import Redactor
 from ..errors import CredentialsRejected, DeliveryError, Held, Permanent, Throttled, Transient, Unavailable
 from ..smtp_guard import EmailGuard, credential_key
-from .base import Channel, Message, Sent, address_reason
+from ..bounces import BounceMailbox, key_of
+from .base import Channel, MailReport, Message, Sent, address_reason
 
 log = logging.getLogger("notifier.email")
 
@@ -75,6 +77,25 @@ def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False)
         raise Permanent(INJECTED)
 
 
+def new_message_id(notification_id: int, domain: str) -> str:
+    """A Message-ID that is also the key a bounce is matched by: ``<notifier.N.R@domain>``
+    (N the notification, R 64 random bits). Its left part is the DSN ENVID (:func:`envelope_id`)."""
+    return f"<notifier.{notification_id}.{secrets.token_hex(8)}@{domain or 'localhost'}>"
+
+
+def envelope_id(message_id: str) -> str:
+    """The key of a Message-ID: its left part (``notifier.N.R``), sent as the DSN ENVID
+    (RFC 3461 allows 100 characters; this stays far below) and found again in a bounce's
+    Original-Envelope-Id or in the returned headers' Message-ID."""
+    return message_id.strip().strip("<>").rpartition("@")[0] or message_id.strip().strip("<>")
+
+
+def xtext(value: str) -> str:
+    """RFC 3461 section 4 xtext: "+", "=" and anything outside ``!``..``~`` as ``+XX``."""
+    return "".join(c if 33 <= ord(c) <= 126 and c not in "+=" else "".join(f"+{b:02X}" for b in c.encode())
+                   for c in value)
+
+
 def build_email(settings: Settings, msg: Message) -> EmailMessage:
     if not msg.recipient.email:
         raise Unavailable("the recipient has no email address")
@@ -87,7 +108,7 @@ def build_email(settings: Settings, msg: Message) -> EmailMessage:
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
     em["Date"] = formatdate(localtime=True)
-    em["Message-ID"] = make_msgid(domain=from_addr.domain or None)
+    em["Message-ID"] = new_message_id(msg.notification_id, from_addr.domain)
     em["X-Notifier-Notification-Id"] = str(msg.notification_id)
     em.set_content(msg.body)
     if msg.html_body:
@@ -205,7 +226,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
         check_headers(to, frozenset({"to"}), fragment=True)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
         raise Permanent(f"the message headers are invalid: {exc}") from None
-    message_id = make_msgid(domain=mail_from.rpartition("@")[2] or None)
+    message_id = new_message_id(msg.notification_id, mail_from.rpartition("@")[2])
     head = (f"Date: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
             f"X-Notifier-Notification-Id: {msg.notification_id}\r\n").encode("ascii")
     return mail_from, rcpt_to, to + head + template, message_id, utf8
@@ -381,6 +402,7 @@ GATE_WAIT = 5.0  # seconds a worker waits for a free connection before the messa
 
 class EmailChannel(Channel):
     name = "email"
+    silence_confirms = True  # a bounce is the only report; none within EMAIL_CONFIRM_TIMEOUT: delivered
 
     def __init__(
         self,
@@ -389,6 +411,7 @@ class EmailChannel(Channel):
         redactor: Redactor,
         ssl_context: ssl.SSLContext | None = None,
         guard: EmailGuard | None = None,
+        imap_password: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.settings = settings
         self._password = password
@@ -397,6 +420,13 @@ class EmailChannel(Channel):
         self._guard = guard or EmailGuard()
         self.connections_opened = 0
         self.reconnects = 0
+        # Bounces are read from the IMAP mailbox (EMAIL_CONFIRM_TIMEOUT, IMAP_HOST): the
+        # accepted message waits for them, matched by its Message-ID.
+        self.receipt_batch = 1000 if settings.email_receipts else 0
+        self.receipt_mailbox = settings.email_receipts
+        self.receipt_rate = 1.0 / settings.receipt_poll  # one look into the mailbox per NOTIFIER_RECEIPT_POLL
+        self._imap_password = imap_password
+        self._mailbox: BounceMailbox | None = None
 
     def unavailable_reason(self, msg: Message) -> str | None:
         if not self.settings.smtp_host:
@@ -577,15 +607,16 @@ class EmailChannel(Channel):
         held = self._guard.breaker.reason(key)
         if held:
             raise self._held_error(held, first=False)
+        envid = envelope_id(message_id) if self.settings.email_receipts else None  # ask for DSN on failure
         conn, reused = self._connection(user, password, key)
         try:
             try:
-                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=reused)
+                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=reused, envid=envid)
             except _Stale:  # dropped while idle: once more on another connection, not a try
                 self._done(key, conn, keep=False)
                 self.reconnects += 1
                 conn, _ = self._connection(user, password, key)
-                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=False)
+                reply = _transfer(conn, mail_from, rcpt_to, raw, utf8, first=False, envid=envid)
         except DeliveryError as err:
             self._done(key, conn, keep=_healthy(conn))
             raise self._clean(err) from None
@@ -599,8 +630,39 @@ class EmailChannel(Channel):
                     detail=f"accepted by {host}, queued as {qid}" if qid else f"accepted by {host}")
 
     def close(self) -> None:
-        """Close the idle pooled connections (QUIT). Called when a worker stops."""
+        """Close the idle pooled connections (QUIT) and the bounce mailbox. Called when a worker stops."""
         self._guard.gate.drain()
+        if self._mailbox is not None:
+            self._mailbox.close()
+
+    # -- bounces (email receipts) ---------------------------------------------------------
+    def mailbox(self) -> BounceMailbox:
+        if self._mailbox is None:
+            s = self.settings
+            self._mailbox = BounceMailbox(s.imap_host, s.imap_port, s.imap_user, s.imap_folder, self._imap_password,
+                                          self._redact, timeout=s.smtp_timeout, ssl_context=self._ctx)
+        return self._mailbox
+
+    def read_reports(self) -> list[MailReport]:
+        if not self.receipt_mailbox:
+            return []
+        try:
+            reports = self.mailbox().read()
+        except DeliveryError as exc:
+            self._guard.mailbox_problem = exc.detail
+            raise
+        self._guard.mailbox_problem = None
+        return reports
+
+    def reports_problem(self) -> str | None:
+        return self._guard.mailbox_problem
+
+    def mark_reports(self, tokens: Sequence[str]) -> None:
+        if self.receipt_mailbox:
+            self.mailbox().mark(tokens)
+
+    def report_key(self, provider_message_id: str) -> str:
+        return key_of(provider_message_id)
 
 
 def _healthy(conn: smtplib.SMTP) -> bool:
@@ -608,8 +670,13 @@ def _healthy(conn: smtplib.SMTP) -> bool:
     return getattr(conn, "_notifier_ok", False) and conn.sock is not None
 
 
-def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8: bool, first: bool) -> bytes:
+def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8: bool, first: bool,
+              envid: str | None = None) -> bytes:
     """MAIL, RCPT, DATA on ``conn``; the 250 reply text to DATA.
+
+    ``envid``: bounces are read (email receipts on); where the server offers DSN (RFC 3461)
+    it is asked for one on failure only, with the headers returned and this ENVID
+    (``MAIL FROM:<…> RET=HDRS ENVID=…``, ``RCPT TO:<…> NOTIFY=FAILURE``).
 
     Unlike ``sendmail``, a refused recipient or message is answered with RSET and the
     connection kept (``_healthy``), and a reused connection (``first``) that fails on its
@@ -627,6 +694,10 @@ def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8
             options.append("BODY=8BITMIME")
     if conn.has_extn("size"):
         options.append(f"SIZE={len(raw)}")
+    rcpt_options: list[str] = []
+    if envid and conn.has_extn("dsn"):
+        options += ["RET=HDRS", f"ENVID={xtext(envid)}"]
+        rcpt_options.append("NOTIFY=FAILURE")
     try:
         code, resp = conn.mail(mail_from, options)
     except (smtplib.SMTPServerDisconnected, OSError):
@@ -641,7 +712,7 @@ def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8
         else:
             _rset(conn)
         raise smtplib.SMTPSenderRefused(code, resp, mail_from)
-    code, resp = conn.rcpt(rcpt_to)
+    code, resp = conn.rcpt(rcpt_to, rcpt_options)
     if code not in (250, 251):
         if code == 421:
             conn.close()
