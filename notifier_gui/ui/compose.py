@@ -465,10 +465,10 @@ class ComposeView(QWidget):
             self.set_recipients([rid for n, rid in enumerate(self._ids) if n not in rows])
 
     async def _load_people(self, seq: int) -> None:
-        people = await self.ctx.tasks.run(self.ctx.runtime.store.list_recipients)
+        # Only the chosen people: the recipients table may hold a hundred thousand.
+        known = await self.ctx.tasks.run(self.ctx.runtime.store.recipients_by_id, list(self._ids))
         if not alive(self) or seq != self._load_seq:
             return
-        known = {r.id: r for r in people}
         self._people = {i: known[i] for i in self._ids if i in known}
         self._ids = [i for i in self._ids if i in known]  # deleted meanwhile: drop them
         self._refresh_recipient_rows()
@@ -476,7 +476,16 @@ class ComposeView(QWidget):
         self.preview.set_recipients([self._people[i] for i in self._ids])
 
     def _refresh_recipient_rows(self) -> None:
-        self.recipient_model.clear()
+        m = self.recipient_model
+        if [m.item(i).data(ID_ROLE) for i in range(m.rowCount())] == self._ids:
+            # The same people (their names just read): texts change in place, so the list's
+            # current row and selection stay as the operator left them.
+            for i, rid in enumerate(self._ids):
+                r = self._people.get(rid)
+                m.item(i).setText(describe(r) if r else f"#{rid}")
+            self._update_recipient_header()
+            return
+        m.clear()
         for rid in self._ids:
             r = self._people.get(rid)
             item = QStandardItem(describe(r) if r else f"#{rid}")
