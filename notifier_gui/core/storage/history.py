@@ -314,8 +314,13 @@ class History:
 
     def recipients_among(self, text: str, ids: Sequence[int]) -> list[int]:
         """Those of ``ids`` that still exist and match the search ``text`` (in the order given)."""
+        found: set[int]
         R = RECIPIENTS
-        found: set[int] = set()
+        if text.split() and len(ids) > 500:
+            # many ids (Ctrl+A): one pass over the search's matches, not a search per chunk
+            found = set(self.recipient_ids_matching(text))
+            return [i for i in ids if i in found]
+        found = set()
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 chunk = list(ids[i:i + 500])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -81,6 +81,7 @@ class Loaded:
     kept: list[int]
     focus_row: int | None
     asked: list[int]  # the ids whose matching ``kept`` tells
+    new_order: bool = False  # a new search or sort: the view starts at the top
 
 
 class RecipientsModel(QAbstractTableModel):
@@ -132,7 +133,7 @@ class RecipientsModel(QAbstractTableModel):
 
     def set_search(self, text: str, keep: Sequence[int] = ()) -> None:
         self._text = text
-        self.reload(keep)
+        self.reload(keep, new_order=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order by ``column`` in SQL: names as people read them ("Ёлкин" among the "Е"s,
@@ -142,7 +143,7 @@ class RecipientsModel(QAbstractTableModel):
             return
         self._sort_column, self._sort_order = column, order
         if self._started:
-            self.reload(self.keep_on_sort())
+            self.reload(self.keep_on_sort(), new_order=True)
 
     def keep_on_sort(self) -> list[int]:
         """The ids a re-sort keeps selected (the view replaces this)."""
@@ -157,7 +158,7 @@ class RecipientsModel(QAbstractTableModel):
             return
         self._configured = configured
         if self._sort_column == Column.REACHABLE and self._started:
-            self.reload(self.keep_on_sort())
+            self.reload(self.keep_on_sort(), new_order=True)
             return
         for page, rows in self._pages.items():
             self._pages[page] = [self._make_row(r.recipient) for r in rows]
@@ -169,19 +170,19 @@ class RecipientsModel(QAbstractTableModel):
         return (search_terms(self._text), SQL_SORT[Column(self._sort_column)],
                 self._sort_order == Qt.SortOrder.DescendingOrder)
 
-    def reload(self, keep: Sequence[int] = (), focus: int | None = None) -> None:
+    def reload(self, keep: Sequence[int] = (), focus: int | None = None, new_order: bool = False) -> None:
         """Read the counts and the first page again (a new generation; older reads stop).
         ``keep``: ids to report back in :attr:`Loaded.kept` if they still exist and match;
         ``focus``: an id whose row and page are read too (to show it)."""
         self._started = True
         self._generation += 1
         self._reading += 1  # counted from now, not from when the task first runs
-        self.tasks.start(self._load(self._generation, list(keep), focus))
+        self.tasks.start(self._load(self._generation, list(keep), focus, new_order))
 
     def _current(self, generation: int) -> Callable[[], bool]:
         return lambda: generation != self._generation
 
-    async def _load(self, generation: int, keep: list[int], focus: int | None) -> None:
+    async def _load(self, generation: int, keep: list[int], focus: int | None, new_order: bool) -> None:
         try:
             answer = await self.tasks.run(self._read_first, *self._query(), self._configured, keep, focus,
                                           self._current(generation))
@@ -200,7 +201,7 @@ class RecipientsModel(QAbstractTableModel):
         for page, rows in answer.pages.items():
             self._store(page, rows)
         self.endResetModel()
-        self.loaded.emit(answer)
+        self.loaded.emit(replace(answer, new_order=new_order))
 
     def _read_first(self, text: str, sort: str, descending: bool, configured: tuple[str, ...] | None,
                     keep: list[int], focus: int | None, cancelled: Callable[[], bool]) -> Loaded:

@@ -306,6 +306,8 @@ class RecipientsView(QWidget):
             index = self.model.index(answer.focus_row, 0)
             self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.table.scrollTo(index)
+        elif answer.new_order:
+            self.table.scrollToTop()
         self._update_view()
         self._sync_selection()
 
