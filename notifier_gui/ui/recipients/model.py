@@ -113,6 +113,7 @@ class RecipientsModel(QAbstractTableModel):
         self._sort_column = int(Column.NAME)
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._started = False
+        self._answered = False  # a first answer is in (so its total is known)
 
     # -- what is shown ------------------------------------------------------------------
     @property
@@ -185,7 +186,7 @@ class RecipientsModel(QAbstractTableModel):
     async def _load(self, generation: int, keep: list[int], focus: int | None, new_order: bool) -> None:
         try:
             answer = await self.tasks.run(self._read_first, *self._query(), self._configured, keep, focus,
-                                          self._current(generation))
+                                          self._current(generation), self._total if new_order and self._answered else None)
         except Cancelled:
             return
         finally:
@@ -198,17 +199,24 @@ class RecipientsModel(QAbstractTableModel):
         self._row_of.clear()
         self._pending.clear()
         self._count, self._total = answer.count, answer.total
+        self._answered = True
         for page, rows in answer.pages.items():
             self._store(page, rows)
         self.endResetModel()
         self.loaded.emit(replace(answer, new_order=new_order))
 
     def _read_first(self, text: str, sort: str, descending: bool, configured: tuple[str, ...] | None,
-                    keep: list[int], focus: int | None, cancelled: Callable[[], bool]) -> Loaded:
+                    keep: list[int], focus: int | None, cancelled: Callable[[], bool],
+                    total_known: int | None = None) -> Loaded:
         """On the worker: everything one search/sort answer needs, in one go."""
         h = self.history
         count = h.recipients_count(text)
-        total = h.recipients_count("") if text.strip() else count
+        if not text.strip():
+            total = count
+        elif total_known is not None:  # a new search over the same people: no second count
+            total = total_known
+        else:
+            total = h.recipients_count("")
         if cancelled():
             raise Cancelled
         kept = h.recipients_among(text, keep) if keep else []
