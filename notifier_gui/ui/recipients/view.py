@@ -13,7 +13,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QItemSelectionRange,
+    QModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -323,14 +332,13 @@ class RecipientsView(QWidget):
         selection = QItemSelection()
         row_of = self.model.row_of
         rows = sorted(r for r in (row_of(i) for i in self._selected) if r is not None and first <= r <= last)
-        start = prev = None
-        for r in rows + [None]:  # contiguous runs, one range each
-            if start is not None and (r is None or r != prev + 1):
-                selection.select(self.model.index(start, 0), self.model.index(prev, len(Column) - 1))
-                start = None
-            if r is not None and start is None:
-                start = r
-            prev = r
+        i = 0
+        while i < len(rows):  # contiguous runs, one range each
+            j = i
+            while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+                j += 1
+            selection.select(self.model.index(rows[i], 0), self.model.index(rows[j], len(Column) - 1))
+            i = j + 1
         flags = QItemSelectionModel.SelectionFlag.Select
         if clear:
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -353,7 +361,8 @@ class RecipientsView(QWidget):
 
         def ids(sel: QItemSelection) -> list[int]:
             out: list[int] = []
-            for rng in sorted(sel, key=lambda r: r.top()):
+            ranges: list[QItemSelectionRange] = list(sel)  # type: ignore[call-overload]
+            for rng in sorted(ranges, key=QItemSelectionRange.top):
                 out.extend(self.model.ids_in_rows(rng.top(), rng.bottom()))
             return out
 
