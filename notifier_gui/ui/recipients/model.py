@@ -113,6 +113,7 @@ class RecipientsModel(QAbstractTableModel):
         self._sort_column = int(Column.NAME)
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._started = False
+        self.selected: list[int] = []  # the view's selection, kept across a re-sort (set by the view)
         self._answered = False  # a first answer is in (so its total is known)
 
     # -- what is shown ------------------------------------------------------------------
@@ -144,11 +145,7 @@ class RecipientsModel(QAbstractTableModel):
             return
         self._sort_column, self._sort_order = column, order
         if self._started:
-            self.reload(self.keep_on_sort(), new_order=True)
-
-    def keep_on_sort(self) -> list[int]:
-        """The ids a re-sort keeps selected (the view replaces this)."""
-        return []
+            self.reload(self.selected, new_order=True)
 
     def set_configured(self, channels: Sequence[str] | None) -> None:
         """The channels set up in Settings (None in sandbox mode: all write to the outbox);
@@ -159,7 +156,7 @@ class RecipientsModel(QAbstractTableModel):
             return
         self._configured = configured
         if self._sort_column == Column.REACHABLE and self._started:
-            self.reload(self.keep_on_sort(), new_order=True)
+            self.reload(self.selected, new_order=True)
             return
         for page, rows in self._pages.items():
             self._pages[page] = [self._make_row(r.recipient) for r in rows]

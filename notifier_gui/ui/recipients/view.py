@@ -125,7 +125,6 @@ class RecipientsView(QWidget):
 
         self._telegram_ready = False  # until the main window knows whether a bot token is saved
         self.model = RecipientsModel(ctx.tasks, History(ctx.runtime.store.engine), self)
-        self.model.keep_on_sort = self.selected_ids  # type: ignore[method-assign]
 
         self._build_actions()
         self._build()
@@ -377,6 +376,7 @@ class RecipientsView(QWidget):
     @Slot()
     def _sync_selection(self) -> None:
         ids = self.selected_ids()
+        self.model.selected = ids  # plain data, not a call back into the view (no reference cycle)
         self._update_actions(ids)
         self._update_counts(ids)
         if ids != self._last_selection:
