@@ -107,6 +107,7 @@ class RecipientsModel(QAbstractTableModel):
         self._count = 0
         self._total = 0
         self._generation = 0
+        self._latest = [0]  # the newest generation, for the worker threads' ``cancelled``
         self._reading = 0  # reads under way (first answers and pages)
         self._text = ""
         self._configured: tuple[str, ...] | None = None  # None: sandbox, every channel counts
@@ -174,16 +175,21 @@ class RecipientsModel(QAbstractTableModel):
         ``focus``: an id whose row and page are read too (to show it)."""
         self._started = True
         self._generation += 1
+        self._latest[0] = self._generation
         self._reading += 1  # counted from now, not from when the task first runs
         self.tasks.start(self._load(self._generation, list(keep), focus, new_order))
 
     def _current(self, generation: int) -> Callable[[], bool]:
-        return lambda: generation != self._generation
+        """``cancelled`` for a read of ``generation``, polled on the worker thread: it reads a
+        plain Python object, never this QObject (which the GUI thread may be deleting)."""
+        latest = self._latest
+        return lambda: generation != latest[0]
 
     async def _load(self, generation: int, keep: list[int], focus: int | None, new_order: bool) -> None:
         try:
-            answer = await self.tasks.run(self._read_first, *self._query(), self._configured, keep, focus,
-                                          self._current(generation), self._total if new_order and self._answered else None)
+            answer = await self.tasks.run(_read_first, self.history, self.page_size, *self._query(),
+                                          self._configured, keep, focus, self._current(generation),
+                                          self._total if new_order and self._answered else None)
         except Cancelled:
             return
         finally:
@@ -201,30 +207,6 @@ class RecipientsModel(QAbstractTableModel):
             self._store(page, rows)
         self.endResetModel()
         self.loaded.emit(replace(answer, new_order=new_order))
-
-    def _read_first(self, text: str, sort: str, descending: bool, configured: tuple[str, ...] | None,
-                    keep: list[int], focus: int | None, cancelled: Callable[[], bool],
-                    total_known: int | None = None) -> Loaded:
-        """On the worker: everything one search/sort answer needs, in one go."""
-        h = self.history
-        count = h.recipients_count(text)
-        if not text.strip():
-            total = count
-        elif total_known is not None:  # a new search over the same people: no second count
-            total = total_known
-        else:
-            total = h.recipients_count("")
-        if cancelled():
-            raise Cancelled
-        kept = h.recipients_among(text, keep) if keep else []
-        focus_row = (h.recipient_position(text, sort, descending, focus, configured)
-                     if focus is not None else None)
-        pages = {0}
-        if focus_row is not None:
-            pages.add(focus_row // self.page_size)
-        read = {p: h.recipients_page(text, sort, descending, p * self.page_size, self.page_size, cancelled,
-                                     configured=configured) for p in sorted(pages)}
-        return Loaded(total, count, read, kept, focus_row, keep)
 
     def _request(self, page: int) -> None:
         if page in self._pending:
@@ -381,3 +363,28 @@ class RecipientsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _read_first(h: History, page_size: int, text: str, sort: str, descending: bool,
+                configured: tuple[str, ...] | None, keep: list[int], focus: int | None,
+                cancelled: Callable[[], bool], total_known: int | None = None) -> Loaded:
+    """On the worker: everything one search/sort answer needs, in one go. A plain function:
+    nothing on the worker thread touches the model (a QObject the GUI thread owns)."""
+    count = h.recipients_count(text)
+    if not text.strip():
+        total = count
+    elif total_known is not None:  # a new search over the same people: no second count
+        total = total_known
+    else:
+        total = h.recipients_count("")
+    if cancelled():
+        raise Cancelled
+    kept = h.recipients_among(text, keep) if keep else []
+    focus_row = (h.recipient_position(text, sort, descending, focus, configured)
+                 if focus is not None else None)
+    pages = {0}
+    if focus_row is not None:
+        pages.add(focus_row // page_size)
+    read = {p: h.recipients_page(text, sort, descending, p * page_size, page_size, cancelled,
+                                 configured=configured) for p in sorted(pages)}
+    return Loaded(total, count, read, kept, focus_row, keep)
