@@ -624,8 +624,8 @@ class Bench:
                         starts[lab].append(shown)
             raw["startup"].append({lab: statistics.median(v) if v else None for lab, v in starts.items()})
             raw["queue"].append(task("queue", {"data": str(big), "n": 5000}))
-            raw["recipients"].append(task("recipients", {"data": str(people), "recipients": 100_000,
-                                                         "word": "smirnova 1"}))
+            raw["recipients"].append(task("recipients", {"data": str(people), "recipients": 100_000, "words": [
+                "smirnova 1", "anna", "ivan petrov", "smirnova", "91612"]}))
             raw["cli"].append(self.cli_startup())
             raw.setdefault("prune", []).append(task("prune_worker", {"data": str(prunable), "queued": 3000, "days": 30},
                                                     timeout=3600))
@@ -698,13 +698,20 @@ class Bench:
         rec = [x for x in raw["recipients"] if "error" not in x]
         self.row("history", "recipients page with 100,000 people: shown", "s", [x["shown_s"] for x in rec],
                  target=f"< {T['h_recipients_shown_s']}",
-                 met=(statistics.median([x["shown_s"] for x in rec]) < T["h_recipients_shown_s"]) if rec else None)
-        self.row("history", "recipient search over 100,000 (SQL, trigram index)", "ms", [x["sql_search_ms"] for x in rec],
-                 target=f"< {T['h_recipients_search_ms']}",
+                 met=(statistics.median([x["shown_s"] for x in rec]) < T["h_recipients_shown_s"]) if rec else None,
+                 note="counts + first page read on a worker, painted")
+        self.row("history", "recipient search typed into the page over 100,000: first page in", "ms",
+                 [x["search_ms"] for x in rec], target=f"< {T['h_recipients_search_ms']}",
+                 met=(statistics.median([x["search_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None,
+                 note=(f"median of {len(rec[0]['search_by_word'])} searches; slowest "
+                       f"{statistics.median([x['search_ms_max'] for x in rec]):.0f} ms") if rec else "")
+        self.row("history", "recipients page: a page deep in name order / a header sort", "ms",
+                 [x["deep_page_ms"] for x in rec],
+                 note=(f"sort {statistics.median([x['sort_ms'] for x in rec]):.0f} ms; rows held at most "
+                       f"{max(x['rows_held_max'] for x in rec):,} (budget {rec[0]['budget']:,})") if rec else "")
+        self.row("history", "recipient search over 100,000 (SQL: count + first page by name)", "ms",
+                 [x["sql_search_ms"] for x in rec], target=f"< {T['h_recipients_search_ms']}",
                  met=(statistics.median([x["sql_search_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None)
-        self.row("history", "recipient search over 100,000 (the page's in-memory filter, as wired today)", "ms",
-                 [x["page_filter_ms"] for x in rec], target=f"< {T['h_recipients_search_ms']}",
-                 met=(statistics.median([x["page_filter_ms"] for x in rec]) < T["h_recipients_search_ms"]) if rec else None)
         pr = [x for x in raw.get("prune", []) if "error" not in x]
         self.row("history", "worker rate while 'history prune' removes 100,000 notifications beside it (fraction of alone)",
                  "fraction", [x["rate_fraction"] for x in pr], target=">= 0.5",

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.history import Cancelled, History, LogQuery
 from notifier_gui.core.storage.repository import Store
-from notifier_gui.core.storage.schema import ATTEMPTS, utcnow
+from notifier_gui.core.storage.schema import ATTEMPTS, RECIPIENTS, utcnow
 
 
 @pytest.fixture
@@ -122,6 +122,49 @@ def test_recipients_pages_sort_and_search_in_sql(store: Store) -> None:
     assert [h.recipients_count(t) for t in ("", "example", "b", "nobody")] == [4, 2, 2, 0]
     with pytest.raises(Cancelled):
         h.recipients_page("", "name", False, 0, 10, cancelled=lambda: True)
+
+def test_recipients_sort_by_name_as_people_read_it_and_through_the_index(store: Store) -> None:
+    """Names sort case-blind, "Ё" among the "Е"s, numbers by value (what the window's collator
+    did), from the sort_name column the store keeps; renaming moves the row; an ORDER BY name
+    page is read through ix_recipients_sort_name, never by sorting the table."""
+    names = ["item 10", "Ёлкин Пётр", "Ежов", "item 9", "Item 2", "Иван", "Йога", "Émile", "Eva"]
+    ids = [store.add_recipient(n) for n in names]
+    h = History(store.engine)
+    page = [r.name for r in h.recipients_page("", "name", False, 0, 20)]
+    assert page == ["Émile", "Eva", "Item 2", "item 9", "item 10", "Ежов", "Ёлкин Пётр", "Иван", "Йога"]
+    assert [r.name for r in h.recipients_page("", "name", True, 0, 3)] == ["Йога", "Иван", "Ёлкин Пётр"]
+    store.update_recipient(ids[0], name="Aaron")
+    assert h.recipients_page("", "name", False, 0, 1)[0].name == "Aaron"
+    store.add_recipients([{"name": "Ёж"}])
+    store.add_recipient_batches([[{"name": "item 1"}]])
+    page = [r.name for r in h.recipients_page("", "name", False, 0, 20)]
+    assert page.index("item 1") < page.index("Item 2") and page.index("Ёж") < page.index("Ежов")
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as c:
+            stmt = h._recipients_where("", RECIPIENTS.c.id).order_by(
+                *h._recipients_order("name", False, None)).offset(5).limit(2)
+            plan = " ".join(str(r[-1]) for r in c.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + str(stmt.compile(store.engine, compile_kwargs={"literal_binds": True}))))
+        assert "ix_recipients_sort_name" in plan and "TEMP B-TREE" not in plan
+
+
+def test_recipient_ids_positions_and_reach_order_in_sql(store: Store) -> None:
+    fill(store, 3)  # Анна Смирнова (email), Boris Becker (phone), Clara (nothing)
+    d = store.add_recipient("Dora", email="d@example.org", phone="+14155550100", telegram_chat_id=7)
+    h = History(store.engine)
+    # the ids of the same rows a page holds, for a selection of rows not read yet
+    assert h.recipient_ids_page("", "name", False, 1, 2) == [r.id for r in h.recipients_page("", "name", False, 1, 2)]
+    assert h.recipient_position("", "name", False, d) == 2  # Boris, Clara, Dora, Анна
+    assert h.recipient_position("", "name", True, d) == 1
+    assert h.recipient_position("", "email", False, d) == 1  # anna@…, d@…
+    assert h.recipient_position("becker", "name", False, d) is None
+    assert h.recipients_among("example", [d, 2, 1, 999]) == [d, 1]
+    # "Reachable via": channels with an address that are set up first, then which addresses
+    assert [r.name for r in h.recipients_page("", "reach", True, 0, 4)] == [
+        "Dora", "Boris Becker", "Анна Смирнова", "Clara"]
+    assert [r.name for r in h.recipients_page("", "reach", True, 0, 4, configured=["email"])] == [
+        "Dora", "Анна Смирнова", "Boris Becker", "Clara"]
+
 
 def test_live_counts(store: Store) -> None:
     fill(store, 6)  # six queued notifications

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, inspect, select, text
 
 from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision, migrations_config, open_database
+from notifier_gui.core.storage.sortkey import name_sort_key
 from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.core.storage.schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
@@ -76,6 +77,8 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     anna = [i for i in range(1000, N_ATTEMPTS + 1, 1000) if ((i - 1) % 4000 + 1) % 3 == 0]
     assert anna and [r.id for r in h.page(LogQuery.from_search("смирнова mailbox"), 100)] == anna
     assert h.recipient_ids_matching("becker") == [2]
+    # 0005 filled every existing row's name order key: the names sort as the window sorts them
+    assert [r.name for r in h.recipients_page("", "name", False, 0, 10)] == sorted(NAMES, key=name_sort_key)
     if engine.dialect.name == "sqlite":
         assert progress and progress[-1] == (N_ATTEMPTS, N_ATTEMPTS)
     engine.dispose()

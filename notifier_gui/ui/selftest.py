@@ -3,6 +3,7 @@ window built over an existing database in a temporary folder."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTranslator
@@ -45,6 +46,10 @@ def qt_check(app: QApplication, icon_path: Path | None) -> str:
             window = MainWindow(ctx)
             window.show()
             app.processEvents()
+            deadline = time.monotonic() + 10  # the table's first page is read on a worker thread
+            while window.recipients.loading and time.monotonic() < deadline:
+                app.processEvents()
+                time.sleep(0.01)
             rows = window.recipients.model.rowCount()
             shot = window.grab()
             window.quit_for_real()

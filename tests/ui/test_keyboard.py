@@ -98,6 +98,7 @@ def test_arrow_keys_select_the_recipient_row(qtbot, ctx: AppContext) -> None:  #
     try:
         w.tabs.setCurrentIndex(0)  # Recipients
         w.recipients.refresh()
+        qtbot.waitUntil(lambda: not w.recipients.loading)  # the rows are read on a worker
         table = w.recipients.table
         table.setFocus()
         qtbot.waitUntil(table.hasFocus)

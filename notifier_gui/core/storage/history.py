@@ -11,12 +11,25 @@ Kept apart from :mod:`.repository` (the writers and the claim path): nothing her
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, column, func, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.exc import OperationalError
 
 from .repository import AttemptRow, RecipientData, recipient_from_row
@@ -255,22 +268,105 @@ class History:
 
     def recipients_count(self, text: str = "") -> int:
         """How many recipients :meth:`recipients_page` pages through for this search."""
+        words = [w.casefold() for w in text.split()]
+        if words and not self._pg and all(len(w) >= _MIN_TRIGRAM for w in words):
+            # every word is in the FTS index: count its matches there, without the join
+            F = _RECIPIENTS_FTS
+            with self.engine.connect() as conn:
+                return int(conn.execute(select(func.count()).select_from(F).where(
+                    F.c.recipients_fts.op("MATCH")(_fts_phrase(words)))).scalar() or 0)
         stmt = self._recipients_where(text, RECIPIENTS.c.id)
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
 
-    def recipients_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
-                        cancelled: Callable[[], bool] | None = None) -> list[RecipientData]:
-        """One page of the recipients table, searched like :meth:`recipient_ids_matching`, ordered by ``sort``
-        (a column name; text case-blind) with empty cells last when ascending, first when
-        descending, the id breaking ties; ``offset``/``limit`` pick the page."""
+    def _recipients_order(self, sort: str, descending: bool, configured: Sequence[str] | None) -> tuple[Any, ...]:
         R = RECIPIENTS
-        key: Any = {"name": func.lower(R.c.name), "email": func.lower(R.c.email), "phone": R.c.phone,
-                    "telegram_chat_id": R.c.telegram_chat_id, "id": R.c.id}[sort]
-        order = ((key.desc().nulls_first(), R.c.id.desc()) if descending
-                 else (key.asc().nulls_last(), R.c.id.asc()))
+        if sort == "name":  # NOT NULL and indexed with the id: a page at any offset walks the index
+            return (R.c.sort_name.desc(), R.c.id.desc()) if descending else (R.c.sort_name.asc(), R.c.id.asc())
+        key: Any
+        if sort == "reach":
+            key = _reach_key(configured)
+        else:
+            key = {"email": func.lower(R.c.email), "phone": R.c.phone,
+                   "telegram_chat_id": R.c.telegram_chat_id, "id": R.c.id}[sort]
+        return ((key.desc().nulls_first(), R.c.id.desc()) if descending
+                else (key.asc().nulls_last(), R.c.id.asc()))
+
+    def recipients_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
+                        cancelled: Callable[[], bool] | None = None,
+                        configured: Sequence[str] | None = None) -> list[RecipientData]:
+        """One page of the recipients table, searched like :meth:`recipient_ids_matching`, ordered by ``sort``
+        with empty cells last when ascending, first when descending, the id breaking ties;
+        ``offset``/``limit`` pick the page.
+
+        ``sort``: "name" (``sort_name``: case-blind, "Ё" with "Е", numbers by value; indexed),
+        "email" (case-blind), "phone", "telegram_chat_id", "id", or "reach": how many of the
+        ``configured`` channels (None: all) have an address, then which addresses exist."""
+        R = RECIPIENTS
         stmt = (self._recipients_where(text, R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
                                        R.c.channels, R.c.notes)
-                .order_by(*order).offset(offset).limit(limit))
+                .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
         with self.engine.connect() as conn:
             return [recipient_from_row(r) for r in self._execute(conn, stmt, cancelled)]
+
+    def recipient_ids_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
+                           configured: Sequence[str] | None = None) -> list[int]:
+        """The ids of the rows :meth:`recipients_page` gives for the same arguments (a selection
+        of rows the window has not read, e.g. Shift+click far below or Ctrl+A)."""
+        R = RECIPIENTS
+        stmt = (self._recipients_where(text, R.c.id)
+                .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(stmt).scalars()]
+
+    def recipients_among(self, text: str, ids: Sequence[int]) -> list[int]:
+        """Those of ``ids`` that still exist and match the search ``text`` (in the order given)."""
+        found: set[int]
+        R = RECIPIENTS
+        if text.split() and len(ids) > 500:
+            # many ids (Ctrl+A): one pass over the search's matches, not a search per chunk
+            found = set(self.recipient_ids_matching(text))
+            return [i for i in ids if i in found]
+        found = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i:i + 500])
+                found.update(int(r) for r in conn.execute(
+                    self._recipients_where(text, R.c.id).where(R.c.id.in_(chunk))).scalars())
+        return [i for i in ids if i in found]
+
+    def recipient_position(self, text: str, sort: str, descending: bool, recipient_id: int,
+                           configured: Sequence[str] | None = None) -> int | None:
+        """The row ``recipient_id`` has among :meth:`recipients_page`'s rows (None: it does
+        not match). Sorted by name it is one count over the index; other orders count a scan."""
+        R = RECIPIENTS
+        order = self._recipients_order(sort, descending, configured)
+        with self.engine.connect() as conn:
+            if conn.execute(self._recipients_where(text, R.c.id).where(R.c.id == recipient_id)).first() is None:
+                return None
+            if sort == "name":
+                mine = conn.execute(select(R.c.sort_name).where(R.c.id == recipient_id)).scalar_one()
+                before = (or_(R.c.sort_name < mine, and_(R.c.sort_name == mine, R.c.id < recipient_id))
+                          if not descending else
+                          or_(R.c.sort_name > mine, and_(R.c.sort_name == mine, R.c.id > recipient_id)))
+                stmt = self._recipients_where(text, R.c.id).where(before)
+                return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
+            # any other order: number the matching rows in that order and find ours
+            ranked = self._recipients_where(text, R.c.id.label("rid"),
+                                            func.row_number().over(order_by=order).label("pos")).subquery()
+            pos = conn.execute(select(ranked.c.pos).where(ranked.c.rid == recipient_id)).scalar()
+            return None if pos is None else int(pos) - 1
+
+
+def _reach_key(configured: Sequence[str] | None) -> Any:
+    """The "Reachable via" column's order in SQL: 8 × the number of configured channels with
+    an address, plus 1 (email), 2 (phone), 4 (Telegram chat) — what the window's model shows."""
+    R = RECIPIENTS
+    has = {"email": R.c.email.is_not(None), "sms": R.c.phone.is_not(None),
+           "telegram": R.c.telegram_chat_id.is_not(None)}
+    bits = {"email": 1, "sms": 2, "telegram": 4}
+    total: Any = literal(0)
+    for channel, cond in has.items():
+        weight = bits[channel] + (8 if configured is None or channel in configured else 0)
+        total = total + case((cond, weight), else_=0)
+    return total

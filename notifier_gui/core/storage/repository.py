@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..delivery.policy import Awaiting, Cursor, Delivered, Failed, Retry, Step, delivered_how
 from ..validation import ValidationError
 from .engine import writer
+from .sortkey import name_sort_key
 from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS, QUEUE_CLOCK, RECIPIENTS, UTCDateTime, utcnow
 
 log = logging.getLogger("notifier.storage")
@@ -334,8 +335,8 @@ class Store:
         with self._tx() as s:
             self._check_unique(s, email, phone, None)
             return int(s.execute(insert(RECIPIENTS).values(
-                name=name, email=email, phone=phone, telegram_chat_id=telegram_chat_id,
-                channels=",".join(channels) or None, notes=notes).returning(RECIPIENTS.c.id)).scalar_one())
+                name=name, sort_name=name_sort_key(name), email=email, phone=phone,
+                telegram_chat_id=telegram_chat_id, channels=",".join(channels) or None, notes=notes).returning(RECIPIENTS.c.id)).scalar_one())
 
     def add_recipients(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Insert many validated recipients in one transaction (CSV import)."""
@@ -344,6 +345,7 @@ class Store:
             for row in rows:
                 row = dict(row)
                 row["channels"] = ",".join(row.get("channels") or ()) or None
+                row["sort_name"] = name_sort_key(row["name"])
                 ids.append(int(s.execute(insert(RECIPIENTS).values(**row).returning(RECIPIENTS.c.id)).scalar_one()))
             return ids
 
@@ -355,6 +357,7 @@ class Store:
             for batch in batches:
                 for row in batch:
                     row["channels"] = ",".join(row.get("channels") or ()) or None
+                    row["sort_name"] = name_sort_key(row["name"])
                 # one multi-row INSERT … RETURNING per slice (SQLAlchemy's insertmanyvalues)
                 stmt = insert(RECIPIENTS).returning(RECIPIENTS.c.id, sort_by_parameter_order=True)
                 ids.extend(int(i) for i in s.execute(stmt, batch).scalars())
@@ -376,6 +379,8 @@ class Store:
     def update_recipient(self, recipient_id: int, **values: Any) -> None:
         if "channels" in values:
             values["channels"] = ",".join(values["channels"]) or None
+        if "name" in values:
+            values["sort_name"] = name_sort_key(values["name"])
         R = RECIPIENTS
         with self._tx() as s:
             if s.scalar(select(R.c.id).where(R.c.id == recipient_id)) is None:

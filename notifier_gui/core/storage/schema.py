@@ -84,6 +84,9 @@ RECIPIENTS = Table(
     "recipients", METADATA,
     _col("id", Integer, primary_key=True),
     _col("name", String(200)),
+    # name_sort_key(name) (core/storage/sortkey.py), kept by the store: the table's name order
+    # as a code-point string ("C" collation on PostgreSQL), indexed with the id (migration 0005)
+    _col("sort_name", Text().with_variant(Text(collation="C"), "postgresql"), server_default=""),
     _col("email", String(320), unique=True, null=True),
     _col("phone", String(32), unique=True, null=True),
     _col("telegram_chat_id", BigInteger, null=True),
@@ -91,6 +94,7 @@ RECIPIENTS = Table(
     _col("notes", Text, default=""),
     _col("created_at", UTCDateTime, default=utcnow),
     _col("updated_at", UTCDateTime, default=utcnow, onupdate=utcnow),
+    Index("ix_recipients_sort_name", "sort_name", "id"),
 )
 
 NOTIFICATIONS = Table(

@@ -1,43 +1,44 @@
-"""The recipients table: one row per stored recipient, display text per column.
+"""The recipients table: a bounded window onto the ``recipients`` table, read a page at a time.
 
-Every row is prepared once in :meth:`RecipientsModel.reload` (display text, the raw value
-it sorts on, the text the proxy searches), so ``data()`` is a lookup and thousands of rows
-sort and filter without touching the database or the validators again.
+The model never holds the whole list. It knows how many people match the search (one count)
+and keeps at most :attr:`RecipientsModel.budget` rows in memory, in pages of
+:attr:`RecipientsModel.page_size` read by ``History.recipients_page`` on a worker thread
+(``ctx.tasks``) when the view first asks for a row of a page; the pages used longest ago are
+dropped. Search and sort are SQL (the recipients FTS table; ``ORDER BY`` the column, names by
+their indexed ``sort_name``), so 100,000 people cost what one screen costs.
 
-The model sorts itself (:meth:`RecipientsModel.sort`, one Python ``sorted`` over collator
-sort keys) and the proxy only filters: a proxy sorting through a Python ``lessThan`` made
-~12,000 calls back into Python for 1,000 rows, a tenth of a second of start-up.
+Every search, sort or reload is a new *generation*: a read of an older one stops (its
+``cancelled`` turns true) and its result is thrown away, so only the newest answer shows.
+While a read is under way the table keeps showing the previous answer.
+
+Each row is prepared once when its page arrives (display text per column, the "Reachable
+via" tip and colour), so ``data()`` is a lookup.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCollator,
-    QLocale,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from ...core.storage.history import Cancelled, History
 from ...core.storage.repository import RecipientData
 from ..reach import addressed, reachable
+from ..tasks import Tasks, alive
 
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
-"""Raw value of a cell for sorting: str (compared with a collator), int, or None (sorts last)."""
-SearchRole = int(Qt.ItemDataRole.UserRole) + 2
-"""On column 0: the case-folded text the search box matches (name, email, phone, phone digits)."""
+"""Raw value of a cell as the table sorts it: str, int, or None (sorts last)."""
 IdRole = int(Qt.ItemDataRole.UserRole) + 3
 """On any column: the recipient id."""
 
 _Index = QModelIndex | QPersistentModelIndex
 _MISSING_COLOR = QColor("#b3261e")  # readable on light and dark bases
+_PHONE_LIKE = re.compile(r"[\d\s()+\-.]*\d[\d\s()+\-.]*")
 
 
 class Column(IntEnum):
@@ -48,77 +49,104 @@ class Column(IntEnum):
     REACHABLE = 4
 
 
+SQL_SORT = {Column.NAME: "name", Column.EMAIL: "email", Column.PHONE: "phone",
+            Column.TELEGRAM: "telegram_chat_id", Column.REACHABLE: "reach"}
+
+
+def search_terms(text: str) -> str:
+    """What the search box's text asks SQL for: its words, or, for text that looks like a
+    phone number as people write it ("916 123-45"), its digits (phones are stored E.164)."""
+    if _PHONE_LIKE.fullmatch(text.strip()):
+        return "".join(c for c in text if c.isdigit())
+    return text
+
+
 @dataclass(frozen=True)
 class _Row:
     recipient: RecipientData
     display: tuple[str, ...]
     sort: tuple[Any, ...]
-    search: str
     reach_tip: str
     reachable: bool
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A generation's first answer: the counts, the first page (and the page holding
+    ``focus``), which of the ids to keep still match, and the row of ``focus``."""
+
+    total: int
+    count: int
+    pages: dict[int, list[RecipientData]]
+    kept: list[int]
+    focus_row: int | None
+    asked: list[int]  # the ids whose matching ``kept`` tells
+    new_order: bool = False  # a new search or sort: the view starts at the top
+
+
 class RecipientsModel(QAbstractTableModel):
-    """Read-only table of :class:`RecipientData`; edits go through the store, then ``reload``."""
+    """Read-only table over the recipients the search matches, in the header's order.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    Signals:
+        loaded(object): a :class:`Loaded` — a search, sort or reload has its first page in
+            (the model was reset just before).
+        pageLoaded(int, int): rows ``first``..``last`` were read (``dataChanged`` too).
+    """
+
+    loaded = Signal(object)
+    pageLoaded = Signal(int, int)
+
+    def __init__(self, tasks: Tasks, history: History, parent: QObject | None = None,
+                 page_size: int = 200, budget: int = 2000) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
-        self._by_id: dict[int, int] = {}
+        self.tasks, self.history = tasks, history
+        self.page_size, self.budget = page_size, max(budget, 2 * page_size)
+        self._pages: OrderedDict[int, list[_Row]] = OrderedDict()  # least recently used first
+        self._row_of: dict[int, int] = {}
+        self._pending: set[int] = set()
+        self._count = 0
+        self._total = 0
+        self._generation = 0
+        self._latest = [0]  # the newest generation, for the worker threads' ``cancelled``
+        self._reading = 0  # reads under way (first answers and pages)
+        self._text = ""
         self._configured: tuple[str, ...] | None = None  # None: sandbox, every channel counts
-        self._sort_column = -1
+        self._sort_column = int(Column.NAME)
         self._sort_order = Qt.SortOrder.AscendingOrder
-        locale = QLocale()
-        if locale.language() == QLocale.Language.C:  # POSIX "C" collates by code point: Ё after Я
-            locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-        self._collator = QCollator(locale)
-        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._collator.setNumericMode(True)
+        self._started = False
+        self.selected: list[int] = []  # the view's selection, kept across a re-sort (set by the view)
+        self._answered = False  # a first answer is in (so its total is known)
 
-    # -- filling ----------------------------------------------------------------------
-    def reload(self, recipients: Sequence[RecipientData]) -> None:
-        """Replace every row (a reset: the list comes whole from the store), in the current order."""
-        self.beginResetModel()
-        self._rows = self._ordered([self._make_row(r) for r in recipients])
-        self._by_id = {row.recipient.id: i for i, row in enumerate(self._rows)}
-        self.endResetModel()
+    # -- what is shown ------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        """Everyone stored, whatever the search (as of the last answer)."""
+        return self._total
 
-    # -- sorting ----------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self._reading > 0
+
+    @property
+    def rows_held(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
+
+    def search_text(self) -> str:
+        return self._text
+
+    def set_search(self, text: str, keep: Sequence[int] = ()) -> None:
+        self._text = text
+        self.reload(keep, new_order=True)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order the rows by ``column``: strings by the locale's collation (so "Ёлкин" sorts
-        among the "Е"s, "item 9" before "item 10"), numbers by value, empty cells last when
-        ascending (first when descending); equal values keep their order (stable)."""
-        self._sort_column, self._sort_order = column, order
-        if len(self._rows) < 2:
+        """Order by ``column`` in SQL: names as people read them ("Ёлкин" among the "Е"s,
+        "item 9" before "item 10"), emails case-blind, chats by number, "Reachable via" by
+        how many set-up channels reach the person; empty cells last ascending, first descending."""
+        if not 0 <= column < len(Column) or (column, order) == (self._sort_column, self._sort_order):
             return
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        ids = [self._rows[i.row()].recipient.id for i in before]
-        self._rows = self._ordered(self._rows)
-        self._by_id = {row.recipient.id: i for i, row in enumerate(self._rows)}
-        self.changePersistentIndexList(before, [self.index(self._by_id[rid], i.column())
-                                                for i, rid in zip(before, ids)])
-        self.layoutChanged.emit()
-
-    def _ordered(self, rows: list[_Row]) -> list[_Row]:
-        col = self._sort_column
-        if not 0 <= col < len(Column):
-            return rows
-        present = [r for r in rows if r.sort[col] is not None]
-        empty = [r for r in rows if r.sort[col] is None]
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        if col in (Column.NAME, Column.EMAIL, Column.PHONE):
-            sort_key = self._collator.sortKey
-            present.sort(key=lambda r: sort_key(r.sort[col]), reverse=descending)
-        else:
-            present.sort(key=lambda r: r.sort[col], reverse=descending)
-        return empty + present if descending else present + empty
-
-    def recipient_at(self, row: int) -> RecipientData:
-        return self._rows[row].recipient
-
-    def row_of(self, recipient_id: int) -> int | None:
-        return self._by_id.get(recipient_id)
+        self._sort_column, self._sort_order = column, order
+        if self._started:
+            self.reload(self.selected, new_order=True)
 
     def set_configured(self, channels: Sequence[str] | None) -> None:
         """The channels set up in Settings (None in sandbox mode: all write to the outbox);
@@ -128,8 +156,133 @@ class RecipientsModel(QAbstractTableModel):
         if configured == self._configured:
             return
         self._configured = configured
-        if self._rows:
-            self.reload([row.recipient for row in self._rows])
+        if self._sort_column == Column.REACHABLE and self._started:
+            self.reload(self.selected, new_order=True)
+            return
+        for page, rows in self._pages.items():
+            self._pages[page] = [self._make_row(r.recipient) for r in rows]
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(Column) - 1))
+
+    # -- reading ------------------------------------------------------------------------
+    def _query(self) -> tuple[str, str, bool]:
+        return (search_terms(self._text), SQL_SORT[Column(self._sort_column)],
+                self._sort_order == Qt.SortOrder.DescendingOrder)
+
+    def reload(self, keep: Sequence[int] = (), focus: int | None = None, new_order: bool = False) -> None:
+        """Read the counts and the first page again (a new generation; older reads stop).
+        ``keep``: ids to report back in :attr:`Loaded.kept` if they still exist and match;
+        ``focus``: an id whose row and page are read too (to show it)."""
+        self._started = True
+        self._generation += 1
+        self._latest[0] = self._generation
+        self._reading += 1  # counted from now, not from when the task first runs
+        self.tasks.start(self._load(self._generation, list(keep), focus, new_order))
+
+    def _current(self, generation: int) -> Callable[[], bool]:
+        """``cancelled`` for a read of ``generation``, polled on the worker thread: it reads a
+        plain Python object, never this QObject (which the GUI thread may be deleting)."""
+        latest = self._latest
+        return lambda: generation != latest[0]
+
+    async def _load(self, generation: int, keep: list[int], focus: int | None, new_order: bool) -> None:
+        try:
+            answer = await self.tasks.run(_read_first, self.history, self.page_size, *self._query(),
+                                          self._configured, keep, focus, self._current(generation),
+                                          self._total if new_order and self._answered else None)
+        except Cancelled:
+            return
+        finally:
+            if alive(self):
+                self._reading -= 1
+        if not alive(self) or generation != self._generation:
+            return
+        self.beginResetModel()
+        self._pages.clear()
+        self._row_of.clear()
+        self._pending.clear()
+        self._count, self._total = answer.count, answer.total
+        self._answered = True
+        for page, rows in answer.pages.items():
+            self._store(page, rows)
+        self.endResetModel()
+        self.loaded.emit(replace(answer, new_order=new_order))
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        self._reading += 1
+        self.tasks.start(self._fetch(self._generation, page))
+
+    async def _fetch(self, generation: int, page: int) -> None:
+        try:
+            text, sort, descending = self._query()
+            rows = await self.tasks.run(self.history.recipients_page, text, sort, descending,
+                                        page * self.page_size, self.page_size, self._current(generation),
+                                        configured=self._configured)
+        except Cancelled:
+            return
+        finally:
+            if alive(self):
+                self._reading -= 1
+                if generation == self._generation:
+                    self._pending.discard(page)
+        if not alive(self) or generation != self._generation:
+            return
+        first = page * self.page_size
+        last = min(first + self.page_size, self._count) - 1
+        self._store(page, rows[: max(0, last - first + 1)])
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+            self.pageLoaded.emit(first, last)
+
+    def _store(self, page: int, recipients: Sequence[RecipientData]) -> None:
+        """Hold ``page``; drop the pages used longest ago beyond the budget."""
+        first = page * self.page_size
+        self._pages[page] = [self._make_row(r) for r in recipients]
+        self._pages.move_to_end(page)
+        for i, r in enumerate(recipients):
+            self._row_of[r.id] = first + i
+        while len(self._pages) * self.page_size > self.budget:
+            old, rows = self._pages.popitem(last=False)
+            for row in rows:
+                if self._row_of.get(row.recipient.id, -1) // self.page_size == old:
+                    del self._row_of[row.recipient.id]
+
+    def _row(self, row: int) -> _Row | None:
+        page = row // self.page_size
+        rows = self._pages.get(page)
+        if rows is None:
+            self._request(page)
+            return None
+        if page != next(reversed(self._pages)):
+            self._pages.move_to_end(page)
+        i = row - page * self.page_size
+        return rows[i] if i < len(rows) else None
+
+    # -- rows the view asks about -------------------------------------------------------
+    def recipient_at(self, row: int) -> RecipientData | None:
+        """The recipient on ``row`` if its page is in memory."""
+        held = self._row(row) if 0 <= row < self._count else None
+        return held.recipient if held else None
+
+    def row_of(self, recipient_id: int) -> int | None:
+        """The row of ``recipient_id`` if its page is in memory."""
+        return self._row_of.get(recipient_id)
+
+    def ids_in_rows(self, first: int, last: int) -> list[int]:
+        """The ids on rows ``first``..``last``: from memory when every page is held, else
+        one id-only read in the table's order (a Shift+click far away, Ctrl+A)."""
+        held: list[int] = []
+        for row in range(first, last + 1):
+            rows = self._pages.get(row // self.page_size)
+            if rows is None or row - (row // self.page_size) * self.page_size >= len(rows):
+                text, sort, descending = self._query()
+                return self.history.recipient_ids_page(text, sort, descending, first, last - first + 1,
+                                                       self._configured)
+            held.append(rows[row % self.page_size].recipient.id)
+        return held
 
     def reachable_channels(self, r: RecipientData) -> list[str]:
         """Translated names of the channels that have an address for ``r`` and are set up.
@@ -163,21 +316,21 @@ class RecipientsModel(QAbstractTableModel):
             " · ".join(reach) if reach else self.tr("No channel"),
         )
         sort = (r.name, r.email, r.phone, r.telegram_chat_id, len(reach) * 8 + mask)
-        digits = "".join(c for c in (r.phone or "") if c.isdigit())
-        search = "\n".join((r.name, r.email or "", r.phone or "", digits)).casefold()
-        return _Row(r, display, sort, search, "\n".join(missing), bool(reach))
+        return _Row(r, display, sort, "\n".join(missing), bool(reach))
 
     # -- QAbstractTableModel ------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= self._count:
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
+        if row is None:  # its page is on the way; the view repaints when it arrives
+            return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return row.display[col]
@@ -185,8 +338,6 @@ class RecipientsModel(QAbstractTableModel):
             return row.sort[col]
         if role == IdRole:
             return row.recipient.id
-        if role == SearchRole:
-            return row.search if col == Column.NAME else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == Column.NAME and row.recipient.notes:
                 return row.recipient.notes
@@ -212,3 +363,28 @@ class RecipientsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _read_first(h: History, page_size: int, text: str, sort: str, descending: bool,
+                configured: tuple[str, ...] | None, keep: list[int], focus: int | None,
+                cancelled: Callable[[], bool], total_known: int | None = None) -> Loaded:
+    """On the worker: everything one search/sort answer needs, in one go. A plain function:
+    nothing on the worker thread touches the model (a QObject the GUI thread owns)."""
+    count = h.recipients_count(text)
+    if not text.strip():
+        total = count
+    elif total_known is not None:  # a new search over the same people: no second count
+        total = total_known
+    else:
+        total = h.recipients_count("")
+    if cancelled():
+        raise Cancelled
+    kept = h.recipients_among(text, keep) if keep else []
+    focus_row = (h.recipient_position(text, sort, descending, focus, configured)
+                 if focus is not None else None)
+    pages = {0}
+    if focus_row is not None:
+        pages.add(focus_row // page_size)
+    read = {p: h.recipients_page(text, sort, descending, p * page_size, page_size, cancelled,
+                                 configured=configured) for p in sorted(pages)}
+    return Loaded(total, count, read, kept, focus_row, keep)

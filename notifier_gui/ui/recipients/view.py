@@ -1,7 +1,10 @@
 """The recipients page: a search box, the table, and the actions on the selected rows.
 
-Reads of the list are done directly (a few hundred rows); every write, import and export
-runs through ``ctx.tasks`` so a busy database or a large file never freezes the window.
+The table is a window onto the database (:mod:`.model`): search and sort are SQL, read on a
+worker thread a page at a time, so 100,000 people cost what one screen costs. The selection
+is kept here as recipient ids (:meth:`RecipientsView.selected_ids`), not as rows: it survives
+pages coming and going, a new sort, and a reload; a search keeps only the selected people it
+matches. Every write, import and export runs through ``ctx.tasks`` as well.
 File dialogs and message boxes are constructor arguments, so tests never open native ones.
 """
 from __future__ import annotations
@@ -10,7 +13,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QItemSelectionRange,
+    QModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.recipients import ImportReport, export_csv, import_csv
+from ...core.storage.history import History
 from ...core.storage.repository import RecipientData, Store
 from ...core.validation import ValidationError
 from ..context import AppContext
@@ -36,8 +49,7 @@ from ..keyboard import select_with_keys
 from ..tasks import alive
 from .dialog import RecipientDialog
 from .import_dialog import ImportReportDialog
-from .model import Column, IdRole, RecipientsModel
-from .proxy import RecipientsFilter
+from .model import Column, Loaded, RecipientsModel
 
 log = logging.getLogger("notifier.ui.recipients")
 
@@ -60,14 +72,16 @@ def _export_all(store: Store, path: Path) -> int:
     return export_csv(store.list_recipients(), path)
 
 
-def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[int, str]]:
-    """Delete one by one so one refusal (queued notifications) does not keep the others."""
+def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[str, str]]:
+    """Delete one by one so one refusal (queued notifications) does not keep the others;
+    returns (name, reason) of each refused one."""
     refused = []
     for rid in ids:
         try:
             store.delete_recipient(rid)
         except ValidationError as exc:
-            refused.append((rid, core_text(exc.message)))
+            r = store.get_recipient(rid)
+            refused.append((r.name if r else str(rid), core_text(exc.message)))
     return refused
 
 
@@ -75,7 +89,7 @@ class RecipientsView(QWidget):
     """Search, table and actions over the stored recipients.
 
     Signals:
-        selectionChanged(list): ids of the selected recipients, in table order.
+        selectionChanged(list): ids of the selected recipients, in the order they were selected.
         composeRequested(list): ids the operator wants to write to ("Compose to selected").
         linkTelegramRequested(int): id of the recipient whose Telegram chat should be linked.
         recipientsChanged(): recipients were added, edited, deleted or imported here.
@@ -104,11 +118,13 @@ class RecipientsView(QWidget):
         self._show_error: ShowError = show_error or self._error_box
         self._busy = False
         self._last_selection: list[int] = []
+        self._selected: dict[int, None] = {}  # the selection, as ids in the order selected
+        self._applying = False  # the view is selecting rows itself: not the operator's change
+        self._reveal: int | None = None  # just saved: clear a search that hides it
+        self._answered = False  # the first answer is in (until then the page shows no empty state)
 
         self._telegram_ready = False  # until the main window knows whether a bot token is saved
-        self.model = RecipientsModel(self)
-        self.proxy = RecipientsFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = RecipientsModel(ctx.tasks, History(ctx.runtime.store.engine), self)
 
         self._build_actions()
         self._build()
@@ -164,7 +180,7 @@ class RecipientsView(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName("recipientsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -227,8 +243,10 @@ class RecipientsView(QWidget):
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self._on_search)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.pageLoaded.connect(self._on_page)
         select_with_keys(self.table)
-        self.table.selectionModel().selectionChanged.connect(self._sync_selection)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
         header.sectionResized.connect(self._save_header)
@@ -246,54 +264,119 @@ class RecipientsView(QWidget):
         self.ctx.ui_state.setValue(_HEADER_KEY, self.table.horizontalHeader().saveState())
 
     # -- public API -------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """A search, sort, reload or page read is under way."""
+        return self.model.loading
+
     def selected_ids(self) -> list[int]:
-        rows = sorted(self.table.selectionModel().selectedRows(), key=QModelIndex.row)
-        return [int(index.data(IdRole)) for index in rows]
+        return list(self._selected)
 
     def select_ids(self, ids: Iterable[int]) -> None:
-        """Select these recipients (those the search hides are skipped) and show the first."""
-        selection = QItemSelection()
-        first: QModelIndex | None = None
-        for rid in ids:
-            row = self.model.row_of(rid)
-            if row is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if not index.isValid():
-                continue
-            selection.select(index, index.siblingAtColumn(len(Column) - 1))
-            if first is None or index.row() < first.row():
-                first = index
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        self.table.selectionModel().select(selection, flags)
-        if first is not None:
-            self.table.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.table.scrollTo(first)
+        """Select these recipients (those the search hides, or deleted meanwhile, drop out when
+        the table's answer comes) and show the first."""
+        wanted = list(dict.fromkeys(ids))
+        self._selected = dict.fromkeys(wanted)
+        self._apply_selection(clear=True)
+        self.model.reload(wanted, wanted[0] if wanted else None)
         self._sync_selection()
 
     def set_configured(self, channels: list[str] | None, telegram_ready: bool = False) -> None:
         """Channels set up in Settings (None: sandbox) for "Reachable via"; the selection stays.
         ``telegram_ready``: a bot token is saved, so "Link Telegram…" can work."""
-        keep = self.selected_ids()
         self._telegram_ready = telegram_ready
         self.act_link.setToolTip(self.tr("Link the selected recipient's Telegram chat through the bot")
                                  if telegram_ready else
                                  self.tr("Set up Telegram (the bot token) in Settings first"))
         self.model.set_configured(channels)
-        self.select_ids(keep)
         self._update_actions(self.selected_ids())
 
     def refresh(self) -> None:
-        """Re-read the recipients (a small read, done directly), keeping the selection."""
-        keep = self.selected_ids()
-        self.model.reload(self.ctx.runtime.store.list_recipients())
-        self.select_ids(keep)
+        """Read the counts and the visible page again (on the worker), keeping the selection."""
+        self.model.reload(self.selected_ids())
+
+    # -- answers from the model ---------------------------------------------------------
+    @Slot(object)
+    def _on_loaded(self, answer: Loaded) -> None:
+        """A new answer (search, sort, reload): the selection keeps the ids that still match."""
+        self._answered = True
+        kept = set(answer.kept)
+        asked = set(answer.asked)
+        self._selected = dict.fromkeys(i for i in self._selected if i in kept or i not in asked)
+        if self._reveal is not None:
+            rid, self._reveal = self._reveal, None
+            if rid not in kept and self.search.text():
+                self._selected[rid] = None
+                self.search.clear()  # the search hides what was just saved: show it
+                return
+        self._apply_selection(clear=True)
+        if answer.focus_row is not None:
+            index = self.model.index(answer.focus_row, 0)
+            self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(index)
+        elif answer.new_order:
+            self.table.scrollToTop()
         self._update_view()
+        self._sync_selection()
+
+    @Slot(int, int)
+    def _on_page(self, first: int, last: int) -> None:
+        self._apply_selection(first, last)
+
+    def _apply_selection(self, first: int = 0, last: int | None = None, clear: bool = False) -> None:
+        """Select the held rows ``first``..``last`` whose ids are selected (pages arriving,
+        a new answer): the view's selection follows the ids, not the other way round."""
+        if last is None:
+            last = self.model.rowCount() - 1
+        selection = QItemSelection()
+        row_of = self.model.row_of
+        rows = sorted(r for r in (row_of(i) for i in self._selected) if r is not None and first <= r <= last)
+        i = 0
+        while i < len(rows):  # contiguous runs, one range each
+            j = i
+            while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+                j += 1
+            selection.select(self.model.index(rows[i], 0), self.model.index(rows[j], len(Column) - 1))
+            i = j + 1
+        flags = QItemSelectionModel.SelectionFlag.Select
+        if clear:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if selection.isEmpty() and not clear:
+            return
+        self._applying = True
+        try:
+            self.table.selectionModel().select(selection, flags)
+        finally:
+            self._applying = False
 
     # -- selection and search ---------------------------------------------------------
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        """The operator changed the selection: follow it in ids (rows not in memory are read
+        as ids; a click that leaves only what it selected replaces the whole selection)."""
+        if self._applying:
+            return
+        model = self.table.selectionModel()
+
+        def ids(sel: QItemSelection) -> list[int]:
+            out: list[int] = []
+            ranges: list[QItemSelectionRange] = list(sel)  # type: ignore[call-overload]
+            for rng in sorted(ranges, key=QItemSelectionRange.top):
+                out.extend(self.model.ids_in_rows(rng.top(), rng.bottom()))
+            return out
+
+        if model.selection() == selected:  # nothing else is selected: a click, Ctrl+A, a key
+            self._selected = dict.fromkeys(ids(selected))
+        else:
+            for rid in ids(deselected):
+                self._selected.pop(rid, None)
+            self._selected.update(dict.fromkeys(ids(selected)))
+        self._sync_selection()
+
     @Slot()
     def _sync_selection(self) -> None:
         ids = self.selected_ids()
+        self.model.selected = ids  # plain data, not a call back into the view (no reference cycle)
         self._update_actions(ids)
         self._update_counts(ids)
         if ids != self._last_selection:
@@ -302,9 +385,7 @@ class RecipientsView(QWidget):
 
     @Slot(str)
     def _on_search(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_view()
-        self._sync_selection()
+        self.model.set_search(text, self.selected_ids())
 
     @Slot()
     def _focus_search(self) -> None:
@@ -312,20 +393,20 @@ class RecipientsView(QWidget):
         self.search.selectAll()
 
     def _update_view(self) -> None:
-        if self.proxy.rowCount() > 0:
+        if self.model.rowCount() > 0 or not self._answered:
             self.stack.setCurrentWidget(self.table)
         else:
-            if self.model.rowCount() == 0:
+            if self.model.total == 0:
                 self.empty.setText(self.tr("No recipients yet.\nAdd one with “Add…”, or bring a list in "
                                            "with “Import CSV…” (columns name, email, phone, telegram_chat_id)."))
             else:
-                self.empty.setText(self.tr("Nobody matches “{text}”.").format(text=self.search.text().strip()))
+                self.empty.setText(self.tr("Nobody matches “{text}”.").format(text=self.model.search_text().strip()))
             self.stack.setCurrentWidget(self.empty)
         self._update_counts(self.selected_ids())
         self._update_actions(self.selected_ids())
 
     def _update_counts(self, ids: list[int]) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.total, self.model.rowCount()
         if shown == total:
             text = self.tr("Recipients: %n", "", total)
         else:
@@ -343,7 +424,7 @@ class RecipientsView(QWidget):
         self.act_compose.setText(self.tr("&Compose to selected (%n)", "", n) if n else self.tr("&Compose to selected"))
         self.act_compose.setIconText(self.act_compose.text().replace("&", ""))
         self.act_import.setEnabled(not self._busy)
-        self.act_export.setEnabled(not self._busy and self.model.rowCount() > 0)
+        self.act_export.setEnabled(not self._busy and self.model.total > 0)
 
     def _set_busy(self, message: str | None) -> None:
         """Imports, exports and deletes write the database: one at a time from this page."""
@@ -381,10 +462,7 @@ class RecipientsView(QWidget):
 
     @Slot(int)
     def _on_saved(self, rid: int) -> None:
-        self.refresh()
-        row = self.model.row_of(rid)
-        if row is not None and not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
-            self.search.clear()  # the search hides what was just saved; show it
+        self._reveal = rid  # if the search hides it, the answer clears the search
         self.select_ids([rid])
         r = self.ctx.runtime.store.get_recipient(rid)
         self.status.setText(self.tr("Saved “{name}”.").format(name=r.name) if r else "")
@@ -396,21 +474,22 @@ class RecipientsView(QWidget):
         ids = self.selected_ids()
         if not ids or self._busy:
             return
-        names = {rid: self._name_of(rid) for rid in ids}
         if len(ids) == 1:
-            text = self.tr("Delete “{name}”?").format(name=names[ids[0]])
+            text = self.tr("Delete “{name}”?").format(name=self._name_of(ids[0]))
         else:
             text = self.tr("Delete the %n selected recipients?", "", len(ids))  # n >= 2 here
         text += "\n\n" + self.tr("Their past deliveries stay in the delivery log.")
         if not self._confirm(self.tr("Delete recipients"), text):
             return
-        self.ctx.tasks.start(self._delete_ids(ids, names))
+        self.ctx.tasks.start(self._delete_ids(ids))
 
     def _name_of(self, rid: int) -> str:
         row = self.model.row_of(rid)
-        return self.model.recipient_at(row).name if row is not None else str(rid)
+        held = self.model.recipient_at(row) if row is not None else None
+        r = held or self.ctx.runtime.store.get_recipient(rid)
+        return r.name if r else str(rid)
 
-    async def _delete_ids(self, ids: list[int], names: dict[int, str]) -> None:
+    async def _delete_ids(self, ids: list[int]) -> None:
         self._set_busy(self.tr("Deleting…"))
         try:
             refused = await self.ctx.tasks.run(_delete_each, self.ctx.runtime.store, ids)
@@ -431,7 +510,7 @@ class RecipientsView(QWidget):
         if deleted:
             self.recipientsChanged.emit()
         if refused:
-            lines = [f"{names.get(rid, rid)}: {message}" for rid, message in refused]
+            lines = [f"{name}: {message}" for name, message in refused]
             self._show_error(self.tr("Not deleted"), "\n".join(lines))
 
     # -- import / export --------------------------------------------------------------
