@@ -185,7 +185,9 @@ def test_start_attempt_renews_a_lease_that_has_run_down(db_url: str) -> None:
         # "now" is the queue's clock: this process's on SQLite, the database's on PostgreSQL
         reference = now[0] if store.engine.dialect.name == "sqlite" else \
             c.execute(text("select timezone('UTC', now())")).scalar_one().replace(tzinfo=now[0].tzinfo)
-    assert abs((expires - (reference + timedelta(seconds=120))).total_seconds()) < 1  # renewed from "now"
+    # Renewed from "now" (120 s from it), not kept from the claim (90 s from it). On PostgreSQL
+    # "now" is read after the renewal, so the slack covers a busy machine, not a precision.
+    assert abs((expires - (reference + timedelta(seconds=120))).total_seconds()) < 15
     assert len(store.notification(work.id)["attempts"]) == 1  # type: ignore[index]
     store.engine.dispose()
 
