@@ -25,7 +25,7 @@ from .core.recipients import clean_recipient, import_csv
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.sending import enqueue_send, plan_send
-from .core.storage.repository import RecipientData
+from .core.records import RecipientData
 from .core.templates import known_names, render, unknown_placeholders
 
 log = logging.getLogger("notifier.cli")

@@ -8,7 +8,7 @@ from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.sms import SmsChannel, build_sms
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore
-from notifier_gui.core.storage.repository import RecipientData
+from notifier_gui.core.records import RecipientData
 
 PHONE = "+79161234567"
 

@@ -333,7 +333,7 @@ def _send_one(ca: trustme.CA, tmp_path: Path, dsn: bool, receipts: bool) -> tupl
     from notifier_gui.core.delivery.channels.base import Message
     from notifier_gui.core.delivery.channels.email import EmailChannel
     from notifier_gui.core.secrets import Redactor
-    from notifier_gui.core.storage.repository import RecipientData
+    from notifier_gui.core.records import RecipientData
     from tests.servers.smtp import Script
 
     server = SMTPServer(ca, script=Script(dsn=dsn)).start()

@@ -28,7 +28,7 @@ from notifier_gui.core.delivery.channels.telegram import (
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers, RateLimiter
 from notifier_gui.core.secrets import CredentialStore, Redactor, SecretStoreError
-from notifier_gui.core.storage.repository import RecipientData
+from notifier_gui.core.records import RecipientData
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram, parse_html, refused_base_url, silent_server
 
 TOKEN = DEFAULT_TOKEN

@@ -29,7 +29,7 @@ from ..core.recipients import clean_recipient
 from ..core.runtime import Runtime
 from ..core.sending import enqueue_send, plan_send
 from ..core.storage import listing
-from ..core.storage.repository import RecipientData
+from ..core.records import RecipientData
 from ..core.storage.schema import STATES
 from . import docs
 from .batcher import Batcher, Missing, QueuedSend, Send

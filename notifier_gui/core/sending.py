@@ -14,7 +14,8 @@ from typing import Any
 
 from .runtime import Runtime, current_user
 from .secrets import SecretStoreError
-from .storage.repository import RecipientData, Store
+from .records import RecipientData
+from .storage.repository import Store
 from .templates import has_placeholders, render
 
 log = logging.getLogger("notifier.send")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .storage.repository import RecipientData
+from .records import RecipientData
 
 PLACEHOLDERS = ("name", "email", "phone")
 _TOKEN = re.compile(r"\{(name|email|phone)\}")

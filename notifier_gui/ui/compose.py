@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from ..core import validation as v
 from ..core.secrets import SecretStoreError
 from ..core.sending import REPEAT_WINDOW_SECONDS, enqueue_send, plan_send
-from ..core.storage.repository import RecipientData
+from ..core.records import RecipientData
 from ..core.templates import PLACEHOLDERS, known_names, unknown_placeholders
 from .channel_order import ChannelOrderList
 from .context import AppContext

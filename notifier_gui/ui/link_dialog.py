@@ -38,7 +38,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..core.runtime import current_user
-from ..core.storage.repository import RecipientData
+from ..core.records import RecipientData
 from ..core.telegram_link import Binding, LinkError, TelegramLinker, link_url, make_payload
 from ..core.validation import ValidationError
 from .context import AppContext

@@ -31,7 +31,7 @@ from ..core.config import Settings
 from ..core.delivery.channels.base import Message
 from ..core.delivery.channels.email import build_email
 from ..core.delivery.errors import DeliveryError
-from ..core.storage.repository import RecipientData
+from ..core.records import RecipientData
 from ..core.templates import render
 from .context import AppContext
 from .core_text import core_text

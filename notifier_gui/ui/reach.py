@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from ..core.storage.repository import RecipientData
+from ..core.records import RecipientData
 
 CHANNELS = ("email", "sms", "telegram")
 

@@ -17,7 +17,7 @@ from notifier_gui.core.delivery.channels.email import classify
 from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.recipients import import_csv
 from notifier_gui.core.secrets import Redactor
-from notifier_gui.core.storage.repository import RecipientData
+from notifier_gui.core.records import RecipientData
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import TEMPLATES, core_text
 from tests.ui.test_russian import russian  # noqa: F401  (the fixture that installs the Russian translation)

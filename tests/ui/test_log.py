@@ -213,7 +213,7 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
 
 
 def test_history_and_live_events_never_duplicate_rows() -> None:
-    from notifier_gui.core.storage.repository import AttemptRow
+    from notifier_gui.core.records import AttemptRow
 
     model = AttemptLogModel()
     # A live event before the first page is read: the database will show it.
@@ -382,7 +382,7 @@ def test_a_finish_that_arrives_while_the_page_is_read_is_not_lost(qtbot, ctx: Ap
 def test_an_event_without_an_attempt_id_never_doubles_its_database_row() -> None:
     """An unavailable channel's event carries no attempt id. If the page read already holds
     its database row (the event waited while the page was read), it adds no second row."""
-    from notifier_gui.core.storage.repository import AttemptRow
+    from notifier_gui.core.records import AttemptRow
 
     model = AttemptLogModel()
     t = T0 + timedelta(seconds=5)

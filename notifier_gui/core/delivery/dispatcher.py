@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from ..secrets import CredentialStore, SecretStoreError
-from ..storage.repository import LeaseLost, Store, Work
+from ..records import LeaseLost, Work
+from ..storage.repository import Store
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
 from .errors import CredentialsRejected, DeliveryError, Held, Throttled

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from ..storage.repository import Outstanding, Store, Work
+from ..records import Outstanding, Work
+from ..storage.repository import Store
 from .channels.base import Channel, MailReport
 from .errors import DeliveryError
 from .policy import ReceiptOutcome

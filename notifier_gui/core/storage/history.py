@@ -32,7 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-from .repository import AttemptRow, RecipientData, recipient_from_row
+from ..records import AttemptRow, RecipientData
+from .repository import recipient_from_row
 from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
 IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL

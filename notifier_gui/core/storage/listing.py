@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from .repository import _RECIPIENT_COLUMNS, RecipientData, Store, recipient_from_row
+from ..records import RecipientData
+from .repository import _RECIPIENT_COLUMNS, Store, recipient_from_row
 from .schema import NOTIFICATIONS, RECIPIENTS
 
 

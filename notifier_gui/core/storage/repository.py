@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..delivery.policy import Awaiting, Cursor, Delivered, Failed, Retry, Step, delivered_how
+from ..records import AttemptRow, Beat, LeaseLost, Outstanding, RecipientData, Work
 from ..validation import ValidationError
 from .engine import writer
 from .sortkey import name_sort_key
@@ -41,97 +42,6 @@ log = logging.getLogger("notifier.storage")
 
 _ENQUEUE_SLICE = 5000  # rows per INSERT of one enqueue (all slices share one transaction)
 CLOCK_STEP_TOLERANCE = 2.0  # seconds the queue clock may seem to go back before it counts as a step
-
-
-@dataclass(frozen=True)
-class RecipientData:
-    id: int
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    telegram_chat_id: int | None = None
-    channels: tuple[str, ...] = ()
-    notes: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "email": self.email,
-            "phone": self.phone,
-            "telegram_chat_id": self.telegram_chat_id,
-            "channels": list(self.channels),
-            "notes": self.notes,
-        }
-
-
-@dataclass(frozen=True)
-class Work:
-    """A claimed notification: everything a worker needs, detached from any session."""
-
-    id: int
-    recipient: RecipientData
-    subject: str
-    body: str
-    html_body: str | None
-    channels: tuple[str, ...]
-    cursor: Cursor
-    queued_at: datetime
-    smtp_user: str | None
-    smtp_secret_ref: str | None
-    owner: str  # the worker slot working on it (the claimer until a slot takes it)
-    open_attempts: tuple[tuple[int, str], ...] = field(default=())  # (attempt id, channel) left by a dead worker
-    held_as: str = ""  # the owner that claimed it; the slot that takes it over becomes ``owner``
-    awaiting_attempt_id: int | None = None  # its accepted attempt's delivery report is due (see delivery.receipts)
-
-
-@dataclass(frozen=True)
-class Beat:
-    """What one heartbeat found (see :meth:`Store.heartbeat`)."""
-
-    renewed: int  # leases renewed
-    clock_step: float  # seconds the clock was found set back (0: none)
-    capped: int  # waits cut to the longest the policy can ask for
-    expired_owners: tuple[str, ...]  # owners of expired leases, to check before reclaiming
-
-
-@dataclass(frozen=True)
-class AttemptRow:
-    id: int
-    notification_id: int
-    channel: str
-    outcome: str | None
-    detail: str
-    started_at: datetime
-    finished_at: datetime | None
-    provider_message_id: str | None
-    recipient_name: str = ""
-    receipt_at: datetime | None = None
-    receipt_detail: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "channel": self.channel,
-            "outcome": self.outcome,
-            "detail": self.detail,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "provider_message_id": self.provider_message_id,
-            "receipt_at": self.receipt_at.isoformat() if self.receipt_at else None,
-            "receipt_detail": self.receipt_detail,
-        }
-
-
-@dataclass(frozen=True)
-class Outstanding:
-    """An accepted attempt whose delivery report is still awaited (see delivery.receipts)."""
-
-    attempt_id: int
-    notification_id: int
-    channel: str
-    provider_message_id: str
-    accepted_at: datetime
 
 
 T = TypeVar("T")
@@ -177,10 +87,6 @@ class _EnqueueOp:
                 conn, (self.row(found, n, rid) for n, rid in enumerate(self.recipient_ids)))
         except IntegrityError:
             raise ValidationError("message", "the same message to the same person was queued moments ago") from None
-
-
-class LeaseLost(RuntimeError):
-    """Our claim on a notification expired and someone else may own it now."""
 
 
 def email_key(address: str) -> str:

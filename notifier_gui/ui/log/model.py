@@ -27,7 +27,7 @@ from PySide6.QtGui import QColor
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from ...core.sending import Queued
 from ...core.storage.history import LogQuery
-from ...core.storage.repository import AttemptRow
+from ...core.records import AttemptRow
 from ..core_text import core_text
 from ..timefmt import format_time, to_local
 

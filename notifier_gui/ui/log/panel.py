@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from ...core.spreadsheet import spreadsheet_cell
 from ...core.storage.history import Cancelled, History, LogQuery
-from ...core.storage.repository import AttemptRow, Store
+from ...core.records import AttemptRow
+from ...core.storage.repository import Store
 from ..context import AppContext
 from ..core_text import core_text
 from ..tasks import alive

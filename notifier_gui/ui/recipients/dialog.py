@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core import validation as v
 from ...core.recipients import clean_recipient
-from ...core.storage.repository import RecipientData
+from ...core.records import RecipientData
 from ..context import AppContext
 from ..core_text import core_text
 from ..tasks import alive

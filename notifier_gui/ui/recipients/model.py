@@ -27,7 +27,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ...core.storage.history import Cancelled, History
-from ...core.storage.repository import RecipientData
+from ...core.records import RecipientData
 from ..reach import addressed, reachable
 from ..tasks import Tasks, alive
 

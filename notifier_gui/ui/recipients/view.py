@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from ...core.recipients import ImportReport, export_csv, import_csv
 from ...core.storage.history import History
-from ...core.storage.repository import RecipientData, Store
+from ...core.records import RecipientData
+from ...core.storage.repository import Store
 from ...core.validation import ValidationError
 from ..context import AppContext
 from ..core_text import core_text

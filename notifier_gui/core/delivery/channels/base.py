@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from ...storage.repository import RecipientData
+from ...records import RecipientData
 
 
 @dataclass(frozen=True)
