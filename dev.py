@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
         return 2
     command, rest = argv[0], argv[1:]
     py = _ensure_venv({"test": "test", "build": "build"}.get(command, ""))
-    # The .qm translations are built from the .ts sources (never committed).
+    # The assets are built from resources/ into notifier_gui/resources/ (never committed).
     subprocess.run([str(py), str(ROOT / "tools" / "i18n.py"), "build"], cwd=ROOT, check=True)
     if command == "test":
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)

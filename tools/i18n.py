@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Translations: the .ts files are the sources; the .qm files are built from them.
 
-    python tools/i18n.py update   # refresh .ts from the code (pyside6-lupdate), keeping translations
-    python tools/i18n.py build    # compile .ts -> .qm (pyside6-lrelease); run by dev.py and the build
+    python tools/i18n.py update   # refresh resources/translations/*.ts from the code (lupdate)
+    python tools/i18n.py build    # compile .ts -> .qm and place every asset (tools/resources.py)
 
 Run with the project's virtual environment, which has PySide6-Essentials and its tools.
 """
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TS_DIR = ROOT / "notifier_gui" / "resources" / "translations"
+TS_DIR = ROOT / "resources" / "translations"  # the sources; the .qm go into notifier_gui/resources/
 LANGUAGES = ("ru",)
 
 
@@ -42,15 +42,11 @@ def update() -> None:
 
 
 def build(quiet: bool = False) -> list[Path]:
-    """Compile every .ts whose .qm is missing or older. Returns the .qm files."""
-    out = []
-    for ts in sorted(TS_DIR.glob("*.ts")):
-        qm = ts.with_suffix(".qm")
-        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
-            subprocess.run([_tool("pyside6-lrelease"), *(["-silent"] if quiet else []), str(ts), "-qm", str(qm)],
-                           check=True)
-        out.append(qm)
-    return out
+    """Compile every .ts whose .qm is missing or older, and place the icons. Returns the .qm files."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import resources
+
+    return [p for p in resources.build(quiet=quiet) if p.suffix == ".qm"]
 
 
 if __name__ == "__main__":

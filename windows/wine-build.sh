@@ -226,18 +226,23 @@ build_python() {
 install_project() {
     # Built on Linux (pure Python), installed without dependencies: PyInstaller reads the
     # package from the source tree and its metadata from the installed distribution.
-    rm -rf "$WORK/projsrc" "$WORK/projwheel" && mkdir -p "$WORK/projsrc"
-    cp -r "$SRC/pyproject.toml" "$SRC/README.md" "$SRC/notifier_gui" "$WORK/projsrc/"
+    # The assets first (resources/ -> notifier_gui/resources/, as tools/resources.py places them):
+    # the .qm translations with the Windows PySide6's own lrelease (pip's Scripts\*.exe
+    # launchers do not run under Wine), the icon copied. PyInstaller reads the package from
+    # the source tree; the wheel's build (setup.py) then finds them built and keeps them.
+    local ts res="$SRC/notifier_gui/resources"
+    mkdir -p "$res/translations"
+    for ts in "$SRC"/resources/translations/*.ts; do
+        wrun "$PYROOT/Lib/site-packages/PySide6/lrelease.exe" -silent "Z:$ts" -qm "Z:$res/translations/$(basename "${ts%.ts}").qm"
+    done
+    cp "$SRC"/resources/icon/icon.png "$SRC"/resources/icon/icon.ico "$res/"
+    rm -rf "$WORK/projsrc" "$WORK/projwheel" && mkdir -p "$WORK/projsrc/tools"
+    cp -rp "$SRC/pyproject.toml" "$SRC/setup.py" "$SRC/README.md" "$SRC/notifier_gui" "$SRC/resources" "$WORK/projsrc/"  # -p: the .qm stay newer than their .ts
+    cp "$SRC/tools/resources.py" "$WORK/projsrc/tools/"
     "$HOSTPY" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/projwheel" "$WORK/projsrc"
     local whl
     whl=$(ls "$WORK/projwheel"/*.whl)
     wrun "$WPY" -m pip install -q --disable-pip-version-check --no-warn-script-location --no-deps --force-reinstall --no-index "Z:$whl"
-    # The .qm translations from the .ts sources, with the Windows PySide6's own lrelease
-    # (pip's Scripts\*.exe launchers do not run under Wine).
-    local ts
-    for ts in "$SRC"/notifier_gui/resources/translations/*.ts; do
-        wrun "$PYROOT/Lib/site-packages/PySide6/lrelease.exe" -silent "Z:$ts" -qm "Z:${ts%.ts}.qm"
-    done
     echo "   $(basename "$whl"); translations built"
 }
 

@@ -25,7 +25,7 @@ from tests.ui.conftest import SHOTS
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "notifier_gui" / "resources" / "translations" / "notifier_ru.ts"
+TS = ROOT / "resources" / "translations" / "notifier_ru.ts"
 
 
 def _tools_i18n() -> ModuleType:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Draw the application icon (a bell over a fallback arrow) into notifier_gui/resources/.
+"""Draw the application icon (a bell over a fallback arrow): the icon's source.
 
-    QT_QPA_PLATFORM=offscreen python tools/make_icon.py
+    QT_QPA_PLATFORM=offscreen python resources/icon/make_icon.py
 
 Writes icon.png (256 px, for the window and tray) and icon.ico (16-256 px, for the Windows
 executable and installer). The outputs are committed; rerun this only to change the design.
@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "notifier_gui" / "resources"
+OUT = Path(__file__).resolve().parent  # resources/icon/: the sizes sit beside their source
 
 
 def draw(size: int) -> QImage:
