@@ -78,9 +78,9 @@ def test_enqueue_is_all_or_nothing(store: Store) -> None:
 
 
 def test_enqueue_in_slices_keeps_order_and_stays_one_transaction(store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from notifier_gui.core.storage import repository
+    from notifier_gui.core.storage import queue
 
-    monkeypatch.setattr(repository, "_ENQUEUE_SLICE", 3)  # 8 rows -> 3 INSERTs
+    monkeypatch.setattr(queue, "_ENQUEUE_SLICE", 3)  # 8 rows -> 3 INSERTs
     people = [store.add_recipient(f"P{i}", email=f"p{i}@example.org") for i in range(8)]
     ids = store.enqueue(people, "x", bodies=[f"body {i}" for i in range(8)])
     assert len(ids) == 8 and ids == sorted(ids)
