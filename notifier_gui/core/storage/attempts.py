@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from ..delivery.policy import Awaiting, Delivered, Failed, Retry, Step
+from ..delivery.states import FINISHED, Continue, Outcome, ReceiptClass, Settled, Step, row_values
 from ..records import LeaseLost, Outstanding, Work
 from .base import StoreBase
-from .schema import ATTEMPTS, FINISHED_STATES, NOTIFICATIONS
+from .schema import ATTEMPTS, NOTIFICATIONS
 
 # Statements of the hot path, built once (see StoreBase._owned_update).
 _INSERT_ATTEMPT = insert(ATTEMPTS)
@@ -51,23 +50,21 @@ class Attempts(StoreBase):
         work: Work,
         attempt_id: int | None,
         channel: str,
-        outcome: str,
+        outcome: Outcome,
         detail: str,
         step: Step,
         provider_message_id: str | None = None,
         lease_seconds: float = 120.0,
-        keep: bool = False,
     ) -> datetime:
-        """Record an attempt's end and the notification's next state in one commit.
+        """Record an attempt's end and the notification's next step in one commit.
 
         ``attempt_id`` None records a whole attempt at once (unavailable: no network call).
-        ``keep``: the worker goes on with this notification now, so the lease stays (renewed).
+        A :class:`~..delivery.states.Continue`: the worker goes on with this notification
+        now, so the lease stays (renewed).
         """
         now = self.clock()
-        values = self._step_values(step, now, keep)
-        if isinstance(step, Awaiting):
-            values["awaiting_attempt_id"] = attempt_id
-        if keep:
+        values = row_values(step, now, attempt_id)
+        if isinstance(step, Continue):
             values["lease_expires_at"] = None  # now + lease, on the statement's clock
             values["lease_owner"] = work.owner
         params = {**self._who(work), **self._times(now, lease=lease_seconds),
@@ -101,32 +98,13 @@ class Attempts(StoreBase):
                       .values(outcome="interrupted", finished_at=now,
                               detail="the worker stopped during this attempt; the message may or may not have gone out"))
 
-    def save_step(self, work: Work, step: Step, keep: bool = False) -> None:
+    def save_step(self, work: Work, step: Step) -> None:
+        """Save the notification's next step (no attempt: an interrupted one was closed, or
+        the channel is held); a :class:`~..delivery.states.Continue` keeps the renewed lease."""
         now = self.clock()
         with self._tx() as s:
             self._renew(s, work, now, 60)
-            s.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == work.id).values(**self._step_values(step, now, keep)))
-
-    @staticmethod
-    def _step_values(step: Step, now: datetime, keep: bool) -> dict[str, Any]:
-        if isinstance(step, Delivered):
-            return {"state": "delivered", "delivered_via": step.channel, "finished_at": now,
-                    "next_attempt_at": None, "lease_owner": None, "lease_expires_at": None, "last_error": None,
-                    "awaiting_attempt_id": None}
-        if isinstance(step, Failed):
-            return {"state": "failed", "finished_at": now, "next_attempt_at": None,
-                    "lease_owner": None, "lease_expires_at": None, "last_error": step.reason,
-                    "awaiting_attempt_id": None}
-        assert isinstance(step, (Retry, Awaiting))
-        c = step.cursor
-        values: dict[str, Any] = {
-            "cursor_channel": c.channel_index, "cursor_tries": c.tries, "round_no": c.round_no,
-            "round_transient": c.round_transient, "dead_channels": ",".join(sorted(c.dead)),
-            "next_attempt_at": step.at, "awaiting_attempt_id": None,  # finish_attempt names it for Awaiting
-        }
-        if not keep:
-            values.update(state="queued", lease_owner=None, lease_expires_at=None)
-        return values
+            s.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == work.id).values(**row_values(step, now)))
 
     # -- delivery receipts (the second stage; transitions in delivery.receipts) ----------
     def outstanding_receipts(self, started_since: datetime | None = None, limit: int = 100_000) -> list[Outstanding]:
@@ -143,7 +121,7 @@ class Attempts(StoreBase):
         with self._read() as s:
             return [Outstanding(aid, nid, ch, pid, at) for aid, nid, ch, pid, at in s.execute(q)]
 
-    def record_receipts(self, reports: Sequence[tuple[int, str, str | None, str]]) -> list[int]:
+    def record_receipts(self, reports: Sequence[tuple[int, Settled, ReceiptClass | None, str]]) -> list[int]:
         """Store delivery reports ``(attempt id, "confirmed"|"undelivered", class, detail)``
         found by polling, in one transaction. Only attempts still "accepted" change (a late
         report after the window closed is ignored); their waiting notifications become due
@@ -164,7 +142,7 @@ class Attempts(StoreBase):
                 due.extend(int(i) for i in ids)
         return due
 
-    def receipt_of(self, attempt_id: int) -> tuple[str | None, str | None, str | None, str | None, datetime | None]:
+    def receipt_of(self, attempt_id: int) -> tuple[Outcome | None, str | None, str | None, str | None, datetime | None]:
         """(outcome, receipt class, receipt detail, provider message id, accepted at) of an attempt."""
         A = ATTEMPTS
         with self._read() as s:
@@ -172,8 +150,8 @@ class Attempts(StoreBase):
                                    A.c.finished_at).where(A.c.id == attempt_id)).first()
         return (row[0], row[1], row[2], row[3], row[4]) if row else (None, None, None, None, None)
 
-    def settle_receipt(self, work: Work, outcome: str, cls: str | None, detail: str, step: Step,
-                       lease_seconds: float = 120.0, keep: bool = False) -> datetime | None:
+    def settle_receipt(self, work: Work, outcome: Settled, cls: ReceiptClass | None, detail: str, step: Step,
+                       lease_seconds: float = 120.0) -> datetime | None:
         """Apply the second stage of ``work``'s awaited attempt and the notification's next
         step in one commit. If the attempt is still "accepted", it becomes ``outcome``; if a
         poller recorded a report meanwhile, nothing is written and None is returned (the
@@ -181,18 +159,18 @@ class Attempts(StoreBase):
         assert work.awaiting_attempt_id is not None
         now = self.clock()
         N, A = NOTIFICATIONS, ATTEMPTS
-        values = self._step_values(step, now, keep)
-        if keep:
+        values = row_values(step, now)
+        if isinstance(step, Continue):
             values["lease_expires_at"] = self._later("lease")
             values["lease_owner"] = work.owner
         with self._tx() as conn:
-            if outcome in ("confirmed", "undelivered"):  # the window ended: record it (if nobody did)
-                current = conn.execute(select(A.c.outcome).where(A.c.id == work.awaiting_attempt_id)).scalar()
-                if current == "accepted":
-                    conn.execute(update(A).where(A.c.id == work.awaiting_attempt_id).values(
-                        outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
-                elif current != outcome:
-                    return None
+            # the window ended: record it (if nobody did)
+            current = conn.execute(select(A.c.outcome).where(A.c.id == work.awaiting_attempt_id)).scalar()
+            if current == "accepted":
+                conn.execute(update(A).where(A.c.id == work.awaiting_attempt_id).values(
+                    outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
+            elif current != outcome:
+                return None
             res = conn.execute(update(N).where(self._owned(work)).values(values), self._times(now, lease=lease_seconds))
             if not res.rowcount:
                 raise LeaseLost(f"notification {work.id} is no longer ours")
@@ -221,20 +199,20 @@ class Attempts(StoreBase):
         N = NOTIFICATIONS
         with self._read() as s:
             return [(i, r) for i, r, state in s.execute(select(N.c.id, N.c.smtp_secret_ref, N.c.state).where(
-                N.c.smtp_secret_ref.is_not(None))) if r and state in FINISHED_STATES]
+                N.c.smtp_secret_ref.is_not(None))) if r and state in FINISHED]
 
     def secret_refs_in_use(self) -> set[str]:
         """Per-send secret references of notifications that are not finished."""
         N = NOTIFICATIONS
         with self._read() as s:
             return {r for (r,) in s.execute(select(N.c.smtp_secret_ref).distinct().where(
-                N.c.state.not_in(FINISHED_STATES), N.c.smtp_secret_ref.is_not(None))) if r}
+                N.c.state.not_in(FINISHED), N.c.smtp_secret_ref.is_not(None))) if r}
 
     def secret_ref_in_use(self, ref: str) -> bool:
         N = NOTIFICATIONS
         with self._read() as s:
             return s.execute(select(N.c.id).where(N.c.smtp_secret_ref == ref,
-                                                  N.c.state.not_in(FINISHED_STATES)).limit(1)).first() is not None
+                                                  N.c.state.not_in(FINISHED)).limit(1)).first() is not None
 
     def clear_secret_ref(self, notification_id: int) -> None:
         with self._tx() as s:

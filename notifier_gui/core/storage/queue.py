@@ -4,16 +4,15 @@ heartbeat, and the operator's cancel and retry. An attempt's own writes are in :
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
-from ..delivery.policy import Cursor
-from ..records import Beat, RecipientData, Work
+from ..delivery.states import CANCELLABLE, RETRYABLE, Cursor, cursor_of, cursor_values
+from ..records import Beat, EnqueueRequest, RecipientData, Work
 from ..validation import ValidationError
 from .base import StoreBase
 from .reads import _RECIPIENT_COLUMNS, recipient_from_row, split_names
@@ -75,16 +74,21 @@ class Queue(StoreBase):
         bodies: Sequence[str] | None = None,
         shared_commit: bool = False,
     ) -> list[int]:
-        """One notification per recipient, all in one transaction (bulk insert).
+        """One notification per recipient, all in one transaction (bulk insert): the fields of
+        :class:`~..records.EnqueueRequest` (see :meth:`enqueue_request`)."""
+        return self.enqueue_request(EnqueueRequest(
+            recipient_ids, body, subject, html_body, channels, default_channels, smtp_user, smtp_secret_refs,
+            queued_by, dedupe_keys, subjects, bodies), shared_commit=shared_commit)
 
-        ``subjects``/``bodies`` give per-recipient texts (placeholders already filled).
+    def enqueue_request(self, request: EnqueueRequest, shared_commit: bool = False) -> list[int]:
+        """Queue ``request`` in one transaction; the new notifications' ids, in recipient order.
+
         Raises ValidationError (nothing written) for an unknown recipient.
         ``shared_commit``: many small enqueues from concurrent callers (the HTTP API) share
         one group commit (:meth:`_grouped`); each still returns only once its rows are
         committed, and a failing one is rolled back alone (a savepoint), not its group.
         """
-        op = self._enqueue_op(recipient_ids, body, subject, html_body, channels, default_channels, smtp_user,
-                              smtp_secret_refs, queued_by, dedupe_keys, subjects, bodies)
+        op = self._enqueue_op(request)
         if not shared_commit:
             with self._tx() as conn:
                 return op(conn)
@@ -93,8 +97,8 @@ class Queue(StoreBase):
             raise outcome
         return outcome
 
-    def enqueue_batch(self, sends: Sequence[dict[str, Any]]) -> list[list[int] | Exception]:
-        """Many independent enqueues (each the keyword arguments of :meth:`enqueue`) in one
+    def enqueue_batch(self, sends: Sequence[EnqueueRequest | Mapping[str, Any]]) -> list[list[int] | Exception]:
+        """Many independent enqueues (each a request or the keyword arguments of :meth:`enqueue`) in one
         transaction and one commit, for a single writer that serves many callers (the HTTP
         API's batcher). Returns only after the commit, so every returned id is durable.
 
@@ -103,7 +107,7 @@ class Queue(StoreBase):
         rolled back and each send runs under its own savepoint instead: a failing one is
         returned as its exception and rolled back alone; the others commit.
         """
-        ops = [self._enqueue_op(**send) for send in sends]
+        ops = [self._enqueue_op(s if isinstance(s, EnqueueRequest) else EnqueueRequest(**s)) for s in sends]
         with self._tx() as conn:
             try:
                 with conn.begin_nested():
@@ -151,25 +155,14 @@ class Queue(StoreBase):
                 ids.extend(sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), part)))
         return ids
 
-    def _enqueue_op(
-        self,
-        recipient_ids: Sequence[int],
-        body: str,
-        subject: str = "",
-        html_body: str | None = None,
-        channels: Sequence[str] | None = None,
-        default_channels: Sequence[str] = ("email", "sms", "telegram"),
-        smtp_user: str | None = None,
-        smtp_secret_refs: Sequence[str] | None = None,
-        queued_by: str = "",
-        dedupe_keys: Sequence[str | None] | None = None,
-        subjects: Sequence[str] | None = None,
-        bodies: Sequence[str] | None = None,
-    ) -> _EnqueueOp:
-        """The work of one :meth:`enqueue`, to run inside a write transaction."""
+    def _enqueue_op(self, r: EnqueueRequest) -> _EnqueueOp:
+        """The work of one enqueue, to run inside a write transaction."""
         now = self.clock()
-        explicit = ",".join(channels) if channels else None
-        default = ",".join(default_channels)
+        explicit = ",".join(r.channels) if r.channels else None
+        default = ",".join(r.default_channels)
+        subject, body, subjects, bodies, html_body = r.subject, r.body, r.subjects, r.bodies, r.html_body
+        queued_by, smtp_user, smtp_secret_refs, dedupe_keys = r.queued_by, r.smtp_user, r.smtp_secret_refs, r.dedupe_keys
+        start = cursor_values(Cursor())  # the first channel's first try
 
         def row(found: dict[int, tuple[str, str | None]], n: int, rid: int) -> dict[str, Any]:
             name, own = found[rid]
@@ -188,14 +181,10 @@ class Queue(StoreBase):
                 "smtp_user": smtp_user,
                 "smtp_secret_ref": smtp_secret_refs[n] if smtp_secret_refs else None,
                 "dedupe_key": dedupe_keys[n] if dedupe_keys else None,
-                "cursor_channel": 0,
-                "cursor_tries": 0,
-                "round_no": 0,
-                "round_transient": False,
-                "dead_channels": "",
+                **start,
             }
 
-        return _EnqueueOp(self, recipient_ids, row)
+        return _EnqueueOp(self, r.recipient_ids, row)
 
     # -- claiming ---------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float,
@@ -260,8 +249,7 @@ class Queue(StoreBase):
                 body=n.body,
                 html_body=n.html_body,
                 channels=split_names(n.channels),
-                cursor=Cursor(n.cursor_channel, n.cursor_tries, n.round_no, bool(n.round_transient),
-                              frozenset(split_names(n.dead_channels))),
+                cursor=cursor_of(n.cursor_channel, n.cursor_tries, n.round_no, n.round_transient, n.dead_channels),
                 queued_at=n.queued_at,
                 smtp_user=n.smtp_user,
                 smtp_secret_ref=n.smtp_secret_ref,
@@ -356,7 +344,7 @@ class Queue(StoreBase):
         now = self.clock()
         with self._tx() as s:
             res = s.execute(update(NOTIFICATIONS)
-                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state == "queued")
+                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state.in_(CANCELLABLE))
                             .values(state="cancelled", finished_at=now, next_attempt_at=None))
             return bool(res.rowcount)
 
@@ -365,9 +353,8 @@ class Queue(StoreBase):
         now = self.clock()
         with self._tx() as s:
             res = s.execute(update(NOTIFICATIONS)
-                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state.in_(("failed", "cancelled")))
+                            .where(NOTIFICATIONS.c.id == notification_id, NOTIFICATIONS.c.state.in_(RETRYABLE))
                             .values(state="queued", finished_at=None, next_attempt_at=now, queued_at=now,
-                                    cursor_channel=0, cursor_tries=0, round_no=0, round_transient=False,
-                                    dead_channels="", last_error=None, awaiting_attempt_id=None))
+                                    last_error=None, awaiting_attempt_id=None, **cursor_values(Cursor())))
             return bool(res.rowcount)
 

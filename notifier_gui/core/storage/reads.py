@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..delivery.policy import delivered_how
+from ..delivery.states import STATES, UNFINISHED
 from ..records import AttemptRow, RecipientData
 from ..validation import ValidationError
 from .base import StoreBase
@@ -121,7 +122,7 @@ class Reads(StoreBase):
     def delete_recipient(self, recipient_id: int) -> None:
         with self._tx() as s:
             pending = s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
-                NOTIFICATIONS.c.recipient_id == recipient_id, NOTIFICATIONS.c.state.in_(("queued", "sending"))))
+                NOTIFICATIONS.c.recipient_id == recipient_id, NOTIFICATIONS.c.state.in_(UNFINISHED)))
             if pending:
                 raise ValidationError("recipient", f"has {pending} notification(s) still queued; cancel them first")
             s.execute(delete(RECIPIENTS).where(RECIPIENTS.c.id == recipient_id))
@@ -227,7 +228,7 @@ class Reads(StoreBase):
     def counts(self) -> dict[str, int]:
         with self._read() as s:
             rows = s.execute(select(NOTIFICATIONS.c.state, func.count()).group_by(NOTIFICATIONS.c.state)).all()
-        out = {state: 0 for state in ("queued", "sending", "delivered", "failed", "cancelled")}
+        out: dict[str, int] = {state: 0 for state in STATES}
         out.update({state: int(n) for state, n in rows})
         return out
 
@@ -240,7 +241,7 @@ class Reads(StoreBase):
         """Notifications not finished yet (queued, waiting or sending)."""
         with self._read() as s:
             return int(s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
-                NOTIFICATIONS.c.state.in_(("queued", "sending")))) or 0)
+                NOTIFICATIONS.c.state.in_(UNFINISHED))) or 0)
 
     def next_due(self) -> datetime | None:
         with self._read() as s:
