@@ -263,13 +263,13 @@ def test_head_revision_constant_matches_the_migration_scripts(tmp_path: Path) ->
     assert ScriptDirectory.from_config(migrations_config(engine)).get_current_head() == HEAD_REVISION
 
 
-def test_recent_same_finds_a_double_send(store: Store) -> None:
+def test_recent_repeats_finds_a_double_send(store: Store) -> None:
     a = store.add_recipient("A", email="a@example.org")
     b = store.add_recipient("B", email="b@example.org")
     store.enqueue([a], "hello", subject="s")
-    assert store.recent_same([a, b], "s", "hello") == [a]
-    assert store.recent_same([a, b], "s", "other text") == []
-    assert store.recent_same([a], "s", "hello", within_seconds=-1) == []
+    assert store.recent_repeats([(a, "s", "hello"), (b, "s", "hello")]) == {a}
+    assert store.recent_repeats([(a, "s", "other text"), (b, "s", "hello")]) == set()
+    assert store.recent_repeats([(a, "s", "hello")], within_seconds=-1) == set()
 
 
 def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:

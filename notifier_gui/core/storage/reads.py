@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..delivery.policy import delivered_how
 from ..delivery.states import STATES, UNFINISHED
-from ..records import AttemptRow, RecipientData
+from ..records import RecipientData
 from ..validation import ValidationError
 from .base import StoreBase
 from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
@@ -151,17 +151,6 @@ class Reads(StoreBase):
         with self._read() as s:
             return [recipient_from_row(row) for row in s.execute(select(*_RECIPIENT_COLUMNS).order_by(RECIPIENTS.c.id))]
 
-    def existing_contacts(self) -> tuple[set[str], set[str]]:
-        """Every stored email (as :func:`email_key`) and phone, for duplicate checks."""
-        with self._read() as s:
-            rows = s.execute(select(RECIPIENTS.c.email, RECIPIENTS.c.phone)).all()
-        return {email_key(e) for e, _ in rows if e}, {p for _, p in rows if p}
-
-    def recent_same(self, recipient_ids: Sequence[int], subject: str, body: str, within_seconds: float = 300) -> list[int]:
-        """Recipients who were sent this exact subject and text in the last ``within_seconds``
-        (the double-click guard of the compose view)."""
-        return sorted(self.recent_repeats([(r, subject, body) for r in recipient_ids], within_seconds))
-
     def recent_repeats(self, sends: Sequence[tuple[int, str, str]], within_seconds: float = 300) -> set[int]:
         """Of these (recipient, subject, text) sends, the recipients already sent exactly that
         within the last ``within_seconds``: one query for any number of recipients and texts.
@@ -232,11 +221,6 @@ class Reads(StoreBase):
         out.update({state: int(n) for state, n in rows})
         return out
 
-    def failed_since(self, since: datetime) -> int:
-        with self._read() as s:
-            return int(s.scalar(select(func.count()).select_from(NOTIFICATIONS).where(
-                NOTIFICATIONS.c.state == "failed", NOTIFICATIONS.c.finished_at >= since)) or 0)
-
     def pending(self) -> int:
         """Notifications not finished yet (queued, waiting or sending)."""
         with self._read() as s:
@@ -248,18 +232,3 @@ class Reads(StoreBase):
             due: datetime | None = s.scalar(select(func.min(NOTIFICATIONS.c.next_attempt_at))
                                             .where(NOTIFICATIONS.c.state == "queued"))
             return due
-
-    def max_attempt_id(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(ATTEMPTS.c.id))).scalar() or 0)
-
-    def attempts_page(self, after_id: int = 0, limit: int = 1000, until_id: int | None = None) -> list[AttemptRow]:
-        N, A = NOTIFICATIONS, ATTEMPTS
-        q = (select(A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
-                    A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail)
-             .join(N, N.c.id == A.c.notification_id)
-             .where(A.c.id > after_id).order_by(A.c.id).limit(limit))
-        if until_id is not None:
-            q = q.where(A.c.id <= until_id)
-        with self._read() as s:
-            return [AttemptRow(*row) for row in s.execute(q)]
