@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifier_gui.core.delivery.policy import Cursor, Delivered, Failed, Policy, Retry, advance
+from notifier_gui.core.delivery.policy import Policy
+from notifier_gui.core.delivery.states import Cursor, Delivered, Failed, Retry, advance
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 CH = ("email", "sms", "telegram")

@@ -19,7 +19,8 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels import build_channels
 from notifier_gui.core.delivery.dispatcher import Dispatcher, Event, NotificationUpdated
 from notifier_gui.core.delivery.pacing import Pacers
-from notifier_gui.core.delivery.policy import Awaiting, Cursor, Delivered, Policy, Retry, accepted, after_receipt
+from notifier_gui.core.delivery.policy import Policy
+from notifier_gui.core.delivery.states import Awaiting, Continue, Cursor, Delivered, accepted, after_receipt
 from notifier_gui.core.delivery.receipts import ReceiptPoller
 from notifier_gui.core.secrets import CredentialStore
 from notifier_gui.core.storage.engine import open_database
@@ -108,9 +109,9 @@ def test_after_receipt_moves_the_chain_on() -> None:
     p, chans, rng = fast(600), ("sms", "telegram"), random.Random(1)
     assert after_receipt(p, chans, Cursor(), "confirmed", NOW, NOW, rng) == Delivered("sms")
     dead = after_receipt(p, chans, Cursor(), "permanent", NOW, NOW, rng)
-    assert dead == Retry(Cursor(channel_index=1, dead=frozenset({"sms"})), NOW)
+    assert dead == Continue(Cursor(channel_index=1, dead=frozenset({"sms"})), NOW)
     for why in ("transient", "timeout"):  # on at once; SMS is left for a later round
-        assert after_receipt(p, chans, Cursor(), why, NOW, NOW, rng) == Retry(
+        assert after_receipt(p, chans, Cursor(), why, NOW, NOW, rng) == Continue(
             Cursor(channel_index=1, round_transient=True), NOW)
 
 

@@ -310,7 +310,7 @@ def test_retry_in_the_window_releases_held_credentials(data_dir: Path) -> None:
 def test_hold_costs_no_try_and_fails_with_its_reason_at_the_lifetime() -> None:
     from datetime import datetime, timedelta, timezone
 
-    from notifier_gui.core.delivery.policy import Cursor, Failed, Retry, hold
+    from notifier_gui.core.delivery.states import Cursor, Failed, Retry, hold
 
     t0 = datetime(2026, 12, 1, tzinfo=timezone.utc)
     cursor = Cursor(channel_index=0, tries=1)

@@ -78,9 +78,9 @@ def test_enqueue_is_all_or_nothing(store: Store) -> None:
 
 
 def test_enqueue_in_slices_keeps_order_and_stays_one_transaction(store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from notifier_gui.core.storage import repository
+    from notifier_gui.core.storage import queue
 
-    monkeypatch.setattr(repository, "_ENQUEUE_SLICE", 3)  # 8 rows -> 3 INSERTs
+    monkeypatch.setattr(queue, "_ENQUEUE_SLICE", 3)  # 8 rows -> 3 INSERTs
     people = [store.add_recipient(f"P{i}", email=f"p{i}@example.org") for i in range(8)]
     ids = store.enqueue(people, "x", bodies=[f"body {i}" for i in range(8)])
     assert len(ids) == 8 and ids == sorted(ids)
@@ -263,13 +263,13 @@ def test_head_revision_constant_matches_the_migration_scripts(tmp_path: Path) ->
     assert ScriptDirectory.from_config(migrations_config(engine)).get_current_head() == HEAD_REVISION
 
 
-def test_recent_same_finds_a_double_send(store: Store) -> None:
+def test_recent_repeats_finds_a_double_send(store: Store) -> None:
     a = store.add_recipient("A", email="a@example.org")
     b = store.add_recipient("B", email="b@example.org")
     store.enqueue([a], "hello", subject="s")
-    assert store.recent_same([a, b], "s", "hello") == [a]
-    assert store.recent_same([a, b], "s", "other text") == []
-    assert store.recent_same([a], "s", "hello", within_seconds=-1) == []
+    assert store.recent_repeats([(a, "s", "hello"), (b, "s", "hello")]) == {a}
+    assert store.recent_repeats([(a, "s", "other text"), (b, "s", "hello")]) == set()
+    assert store.recent_repeats([(a, "s", "hello")], within_seconds=-1) == set()
 
 
 def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:

@@ -18,8 +18,9 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from ..core.records import EnqueueRequest
 from ..core.runtime import Runtime
 from ..core.sending import SendPlan, enqueue_args, plan_among
 from ..core.storage.repository import UnknownRecipients
@@ -147,7 +148,7 @@ class Batcher:
         people = rt.store.recipients_by_id(
             i for item, t in zip(batch, templated) if t for i in item.send.ids) if any(templated) else {}
         results: list[list[int] | BaseException | None] = []
-        sends: list[dict[str, Any]] = []
+        sends: list[EnqueueRequest] = []
         for item, t in zip(batch, templated):
             s = item.send
             if t:

@@ -5,11 +5,12 @@ the CLI show them. Nothing here imports SQLAlchemy, Qt or a channel.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .delivery.policy import Cursor
+from .delivery.states import Cursor, Outcome
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,29 @@ class RecipientData:
             "channels": list(self.channels),
             "notes": self.notes,
         }
+
+
+@dataclass(frozen=True)
+class EnqueueRequest:
+    """One send to queue: a notification per recipient (see ``Store.enqueue``, whose
+    keyword arguments these are).
+
+    ``channels``: this send's own order; otherwise each recipient's, else ``default_channels``.
+    ``subjects``/``bodies``/``smtp_secret_refs``/``dedupe_keys``: one per recipient, in order.
+    """
+
+    recipient_ids: Sequence[int]
+    body: str
+    subject: str = ""
+    html_body: str | None = None
+    channels: Sequence[str] | None = None
+    default_channels: Sequence[str] = ("email", "sms", "telegram")
+    smtp_user: str | None = None
+    smtp_secret_refs: Sequence[str] | None = None
+    queued_by: str = ""
+    dedupe_keys: Sequence[str | None] | None = None
+    subjects: Sequence[str] | None = None
+    bodies: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ class AttemptRow:
     id: int
     notification_id: int
     channel: str
-    outcome: str | None
+    outcome: Outcome | None  # None: the call is still in flight
     detail: str
     started_at: datetime
     finished_at: datetime | None

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from .records import EnqueueRequest, RecipientData
 from .runtime import Runtime, current_user
 from .secrets import SecretStoreError
-from .records import RecipientData
 from .storage.repository import Store
 from .templates import has_placeholders, render
 
@@ -86,9 +85,9 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
     try:
         if smtp_user and smtp_password:
             ref = runtime.secrets.put_per_send(smtp_password)
-        return runtime.store.enqueue(**enqueue_args(runtime, plan, subject, body, channels, smtp_user, ref,
-                                                    queued_by=queued_by, dedupe_keys=dedupe_keys),
-                                     shared_commit=shared_commit)
+        return runtime.store.enqueue_request(enqueue_args(runtime, plan, subject, body, channels, smtp_user, ref,
+                                                          queued_by=queued_by, dedupe_keys=dedupe_keys),
+                                             shared_commit=shared_commit)
     except BaseException:
         if ref:
             try:
@@ -100,11 +99,12 @@ def enqueue_send(runtime: Runtime, plan: SendPlan, subject: str, body: str, chan
 
 def enqueue_args(runtime: Runtime, plan: SendPlan, subject: str, body: str, channels: Sequence[str] | None,
                  smtp_user: str | None, secret_ref: str | None, *, queued_by: str | None = None,
-                 dedupe_keys: Sequence[str] | None = None) -> dict[str, Any]:
-    """The keyword arguments of ``Store.enqueue`` for ``plan`` (also one entry of
+                 dedupe_keys: Sequence[str] | None = None) -> EnqueueRequest:
+    """What ``Store.enqueue_request`` queues for ``plan`` (also one entry of
     ``Store.enqueue_batch``); ``secret_ref`` is a per-send password's keyring entry."""
-    return {"recipient_ids": plan.ids, "body": body, "subject": subject,
-            "channels": list(channels) if channels else None, "default_channels": runtime.settings.channels,
-            "smtp_user": smtp_user, "smtp_secret_refs": [secret_ref] * len(plan.ids) if secret_ref else None,
-            "queued_by": current_user() if queued_by is None else queued_by,
-            "bodies": plan.bodies, "subjects": plan.subjects, "dedupe_keys": dedupe_keys}
+    return EnqueueRequest(
+        plan.ids, body, subject, channels=list(channels) if channels else None,
+        default_channels=runtime.settings.channels, smtp_user=smtp_user,
+        smtp_secret_refs=[secret_ref] * len(plan.ids) if secret_ref else None,
+        queued_by=current_user() if queued_by is None else queued_by,
+        bodies=plan.bodies, subjects=plan.subjects, dedupe_keys=dedupe_keys)

@@ -59,7 +59,7 @@ def test_the_operator_chooses_what_a_rejected_login_does(ctx: AppContext, qtbot,
 def test_the_log_shows_the_message_id_sent(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from notifier_gui.core.delivery.policy import Delivered
+    from notifier_gui.core.delivery.states import Delivered
     from notifier_gui.ui.log.panel import LogPanel
 
     store = ctx.runtime.store

@@ -5,10 +5,13 @@ needs. Each worker thread owns its own channel objects (so an SMTP connection or
 session is reused across that thread's messages). The claiming loop runs in the thread
 that calls :meth:`Dispatcher.run`.
 
-Events (:class:`AttemptStarted`, :class:`AttemptFinished`, :class:`NotificationUpdated`)
-go to ``on_event`` from worker threads, always *after* the matching commit;
-:class:`WorkerStatus` says when the worker pauses because the database cannot be written
-(a full disk) and when it goes on.
+The dispatcher performs the I/O (claims, channel calls, commits); what follows each outcome
+is decided by :mod:`.states`, the delivery state machine, never here.
+
+Events (:mod:`.events`: :class:`AttemptStarted`, :class:`AttemptFinished`,
+:class:`NotificationUpdated`) go to ``on_event`` from worker threads, always *after* the
+matching commit; :class:`WorkerStatus` says when the worker pauses because the database
+cannot be written (a full disk, :mod:`.durable`) and when it goes on.
 
 Leases: the claiming thread claims for the process (owner ``<instance>/q``); the worker
 slot that takes a notification becomes its owner (``<instance>/<slot>``) with its first
@@ -18,120 +21,53 @@ are taken over only from owners known to be dead (see :mod:`.identity`).
 """
 from __future__ import annotations
 
-import errno
 import logging
 import queue
 import random
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal, TypeVar
 
-from ..secrets import CredentialStore, SecretStoreError
 from ..records import LeaseLost, Work
+from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import Store
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
 from .errors import CredentialsRejected, DeliveryError, Held, Throttled
-from .identity import machine_id, parse_owner, process_alive, process_instance
-from .policy import (
-    Awaiting,
-    Delivered,
-    Failed,
-    Policy,
-    Retry,
-    Step,
-    accepted,
-    advance,
-    after_receipt,
-    delivered_how,
-    hold,
-    longest_wait,
+from .durable import FullDiskPause, storage_full
+from .events import (
+    AttemptFinished,
+    AttemptStarted,
+    ChannelHeld,
+    Event,
+    EventSink,
+    NotificationUpdated,
+    WorkerStatus,
 )
+from .identity import machine_id, parse_owner, process_alive, process_instance
+from .policy import Policy, delivered_how, longest_wait
 from .receipts import ReceiptPoller, final_report
 from .smtp_guard import HOLD_RECHECK
+from .states import (
+    FINISHED,
+    Awaiting,
+    Continue,
+    Delivered,
+    Failed,
+    SendOutcome,
+    Step,
+    after_receipt,
+    after_send,
+    failure,
+    hold,
+    state_after,
+)
 
-T = TypeVar("T")
-STORAGE_FULL_RETRY = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds between tries while the disk is full
+__all__ = ["AttemptFinished", "AttemptStarted", "ChannelHeld", "Dispatcher", "Event", "EventSink",
+           "NotificationUpdated", "WorkerStatus", "storage_full"]
 
 log = logging.getLogger("notifier.dispatcher")
-
-
-@dataclass(frozen=True)
-class AttemptStarted:
-    attempt_id: int
-    notification_id: int
-    recipient: str
-    channel: str
-    started_at: datetime
-
-
-@dataclass(frozen=True)
-class AttemptFinished:
-    attempt_id: int | None
-    notification_id: int
-    recipient: str
-    channel: str
-    outcome: str
-    detail: str
-    started_at: datetime
-    finished_at: datetime
-
-
-@dataclass(frozen=True)
-class NotificationUpdated:
-    notification_id: int
-    recipient: str
-    state: str
-    delivered_via: str | None = None
-    next_attempt_at: datetime | None = None
-    reason: str | None = None
-    awaiting_receipt: bool = False  # queued: accepted, waiting for the delivery report until next_attempt_at
-    how: str | None = None  # delivered: "confirmed by the handset", "accepted by Telegram", …
-
-
-@dataclass(frozen=True)
-class ChannelHeld:
-    """A channel's credentials were rejected: its work waits (or moves on) until they change
-    or the operator retries. Sent once per hold, not per notification."""
-
-    channel: str
-    reason: str
-    waits: bool  # True: its work waits in the queue; False: it moves on to the next channel
-
-
-@dataclass(frozen=True)
-class WorkerStatus:
-    """The worker paused (``storage_full``: the database cannot be written, e.g. a full
-    disk; it retries by itself and loses nothing) or goes on again (``running``)."""
-
-    state: Literal["storage_full", "running"]
-    detail: str = ""
-
-
-Event = AttemptStarted | AttemptFinished | NotificationUpdated | ChannelHeld | WorkerStatus
-EventSink = Callable[[Event], None]
-
-
-def storage_full(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) says the database's disk is full."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        if getattr(e, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
-            return True
-        if getattr(e, "sqlstate", None) == "53100":  # PostgreSQL disk_full
-            return True
-        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
-            return True
-        if "database or disk is full" in str(e):
-            return True
-        e = getattr(e, "orig", None) or e.__cause__ or e.__context__
-    return False
 
 
 class Dispatcher:
@@ -174,14 +110,13 @@ class Dispatcher:
         self._reclaim: list[str] = []
         self._wake = threading.Event()
         self._paused = threading.Event()
-        self._stop = threading.Event()
         self._idle = threading.Condition()
         self._busy = 0
         self._local: queue.Queue[Work | None] = queue.Queue()
         self.backlog = 3  # claimed per worker at most (in hand + waiting in the local queue)
         self.hold_recheck = HOLD_RECHECK  # how often a held notification is looked at again
-        self._full_lock = threading.Lock()
-        self._full = 0  # callers currently waiting for the database to take writes again
+        # Database writes that wait out a full disk (it stops waiting for run()'s ``stop``).
+        self._durably = FullDiskPause(lambda e: self.on_event(e), log)
         # Delivery reports are polled by a thread of their own (only if a channel waits for them).
         self.receipts = ReceiptPoller(store, channel_factory, lambda ids: self.wake(),
                                       sweep=receipt_sweep, first_gap=receipt_first_gap)
@@ -242,54 +177,9 @@ class Dispatcher:
             log.error("per-send SMTP passwords were not checked: %s", exc)
         return n
 
-    # -- a full disk ------------------------------------------------------------------
-    def _durably(self, write: Callable[[], T], on_stop: Callable[[], T] | None = None) -> T:
-        """Run a database write; while the disk is full, pause and try again.
-
-        A worker's write holds an outcome (an attempt that happened): it is tried until it
-        is recorded, even when a stop is requested, so nothing is lost; if the operator
-        kills the process meanwhile, the attempt is "interrupted" and retried. The claiming
-        thread's writes hold nothing: with ``on_stop`` they give up when a stop is requested.
-        """
-        waits = iter(STORAGE_FULL_RETRY)
-        wait = 0.0
-        waiting = False
-        try:
-            while True:
-                try:
-                    return write()
-                except Exception as exc:
-                    if not storage_full(exc):
-                        raise
-                    if not waiting:
-                        waiting = True
-                        self._storage_state(+1, exc)
-                    wait = next(waits, wait)
-                    if on_stop is not None:
-                        if self._stop.wait(wait):
-                            return on_stop()
-                    else:
-                        time.sleep(wait)
-        finally:
-            if waiting:
-                self._storage_state(-1, None)
-
-    def _storage_state(self, change: int, exc: BaseException | None) -> None:
-        with self._full_lock:
-            before = self._full
-            self._full += change
-            after = self._full
-        if before == 0 and after > 0:
-            log.error("the database cannot be written (disk full?); the worker pauses and retries: %s",
-                      str(exc).splitlines()[0] if exc else "")
-            self.on_event(WorkerStatus("storage_full", "the disk holding the database is full"))
-        elif before > 0 and after == 0:
-            log.warning("the database takes writes again; the worker goes on")
-            self.on_event(WorkerStatus("running"))
-
     # -- main loop --------------------------------------------------------------------
     def run(self, stop: threading.Event, until_done: bool = False, max_seconds: float | None = None) -> None:
-        self._stop = stop
+        self._durably.stop = stop
         self._durably(self.recover, lambda: 0)
         deadline = time.monotonic() + max_seconds if max_seconds else None
         threads = [threading.Thread(target=self._worker, args=(slot,), name=f"notifier-worker-{i}", daemon=True)
@@ -389,11 +279,6 @@ class Dispatcher:
         except Exception:
             log.exception("notification %d: could not be given back; its lease ends when this process does", work.id)
 
-    def _advance(self, work: Work, outcome: str, retry_after: float | None = None, throttled: bool = False) -> Step:
-        with self._rng_lock:
-            return advance(self.policy, work.channels, work.cursor, outcome,  # type: ignore[arg-type]
-                           self.store.clock(), work.queued_at, self.rng, retry_after, throttled)
-
     def _message(self, work: Work) -> Message:
         password = None
         if work.smtp_secret_ref:
@@ -405,29 +290,18 @@ class Dispatcher:
                        work.smtp_user, password)
 
     def _process(self, work: Work, channels: dict[str, Channel]) -> None:
-        name = work.recipient.name
-        if work.open_attempts:
-            # A previous worker died mid-call. Close those attempts; try that channel again.
-            self._durably(lambda: self.store.interrupt_open_attempts(work))
-            now = self.store.clock()
-            for aid, ch in work.open_attempts:
-                self.on_event(AttemptFinished(aid, work.id, name, ch, "interrupted",
-                                              "the worker stopped during this attempt", now, now))
-            step = self._advance(work, "interrupted")
-            keep = isinstance(step, Retry) and step.at <= self.store.clock()
-            self._durably(lambda: self.store.save_step(work, step, keep=keep))
-            if not self._continue(work, step, keep):
+        """Run ``work``'s chain from its cursor: the I/O and the commits; :mod:`.states` says
+        what each outcome leads to."""
+        if work.open_attempts:  # a previous worker died mid-call
+            resumed = self._resume(work)
+            if resumed is None:
                 return
-            assert isinstance(step, Retry)
-            work = replace(work, cursor=step.cursor, open_attempts=())
-
-        if work.awaiting_attempt_id is not None:
-            # Its delivery report came in, or the confirmation window is over.
+            work = resumed
+        if work.awaiting_attempt_id is not None:  # its delivery report came in, or the window is over
             settled = self._settle(work, channels)
             if settled is None:
                 return
             work = settled
-
         msg = self._message(work)
         while True:
             channel_name = work.channels[work.cursor.channel_index]
@@ -440,6 +314,7 @@ class Dispatcher:
             throttled = False
             held: ChannelHeld | None = None
             provider_id: str | None = None
+            outcome: SendOutcome
             if reason:
                 outcome, detail = "unavailable", reason
                 started = self.store.clock()
@@ -447,12 +322,12 @@ class Dispatcher:
                 assert channel is not None
                 attempt_id, started = self._durably(
                     lambda: self.store.start_attempt(work, channel_name, self.lease_seconds, work.owner))
-                self.on_event(AttemptStarted(attempt_id, work.id, name, channel_name, started))
+                self.on_event(AttemptStarted(attempt_id, work.id, work.recipient.name, channel_name, started))
                 try:
                     sent = channel.send(msg)
                     outcome, detail, provider_id = "delivered", sent.detail, sent.provider_message_id
                 except DeliveryError as exc:
-                    outcome, detail, retry_after = exc.outcome, exc.detail, exc.retry_after
+                    outcome, detail, retry_after = failure(exc.outcome), exc.detail, exc.retry_after
                     throttled = isinstance(exc, Throttled)
                     if isinstance(exc, (Held, CredentialsRejected)) and exc.first:  # told after the commit below
                         held = ChannelHeld(channel_name, self.secrets.redactor(exc.detail), isinstance(exc, Held))
@@ -460,28 +335,39 @@ class Dispatcher:
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
                     outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
             detail = self.secrets.redactor(detail)
-            if outcome == "delivered":
-                assert channel is not None
-                step = accepted(self.policy, channel_name, work.cursor, self.store.clock(),
-                                bool(channel.receipt_batch and provider_id))
-                if isinstance(step, Awaiting):
-                    outcome = "accepted"
-            else:
-                step = self._advance(work, outcome, retry_after, throttled)
-            keep = isinstance(step, Retry) and step.at <= self.store.clock()
+            with self._rng_lock:
+                step, recorded = after_send(
+                    self.policy, work.channels, work.cursor, outcome, self.store.clock(), work.queued_at, self.rng,
+                    retry_after=retry_after, throttled=throttled,
+                    receipts=bool(channel is not None and channel.receipt_batch and provider_id))
             finished = self._durably(lambda: self.store.finish_attempt(
-                work, attempt_id, channel_name, outcome, detail, step, provider_id, self.lease_seconds, keep))
-            self.on_event(AttemptFinished(attempt_id, work.id, name, channel_name, outcome, detail, started, finished))
+                work, attempt_id, channel_name, recorded, detail, step, provider_id, self.lease_seconds))
+            self.on_event(AttemptFinished(attempt_id, work.id, work.recipient.name, channel_name, recorded, detail,
+                                          started, finished))
             if held is not None:
                 self.on_event(held)
             how = None
             if isinstance(step, Delivered):
-                how = delivered_how(channel_name, outcome, getattr(channel, "receipt_title", "") if channel_name == "sms" else "")
+                how = delivered_how(channel_name, recorded, getattr(channel, "receipt_title", "") if channel_name == "sms" else "")
                 log.info("notification %d delivered via %s: %s", work.id, channel_name, how)
-            if not self._continue(work, step, keep, how):
+            going_on = self._go_on(work, step, how)
+            if going_on is None:
                 return
-            assert isinstance(step, Retry)
-            work = replace(work, cursor=step.cursor)
+            work = going_on
+
+    def _resume(self, work: Work) -> Work | None:
+        """Close the attempts a dead worker left open; their channel is tried again (the
+        work with its next cursor if this worker goes on with it now, else None)."""
+        self._durably(lambda: self.store.interrupt_open_attempts(work))
+        now = self.store.clock()
+        for aid, ch in work.open_attempts:
+            self.on_event(AttemptFinished(aid, work.id, work.recipient.name, ch, "interrupted",
+                                          "the worker stopped during this attempt", now, now))
+        with self._rng_lock:
+            step, _ = after_send(self.policy, work.channels, work.cursor, "interrupted", self.store.clock(),
+                                 work.queued_at, self.rng)
+        self._durably(lambda: self.store.save_step(work, step))
+        return self._go_on(work, step)
 
     def _settle(self, work: Work, channels: dict[str, Channel]) -> Work | None:
         """Apply the second stage of ``work``'s accepted attempt (see :mod:`.receipts`): the
@@ -491,33 +377,27 @@ class Dispatcher:
         window = self.policy.confirm_window(channel_name)
         for _ in range(3):  # a report stored by the poller meanwhile: read again and decide again
             report = final_report(self.store, work, channels.get(channel_name), window)
-            now = self.store.clock()
             with self._rng_lock:
-                step = after_receipt(self.policy, work.channels, work.cursor, report.cls, now, work.queued_at, self.rng)
-            keep = isinstance(step, Retry) and step.at <= now
+                step = after_receipt(self.policy, work.channels, work.cursor, report.cls, self.store.clock(),
+                                     work.queued_at, self.rng)
             detail = self.secrets.redactor(report.detail)
             done = self._durably(lambda: self.store.settle_receipt(
                 work, report.outcome, None if report.cls == "confirmed" else report.cls, detail, step,
-                self.lease_seconds, keep))
+                self.lease_seconds))
             if done is not None:
                 break
         else:
             raise RuntimeError(f"notification {work.id}: its delivery report kept changing")
-        aid = work.awaiting_attempt_id
-        self.on_event(AttemptFinished(aid, work.id, work.recipient.name, channel_name, report.outcome, detail,
-                                      report.accepted_at or done, done))
+        self.on_event(AttemptFinished(work.awaiting_attempt_id, work.id, work.recipient.name, channel_name,
+                                      report.outcome, detail, report.accepted_at or done, done))
         how = None
         if report.outcome == "confirmed":
-            title = getattr(channels.get(channel_name), "receipt_title", "")
-            how = delivered_how(channel_name, "confirmed", title)
+            how = delivered_how(channel_name, "confirmed", getattr(channels.get(channel_name), "receipt_title", ""))
             log.info("notification %d delivered via %s: %s", work.id, channel_name, how)
         else:
             log.warning("notification %d: %s not delivered (%s: %s); the chain goes on",
                         work.id, channel_name, report.cls, detail)
-        if not self._continue(work, step, keep, how):
-            return None
-        assert isinstance(step, Retry)
-        return replace(work, cursor=step.cursor, awaiting_attempt_id=None)
+        return self._go_on(work, step, how)
 
     def _held(self, work: Work, channel: Channel, msg: Message) -> bool:
         """The channel holds this message's credentials: wait without an attempt or a try."""
@@ -527,27 +407,27 @@ class Dispatcher:
         step = hold(self.policy, work.cursor, self.store.clock(), work.queued_at, self.hold_recheck, reason)
         self.store.save_step(work, step)
         if isinstance(step, Failed):  # its lifetime ended while held: say so
-            self._continue(work, step, False)
+            self._go_on(work, step)
         return True
 
-    def _continue(self, work: Work, step: Step, keep: bool, how: str | None = None) -> bool:
-        """Report a saved ``step``; True if this worker goes on with the notification now."""
-        if keep:
-            return True
-        name = work.recipient.name
+    def _go_on(self, work: Work, step: Step, how: str | None = None) -> Work | None:
+        """After ``step`` was saved: a :class:`~.states.Continue` gives the work at its next
+        cursor, for this worker to go on with now; any other step is reported, and None."""
+        if isinstance(step, Continue):
+            return replace(work, cursor=step.cursor, open_attempts=(), awaiting_attempt_id=None)
+        name, state = work.recipient.name, state_after(step)
         if isinstance(step, Awaiting):
-            self.on_event(NotificationUpdated(work.id, name, "queued", next_attempt_at=step.at, awaiting_receipt=True))
-            return False
-        if isinstance(step, Delivered):
-            self.on_event(NotificationUpdated(work.id, name, "delivered", delivered_via=step.channel, how=how))
+            self.on_event(NotificationUpdated(work.id, name, state, next_attempt_at=step.at, awaiting_receipt=True))
+        elif isinstance(step, Delivered):
+            self.on_event(NotificationUpdated(work.id, name, state, delivered_via=step.channel, how=how))
         elif isinstance(step, Failed):
             log.warning("notification %d failed: %s", work.id, step.reason)
-            self.on_event(NotificationUpdated(work.id, name, "failed", reason=step.reason))
-        elif isinstance(step, Retry):
-            self.on_event(NotificationUpdated(work.id, name, "queued", next_attempt_at=step.at))
-        if isinstance(step, (Delivered, Failed)) and work.smtp_secret_ref:
+            self.on_event(NotificationUpdated(work.id, name, state, reason=step.reason))
+        else:
+            self.on_event(NotificationUpdated(work.id, name, state, next_attempt_at=step.at))
+        if state in FINISHED and work.smtp_secret_ref:
             self._drop_secret(work.id, work.smtp_secret_ref)
-        return False
+        return None
 
     def _drop_secret(self, notification_id: int, ref: str) -> None:
         # One entry serves a whole send: it goes when its last unfinished notification does

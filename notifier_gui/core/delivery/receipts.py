@@ -3,7 +3,7 @@
 A provider that accepts a message (Twilio 201 ``queued``, SMS.ru 100, the Android gateway's
 202) has not delivered it yet. On a channel that gives delivery reports and has a
 confirmation window (``SMS_CONFIRM_TIMEOUT``), the attempt becomes ``accepted`` and the
-notification waits, queued and due at the end of the window (:class:`~.policy.Awaiting`):
+notification waits, queued and due at the end of the window (:class:`~.states.Awaiting`):
 no worker is held, and a restart or a SIGKILL loses nothing.
 
 - :class:`ReceiptPoller` (one thread per dispatcher) asks the providers about outstanding
@@ -13,7 +13,7 @@ no worker is held, and a restart or a SIGKILL loses nothing.
   the notification due at once.
 - A worker that claims a waiting notification calls :func:`final_report` (the stored
   report; if none, one last question to the provider, then "no report within the window")
-  and :func:`~.policy.after_receipt` decides: delivered, or on to the next channel. These
+  and :func:`~.states.after_receipt` decides: delivered, or on to the next channel. These
   are the only places the second stage is decided.
 """
 from __future__ import annotations
@@ -24,17 +24,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from ..records import Outstanding, Work
 from ..storage.repository import Store
 from .channels.base import Channel, MailReport
 from .errors import DeliveryError
-from .policy import ReceiptOutcome
+from .states import ReceiptClass, Settled, receipt_failure
 
 log = logging.getLogger("notifier.receipts")
 
-SecondStage = Literal["confirmed", "undelivered"]
 RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
 # (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
 
@@ -43,8 +41,8 @@ RECENT = 60.0  # seconds: an attempt started this long before a read and accepte
 class Report:
     """The second stage of an awaited attempt, as the worker applies it."""
 
-    outcome: SecondStage
-    cls: ReceiptOutcome  # "confirmed", or why it was not: transient, permanent, unavailable, timeout
+    outcome: Settled
+    cls: ReceiptClass  # "confirmed", or why it was not: transient, permanent, unavailable, timeout
     detail: str
     accepted_at: datetime | None = None
 
@@ -57,7 +55,7 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
     if outcome == "confirmed":
         return Report("confirmed", "confirmed", detail or "", accepted_at)
     if outcome == "undelivered":
-        return Report("undelivered", _cls(cls), detail or "", accepted_at)
+        return Report("undelivered", receipt_failure(cls), detail or "", accepted_at)
     if channel is not None and channel.receipt_batch and pid:
         try:
             got = channel.fetch_receipts([pid]).get(pid)
@@ -74,12 +72,6 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
             return Report("confirmed", "confirmed", f"no bounce read within {window:g} s: {problem}", accepted_at)
         return Report("confirmed", "confirmed", f"no bounce within {window:g} s", accepted_at)
     return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
-
-
-def _cls(value: str | None) -> ReceiptOutcome:
-    if value in ("transient", "permanent", "unavailable", "timeout"):
-        return value  # type: ignore[return-value]
-    return "transient"
 
 
 class ReceiptPoller:
@@ -204,12 +196,14 @@ class ReceiptPoller:
             self._slot[channel.name] = now + max(interval, exc.retry_after or 0.0, 60.0)
             return 0
         waiting = {channel.report_key(o.provider_message_id): o for o in items}
-        reports: list[tuple[int, str, str | None, str]] = []
+        reports: list[tuple[int, Settled, ReceiptClass | None, str]] = []
         done: list[str] = []
         for token, (r, seen) in list(pending.items()):
             o = next((waiting[k] for k in sorted(r.keys) if k in waiting), None)
             if o is not None and o.attempt_id not in {a for a, *_ in reports}:
-                reports.append((o.attempt_id, r.receipt.state, r.receipt.failure or "transient", r.receipt.detail))
+                # a bounce is always "undelivered" (bounces.py); a mailbox never says "pending"
+                settled: Settled = "confirmed" if r.receipt.state == "confirmed" else "undelivered"
+                reports.append((o.attempt_id, settled, r.receipt.failure or "transient", r.receipt.detail))
                 self._known.pop(o.attempt_id, None)
                 self._plan.pop(o.attempt_id, None)
             elif o is None and self._full_at > seen:
@@ -257,7 +251,7 @@ class ReceiptPoller:
                 if exc.retry_after:
                     self._slot[channel.name] = self.clock() + exc.retry_after
                 return final
-            reports: list[tuple[int, str, str | None, str]] = []
+            reports: list[tuple[int, Settled, ReceiptClass | None, str]] = []
             now = self.clock()
             for o in batch:
                 r = got.get(o.provider_message_id)

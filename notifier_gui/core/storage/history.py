@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from ..records import AttemptRow, RecipientData
-from .repository import recipient_from_row
+from .reads import recipient_from_row
 from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
 
 IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL

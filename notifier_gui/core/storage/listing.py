@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from ..records import RecipientData
-from .repository import _RECIPIENT_COLUMNS, Store, recipient_from_row
+from .reads import _RECIPIENT_COLUMNS, recipient_from_row
+from .repository import Store
 from .schema import NOTIFICATIONS, RECIPIENTS
 
 

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 
+from ..delivery import states as _states
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -39,13 +41,11 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-STATES = ("queued", "sending", "delivered", "failed", "cancelled")
-# An attempt's outcome. "delivered": accepted by a channel that gives no delivery reports
-# (Telegram; receipts off). "accepted": the provider took it, its delivery report is
-# awaited; then "confirmed" or "undelivered" (see delivery.receipts).
-OUTCOMES = ("delivered", "transient", "permanent", "unavailable", "interrupted",
-            "accepted", "confirmed", "undelivered")
-FINISHED_STATES = ("delivered", "failed", "cancelled")
+# A notification's states and an attempt's outcomes: the delivery state machine's
+# (delivery.states), stored as these strings.
+STATES = _states.STATES
+OUTCOMES = _states.OUTCOMES
+FINISHED_STATES = _states.FINISHED
 
 
 def utcnow() -> datetime:
