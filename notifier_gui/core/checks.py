@@ -69,7 +69,7 @@ def check_channel(name: str, settings: Settings, secrets: CredentialStore) -> Ch
     if name == "email":
         return check_email(settings, secrets)
     if name == "sms":
-        from .delivery.channels.sms import check_sms
+        from .delivery.channels.sms.channel import check_sms
 
         return check_sms(settings, secrets)
     if name == "telegram":
