@@ -138,6 +138,7 @@ def test_readme_lists_the_registered_providers() -> None:
 def test_the_registry_and_config_load_neither_requests_nor_a_provider() -> None:
     code = ("import sys; import notifier_gui.core.config, notifier_gui.core.settings_store;"
             "from notifier_gui.core.delivery.channels.sms.provider import compose_text;"
+            "from notifier_gui.core.delivery.channels.telegram_text import format_parts;"
             "print(sorted(m for m in sys.modules if m == 'requests' or m.endswith(('.twilio', '.smsru', '.android'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -283,7 +283,7 @@ class PreviewPane(QWidget):
         self.sms_text.setPlainText(text)
 
     def _render_telegram(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
-        from ..core.delivery.channels.telegram import format_parts, telegram_length
+        from ..core.delivery.channels.telegram_text import format_parts, telegram_length
 
         mode = settings.telegram_parse_mode
         parts = format_parts(subject, body, mode)

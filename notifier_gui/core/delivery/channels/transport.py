@@ -78,6 +78,11 @@ def transport_fault(exc: requests.RequestException) -> TransportFault:
         return TransportFault("read_timeout", None)
     if not isinstance(exc, requests.exceptions.ConnectionError):
         return TransportFault("other", None)
+    return connection_fault(exc)
+
+
+def connection_fault(exc: BaseException) -> TransportFault:
+    """Name a failure to connect (or to keep a connection) from the error under ``exc``."""
     root = root_os_error(exc)
     text = str(root if root is not None else exc).lower()
     if isinstance(root, socket.gaierror) or any(w in text for w in _DNS_WORDS):
