@@ -5,7 +5,8 @@ Each returns a :class:`CheckResult` whose message an operator can act on.
 from __future__ import annotations
 
 from .config import Settings
-from .delivery.channels.email import EmailChannel, _close
+from .delivery.channels.email import EmailChannel
+from .delivery.channels.smtp_transport import _close
 from .delivery.checks_base import CheckResult
 from .delivery.errors import DeliveryError
 from .secrets import CredentialStore, SecretStoreError
