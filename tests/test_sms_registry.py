@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -135,12 +136,14 @@ def test_readme_lists_the_registered_providers() -> None:
             assert f"`{secret}`" in readme, secret
 
 
-def test_the_registry_and_config_load_neither_requests_nor_a_provider() -> None:
-    code = ("import sys; import notifier_gui.core.config, notifier_gui.core.settings_store;"
-            "from notifier_gui.core.delivery.channels.sms.provider import compose_text;"
+def test_config_the_registry_and_the_preview_load_neither_requests_nor_a_provider() -> None:
+    """The compose preview's SMS and Telegram texts come from pure modules (#15 item 3)."""
+    code = ("import sys; import notifier_gui.core.config, notifier_gui.core.settings_store, notifier_gui.ui.preview;"
+            "from notifier_gui.core.delivery.channels.sms.provider import compose_text, provider_limits;"
             "from notifier_gui.core.delivery.channels.telegram_text import format_parts;"
             "print(sorted(m for m in sys.modules if m == 'requests' or m.endswith(('.twilio', '.smsru', '.android'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env=env)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 

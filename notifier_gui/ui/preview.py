@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.config import Settings
 from ..core.delivery.channels.base import Message
-from ..core.delivery.channels.email import build_email
+from ..core.delivery.channels.email_message import build_email
 from ..core.delivery.errors import DeliveryError
 from ..core.records import RecipientData
 from ..core.templates import render
