@@ -14,7 +14,7 @@ import requests
 
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Transient, Unavailable
-from ..transport import transport_fault
+from ..transport import FaultKind, transport_fault
 from .provider import Redact, SmsProvider
 
 log = logging.getLogger("notifier.sms")
@@ -30,6 +30,21 @@ def where(url: str) -> str:
         return "?"
 
 
+_NO_ANSWER = "{title} ({at}) did not answer within {timeout:g} s.{maybe}"
+# What the operator reads for each kind of transport failure (see channels/transport.py).
+_WORDS: dict[FaultKind, tuple[type[DeliveryError], str]] = {
+    "invalid_url": (Unavailable, "the {title} address is not a valid http(s) URL; check the API base setting"),
+    "connect_timeout": (Transient, "{title} ({at}) did not accept a connection within {timeout:g} s"),
+    "read_timeout": (Transient, _NO_ANSWER),
+    "timeout": (Transient, _NO_ANSWER),
+    "tls_untrusted": (Unavailable, "the TLS certificate of {at} is not trusted; nothing was sent "
+                                   "(a proxy intercepting HTTPS, or a wrong API base URL)"),
+    "tls": (Transient, "the TLS connection to {title} ({at}) failed"),
+    "dns": (Transient, "the host name of {title} ({at}) cannot be resolved; check the network or the API base setting"),
+    "refused": (Transient, "{title} ({at}) refused the connection (wrong address or port, or the service is not running)"),
+}
+
+
 def transport_error(exc: requests.RequestException, title: str, url: str, timeout: float,
                     ambiguous: bool) -> DeliveryError:
     """Map a requests failure to a class with a message an operator can act on.
@@ -40,27 +55,12 @@ def transport_error(exc: requests.RequestException, title: str, url: str, timeou
     maybe = (" The message may have been accepted anyway; a retry can deliver it twice."
              if ambiguous else "")
     fault = transport_fault(exc)
-    kind, root = fault.kind, fault.root
-    if kind == "invalid_url":
-        return Unavailable(f"the {title} address is not a valid http(s) URL; check the API base setting")
-    if kind == "connect_timeout":
-        return Transient(f"{title} ({at}) did not accept a connection within {timeout:g} s")
-    if kind == "read_timeout":
-        return Transient(f"{title} ({at}) did not answer within {timeout:g} s.{maybe}")
-    if kind == "tls_untrusted":
-        return Unavailable(f"the TLS certificate of {at} is not trusted; nothing was sent "
-                           "(a proxy intercepting HTTPS, or a wrong API base URL)")
-    if kind == "tls":
-        return Transient(f"the TLS connection to {title} ({at}) failed")
-    if kind == "dns":
-        return Transient(f"the host name of {title} ({at}) cannot be resolved; check the network or the API base setting")
-    if kind == "refused":
-        return Transient(f"{title} ({at}) refused the connection (wrong address or port, or the service is not running)")
-    if kind == "timeout":
-        return Transient(f"{title} ({at}) did not answer within {timeout:g} s.{maybe}")
-    if kind in ("reset", "dropped", "connection"):
-        if root is not None and root.strerror:
-            return Transient(f"network error talking to {title} ({at}): {root.strerror}.{maybe}")
+    if fault.kind in _WORDS:
+        cls, words = _WORDS[fault.kind]
+        return cls(words.format(title=title, at=at, timeout=timeout, maybe=maybe))
+    if fault.kind in ("reset", "dropped", "connection"):
+        if fault.root is not None and fault.root.strerror:
+            return Transient(f"network error talking to {title} ({at}): {fault.root.strerror}.{maybe}")
         return Transient(f"the connection to {title} ({at}) failed or was dropped.{maybe}")
     return Transient(f"network error talking to {title} ({at}): {type(exc).__name__}.{maybe}")
 
