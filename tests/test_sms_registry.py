@@ -1,4 +1,4 @@
-"""The SMS provider registry is the one list of providers: configuration, the settings checks,
+"""The SMS provider registry (core/sms_providers.py) is the one list of providers: configuration, the settings checks,
 the environment prefixes tests and benchmarks strip, the Settings dialog's list and the SMS
 channel all read it. A provider only this test knows proves it (#15 item 6): were any of
 those lists typed out again, the fake provider would be missing from it."""
@@ -18,7 +18,7 @@ import pytest
 from notifier_gui.core import config, settings_store
 from notifier_gui.core.config import ConfigError, Settings
 from notifier_gui.core.delivery.channels.base import Sent
-from notifier_gui.core.delivery.channels.sms import registry
+from notifier_gui.core import sms_providers as registry
 from notifier_gui.core.delivery.channels.sms.channel import PROVIDERS, SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.channels.sms.provider import SmsProvider, provider_limits
 from notifier_gui.core.delivery.checks_base import CheckResult
@@ -137,14 +137,17 @@ def test_readme_lists_the_registered_providers() -> None:
 
 
 def test_config_the_registry_and_the_preview_load_neither_requests_nor_a_provider() -> None:
-    """The compose preview's SMS and Telegram texts come from pure modules (#15 item 3)."""
-    code = ("import sys; import notifier_gui.core.config, notifier_gui.core.settings_store, notifier_gui.ui.preview;"
+    """Configuration reads the registry without loading channel code; the compose preview's SMS
+    and Telegram texts come from pure modules (#15 item 3)."""
+    code = ("import sys; import notifier_gui.core.config, notifier_gui.core.settings_store;"
+            "config = sorted(m for m in sys.modules if m.startswith('notifier_gui.core.delivery.channels'));"
+            "import notifier_gui.ui.preview;"
             "from notifier_gui.core.delivery.channels.sms.provider import compose_text, provider_limits;"
             "from notifier_gui.core.delivery.channels.telegram_text import format_parts;"
-            "print(sorted(m for m in sys.modules if m == 'requests' or m.endswith(('.twilio', '.smsru', '.android'))))")
+            "print(config, sorted(m for m in sys.modules if m == 'requests' or m.endswith(('.twilio', '.smsru', '.android'))))")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env=env)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert out.stdout.strip() == "[] []", out.stdout + out.stderr
 
 
 def test_a_name_cannot_be_registered_twice() -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 import platformdirs
 
-from .delivery.channels.sms import registry as sms_registry
+from . import sms_providers as sms_registry
 
 APP_NAME = "notifier-gui"
 CHANNEL_NAMES = ("email", "sms", "telegram")

@@ -34,7 +34,7 @@ from .config import (
     with_overrides,
     write_settings_file,
 )
-from .delivery.channels.sms import registry as sms_registry
+from . import sms_providers as sms_registry
 from .secrets import SERVICE, CredentialStore, SecretStoreError
 from .validation import ValidationError
 from .validation import email as valid_email

@@ -1,22 +1,16 @@
-"""Channel construction: one set of channel objects per worker thread.
-
-Importing this package imports nothing at run time (its names are for type checking only):
-``core/config.py`` reads the SMS provider registry (``sms/registry.py``) below it at start-up.
-"""
+"""Channel construction: one set of channel objects per worker thread."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ...config import Settings
-    from ...secrets import CredentialStore
-    from ..pacing import Pacers
-    from .base import Channel
+from ...config import Settings
+from ...secrets import CredentialStore
+from ..pacing import Pacers
+from .base import Channel, Message, Sent
 
-ChannelFactory = Callable[[], "dict[str, Channel]"]
+ChannelFactory = Callable[[], dict[str, Channel]]
 
-__all__ = ["ChannelFactory", "build_channels", "is_sandbox", "configured_channels"]
+__all__ = ["Channel", "ChannelFactory", "Message", "Sent", "build_channels", "is_sandbox", "configured_channels"]
 
 
 def configured_channels(settings: Settings, secrets: CredentialStore) -> list[str]:

@@ -1,7 +1,7 @@
 """SMS: one channel in front of interchangeable providers (DESIGN.md "Channels").
 
-- :mod:`.registry` declares the providers (names, settings, secrets, API base, limits, module);
-  it imports nothing, so configuration and the Settings dialog read it at start-up.
+- ``core/sms_providers.py`` (beside ``config.py``) declares the providers: names, settings,
+  secrets, API base, limits, and the module here that implements each.
 - :mod:`.provider` is what a provider implements (:class:`~.provider.SmsProvider`) and the text
   rules (composition, length limits) the preview shares; no network.
 - :mod:`.http` is the plumbing the HTTP providers share (session, transport failures, redaction).
@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .channel import PROVIDERS, SmsChannel, _off_reason, build_sms, check_sms
     from .provider import ProviderConfigError, SmsProvider, compose_text, length_problem, provider_limits
-    from .registry import SmsLimits
+    from ....sms_providers import SmsLimits
 
 _WHERE = {
     "PROVIDERS": "channel", "SmsChannel": "channel", "_off_reason": "channel", "build_sms": "channel",
     "check_sms": "channel", "ProviderConfigError": "provider", "SmsProvider": "provider",
     "compose_text": "provider", "length_problem": "provider", "provider_limits": "provider",
-    "SmsLimits": "registry",
+    "SmsLimits": "provider",
 }
 
 __all__ = sorted(n for n in _WHERE if not n.startswith("_"))

@@ -26,7 +26,7 @@ from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import Receipt, Sent
 from ...errors import Throttled
-from . import registry
+from .... import sms_providers as registry
 from .http import HttpProvider, check_failure, json_body, retry_after_seconds, snippet
 from .provider import ProviderConfigError, Redact, secret
 

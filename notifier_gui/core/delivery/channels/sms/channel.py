@@ -3,7 +3,7 @@
 It decides availability without the network, builds the text, enforces the provider's limit
 before spending money, takes a slot from the process-wide SMS rate limiter, and makes sure
 that nothing but a redacted :class:`DeliveryError` leaves ``send``. The provider is chosen by
-``SMS_PROVIDER`` from :mod:`.registry`, whose module is imported only here, when a channel
+``SMS_PROVIDER`` from :mod:`~notifier_gui.core.sms_providers`, whose module is imported only here, when a channel
 or a check is built.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ...pacing import Pacers, RateLimiter, Saturated
 from ..base import Channel, Message, NotConfigured, Receipt, Sent, address_reason
-from . import registry
+from .... import sms_providers as registry
 from . import segments as seg
 from .provider import ProviderBuilder, ProviderConfigError, Redact, SmsProvider, compose_text
 

@@ -2,7 +2,7 @@
 
 :class:`SmsProvider` sends one text to one E.164 number, classifies the provider's answers
 into Unavailable / Transient / Permanent, runs a "Test connection" check, and states its
-length limits (declared in :mod:`.registry`). The compose preview uses :func:`compose_text`,
+length limits (declared in :mod:`~notifier_gui.core.sms_providers`). The compose preview uses :func:`compose_text`,
 :func:`length_problem` and :func:`provider_limits` from here without loading a provider.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from ....config import Settings
 from ....secrets import CredentialStore, SecretStoreError
 from ...checks_base import CheckResult
 from ..base import Receipt, Sent
-from . import registry
+from .... import sms_providers as registry
 from . import segments as seg
-from .registry import SmsLimits
+from ....sms_providers import SmsLimits
 
 Redact = Callable[[str], str]
 
@@ -70,7 +70,7 @@ class SmsProvider(ABC):
 
     ``send`` returns :class:`Sent` or raises a :class:`DeliveryError` whose detail is
     already redacted; ``check`` never raises. ``name``, ``title`` and ``limits`` come from
-    the provider's :class:`~.registry.ProviderSpec`.
+    the provider's :class:`~notifier_gui.core.sms_providers.ProviderSpec`.
     """
 
     name: ClassVar[str]  # the SMS_PROVIDER value

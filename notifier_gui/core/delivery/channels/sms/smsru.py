@@ -18,7 +18,7 @@ from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import FailureClass, Receipt, Sent
-from . import registry
+from .... import sms_providers as registry
 from .http import HttpProvider, check_failure, json_body, snippet
 from .provider import ProviderConfigError, Redact, secret
 

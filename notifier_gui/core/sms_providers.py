@@ -1,5 +1,5 @@
 """The SMS providers, declared once: what each is called, which settings and secrets it uses,
-where its requests go, and which module implements it.
+where its requests go, and which module implements it (``delivery/channels/sms/<name>.py``).
 
 Everything that lists providers reads this table: ``config`` (the SMS_PROVIDER values, the
 secrets' environment names, the settings a secret is sent to), ``settings_store`` (the API
@@ -9,8 +9,9 @@ channel (:func:`load_builder`). Adding a provider is one :class:`ProviderSpec` i
 :data:`SPECS` plus its module (which defines ``build(settings, secrets)``) and its Settings
 fields.
 
-Imports nothing of the program and no third-party package, so ``core/config.py`` may import
-it at start-up: the implementation is imported by :func:`load_builder` only when a channel is
+Imports nothing of the program and no third-party package, and sits beside ``config.py``
+rather than under ``delivery/channels``, so configuration reads it at start-up without loading
+any channel code: the implementation is imported by :func:`load_builder` only when a channel is
 built.
 """
 from __future__ import annotations
@@ -70,7 +71,7 @@ class ProviderSpec:
         return (*self.settings, *self.secrets.values())
 
 
-_PKG = __name__.rpartition(".")[0]
+_PKG = "notifier_gui.core.delivery.channels.sms"
 
 SPECS: list[ProviderSpec] = [
     ProviderSpec(
