@@ -28,10 +28,12 @@ from api_section import section_api
 from common import (BENCH, FROM, ROOT, SMTP_PASSWORD, SMTP_USER, CeleryWorker, RedisServer, SinkProcess,
                     make_certs, run_json, stop_pid, summary)
 
+sys.path.insert(0, str(ROOT))
+from notifier_gui.core.config import env_prefixes  # noqa: E402
+
 PY = sys.executable
 MEASURE = str(BENCH / "measure.py")
-_PREFIXES = ("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM",
-             "ANDROID_", "BENCH_")
+_PREFIXES = (*env_prefixes(), "BENCH_")
 
 PACING_B_BOUND = 100.0
 TARGETS = {

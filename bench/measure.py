@@ -28,10 +28,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import FROM, ROOT, SMTP_PASSWORD, SMTP_USER, emit, rcpt  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from notifier_gui.core.config import env_prefixes  # noqa: E402
+
 SUBJECT = "Server room alert"
 BODY = "Hello {name}, the server room is above 30 °C. Please check the air conditioning."
-_PREFIXES = ("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM",
-             "ANDROID_")
+_PREFIXES = env_prefixes()  # every setting's, secret's and SMS provider's (the registry's)
 
 
 # ----------------------------------------------------------------------------------------

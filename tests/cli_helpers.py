@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from notifier_gui.core.config import env_prefixes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DEFAULT_FROM", "ANDROID_",
-                                  "IMAP_", "EMAIL_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(env_prefixes())}
     env["NOTIFIER_DATA_DIR"] = str(data_dir)
     env["PYTHONPATH"] = str(ROOT)
     env.update(extra)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import trustme
 
+from notifier_gui.core.config import env_prefixes
+
 # A PostgreSQL server to run the storage tests against too (.ci/run starts one): an admin URL
 # such as postgresql+psycopg://user:password@127.0.0.1:5432/postgres. Read before the clean-up below.
 _POSTGRES_ADMIN_URL = os.environ.get("NOTIFIER_TEST_POSTGRES", "")
@@ -23,7 +25,7 @@ os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "xdg-config")
 # Never let a developer's real settings leak into tests.
 for _name in list(os.environ):
-    if _name.startswith(("SMTP_", "TELEGRAM_", "TWILIO_", "SMSRU_", "SMS_", "NOTIFIER_", "DATABASE_URL", "DEFAULT_FROM", "ANDROID_")):
+    if _name.startswith(env_prefixes()):
         del os.environ[_name]
 
 

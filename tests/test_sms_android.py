@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from notifier_gui.core import config, secrets as secrets_mod
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import NotConfigured
-from notifier_gui.core.delivery.channels.sms import SmsChannel, build_sms, check_sms
+from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.channels.sms import android
 from notifier_gui.core.delivery.channels.sms.android import AndroidGatewayProvider, message_id
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
@@ -24,28 +22,10 @@ from tests.sms_helpers import PHONE, closed_port, sms_message
 SECRET_FORMS = (PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode())
 
 
-@dataclass(frozen=True)
-class AndroidSettings(Settings):
-    """Settings as they will be once the lead adds the Android gateway fields."""
-
-    android_sms_url: str = ""
-    android_sms_user: str = ""
-    android_sms_sim: int = 0
-
-
 @pytest.fixture
 def server() -> Iterator[AndroidGatewayServer]:
     with AndroidGatewayServer() as s:
         yield s
-
-
-@pytest.fixture
-def registered_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register the gateway password as a known secret, as config.py will once it is added."""
-    monkeypatch.setitem(config.SECRET_ENV_NAMES, android.SECRET, android.SECRET_ENV)
-    names = (*secrets_mod.SECRET_NAMES, android.SECRET)
-    monkeypatch.setattr(secrets_mod, "SECRET_NAMES", names)
-    monkeypatch.setattr(android, "SECRET_NAMES", names)
 
 
 def provider(base: str, password: str = PASSWORD, **kw: Any) -> AndroidGatewayProvider:
@@ -156,16 +136,8 @@ def test_without_the_new_settings_sms_is_unavailable_with_a_reason(tmp_path: Pat
     assert reason is not None and "ANDROID_SMS_URL" in reason
 
 
-def test_unregistered_secret_is_reported(tmp_path: Path) -> None:
-    settings = AndroidSettings(sms_provider="android", android_sms_url="http://127.0.0.1:9",
-                               android_sms_user=USER, data_dir=tmp_path)
-    result = check_sms(settings, CredentialStore())
-    assert not result.ok and android.SECRET in result.message
-
-
-def test_built_from_settings_once_registered(server: AndroidGatewayServer, tmp_path: Path,
-                                             registered_secret: None) -> None:
-    settings = AndroidSettings(sms_provider="android", android_sms_url=server.base_url, android_sms_user=USER,
+def test_built_from_settings(server: AndroidGatewayServer, tmp_path: Path) -> None:
+    settings = Settings(sms_provider="android", android_sms_url=server.base_url, android_sms_user=USER,
                                android_sms_sim=1, data_dir=tmp_path)
     secrets = CredentialStore({android.SECRET_ENV: PASSWORD})
     ch = build_sms(settings, secrets, Pacers(sms_rate=0))
@@ -175,13 +147,16 @@ def test_built_from_settings_once_registered(server: AndroidGatewayServer, tmp_p
     assert check_sms(settings, secrets).ok
 
 
-def test_missing_password_once_registered(tmp_path: Path, registered_secret: None, keyring_backend: object) -> None:
-    settings = AndroidSettings(sms_provider="android", android_sms_url="http://127.0.0.1:9",
-                               android_sms_user=USER, data_dir=tmp_path)
+def test_missing_password_is_reported(tmp_path: Path, keyring_backend: object) -> None:
+    settings = Settings(sms_provider="android", android_sms_url="http://127.0.0.1:9",
+                        android_sms_user=USER, data_dir=tmp_path)
     ch = build_sms(settings, CredentialStore(), Pacers())
     assert isinstance(ch, NotConfigured)
     reason = ch.unavailable_reason(message())
-    assert reason is not None and android.SECRET in reason and android.SECRET_ENV in reason
+    assert reason is not None and "password is missing" in reason
+    assert android.SECRET in reason and android.SECRET_ENV in reason
+    result = check_sms(settings, CredentialStore())
+    assert not result.ok and "password is missing" in result.message and android.SECRET in result.message
 
 
 # ---------------------------------------------------------------- "Test connection"

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifier_gui.core.delivery.channels.sms import SmsLimits, compose_text, length_problem
+from notifier_gui.core.delivery.channels.sms.provider import compose_text, length_problem
+from notifier_gui.core.sms_providers import SmsLimits
 from notifier_gui.core.delivery.channels.sms import segments as seg
 
 GSM_BASIC = sorted(seg.GSM7_BASIC)

@@ -14,7 +14,8 @@ import pytest
 
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message, NotConfigured
-from notifier_gui.core.delivery.channels.sms import SmsChannel, build_sms, check_sms, provider_limits
+from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms, check_sms
+from notifier_gui.core.delivery.channels.sms.provider import provider_limits
 from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers

@@ -14,17 +14,12 @@ import pytest
 
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import NotConfigured, Sent
-from notifier_gui.core.delivery.channels.sms import (
-    SmsChannel,
-    SmsProvider,
-    Throttled,
-    build_sms,
-    check_sms,
-    retry_after_seconds,
-)
+from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms, check_sms
+from notifier_gui.core.delivery.channels.sms.http import retry_after_seconds
+from notifier_gui.core.delivery.channels.sms.provider import SmsProvider
 from notifier_gui.core.delivery.channels.sms.twilio import TwilioProvider
 from notifier_gui.core.delivery.checks_base import CheckResult
-from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Transient, Unavailable
+from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
 from tests.servers.twilio import (

@@ -15,16 +15,9 @@ from hypothesis import assume, given, settings as hsettings, strategies as st
 
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
-from notifier_gui.core.delivery.channels.telegram import (
-    TEXT_LIMIT,
-    TelegramChannel,
-    build_telegram,
-    check_telegram,
-    format_parts,
-    normalize_token,
-    split_text,
-    telegram_length,
-)
+from notifier_gui.core.delivery.channels.botapi import normalize_token
+from notifier_gui.core.delivery.channels.telegram import TelegramChannel, build_telegram, check_telegram
+from notifier_gui.core.delivery.channels.telegram_text import TEXT_LIMIT, format_parts, split_text, telegram_length
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers, RateLimiter
 from notifier_gui.core.secrets import CredentialStore, Redactor, SecretStoreError

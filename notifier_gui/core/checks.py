@@ -5,7 +5,8 @@ Each returns a :class:`CheckResult` whose message an operator can act on.
 from __future__ import annotations
 
 from .config import Settings
-from .delivery.channels.email import EmailChannel, _close
+from .delivery.channels.email import EmailChannel
+from .delivery.channels.smtp_transport import _close
 from .delivery.checks_base import CheckResult
 from .delivery.errors import DeliveryError
 from .secrets import CredentialStore, SecretStoreError
@@ -69,7 +70,7 @@ def check_channel(name: str, settings: Settings, secrets: CredentialStore) -> Ch
     if name == "email":
         return check_email(settings, secrets)
     if name == "sms":
-        from .delivery.channels.sms import check_sms
+        from .delivery.channels.sms.channel import check_sms
 
         return check_sms(settings, secrets)
     if name == "telegram":

@@ -29,6 +29,8 @@ from typing import Any
 
 import platformdirs
 
+from . import sms_providers as sms_registry
+
 APP_NAME = "notifier-gui"
 CHANNEL_NAMES = ("email", "sms", "telegram")
 
@@ -36,9 +38,7 @@ CHANNEL_NAMES = ("email", "sms", "telegram")
 SECRET_ENV_NAMES: dict[str, str] = {
     "smtp_password": "SMTP_DEFAULT_PASSWORD",
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
-    "twilio_auth_token": "TWILIO_AUTH_TOKEN",
-    "smsru_api_id": "SMSRU_API_ID",
-    "android_sms_password": "ANDROID_SMS_PASSWORD",
+    **sms_registry.secret_env_names(),
     "imap_password": "IMAP_PASSWORD",
     "api_token": "NOTIFIER_API_TOKEN",
 }
@@ -81,7 +81,7 @@ class Settings:
     imap_folder: str = field(default="INBOX", metadata=_opt("IMAP_FOLDER", "IMAP folder bounces arrive in"))
 
     # SMS
-    sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", "twilio, smsru or android (empty: SMS off)"))
+    sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", f"{sms_registry.names_text()} (empty: SMS off)"))
     twilio_account_sid: str = field(default="", metadata=_opt("TWILIO_ACCOUNT_SID", "Twilio Account SID"))
     twilio_from: str = field(default="", metadata=_opt("TWILIO_FROM", "Twilio sender number (E.164)"))
     twilio_messaging_service_sid: str = field(default="", metadata=_opt("TWILIO_MESSAGING_SERVICE_SID", "Twilio Messaging Service SID"))
@@ -157,6 +157,14 @@ class Settings:
 def option_names() -> dict[str, str]:
     """Environment name -> field name, for every setting."""
     return {f.metadata["env"]: f.name for f in fields(Settings)}
+
+
+def env_prefixes() -> tuple[str, ...]:
+    """Prefixes (up to the first ``_``) of every environment name the program reads: settings,
+    secrets, and every registered SMS provider's. Tests and benchmarks strip these."""
+    envs = [*option_names(), *SECRET_ENV_NAMES.values(), SECRETS_PASSPHRASE_ENV]
+    found = (env.split("_", 1)[0] + "_" for env in envs)
+    return tuple(dict.fromkeys([*found, *sms_registry.env_prefixes()]))
 
 
 _TRUE = {"1", "true", "yes", "on", "y"}
@@ -244,9 +252,7 @@ _SECRET_BY_ENV = {env: name for name, env in SECRET_ENV_NAMES.items()}
 SECRET_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "smtp_password": ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL"),
     "telegram_bot_token": ("TELEGRAM_API_BASE",),
-    "twilio_auth_token": ("TWILIO_API_BASE",),
-    "smsru_api_id": ("SMSRU_API_BASE",),
-    "android_sms_password": ("ANDROID_SMS_URL",),
+    **sms_registry.secret_endpoints(),
     "imap_password": ("IMAP_HOST", "IMAP_PORT"),
 }
 
@@ -375,8 +381,8 @@ def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapp
 
 
 # An endpoint setting -> the host setting it belongs to: nothing is redirected where no host was set.
-_HOSTS = {"SMTP_HOST": "SMTP_HOST", "SMTP_PORT": "SMTP_HOST", "ANDROID_SMS_URL": "ANDROID_SMS_URL",
-          "IMAP_HOST": "IMAP_HOST", "IMAP_PORT": "IMAP_HOST"}
+_HOSTS = {"SMTP_HOST": "SMTP_HOST", "SMTP_PORT": "SMTP_HOST", "IMAP_HOST": "IMAP_HOST", "IMAP_PORT": "IMAP_HOST",
+          **{env: env for env in sms_registry.own_server_settings()}}
 
 
 def _shown(value: Any) -> str:
@@ -433,8 +439,9 @@ def _check(s: Settings) -> None:
         raise ConfigError("NOTIFIER_BACKOFF needs at least one number of seconds")
     if not 0 <= s.jitter < 1:
         raise ConfigError("NOTIFIER_JITTER must be between 0 and 1")
-    if s.sms_provider not in {"", "twilio", "smsru", "android"}:
-        raise ConfigError(f"SMS_PROVIDER must be twilio, smsru or android, got {s.sms_provider!r}")
+    unknown_provider = sms_registry.unknown(s.sms_provider)
+    if unknown_provider:
+        raise ConfigError(unknown_provider)
     if s.smtp_auth_failure not in {"hold", "next"}:
         raise ConfigError(f"SMTP_AUTH_FAILURE must be hold or next, got {s.smtp_auth_failure!r}")
     if not 0 <= s.api_port <= 65535:

@@ -34,6 +34,7 @@ from .config import (
     with_overrides,
     write_settings_file,
 )
+from . import sms_providers as sms_registry
 from .secrets import SERVICE, CredentialStore, SecretStoreError
 from .validation import ValidationError
 from .validation import email as valid_email
@@ -117,7 +118,7 @@ def validate(settings: Settings, values: Mapping[str, Any]) -> dict[str, str]:
             valid_email(addr or from_email, "DEFAULT_FROM_EMAIL")
         except ValidationError as exc:
             problems["DEFAULT_FROM_EMAIL"] = exc.message
-    for env in ("TELEGRAM_API_BASE", "TWILIO_API_BASE", "SMSRU_API_BASE"):
+    for env in ("TELEGRAM_API_BASE", *sms_registry.api_base_settings()):
         url = str(values.get(env, "") or "")
         if env in values and not _is_http_url(url):
             problems[env] = "must be an http:// or https:// address"

@@ -18,21 +18,14 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from .config import Settings
-from .delivery.channels.telegram import (
-    ApiFailure,
-    BotApi,
-    classify,
-    normalize_token,
-    remember_token,
-    token_problem,
-)
+from .delivery.channels.botapi import ApiFailure, BotApi, TokenError, TokenSource, classify, usable_token
 from .secrets import Redactor
 from .storage.repository import Store
 from .validation import ValidationError
@@ -109,7 +102,7 @@ class TelegramLinker:
     def __init__(
         self,
         settings: Settings,
-        token: str | Callable[[], str | None] | None,
+        token: str | TokenSource | None,
         redactor: Redactor,
         store: Store,
         session: requests.Session | None = None,
@@ -125,15 +118,9 @@ class TelegramLinker:
     # -- helpers --------------------------------------------------------------------
     def _token(self) -> str:
         try:
-            raw = self._token_source() if callable(self._token_source) else self._token_source
-        except Exception as exc:
-            raise LinkError(self._redact(f"the Telegram bot token cannot be read: {exc}")) from None
-        token = normalize_token(raw)
-        remember_token(self._redact, token)
-        problem = token_problem(token)
-        if problem:
-            raise LinkError(problem)
-        return token
+            return usable_token(self._token_source, self._redact)
+        except TokenError as exc:
+            raise LinkError(exc.message) from None
 
     def _error(self, failure: ApiFailure) -> LinkError:
         low = failure.description.lower()

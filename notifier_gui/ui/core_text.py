@@ -244,7 +244,6 @@ TEMPLATES = cast(tuple[str, ...], (
     QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1"),
     QT_TRANSLATE_NOOP("CoreMessage", "{env} needs at least one number of seconds"),
     QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 0 and 1"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be twilio, smsru or android, got {value}"),
     QT_TRANSLATE_NOOP("CoreMessage", "{env} must be hold or next, got {value}"),
     QT_TRANSLATE_NOOP("CoreMessage", "{env} must not be empty"),
     QT_TRANSLATE_NOOP("CoreMessage", "{env} must be HTML, MarkdownV2, Markdown or empty"),

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.config import Settings
 from ..core.delivery.channels.base import Message
-from ..core.delivery.channels.email import build_email
+from ..core.delivery.channels.email_message import build_email
 from ..core.delivery.errors import DeliveryError
 from ..core.records import RecipientData
 from ..core.templates import render
@@ -255,7 +255,7 @@ class PreviewPane(QWidget):
     def _render_sms(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
         # Imported here: the SMS and Telegram modules pull in requests, which the window's
         # start-up does not need.
-        from ..core.delivery.channels.sms import compose_text, length_problem, provider_limits
+        from ..core.delivery.channels.sms.provider import compose_text, length_problem, provider_limits
         from ..core.delivery.channels.sms import segments as seg
 
         text = compose_text(subject, body)
@@ -283,7 +283,7 @@ class PreviewPane(QWidget):
         self.sms_text.setPlainText(text)
 
     def _render_telegram(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
-        from ..core.delivery.channels.telegram import format_parts, telegram_length
+        from ..core.delivery.channels.telegram_text import format_parts, telegram_length
 
         mode = settings.telegram_parse_mode
         parts = format_parts(subject, body, mode)

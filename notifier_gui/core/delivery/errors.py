@@ -5,6 +5,9 @@ shown to operators and stored, so it must already be redacted and human.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Self
+
 
 class DeliveryError(Exception):
     outcome = "transient"
@@ -13,6 +16,12 @@ class DeliveryError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after
+
+    def redacted(self, redact: Callable[[str], str]) -> Self:
+        """This error with ``redact`` applied to its detail *and* its args (which ``str()`` shows)."""
+        self.detail = redact(self.detail)
+        self.args = (self.detail,)
+        return self
 
 
 class Unavailable(DeliveryError):

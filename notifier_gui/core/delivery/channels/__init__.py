@@ -43,7 +43,7 @@ def build_channels(settings: Settings, secrets: CredentialStore, sandbox: bool, 
     """
     from .email import EmailChannel
     from .outbox import OutboxChannel
-    from .sms import build_sms
+    from .sms.channel import build_sms
     from .telegram import build_telegram
 
     if sandbox:

@@ -21,27 +21,19 @@ from urllib.parse import quote
 import requests
 
 from ....config import Settings
-from ....secrets import SECRET_NAMES, CredentialStore
+from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import Receipt, Sent
-from . import (
-    HttpProvider,
-    ProviderConfigError,
-    Redact,
-    Throttled,
-    check_failure,
-    json_body,
-    register,
-    retry_after_seconds,
-    secret,
-    setting,
-    snippet,
-)
+from ...errors import Throttled
+from .... import sms_providers as registry
+from .http import HttpProvider, check_failure, json_body, retry_after_seconds, snippet
+from .provider import ProviderConfigError, Redact, secret
 
+SPEC = registry.spec("android")
 MAX_ID = 36  # the gateway's message id length limit (its API schema)
 SECRET = "android_sms_password"
-SECRET_ENV = "ANDROID_SMS_PASSWORD"
+SECRET_ENV = SPEC.secrets[SECRET]
 
 
 def message_id(ref: str, phone: str, text: str, prefix: str = "ntf") -> str:
@@ -56,8 +48,9 @@ def message_id(ref: str, phone: str, text: str, prefix: str = "ntf") -> str:
 
 
 class AndroidGatewayProvider(HttpProvider):
-    name = "android"
-    title = "the Android SMS gateway"
+    name = SPEC.name
+    title = SPEC.title
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -207,17 +200,10 @@ def require_settings(base_url: str, username: str) -> None:
         raise ProviderConfigError("the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)")
 
 
-@register(AndroidGatewayProvider)
 def build(settings: Settings, secrets: CredentialStore) -> AndroidGatewayProvider:
-    """Reads ANDROID_SMS_URL / _USER / _SIM if this Settings has them (see the module docs)."""
-    base_url = str(setting(settings, "android_sms_url", ""))
-    username = str(setting(settings, "android_sms_user", ""))
-    require_settings(base_url, username)
-    if SECRET not in SECRET_NAMES:
-        raise ProviderConfigError(f"this build cannot store the Android gateway password yet "
-                                  f"(secret {SECRET} / {SECRET_ENV} is not registered)")
+    """From ANDROID_SMS_URL, ANDROID_SMS_USER, ANDROID_SMS_SIM and the password secret."""
+    require_settings(settings.android_sms_url, settings.android_sms_user)
     password = secret(secrets, SECRET, SECRET_ENV, "the Android SMS gateway password")
     secrets.redactor.add(password)
-    return AndroidGatewayProvider(base_url, username, password, secrets.redactor,
-                                  timeout=settings.sms_timeout,
-                                  sim_number=int(setting(settings, "android_sms_sim", 0) or 0))
+    return AndroidGatewayProvider(settings.android_sms_url, settings.android_sms_user, password, secrets.redactor,
+                                  timeout=settings.sms_timeout, sim_number=settings.android_sms_sim)

@@ -18,17 +18,11 @@ from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import FailureClass, Receipt, Sent
-from . import (
-    HttpProvider,
-    ProviderConfigError,
-    Redact,
-    SmsLimits,
-    check_failure,
-    json_body,
-    register,
-    secret,
-    snippet,
-)
+from .... import sms_providers as registry
+from .http import HttpProvider, check_failure, json_body, snippet
+from .provider import ProviderConfigError, Redact, secret
+
+SPEC = registry.spec("smsru")
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -85,9 +79,9 @@ def digits(phone_e164: str) -> str:
 
 
 class SmsRuProvider(HttpProvider):
-    name = "smsru"
-    title = "SMS.ru"
-    limits = SmsLimits(max_segments=8)
+    name = SPEC.name
+    title = SPEC.title
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -221,7 +215,6 @@ class SmsRuProvider(HttpProvider):
         return CheckResult(True, self.redact(f"the SMS.ru key works; balance {balance:.2f} RUB; {sender}"))
 
 
-@register(SmsRuProvider)
 def build(settings: Settings, secrets: CredentialStore) -> SmsRuProvider:
     api_id = secret(secrets, "smsru_api_id", "SMSRU_API_ID", "the SMS.ru api_id")
     secrets.redactor.add(api_id)

@@ -17,20 +17,12 @@ from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import Receipt, Sent
-from . import (
-    HttpProvider,
-    ProviderConfigError,
-    Redact,
-    SmsLimits,
-    Throttled,
-    check_failure,
-    json_body,
-    register,
-    retry_after_seconds,
-    secret,
-    setting,
-    snippet,
-)
+from ...errors import Throttled
+from .... import sms_providers as registry
+from .http import HttpProvider, check_failure, json_body, retry_after_seconds, snippet
+from .provider import ProviderConfigError, Redact, secret
+
+SPEC = registry.spec("twilio")
 
 API = "/2010-04-01"
 
@@ -80,9 +72,9 @@ def require_settings(account_sid: str, from_number: str, messaging_service_sid: 
 
 
 class TwilioProvider(HttpProvider):
-    name = "twilio"
-    title = "Twilio"
-    limits = SmsLimits(max_chars=1600)
+    name = SPEC.name
+    title = SPEC.title
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -235,7 +227,6 @@ class TwilioProvider(HttpProvider):
                                  "cannot read the account itself)")
 
 
-@register(TwilioProvider)
 def build(settings: Settings, secrets: CredentialStore) -> TwilioProvider:
     require_settings(settings.twilio_account_sid, settings.twilio_from, settings.twilio_messaging_service_sid)
     token = secret(secrets, "twilio_auth_token", "TWILIO_AUTH_TOKEN", "the Twilio auth token")
@@ -248,5 +239,5 @@ def build(settings: Settings, secrets: CredentialStore) -> TwilioProvider:
         messaging_service_sid=settings.twilio_messaging_service_sid,
         api_base=settings.twilio_api_base,
         timeout=settings.sms_timeout,
-        api_key_sid=str(setting(settings, "twilio_api_key_sid", "")),
+        api_key_sid=settings.twilio_api_key_sid,
     )

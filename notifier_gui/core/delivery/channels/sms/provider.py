@@ -1,0 +1,118 @@
+"""What an SMS provider implements, and the text rules every provider shares (no network here).
+
+:class:`SmsProvider` sends one text to one E.164 number, classifies the provider's answers
+into Unavailable / Transient / Permanent, runs a "Test connection" check, and states its
+length limits (declared in :mod:`~notifier_gui.core.sms_providers`). The compose preview uses :func:`compose_text`,
+:func:`length_problem` and :func:`provider_limits` from here without loading a provider.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from ....config import Settings
+from ....secrets import CredentialStore, SecretStoreError
+from ...checks_base import CheckResult
+from ..base import Receipt, Sent
+from .... import sms_providers as registry
+from . import segments as seg
+from ....sms_providers import SmsLimits
+
+Redact = Callable[[str], str]
+
+
+class ProviderConfigError(Exception):
+    """Settings or credentials for the chosen provider are missing; the text says which."""
+
+
+def compose_text(subject: str, body: str) -> str:
+    """The SMS text: the subject on its own line above the body (either may be empty)."""
+    return "\n".join(part for part in (subject.strip(), body) if part)
+
+
+def length_problem(text: str, limits: SmsLimits, title: str) -> str | None:
+    """Why ``text`` is too long for a provider with ``limits``, or None if it fits."""
+    info = seg.count(text)
+    if limits.max_segments is not None and info.segments > limits.max_segments:
+        most = seg.max_units(info.encoding, limits.max_segments)
+        return (f"the text needs {info.segments} SMS segments ({info.units} {info.encoding} units); "
+                f"{title} accepts at most {limits.max_segments} segments (about {most} {info.encoding} units) "
+                "— shorten the message")
+    if limits.max_chars is not None and len(text) > limits.max_chars:
+        return (f"the text is {len(text):,} characters ({info.segments} SMS segments, {info.encoding}); "
+                f"{title} accepts at most {limits.max_chars:,} characters — shorten the message")
+    return None
+
+
+def provider_limits(settings: Settings) -> SmsLimits | None:
+    """The chosen provider's length limits, for the compose preview (no network, no secrets)."""
+    try:
+        return registry.spec(settings.sms_provider).limits
+    except KeyError:
+        return None
+
+
+def secret(secrets: CredentialStore, name: str, env_name: str, what: str) -> str:
+    """Read a required secret; missing or unreadable becomes a ProviderConfigError."""
+    try:
+        value = secrets.get(name)
+    except SecretStoreError as exc:
+        raise ProviderConfigError(f"{what} cannot be read: {exc}") from None
+    if not value:
+        raise ProviderConfigError(f"{what} is missing: store the secret {name} in the settings "
+                                  f"(or set {env_name} for a headless run)")
+    return value
+
+
+class SmsProvider(ABC):
+    """One SMS provider account. Owned by one worker thread, like the channel around it.
+
+    ``send`` returns :class:`Sent` or raises a :class:`DeliveryError` whose detail is
+    already redacted; ``check`` never raises. ``name``, ``title`` and ``limits`` come from
+    the provider's :class:`~notifier_gui.core.sms_providers.ProviderSpec`.
+    """
+
+    name: ClassVar[str]  # the SMS_PROVIDER value
+    title: ClassVar[str]  # how operators know it, used in messages
+    limits: ClassVar[SmsLimits] = SmsLimits()
+
+    def max_length(self, encoding: seg.Encoding) -> int | None:
+        """Most units of ``encoding`` one message may have (preview hint); None = unlimited."""
+        caps: list[int] = []
+        if self.limits.max_segments is not None:
+            caps.append(seg.max_units(encoding, self.limits.max_segments))
+        if self.limits.max_chars is not None:
+            caps.append(self.limits.max_chars)
+        return min(caps) if caps else None
+
+    def length_problem(self, text: str) -> str | None:
+        return length_problem(text, self.limits, self.title)
+
+    def unavailable_reason(self) -> str | None:
+        """A configuration problem found without the network, or None."""
+        return None
+
+    @abstractmethod
+    def send(self, phone_e164: str, text: str, ref: str | None = None) -> Sent:
+        """Submit one SMS. ``ref`` is a stable id of this notification (idempotency, where supported)."""
+
+    @abstractmethod
+    def check(self) -> CheckResult:
+        """Test the credentials without sending anything; phrased for the operator."""
+
+    # Delivery reports (polled by delivery.receipts); 0 ids per request: the provider gives none.
+    receipt_batch: ClassVar[int] = 0
+    receipt_rate: ClassVar[float] = 1.0  # status requests per second, inside the provider's limits
+
+    def fetch_receipts(self, ids: Sequence[str]) -> dict[str, Receipt]:
+        """The current state of up to ``receipt_batch`` messages this provider accepted."""
+        return {}
+
+    def close(self) -> None:
+        """Release connections; the provider may be used again afterwards."""
+
+
+ProviderBuilder = Callable[[Settings, CredentialStore], SmsProvider]
+"""A provider module's ``build``: a provider from settings and secrets; raises ProviderConfigError
+when they are incomplete."""
