@@ -105,7 +105,6 @@ def test_the_dialogs_list_and_the_channel_come_from_the_registry(pigeon: registr
 
 def test_every_declaration_matches_its_module_and_the_settings() -> None:
     names = config.option_names()
-    assert registry.names() == ("twilio", "smsru", "android")
     for spec in registry.SPECS:
         assert set(spec.settings) <= set(names), spec.name  # a typed Settings field each
         assert spec.api_base in spec.settings
