@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 from .config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV
+from .messages import Msg, Template
 
 SERVICE = "notifier-gui"
 SECRET_NAMES = tuple(SECRET_ENV_NAMES)
@@ -59,7 +60,8 @@ def _password_delete_error() -> type[Exception]:
 
 
 class SecretStoreError(RuntimeError):
-    """The credential store cannot be used; the message says why (never the value)."""
+    """The credential store cannot be used; the message says why (never the value): a ``Msg``
+    where the sentence is ours, the backend's or file's own words otherwise."""
 
 
 class Redactor:
@@ -223,7 +225,7 @@ class CredentialStore:
     def set(self, name: str, value: str) -> None:
         self._check_name(name)
         if not value:
-            raise SecretStoreError("an empty secret cannot be stored; use delete")
+            raise SecretStoreError(EMPTY_SECRET())
         self.redactor.add(value)
         self._call(f"refused to save {name}", lambda: self.backend.set_password(SERVICE, name, value))
         log.info("secret %s saved to %s", name, self.backend_name())
@@ -357,7 +359,7 @@ class CredentialStore:
 
         b = self.backend
         if not isinstance(b, EncryptedFileKeyring):
-            raise SecretStoreError("secrets are not kept in an encrypted file here")
+            raise SecretStoreError(NO_SECRETS_FILE())
         self.redactor.add(passphrase)
         try:
             b.unlock(passphrase)
@@ -379,18 +381,26 @@ def system_store_missing(backend: KeyringBackend) -> bool:
     return isinstance(backend, chainer.ChainerBackend) and not backend.backends
 
 
-NO_STORE = ("this computer has no credential store (no Secret Service such as GNOME Keyring or KWallet "
-            "is running)")
+# The credential store's sentences (shown by the CLI, the window's Settings, the log).
+NO_STORE = Template("secrets.no_store", "this computer has no credential store (no Secret Service such as GNOME "
+                                        "Keyring or KWallet is running)")
+USE_ENVIRONMENT = Template("secrets.use_environment",
+                           "{store}: give the secrets in the environment or a .env file instead")
+CHOOSE_PASSPHRASE = Template("secrets.choose_passphrase",
+                             "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an "
+                             "encrypted file, or give them in the environment or a .env file")
+FILE_LOCKED = Template("secrets.file_locked", "the secrets are in an encrypted file ({path}) and it is locked: enter "
+                                              "its passphrase in Settings, or set {env}")
+EMPTY_SECRET = Template("secrets.empty", "an empty secret cannot be stored; use delete")
+NO_SECRETS_FILE = Template("secrets.no_file", "secrets are not kept in an encrypted file here")
 
 
-def store_problem(state: str, path: Path | None = None) -> str | None:
+def store_problem(state: str, path: Path | None = None) -> Msg | None:
     """The sentence for a store ``state`` (CredentialStore.store_state) that cannot be used."""
     if state == "none":
-        return f"{NO_STORE}: give the secrets in the environment or a .env file instead"
+        return USE_ENVIRONMENT(store=NO_STORE())
     if state == "file-new":
-        return (f"{NO_STORE}: choose a passphrase in Settings (or set {PASSPHRASE_ENV}) to keep the secrets "
-                f"in an encrypted file, or give them in the environment or a .env file")
+        return CHOOSE_PASSPHRASE(store=NO_STORE(), env=PASSPHRASE_ENV)
     if state == "file-locked":
-        return (f"the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in "
-                f"Settings, or set {PASSPHRASE_ENV}")
+        return FILE_LOCKED(path=path, env=PASSPHRASE_ENV)
     return None
