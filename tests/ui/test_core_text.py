@@ -15,8 +15,10 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message, address_reason
 from notifier_gui.core.delivery.channels.email import classify
 from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
+from notifier_gui.core.messages import Msg
 from notifier_gui.core.recipients import import_csv
 from notifier_gui.core.secrets import Redactor
+from notifier_gui.core.setting_rules import Seconds
 from notifier_gui.core.records import RecipientData
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import TEMPLATES, core_text
@@ -192,10 +194,13 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
             call()
         except Exception as exc:  # noqa: BLE001  (ConfigError, ValidationError, ProviderConfigError, Unavailable)
             found.append(getattr(exc, "detail", None) or str(exc))
+            if isinstance(getattr(exc, "msg", None), Msg):
+                found.append(exc.msg)  # the same as data, as the window gets it
         else:
             raise AssertionError("no error raised")
 
-    bad: list[dict[str, object]] = [{attr: -1.0} for attr, _ in config._POSITIVE + config._NOT_NEGATIVE]
+    bad: list[dict[str, object]] = [{f.name: -1.0} for f in dataclasses.fields(Settings)
+                                    if any(isinstance(rule, Seconds) for rule in config.rules(f))]
     bad += [{"backoff": (1e12,)}, {"channels": ("fax",)}, {"channels": ("email", "email")}, {"keep_days": 0},
             {"concurrency": 0}, {"smtp_port": 0}, {"max_tries": 0}, {"backoff": ()}, {"jitter": 1.0},
             {"sms_provider": "pigeon"}, {"smtp_auth_failure": "maybe"}, {"api_port": -1}, {"api_host": " "},
@@ -208,7 +213,7 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
         try:
             config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path), env: "\u2603 not a value"}, cwd=tmp_path)
         except config.ConfigError as exc:
-            found.append(str(exc))
+            found += [str(exc), exc.msg]
     (tmp_path / "settings.json").write_text('{"SMTP_DEFAULT_PASSWORD": "hunter2"}', encoding="utf-8")
     expect(lambda: config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path)}, cwd=tmp_path))
     (tmp_path / "settings.json").unlink()
@@ -319,3 +324,61 @@ def test_bounce_reports_and_the_mailbox_check_are_shown_in_russian(russian: None
                      "b@example.org at imap.example.org:993, folder INBOX (3 messages)") == (
         "Подключено к localhost:587 (STARTTLS, вход как ops@example.org); ящик возвратов b@example.org на "
         "imap.example.org:993, папка INBOX (писем: 3)")
+
+
+# -- messages as data (#15 item 5) ---------------------------------------------------------
+def _declared_codes() -> dict[str, str]:
+    """Every message the core declares (``Template("code", "English")``), found in its source,
+    so a module the tests never import is not missed."""
+    found: dict[str, str] = {}
+    for path in (ROOT / "notifier_gui" / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Template"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)):
+                english = node.args[1]
+                found[node.args[0].value] = english.value if isinstance(english, ast.Constant) else ""
+    return found
+
+
+def test_every_code_the_core_can_raise_has_a_window_template() -> None:
+    from notifier_gui.ui.core_text import WINDOW_TEXT
+
+    codes = _declared_codes()
+    assert len(codes) > 40
+    assert sorted(codes.keys() - WINDOW_TEXT.keys()) == []
+    assert sorted(WINDOW_TEXT.keys() - codes.keys()) == [], "window templates for codes the core no longer has"
+
+
+def test_window_templates_use_only_the_parameters_the_core_gives() -> None:
+    """A window template may leave a parameter out, never invent one (it would show the English)."""
+    import string
+
+    from notifier_gui.ui.core_text import WINDOW_TEXT
+
+    extras = {"config.choice": {"options", "empty"}}
+    for code, english in _declared_codes().items():
+        given = {name for _, name, _, _ in string.Formatter().parse(english) if name} | extras.get(code, set())
+        wanted = {name for _, name, _, _ in string.Formatter().parse(WINDOW_TEXT[code]) if name}
+        assert wanted <= given, (code, wanted - given)
+
+
+def test_a_message_is_rendered_by_its_code_not_its_english(russian: None) -> None:  # noqa: F811
+    """Reword a core message and the window still says it: it reads the code and parameters."""
+    from notifier_gui.core.setting_rules import BETWEEN
+
+    reworded = Msg(BETWEEN, {"env": "NOTIFIER_CONCURRENCY", "low": 1, "high": 64, "value": 0},
+                   "NOTIFIER_CONCURRENCY is out of range (reworded)")
+    shown = core_text(reworded)
+    assert "reworded" not in shown and "от 1 до 64" in shown and "Одновременных отправок" in shown, shown
+    assert "NOTIFIER_CONCURRENCY" in str(reworded)  # the CLI's and the log's English is the core's
+
+
+def test_dialog_problems_are_shown_in_russian_by_code(tmp_path: Path, russian: None) -> None:  # noqa: F811
+    from notifier_gui.core import settings_store
+
+    problems = settings_store.validate(Settings(data_dir=tmp_path), {"SMTP_PORT": 0, "SMS_PROVIDER": "pigeon",
+                                                                     "NOTIFIER_KEEP_DAYS": 0})
+    shown = {env: core_text(message) for env, message in problems.items()}
+    assert set(shown) == {"SMTP_PORT", "SMS_PROVIDER", "NOTIFIER_KEEP_DAYS"}
+    for text in shown.values():
+        assert _VARIABLE.search(text) is None and not re.search(r"\b(?:must|got)\b", text), text
