@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _REGISTRY: dict[str, Template] = {}
@@ -129,11 +129,6 @@ def _by_specificity() -> list[Template]:
 
 
 _ORDERED: tuple[int, list[Template]] = (0, [])
-
-
-def templates() -> Iterator[Template]:
-    """Every registered template (those of the modules imported so far)."""
-    return iter(tuple(_REGISTRY.values()))
 
 
 # English from no template of ours (a library's exception text), carried as a message.

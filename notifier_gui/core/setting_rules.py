@@ -3,7 +3,7 @@
 Each setting's field metadata carries its environment name, its help, and a tuple of rules
 from here. The same rules check a loaded configuration (``config._check``, any face), the
 Settings dialog's values before saving (``settings_store.validate``), and are listed in the
-README's table (tests/test_settings_declared.py). A rule answers with a
+README's table is checked against the declarations (tests/test_settings_declared.py). A rule answers with a
 :class:`~notifier_gui.core.messages.Msg` (code + parameters) or None; the error that carries
 it names its setting by key, so no face parses the text to find the field.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .messages import Msg, Template
+from .messages import PLAIN, Msg, Template
 
 MAX_SECONDS = 366 * 86400  # longer waits and lifetimes overflow date arithmetic or never end in practice
 
@@ -61,10 +61,6 @@ class Rule:
     def check(self, env: str, value: Any, editing: bool) -> Msg | None:
         raise NotImplementedError
 
-    def describe(self) -> str:
-        """In a few words, for the README check and help texts."""
-        raise NotImplementedError
-
 
 @dataclass(frozen=True)
 class Seconds(Rule):
@@ -78,9 +74,6 @@ class Seconds(Rule):
             return None
         return SECONDS(env=env, above=(ABOVE_ZERO if self.positive else ZERO_OR_MORE)(), max=MAX_SECONDS, value=value)
 
-    def describe(self) -> str:
-        return f"seconds, {'above 0' if self.positive else '0 or more'}"
-
 
 @dataclass(frozen=True)
 class SecondsList(Rule):
@@ -93,9 +86,6 @@ class SecondsList(Rule):
             return SECONDS_LIST_EMPTY_FORM(env=env) if editing else SECONDS_LIST_EMPTY(env=env)
         return None
 
-    def describe(self) -> str:
-        return "seconds, one or more"
-
 
 @dataclass(frozen=True)
 class Between(Rule):
@@ -107,9 +97,6 @@ class Between(Rule):
         if self.low <= value <= self.high:
             return None
         return self.template(env=env, low=self.low, high=self.high, value=value)
-
-    def describe(self) -> str:
-        return f"{self.low} to {self.high}"
 
 
 def port(low: int = 1) -> Between:
@@ -130,17 +117,11 @@ class AtLeast(Rule):
             return None
         return KEEP_DAYS(env=env, value=value) if self.optional else AT_LEAST(env=env, low=self.low)
 
-    def describe(self) -> str:
-        return f"at least {self.low}" + (" or empty" if self.optional else "")
-
 
 @dataclass(frozen=True)
 class Fraction(Rule):
     def check(self, env: str, value: Any, editing: bool) -> Msg | None:
         return None if 0 <= value < 1 else FRACTION(env=env)
-
-    def describe(self) -> str:
-        return "0 to below 1"
 
 
 @dataclass(frozen=True)
@@ -156,11 +137,9 @@ class Choice(Rule):
             return None
         return CHOICE(env=env, choices=_either(options, self.empty), options=options, empty=self.empty, value=value)
 
-    def describe(self) -> str:
-        return _either(tuple(self.options()), self.empty)
-
 
 def _either(options: Sequence[str], empty: bool) -> str:
+    """``a, b or c`` (the English of CHOICE; the window lists ``options`` itself)."""
     shown = [*options, "empty"] if empty else list(options)
     return ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else "".join(shown)
 
@@ -180,9 +159,6 @@ class Channels(Rule):
             return CHANNEL_TWICE(env=env)
         return None
 
-    def describe(self) -> str:
-        return f"some of {', '.join(self.names)}, each once"
-
 
 @dataclass(frozen=True)
 class NotBlank(Rule):
@@ -190,9 +166,6 @@ class NotBlank(Rule):
 
     def check(self, env: str, value: Any, editing: bool) -> Msg | None:
         return None if str(value).strip() else self.template(env=env)
-
-    def describe(self) -> str:
-        return "not empty"
 
 
 @dataclass(frozen=True)
@@ -209,9 +182,6 @@ class HeaderSafe(Rule):
             return validation.FIELD_MESSAGE(field=env, message=exc.message)
         return None
 
-    def describe(self) -> str:
-        return "no line breaks or control characters"
-
 
 @dataclass(frozen=True)
 class Host(Rule):
@@ -222,9 +192,6 @@ class Host(Rule):
         if host and (any(c.isspace() for c in host) or "/" in host or (":" in host and not host.startswith("["))):
             return HOST(env=env)
         return None
-
-    def describe(self) -> str:
-        return "a host name"
 
 
 @dataclass(frozen=True)
@@ -237,9 +204,6 @@ class HttpUrl(Rule):
         if parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url):
             return None
         return HTTP_URL(env=env)
-
-    def describe(self) -> str:
-        return "an http:// or https:// address"
 
 
 @dataclass(frozen=True)
@@ -260,11 +224,8 @@ class EmailAddress(Rule):
         try:
             validation.email(addr or text, env)
         except validation.ValidationError as exc:
-            return exc.message if isinstance(exc.message, Msg) else None
+            return exc.message if isinstance(exc.message, Msg) else PLAIN(text=exc.message)
         return None
-
-    def describe(self) -> str:
-        return "an email address"
 
 
 def first_problem(rules: Sequence[Rule], env: str, value: Any, editing: bool) -> Msg | None:

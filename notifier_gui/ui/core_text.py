@@ -148,10 +148,9 @@ def _place(m: re.Match[str]) -> str:
 
 def _rendered(msg: Msg) -> str:
     template = WINDOW_TEXT.get(msg.code)
-    if template is None:  # a code the window has no words for (a test fails): the core's English
-        return _plain(str(msg))
-    if msg.code == "plain":
-        return _plain(str(msg))
+    if template is None or msg.code == "plain":  # English of no template (or one the window lacks: a test
+        shown = from_wording(str(msg), core_text, _WORDS, _NESTED)  # fails): by its wording, else as written
+        return str(msg) if shown is None else shown
     params: dict[str, Any] = {}
     for name, value in msg.shown_params().items():
         if isinstance(value, Msg):
@@ -182,7 +181,10 @@ def _plain(text: str) -> str:
 
 
 def _accepts(msg: Msg) -> bool:
-    """A plain text read back as ``msg`` only where its setting fields hold setting names."""
+    """A plain text read back as ``msg`` only where the window has words for it and its setting
+    fields hold setting names."""
+    if msg.code not in WINDOW_TEXT or msg.code == "plain":
+        return False
     params = msg.params
     if "field" in params and msg.code == "field":
         return params["field"] in PLACES or params["field"] in _WORDS["field"]
@@ -197,7 +199,7 @@ def _translated(text: str, language_mark: str) -> str:
     # be read as a whole by a template that begins with a value
     found = messages.as_msg(text, accept=lambda m: m.code == "field" and _accepts(m)) or \
         messages.as_msg(text, accept=_accepts)
-    if found is not None and found.code != "plain":
+    if found is not None:
         return _PLACED.sub(_place, _rendered_plain(found))
     shown = from_wording(text, core_text, _WORDS, _NESTED)
     return _PLACED.sub(_place, text if shown is None else shown)
