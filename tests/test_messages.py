@@ -50,3 +50,10 @@ def test_a_message_survives_copies_and_pickles_as_its_english() -> None:
     msg = GOT(env="SMTP_PORT", value=0)
     assert copy.copy(msg) == msg and copy.deepcopy(msg) == msg
     assert pickle.loads(pickle.dumps(msg)) == str(msg)
+
+
+def test_a_field_named_twice_reads_back_once() -> None:
+    twice = Template("test.twice", "{path} sets a test {env}; save {env} or name {path}")
+    msg = twice(path="/w/.env", env="SMTP_HOST")
+    back = as_msg(str(msg))
+    assert back is not None and back.code == "test.twice" and back.params == {"path": "/w/.env", "env": "SMTP_HOST"}

@@ -154,3 +154,13 @@ def test_the_readme_table_gives_the_declared_defaults() -> None:
             if name in defaults and not _matches(cell, defaults[name]):
                 wrong.append((name, cell, defaults[name]))
     assert wrong == []
+
+
+def test_where_a_secret_is_sent_is_declared_by_the_setting() -> None:
+    """An implicit ./.env must not redirect a stored secret: the settings that say where it goes
+    declare it (``sends``), with the host setting without which nothing is sent (``host``)."""
+    for f in dataclasses.fields(Settings):
+        assert f.metadata["sends"] in ("", *config.SECRET_ENV_NAMES), f.name
+        assert f.metadata["host"] in ("", *config.option_names()), f.name
+    assert config.SECRET_ENDPOINTS["smtp_password"] == ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL")
+    assert config.SECRET_ENDPOINTS["twilio_auth_token"] == ("TWILIO_API_BASE",)

@@ -65,10 +65,12 @@ class StartupError(RuntimeError):
     """The program cannot start here (data folder, database, disk); the message says why in one line."""
 
 
-def _opt(env: str, help: str, *rules: r.Rule) -> dict[str, Any]:
-    """A setting's declaration beside its type and default: environment name, meaning, and the
-    rules its value must meet (setting_rules.py), which every check of it reads."""
-    return {"env": env, "help": help, "rules": rules}
+def _opt(env: str, help: str, *rules: r.Rule, sends: str = "", host: str = "") -> dict[str, Any]:
+    """A setting's declaration beside its type and default: environment name, meaning, the
+    rules its value must meet (setting_rules.py), which every check of it reads; ``sends``: the
+    secret it says where to send (an implicit ./.env must not change it: see ``_redirected``),
+    and ``host`` the setting without which nothing is sent there."""
+    return {"env": env, "help": help, "rules": rules, "sends": sends, "host": host}
 
 
 def sms_provider_names() -> tuple[str, ...]:
@@ -87,10 +89,10 @@ class Settings:
     """Every setting, with its environment name and meaning. Frozen: derive with ``replace``."""
 
     # Email (SMTP)
-    smtp_host: str = field(default="", metadata=_opt("SMTP_HOST", "SMTP server host name", _HEADER, r.Host()))
-    smtp_port: int = field(default=587, metadata=_opt("SMTP_PORT", "SMTP server port (587 STARTTLS, 465 implicit TLS)", r.port()))
-    smtp_use_tls: bool = field(default=True, metadata=_opt("SMTP_USE_TLS", "Upgrade the connection with STARTTLS (ignored with SMTP_USE_SSL)"))
-    smtp_use_ssl: bool = field(default=False, metadata=_opt("SMTP_USE_SSL", "Implicit TLS from the first byte (port 465)"))
+    smtp_host: str = field(default="", metadata=_opt("SMTP_HOST", "SMTP server host name", _HEADER, r.Host(), sends="smtp_password", host="SMTP_HOST"))
+    smtp_port: int = field(default=587, metadata=_opt("SMTP_PORT", "SMTP server port (587 STARTTLS, 465 implicit TLS)", r.port(), sends="smtp_password", host="SMTP_HOST"))
+    smtp_use_tls: bool = field(default=True, metadata=_opt("SMTP_USE_TLS", "Upgrade the connection with STARTTLS (ignored with SMTP_USE_SSL)", sends="smtp_password"))
+    smtp_use_ssl: bool = field(default=False, metadata=_opt("SMTP_USE_SSL", "Implicit TLS from the first byte (port 465)", sends="smtp_password"))
     smtp_user: str = field(default="", metadata=_opt("SMTP_DEFAULT_USER", "SMTP login", _HEADER))
     from_email: str = field(default="", metadata=_opt("DEFAULT_FROM_EMAIL", "From address (optionally 'Name <addr>')", _HEADER, r.EmailAddress()))
     from_name: str = field(default="", metadata=_opt("DEFAULT_FROM_NAME", "Display name in From", _HEADER))
@@ -98,8 +100,8 @@ class Settings:
     smtp_auth_failure: str = field(default="hold", metadata=_opt("SMTP_AUTH_FAILURE", "After the server rejects the SMTP login: hold (queued email waits until the credentials change or the operator retries) or next (go on to the next channel)", r.Choice(lambda: ("hold", "next"))))
     # Email bounces (IMAP): on only with IMAP_HOST set and EMAIL_CONFIRM_TIMEOUT above 0
     email_confirm_timeout: float = field(default=0.0, metadata=_opt("EMAIL_CONFIRM_TIMEOUT", "Seconds to wait for a bounce after the SMTP server accepted an email (no bounce in that time: delivered; a hard bounce: the chain goes on); 0: accepted counts as delivered", _NOT_NEGATIVE))
-    imap_host: str = field(default="", metadata=_opt("IMAP_HOST", "IMAP server of the mailbox bounces come back to (empty: no email receipts)", _HEADER))
-    imap_port: int = field(default=993, metadata=_opt("IMAP_PORT", "IMAP server port (implicit TLS)", r.port()))
+    imap_host: str = field(default="", metadata=_opt("IMAP_HOST", "IMAP server of the mailbox bounces come back to (empty: no email receipts)", _HEADER, sends="imap_password", host="IMAP_HOST"))
+    imap_port: int = field(default=993, metadata=_opt("IMAP_PORT", "IMAP server port (implicit TLS)", r.port(), sends="imap_password", host="IMAP_HOST"))
     imap_user: str = field(default="", metadata=_opt("IMAP_USER", "IMAP login of the bounce mailbox", _HEADER))
     imap_folder: str = field(default="INBOX", metadata=_opt("IMAP_FOLDER", "IMAP folder bounces arrive in", _HEADER, r.NotBlank(r.FOLDER)))
 
@@ -108,11 +110,11 @@ class Settings:
     twilio_account_sid: str = field(default="", metadata=_opt("TWILIO_ACCOUNT_SID", "Twilio Account SID"))
     twilio_from: str = field(default="", metadata=_opt("TWILIO_FROM", "Twilio sender number (E.164)", _HEADER))
     twilio_messaging_service_sid: str = field(default="", metadata=_opt("TWILIO_MESSAGING_SERVICE_SID", "Twilio Messaging Service SID"))
-    twilio_api_base: str = field(default="https://api.twilio.com", metadata=_opt("TWILIO_API_BASE", "Twilio API base URL", _URL))
+    twilio_api_base: str = field(default="https://api.twilio.com", metadata=_opt("TWILIO_API_BASE", "Twilio API base URL", _URL, sends="twilio_auth_token"))
     smsru_from: str = field(default="", metadata=_opt("SMSRU_FROM", "SMS.ru sender name", _HEADER))
-    smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL", _URL))
+    smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL", _URL, sends="smsru_api_id"))
     twilio_api_key_sid: str = field(default="", metadata=_opt("TWILIO_API_KEY_SID", "Twilio API key SID (SK…); the auth token then holds the key's secret"))
-    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL"))
+    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL", sends="android_sms_password", host="ANDROID_SMS_URL"))
     android_sms_user: str = field(default="", metadata=_opt("ANDROID_SMS_USER", "Android SMS gateway user name"))
     android_sms_sim: int = field(default=0, metadata=_opt("ANDROID_SMS_SIM", "SIM slot on the gateway phone (0: default)"))
     sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider", _POSITIVE))
@@ -124,7 +126,7 @@ class Settings:
     telegram_parse_mode: str = field(default="HTML", metadata=_opt("TELEGRAM_PARSE_MODE", "HTML, MarkdownV2 or empty for plain text", r.Choice(lambda: ("HTML", "MarkdownV2", "Markdown"), empty=True)))
     telegram_disable_wpp: bool = field(default=True, metadata=_opt("TELEGRAM_DISABLE_WPP", "Disable link previews"))
     telegram_timeout: float = field(default=10.0, metadata=_opt("TELEGRAM_TIMEOUT", "Seconds to wait for the Bot API", _POSITIVE))
-    telegram_api_base: str = field(default="https://api.telegram.org", metadata=_opt("TELEGRAM_API_BASE", "Bot API base URL", _URL))
+    telegram_api_base: str = field(default="https://api.telegram.org", metadata=_opt("TELEGRAM_API_BASE", "Bot API base URL", _URL, sends="telegram_bot_token"))
     telegram_rate: float = field(default=25.0, metadata=_opt("TELEGRAM_RATE", "Telegram messages per second overall", _NOT_NEGATIVE))
     telegram_chat_rate: float = field(default=1.0, metadata=_opt("TELEGRAM_CHAT_RATE", "Telegram messages per second per chat", _NOT_NEGATIVE))
 
@@ -277,15 +279,10 @@ def _refuse_secrets_in(path: Path, values: Mapping[str, Any]) -> None:
 
 _SECRET_BY_ENV = {env: name for name, env in SECRET_ENV_NAMES.items()}
 
-# Secret -> the settings that say where it is sent (an implicit ./.env must not change them).
+# Secret -> the settings that say where it is sent (from the declarations' ``sends``).
 SECRET_ENDPOINTS: dict[str, tuple[str, ...]] = {
-    "smtp_password": ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL"),
-    "telegram_bot_token": ("TELEGRAM_API_BASE",),
-    "twilio_auth_token": ("TWILIO_API_BASE",),
-    "smsru_api_id": ("SMSRU_API_BASE",),
-    "android_sms_password": ("ANDROID_SMS_URL",),
-    "imap_password": ("IMAP_HOST", "IMAP_PORT"),
-}
+    secret: tuple(f.metadata["env"] for f in fields(Settings) if f.metadata["sends"] == secret)
+    for secret in SECRET_ENV_NAMES if any(f.metadata["sends"] == secret for f in fields(Settings))}
 
 
 def write_settings_file(path: Path, values: Mapping[str, Any]) -> None:
@@ -402,22 +399,20 @@ def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapp
                 downgrade = (base.smtp_use_tls or base.smtp_use_ssl) and not (settings.smtp_use_tls or settings.smtp_use_ssl)
                 if not downgrade:
                     continue
-            elif now == before or (name in _HOSTS and not getattr(base, by_env[_HOSTS[name]])):
+            elif now == before or ((host := _FIELDS[name].metadata["host"]) and not getattr(base, by_env[host])):
                 continue  # unchanged, or nothing was configured there before: nothing is redirected
-            out[secret] = (f"{path} sets {name}={dotenv[name]!r} (otherwise {_shown(before)}); the stored "
-                           f"{secret} is not sent there. To use it, save {name} in Settings, or run with "
-                           f"--env-file {path}")
+            out[secret] = WITHHELD(path=path, env=name, value=dotenv[name], before=_shown(before), secret=secret)
             break
     return out
 
 
-# An endpoint setting -> the host setting it belongs to: nothing is redirected where no host was set.
-_HOSTS = {"SMTP_HOST": "SMTP_HOST", "SMTP_PORT": "SMTP_HOST", "ANDROID_SMS_URL": "ANDROID_SMS_URL",
-          "IMAP_HOST": "IMAP_HOST", "IMAP_PORT": "IMAP_HOST"}
+WITHHELD = Template("config.withheld", "{path} sets {env}={value!r} (otherwise {before}); the stored {secret} is "
+                                       "not sent there. To use it, save {env} in Settings, or run with --env-file {path}")
+NOT_SET = Template("config.not_set", "not set")
 
 
 def _shown(value: Any) -> str:
-    return repr(value) if value not in ("", None) else "not set"
+    return repr(value) if value not in ("", None) else NOT_SET()
 
 
 MAX_SECONDS = r.MAX_SECONDS

@@ -57,8 +57,13 @@ class Template:
     def parse(self, text: str) -> Msg | None:
         """``text`` read back as this message (its parameters as shown), or None if it is not one."""
         if self._pattern is None:
-            regex = "".join(re.escape(literal) + (f"(?P<{name}>.*?)" if name is not None else "")
-                            for literal, name, _, _ in _FORMATTER.parse(self.english))
+            seen: set[str] = set()
+            regex = ""
+            for literal, name, _, _ in _FORMATTER.parse(self.english):
+                regex += re.escape(literal)
+                if name is not None:  # a field named twice says the same both times
+                    regex += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+                    seen.add(name)
             self._pattern = re.compile(regex, re.DOTALL)
         m = self._pattern.fullmatch(text)
         if m is None:

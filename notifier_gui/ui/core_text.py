@@ -119,6 +119,10 @@ WINDOW_TEXT = cast(dict[str, str], {
     "secrets.no_file": QT_TRANSLATE_NOOP("CoreMessage", "secrets are not kept in an encrypted file here"),
     "settings.secret_not_kept": QT_TRANSLATE_NOOP("CoreMessage", "the credential store did not keep {secret}; the "
                                                                  ".env files were left as they were"),
+    "config.withheld": QT_TRANSLATE_NOOP("CoreMessage", "{path} changes {env} to {value} (otherwise {before}), so "
+                                                        "the stored {secret} is not sent there; to use it, save the "
+                                                        "setting in Settings"),
+    "config.not_set": QT_TRANSLATE_NOOP("CoreMessage", "not set"),
     "settings.unknown": QT_TRANSLATE_NOOP("CoreMessage", "unknown or read-only setting {env}"),
     "settings.file_holds_secrets": QT_TRANSLATE_NOOP("CoreMessage", "{path} holds secrets; remove them from the file "
                                                                     "and enter them in Settings instead"),

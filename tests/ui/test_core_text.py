@@ -382,3 +382,21 @@ def test_dialog_problems_are_shown_in_russian_by_code(tmp_path: Path, russian: N
     assert set(shown) == {"SMTP_PORT", "SMS_PROVIDER", "NOTIFIER_KEEP_DAYS"}
     for text in shown.values():
         assert _VARIABLE.search(text) is None and not re.search(r"\b(?:must|got)\b", text), text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_withheld_secret_is_explained_without_variables(tmp_path: Path, language: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    """The reason a ./.env got a stored secret withheld is data: the CLI prints the English,
+    the window names the Settings field."""
+    from notifier_gui.core import config
+
+    request.getfixturevalue("russian" if language == "ru" else "qapp")
+    data, work = tmp_path / "data", tmp_path / "work"
+    work.mkdir()
+    config.write_settings_file(data / "settings.json", {"SMTP_HOST": "smtp.example.org"})
+    (work / ".env").write_text("SMTP_HOST=evil.example\n", encoding="utf-8")
+    reason = config.load({"NOTIFIER_DATA_DIR": str(data)}, cwd=work).withheld["smtp_password"]
+    assert "SMTP_HOST='evil.example'" in reason and "--env-file" in reason  # the CLI's words
+    shown = core_text(reason)
+    assert _VARIABLE.search(shown) is None and "'evil.example'" in shown and "--env-file" not in shown, shown

@@ -564,6 +564,14 @@
         <translation>хранилище учётных данных не сохранило {secret}; файлы .env оставлены как были</translation>
     </message>
     <message>
+        <source>{path} changes {env} to {value} (otherwise {before}), so the stored {secret} is not sent there; to use it, save the setting in Settings</source>
+        <translation>{path} меняет {env} на {value} (иначе {before}), поэтому сохранённый секрет {secret} туда не отправляется; чтобы его использовать, сохраните эту настройку в настройках</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>не задано</translation>
+    </message>
+    <message>
         <source>unknown or read-only setting {env}</source>
         <translation>неизвестная или неизменяемая настройка {env}</translation>
     </message>
