@@ -116,13 +116,13 @@ def validate(settings: Settings, values: Mapping[str, Any]) -> dict[str, Msg]:
         try:
             apply(settings, values)
         except ConfigError as exc:
-            problems[exc.setting if exc.setting in _ENV_TO_FIELD else ""] = _as_msg(exc.msg)
+            problems[exc.setting if exc.setting in _ENV_TO_FIELD else ""] = _carried(exc.msg)
         except (TypeError, ValueError) as exc:
             problems[""] = PLAIN(text=str(exc))
     return problems
 
 
-def _as_msg(text: str) -> Msg:
+def _carried(text: str) -> Msg:
     return text if isinstance(text, Msg) else PLAIN(text=text)
 
 
