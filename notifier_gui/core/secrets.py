@@ -180,7 +180,7 @@ class CredentialStore:
         for value in self._environ.values():
             self.redactor.add(value)
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def _call(self, what: Msg, fn: Callable[[], T]) -> T:
         """Run one backend call under the process-wide lock; any backend failure is a SecretStoreError."""
         with _KEYRING_LOCK:
             try:
@@ -190,7 +190,7 @@ class CredentialStore:
             except Exception as exc:  # backends raise more than KeyringError (configparser, OSError, dbus)
                 failure = type(exc).__name__
         # Why, in words, where the store itself is the problem (none at all, a locked file).
-        raise SecretStoreError(self.problem() or f"the credential store ({self.backend_name()}) {what}: {failure}")
+        raise SecretStoreError(self.problem() or STORE_FAILED(backend=self.backend_name(), what=what, failure=failure))
 
     @property
     def backend(self) -> KeyringBackend:
@@ -202,7 +202,7 @@ class CredentialStore:
 
     def _check_name(self, name: str) -> None:
         if name not in SECRET_NAMES and not name.startswith(PER_SEND_PREFIX):
-            raise SecretStoreError(f"unknown secret {name!r}; known: {', '.join(SECRET_NAMES)}")
+            raise SecretStoreError(UNKNOWN_SECRET(name=name, names=", ".join(SECRET_NAMES)))
 
     def env_value(self, name: str) -> str | None:
         env_name = SECRET_ENV_NAMES.get(name)
@@ -218,7 +218,7 @@ class CredentialStore:
         value = self.env_value(name)
         if value:
             return value
-        value = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
+        value = self._call(CANNOT_READ(), lambda: self.backend.get_password(SERVICE, name))
         self.redactor.add(value)
         return value
 
@@ -227,13 +227,13 @@ class CredentialStore:
         if not value:
             raise SecretStoreError(EMPTY_SECRET())
         self.redactor.add(value)
-        self._call(f"refused to save {name}", lambda: self.backend.set_password(SERVICE, name, value))
+        self._call(REFUSED_SAVE(secret=name), lambda: self.backend.set_password(SERVICE, name, value))
         log.info("secret %s saved to %s", name, self.backend_name())
 
     def delete(self, name: str) -> bool:
         self._check_name(name)
         try:
-            self._call(f"refused to delete {name}", lambda: self.backend.delete_password(SERVICE, name))
+            self._call(REFUSED_DELETE(secret=name), lambda: self.backend.delete_password(SERVICE, name))
         except _password_delete_error():
             return False
         log.info("secret %s deleted", name)
@@ -247,7 +247,7 @@ class CredentialStore:
                 out[name] = "withheld" if name in self.withheld else "environment"
                 continue
             try:
-                stored = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
+                stored = self._call(CANNOT_READ(), lambda: self.backend.get_password(SERVICE, name))
             except SecretStoreError:
                 out[name] = "unreadable"
                 continue
@@ -391,6 +391,11 @@ CHOOSE_PASSPHRASE = Template("secrets.choose_passphrase",
                              "encrypted file, or give them in the environment or a .env file")
 FILE_LOCKED = Template("secrets.file_locked", "the secrets are in an encrypted file ({path}) and it is locked: enter "
                                               "its passphrase in Settings, or set {env}")
+STORE_FAILED = Template("secrets.failed", "the credential store ({backend}) {what}: {failure}")
+CANNOT_READ = Template("secrets.cannot_read", "cannot be read")
+REFUSED_SAVE = Template("secrets.refused_save", "refused to save {secret}")
+REFUSED_DELETE = Template("secrets.refused_delete", "refused to delete {secret}")
+UNKNOWN_SECRET = Template("secrets.unknown", "unknown secret {name!r}; known: {names}")
 EMPTY_SECRET = Template("secrets.empty", "an empty secret cannot be stored; use delete")
 NO_SECRETS_FILE = Template("secrets.no_file", "secrets are not kept in an encrypted file here")
 

@@ -115,6 +115,11 @@ WINDOW_TEXT = cast(dict[str, str], {
                                                                   "the environment or a .env file"),
     "secrets.file_locked": QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is "
                                                             "locked: enter its passphrase in Settings"),
+    "secrets.failed": QT_TRANSLATE_NOOP("CoreMessage", "the credential store ({backend}) {what}: {failure}"),
+    "secrets.cannot_read": QT_TRANSLATE_NOOP("CoreMessage", "cannot be read"),
+    "secrets.refused_save": QT_TRANSLATE_NOOP("CoreMessage", "refused to save {secret}"),
+    "secrets.refused_delete": QT_TRANSLATE_NOOP("CoreMessage", "refused to delete {secret}"),
+    "secrets.unknown": QT_TRANSLATE_NOOP("CoreMessage", "unknown secret {name}; known: {names}"),
     "secrets.empty": QT_TRANSLATE_NOOP("CoreMessage", "an empty secret cannot be stored; use delete"),
     "secrets.no_file": QT_TRANSLATE_NOOP("CoreMessage", "secrets are not kept in an encrypted file here"),
     "settings.secret_not_kept": QT_TRANSLATE_NOOP("CoreMessage", "the credential store did not keep {secret}; the "

@@ -400,3 +400,33 @@ def test_a_withheld_secret_is_explained_without_variables(tmp_path: Path, langua
     assert "SMTP_HOST='evil.example'" in reason and "--env-file" in reason  # the CLI's words
     shown = core_text(reason)
     assert _VARIABLE.search(shown) is None and "'evil.example'" in shown and "--env-file" not in shown, shown
+
+
+def test_a_failing_credential_store_is_told_by_code_in_russian(russian: None) -> None:  # noqa: F811
+    """The credential store's own sentences are messages with codes: the window says them in
+    Russian and names the secret's field, the CLI keeps the English with the secret's id."""
+    from keyring.backend import KeyringBackend
+
+    from notifier_gui.core.secrets import CredentialStore, SecretStoreError
+
+    class Locked(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            raise RuntimeError("locked")
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise RuntimeError("locked")
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise RuntimeError("locked")
+
+    store = CredentialStore({}, Locked())
+    for call in (lambda: store.get("smtp_password"), lambda: store.set("smtp_password", "x" * 8)):
+        with pytest.raises(SecretStoreError) as info:
+            call()
+        english = str(info.value)
+        assert english.startswith("the credential store (") and english.endswith(": RuntimeError")
+        shown = core_text(info.value.args[0])
+        assert shown.startswith("хранилище учётных данных (") and _VARIABLE.search(shown) is None, shown
+        assert core_text(english) == shown  # the same read back from the plain English

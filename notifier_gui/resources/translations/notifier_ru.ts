@@ -552,6 +552,26 @@
         <translation>указанный .env-файл {path} — не файл</translation>
     </message>
     <message>
+        <source>the credential store ({backend}) {what}: {failure}</source>
+        <translation>хранилище учётных данных ({backend}) {what}: {failure}</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>не читается</translation>
+    </message>
+    <message>
+        <source>refused to save {secret}</source>
+        <translation>отказалось сохранить {secret}</translation>
+    </message>
+    <message>
+        <source>refused to delete {secret}</source>
+        <translation>отказалось удалить {secret}</translation>
+    </message>
+    <message>
+        <source>unknown secret {name}; known: {names}</source>
+        <translation>неизвестный секрет {name}; известны: {names}</translation>
+    </message>
+    <message>
         <source>an empty secret cannot be stored; use delete</source>
         <translation>пустой секрет нельзя сохранить; чтобы убрать секрет, удалите его</translation>
     </message>
