@@ -22,10 +22,14 @@ from typing import Any, cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from ..core import messages
+from ..core import config, messages, secrets, setting_rules, settings_store, validation
 from ..core.messages import Msg
 from .core_text_english import CONTEXT, TEMPLATES, from_wording
 from .setting_names import PLACES, place
+
+# The modules whose templates a plain text is read back by: imported here, so reading back
+# never depends on what else the window happened to import first.
+TEMPLATE_MODULES = (config, secrets, setting_rules, settings_store, validation)
 
 # Field values that are themselves fixed English words of the core (in plain-text messages).
 _WORDS = cast(dict[str, tuple[str, ...]], {
@@ -91,7 +95,7 @@ WINDOW_TEXT = cast(dict[str, str], {
     "config.at_least": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least {low}"),
     "config.port": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a port number, got {value}"),
     "config.fraction": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 0 and 1"),
-    "config.choice": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be one of {choices}, got {value}"),
+    "config.choice": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be {choices}, got {value}"),
     "config.not_empty": QT_TRANSLATE_NOOP("CoreMessage", "{env} must not be empty"),
     "config.folder": QT_TRANSLATE_NOOP("CoreMessage", "{env} must name a folder (INBOX if unsure)"),
     "settings.host": QT_TRANSLATE_NOOP("CoreMessage", "a host name only, without spaces, scheme or port (e.g. "
@@ -133,6 +137,7 @@ WINDOW_TEXT = cast(dict[str, str], {
                                                                     "and enter them in Settings instead"),
 })
 _EMPTY_CHOICE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "empty"))
+_EITHER = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{some} or {last}"))
 
 # Setting names left in a message's text or parameters: each becomes its place in Settings.
 _PLACED = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)) + r")\b")
@@ -173,9 +178,8 @@ def _rendered(msg: Msg) -> str:
         elif msg.code == "config.choice" and name == "choices":
             options = msg.params.get("options")
             if options is not None:
-                shown = [*options, QCoreApplication.translate(CONTEXT, _EMPTY_CHOICE)] if msg.params.get("empty") \
-                    else list(options)
-                value = ", ".join(shown)
+                value = _either([*options, *([QCoreApplication.translate(CONTEXT, _EMPTY_CHOICE)]
+                                             if msg.params.get("empty") else [])])
         params[name] = value
     if not template:
         return ""
@@ -183,6 +187,13 @@ def _rendered(msg: Msg) -> str:
         return QCoreApplication.translate(CONTEXT, template).format(**params)
     except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
         return str(msg)
+
+
+def _either(shown: list[str]) -> str:
+    """``a, b or c`` in the window's language."""
+    if len(shown) < 2:
+        return "".join(shown)
+    return QCoreApplication.translate(CONTEXT, _EITHER).format(some=", ".join(shown[:-1]), last=shown[-1])
 
 
 def _plain(text: str) -> str:

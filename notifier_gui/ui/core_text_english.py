@@ -338,10 +338,10 @@ def from_wording(text: str, nested: Callable[[str], str], words: dict[str, tuple
         translated = QCoreApplication.translate(CONTEXT, WINDOW_WORDING.get(template, template))
         fields = {}
         for name, value in m.groupdict().items():
-            if name in nested_fields:
-                value = nested(value)
-            elif value in words.get(name, ()):
+            if value in words.get(name, ()):  # a fixed word first ("the Twilio auth token" is a {what})
                 value = QCoreApplication.translate(CONTEXT, value)
+            elif name in nested_fields:
+                value = nested(value)
             fields[name] = value  # a setting's name is placed with the rest of the text
         try:
             return translated.format(**fields)

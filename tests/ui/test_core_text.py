@@ -430,3 +430,24 @@ def test_a_failing_credential_store_is_told_by_code_in_russian(russian: None) ->
         shown = core_text(info.value.args[0])
         assert shown.startswith("хранилище учётных данных (") and _VARIABLE.search(shown) is None, shown
         assert core_text(english) == shown  # the same read back from the plain English
+
+
+def test_plain_core_text_is_read_back_with_nothing_else_imported() -> None:
+    """In a fresh process the window's core_text knows every template it has words for, so
+    reading a plain message back never depends on which modules happened to be imported."""
+    import subprocess
+    import sys
+
+    code = ("from notifier_gui.core import messages\n"
+            "from notifier_gui.ui.core_text import WINDOW_TEXT\n"
+            "known = {t.code for t in messages._REGISTRY.values()}\n"
+            "print(sorted(set(WINDOW_TEXT) - known))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_fixed_word_inside_a_plain_message_is_translated(russian: None) -> None:  # noqa: F811
+    """{what} of the SMS providers' "is missing" sentence is a fixed word, not a nested message."""
+    shown = core_text("the Twilio auth token is missing: store the secret twilio_auth_token in the settings (or set "
+                      "TWILIO_AUTH_TOKEN for a headless run)")
+    assert shown.startswith("не задан токен Twilio: введите его"), shown

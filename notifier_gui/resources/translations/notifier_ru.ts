@@ -524,8 +524,8 @@
         <translation>список чисел не меньше 0 через запятую</translation>
     </message>
     <message>
-        <source>{env} must be one of {choices}, got {value}</source>
-        <translation>нужно одно из: {choices}, а задано {value}: проверьте {env}</translation>
+        <source>{some} or {last}</source>
+        <translation>{some} или {last}</translation>
     </message>
     <message>
         <source>{env} must name a folder (INBOX if unsure)</source>
@@ -1086,6 +1086,10 @@
     <message>
         <source>{env} must be between 0 and 1</source>
         <translation>нужно число от 0 до 1: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be {choices}, got {value}</source>
+        <translation>нужно {choices}, а задано {value}: проверьте {env}</translation>
     </message>
     <message>
         <source>{env} must not be empty</source>
