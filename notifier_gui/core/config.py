@@ -268,6 +268,9 @@ SECRET_IN_FILE = Template("config.file.secret", "{env} is a secret and must not 
 SECRET_NOT_SETTING = Template("config.secret_not_setting",
                               "{env} is a secret; it belongs in the keyring, not the settings file")
 UNKNOWN_SETTING = Template("config.unknown_setting", "unknown setting {env}")
+UNKNOWN_OR_READ_ONLY = Template("settings.unknown", "unknown or read-only setting {env}")
+FILE_HOLDS_SECRETS = Template("settings.file_holds_secrets", "{path} holds secret(s) {names}; remove them from the "
+                                                             "file and save them in Settings instead")
 ENV_FILE_MISSING = Template("config.env_file.missing", "NOTIFIER_ENV_FILE / --env-file: {path} is not a file")
 
 

@@ -396,6 +396,8 @@ CANNOT_READ = Template("secrets.cannot_read", "cannot be read")
 REFUSED_SAVE = Template("secrets.refused_save", "refused to save {secret}")
 REFUSED_DELETE = Template("secrets.refused_delete", "refused to delete {secret}")
 UNKNOWN_SECRET = Template("secrets.unknown", "unknown secret {name!r}; known: {names}")
+NOT_KEPT = Template("settings.secret_not_kept", "the credential store did not keep {secret}; the .env files were "
+                                               "left as they were")
 EMPTY_SECRET = Template("secrets.empty", "an empty secret cannot be stored; use delete")
 NO_SECRETS_FILE = Template("secrets.no_file", "secrets are not kept in an encrypted file here")
 

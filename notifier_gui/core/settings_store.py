@@ -23,7 +23,9 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .config import (
+    FILE_HOLDS_SECRETS,
     SECRET_ENV_NAMES,
+    UNKNOWN_OR_READ_ONLY,
     ConfigError,
     LoadedConfig,
     Settings,
@@ -33,8 +35,8 @@ from .config import (
     with_overrides,
     write_settings_file,
 )
-from .messages import PLAIN, Msg, Template
-from .secrets import SERVICE, CredentialStore, SecretStoreError
+from .messages import PLAIN, Msg
+from .secrets import NOT_KEPT, SERVICE, CredentialStore, SecretStoreError
 
 log = logging.getLogger("notifier.settings")
 
@@ -126,11 +128,6 @@ def _carried(text: str) -> Msg:
     return text if isinstance(text, Msg) else PLAIN(text=text)
 
 
-UNKNOWN_OR_READ_ONLY = Template("settings.unknown", "unknown or read-only setting {env}")
-NOT_KEPT = Template("settings.secret_not_kept", "the credential store did not keep {secret}; the .env files were "
-                                               "left as they were")
-FILE_HOLDS_SECRETS = Template("settings.file_holds_secrets", "{path} holds secret(s) {names}; remove them from the "
-                                                             "file and save them in Settings instead")
 
 
 # -- saving -------------------------------------------------------------------------------

@@ -22,14 +22,15 @@ from typing import Any, cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from ..core import config, messages, secrets, setting_rules, settings_store, validation
+from ..core import config, messages, secrets, setting_rules, validation
 from ..core.messages import Msg
 from .core_text_english import CONTEXT, TEMPLATES, from_wording
 from .setting_names import PLACES, place
 
 # The modules whose templates a plain text is read back by: imported here, so reading back
-# never depends on what else the window happened to import first.
-TEMPLATE_MODULES = (config, secrets, setting_rules, settings_store, validation)
+# never depends on what else the window happened to import first. (settings_store, which the
+# window loads only with the Settings dialog, declares its messages in config and secrets.)
+TEMPLATE_MODULES = (config, secrets, setting_rules, validation)
 
 # Field values that are themselves fixed English words of the core (in plain-text messages).
 _WORDS = cast(dict[str, tuple[str, ...]], {
