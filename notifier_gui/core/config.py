@@ -23,13 +23,15 @@ import math
 import os
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from . import sms_providers as sms_registry
+from . import setting_rules as r
+from .messages import Msg, Template
 
 APP_NAME = "notifier-gui"
 CHANNEL_NAMES = ("email", "sms", "telegram")
@@ -48,15 +50,37 @@ SECRETS_PASSPHRASE_ENV = "NOTIFIER_SECRETS_PASSPHRASE"
 
 
 class ConfigError(ValueError):
-    """A setting has a value that cannot be used; the message names the setting."""
+    """A setting has a value that cannot be used. ``str()`` is the English line (naming the
+    setting's environment name, for the log and the CLI); ``msg`` is the same as data, and
+    ``setting`` the environment name of the setting at fault ("" when it is no one setting)."""
+
+    def __init__(self, msg: str, setting: str = "") -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.setting = setting
 
 
 class StartupError(RuntimeError):
     """The program cannot start here (data folder, database, disk); the message says why in one line."""
 
 
-def _opt(env: str, help: str) -> dict[str, str]:
-    return {"env": env, "help": help}
+def _opt(env: str, help: str, *rules: r.Rule, sends: str = "", host: str = "") -> dict[str, Any]:
+    """A setting's declaration beside its type and default: environment name, meaning, the
+    rules its value must meet (setting_rules.py), which every check of it reads; ``sends``: the
+    secret it says where to send (an implicit ./.env must not change it: see ``_redirected``),
+    and ``host`` the setting without which nothing is sent there."""
+    return {"env": env, "help": help, "rules": rules, "sends": sends, "host": host}
+
+
+def sms_provider_names() -> tuple[str, ...]:
+    """The SMS providers SMS_PROVIDER may name (the registry's, core/sms_providers.py)."""
+    return sms_registry.names()
+
+
+_HEADER = r.HeaderSafe()
+_POSITIVE = r.Seconds(positive=True)
+_NOT_NEGATIVE = r.Seconds(positive=False)
+_URL = r.HttpUrl()
 
 
 @dataclass(frozen=True)
@@ -64,64 +88,64 @@ class Settings:
     """Every setting, with its environment name and meaning. Frozen: derive with ``replace``."""
 
     # Email (SMTP)
-    smtp_host: str = field(default="", metadata=_opt("SMTP_HOST", "SMTP server host name"))
-    smtp_port: int = field(default=587, metadata=_opt("SMTP_PORT", "SMTP server port (587 STARTTLS, 465 implicit TLS)"))
-    smtp_use_tls: bool = field(default=True, metadata=_opt("SMTP_USE_TLS", "Upgrade the connection with STARTTLS (ignored with SMTP_USE_SSL)"))
-    smtp_use_ssl: bool = field(default=False, metadata=_opt("SMTP_USE_SSL", "Implicit TLS from the first byte (port 465)"))
-    smtp_user: str = field(default="", metadata=_opt("SMTP_DEFAULT_USER", "SMTP login"))
-    from_email: str = field(default="", metadata=_opt("DEFAULT_FROM_EMAIL", "From address (optionally 'Name <addr>')"))
-    from_name: str = field(default="", metadata=_opt("DEFAULT_FROM_NAME", "Display name in From"))
-    smtp_timeout: float = field(default=30.0, metadata=_opt("SMTP_TIMEOUT", "Seconds to wait for the SMTP server"))
-    smtp_auth_failure: str = field(default="hold", metadata=_opt("SMTP_AUTH_FAILURE", "After the server rejects the SMTP login: hold (queued email waits until the credentials change or the operator retries) or next (go on to the next channel)"))
+    smtp_host: str = field(default="", metadata=_opt("SMTP_HOST", "SMTP server host name", _HEADER, r.Host(), sends="smtp_password", host="SMTP_HOST"))
+    smtp_port: int = field(default=587, metadata=_opt("SMTP_PORT", "SMTP server port (587 STARTTLS, 465 implicit TLS)", r.port(), sends="smtp_password", host="SMTP_HOST"))
+    smtp_use_tls: bool = field(default=True, metadata=_opt("SMTP_USE_TLS", "Upgrade the connection with STARTTLS (ignored with SMTP_USE_SSL)", sends="smtp_password"))
+    smtp_use_ssl: bool = field(default=False, metadata=_opt("SMTP_USE_SSL", "Implicit TLS from the first byte (port 465)", sends="smtp_password"))
+    smtp_user: str = field(default="", metadata=_opt("SMTP_DEFAULT_USER", "SMTP login", _HEADER))
+    from_email: str = field(default="", metadata=_opt("DEFAULT_FROM_EMAIL", "From address (optionally 'Name <addr>')", _HEADER, r.EmailAddress()))
+    from_name: str = field(default="", metadata=_opt("DEFAULT_FROM_NAME", "Display name in From", _HEADER))
+    smtp_timeout: float = field(default=30.0, metadata=_opt("SMTP_TIMEOUT", "Seconds to wait for the SMTP server", _POSITIVE))
+    smtp_auth_failure: str = field(default="hold", metadata=_opt("SMTP_AUTH_FAILURE", "After the server rejects the SMTP login: hold (queued email waits until the credentials change or the operator retries) or next (go on to the next channel)", r.Choice(lambda: ("hold", "next"))))
     # Email bounces (IMAP): on only with IMAP_HOST set and EMAIL_CONFIRM_TIMEOUT above 0
-    email_confirm_timeout: float = field(default=0.0, metadata=_opt("EMAIL_CONFIRM_TIMEOUT", "Seconds to wait for a bounce after the SMTP server accepted an email (no bounce in that time: delivered; a hard bounce: the chain goes on); 0: accepted counts as delivered"))
-    imap_host: str = field(default="", metadata=_opt("IMAP_HOST", "IMAP server of the mailbox bounces come back to (empty: no email receipts)"))
-    imap_port: int = field(default=993, metadata=_opt("IMAP_PORT", "IMAP server port (implicit TLS)"))
-    imap_user: str = field(default="", metadata=_opt("IMAP_USER", "IMAP login of the bounce mailbox"))
-    imap_folder: str = field(default="INBOX", metadata=_opt("IMAP_FOLDER", "IMAP folder bounces arrive in"))
+    email_confirm_timeout: float = field(default=0.0, metadata=_opt("EMAIL_CONFIRM_TIMEOUT", "Seconds to wait for a bounce after the SMTP server accepted an email (no bounce in that time: delivered; a hard bounce: the chain goes on); 0: accepted counts as delivered", _NOT_NEGATIVE))
+    imap_host: str = field(default="", metadata=_opt("IMAP_HOST", "IMAP server of the mailbox bounces come back to (empty: no email receipts)", _HEADER, sends="imap_password", host="IMAP_HOST"))
+    imap_port: int = field(default=993, metadata=_opt("IMAP_PORT", "IMAP server port (implicit TLS)", r.port(), sends="imap_password", host="IMAP_HOST"))
+    imap_user: str = field(default="", metadata=_opt("IMAP_USER", "IMAP login of the bounce mailbox", _HEADER))
+    imap_folder: str = field(default="INBOX", metadata=_opt("IMAP_FOLDER", "IMAP folder bounces arrive in", _HEADER, r.NotBlank(r.FOLDER)))
 
     # SMS
-    sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", f"{sms_registry.names_text()} (empty: SMS off)"))
+    sms_provider: str = field(default="", metadata=_opt("SMS_PROVIDER", f"{sms_registry.names_text()} (empty: SMS off)", r.Choice(sms_provider_names, empty=True)))
     twilio_account_sid: str = field(default="", metadata=_opt("TWILIO_ACCOUNT_SID", "Twilio Account SID"))
-    twilio_from: str = field(default="", metadata=_opt("TWILIO_FROM", "Twilio sender number (E.164)"))
+    twilio_from: str = field(default="", metadata=_opt("TWILIO_FROM", "Twilio sender number (E.164)", _HEADER))
     twilio_messaging_service_sid: str = field(default="", metadata=_opt("TWILIO_MESSAGING_SERVICE_SID", "Twilio Messaging Service SID"))
-    twilio_api_base: str = field(default="https://api.twilio.com", metadata=_opt("TWILIO_API_BASE", "Twilio API base URL"))
-    smsru_from: str = field(default="", metadata=_opt("SMSRU_FROM", "SMS.ru sender name"))
-    smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL"))
+    twilio_api_base: str = field(default="https://api.twilio.com", metadata=_opt("TWILIO_API_BASE", "Twilio API base URL", _URL, sends="twilio_auth_token"))
+    smsru_from: str = field(default="", metadata=_opt("SMSRU_FROM", "SMS.ru sender name", _HEADER))
+    smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL", _URL, sends="smsru_api_id"))
     twilio_api_key_sid: str = field(default="", metadata=_opt("TWILIO_API_KEY_SID", "Twilio API key SID (SK…); the auth token then holds the key's secret"))
-    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL"))
+    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL", sends="android_sms_password", host="ANDROID_SMS_URL"))
     android_sms_user: str = field(default="", metadata=_opt("ANDROID_SMS_USER", "Android SMS gateway user name"))
     android_sms_sim: int = field(default=0, metadata=_opt("ANDROID_SMS_SIM", "SIM slot on the gateway phone (0: default)"))
-    sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider"))
-    sms_rate: float = field(default=1.0, metadata=_opt("SMS_RATE", "SMS messages per second, across all workers"))
-    sms_confirm_timeout: float = field(default=600.0, metadata=_opt("SMS_CONFIRM_TIMEOUT", "Seconds to wait for the SMS provider's delivery report before the chain goes on (0: accepted counts as delivered)"))
-    receipt_poll: float = field(default=15.0, metadata=_opt("NOTIFIER_RECEIPT_POLL", "Seconds between looks for delivery reports (each message is asked after this, then less often)"))
+    sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider", _POSITIVE))
+    sms_rate: float = field(default=1.0, metadata=_opt("SMS_RATE", "SMS messages per second, across all workers", _NOT_NEGATIVE))
+    sms_confirm_timeout: float = field(default=600.0, metadata=_opt("SMS_CONFIRM_TIMEOUT", "Seconds to wait for the SMS provider's delivery report before the chain goes on (0: accepted counts as delivered)", _NOT_NEGATIVE))
+    receipt_poll: float = field(default=15.0, metadata=_opt("NOTIFIER_RECEIPT_POLL", "Seconds between looks for delivery reports (each message is asked after this, then less often)", _POSITIVE))
 
     # Telegram
-    telegram_parse_mode: str = field(default="HTML", metadata=_opt("TELEGRAM_PARSE_MODE", "HTML, MarkdownV2 or empty for plain text"))
+    telegram_parse_mode: str = field(default="HTML", metadata=_opt("TELEGRAM_PARSE_MODE", "HTML, MarkdownV2 or empty for plain text", r.Choice(lambda: ("HTML", "MarkdownV2", "Markdown"), empty=True)))
     telegram_disable_wpp: bool = field(default=True, metadata=_opt("TELEGRAM_DISABLE_WPP", "Disable link previews"))
-    telegram_timeout: float = field(default=10.0, metadata=_opt("TELEGRAM_TIMEOUT", "Seconds to wait for the Bot API"))
-    telegram_api_base: str = field(default="https://api.telegram.org", metadata=_opt("TELEGRAM_API_BASE", "Bot API base URL"))
-    telegram_rate: float = field(default=25.0, metadata=_opt("TELEGRAM_RATE", "Telegram messages per second overall"))
-    telegram_chat_rate: float = field(default=1.0, metadata=_opt("TELEGRAM_CHAT_RATE", "Telegram messages per second per chat"))
+    telegram_timeout: float = field(default=10.0, metadata=_opt("TELEGRAM_TIMEOUT", "Seconds to wait for the Bot API", _POSITIVE))
+    telegram_api_base: str = field(default="https://api.telegram.org", metadata=_opt("TELEGRAM_API_BASE", "Bot API base URL", _URL, sends="telegram_bot_token"))
+    telegram_rate: float = field(default=25.0, metadata=_opt("TELEGRAM_RATE", "Telegram messages per second overall", _NOT_NEGATIVE))
+    telegram_chat_rate: float = field(default=1.0, metadata=_opt("TELEGRAM_CHAT_RATE", "Telegram messages per second per chat", _NOT_NEGATIVE))
 
     # Delivery
-    channels: tuple[str, ...] = field(default=CHANNEL_NAMES, metadata=_opt("NOTIFIER_CHANNELS", "Default channel order"))
-    concurrency: int = field(default=4, metadata=_opt("NOTIFIER_CONCURRENCY", "Worker threads"))
+    channels: tuple[str, ...] = field(default=CHANNEL_NAMES, metadata=_opt("NOTIFIER_CHANNELS", "Default channel order", r.Channels(CHANNEL_NAMES)))
+    concurrency: int = field(default=4, metadata=_opt("NOTIFIER_CONCURRENCY", "Worker threads", r.Between(1, 64)))
     sandbox: bool | None = field(default=None, metadata=_opt("NOTIFIER_SANDBOX", "Write to the outbox instead of sending (empty: when nothing is configured)"))
-    max_tries: int = field(default=3, metadata=_opt("NOTIFIER_MAX_TRIES", "Tries per channel within one round"))
-    backoff: tuple[float, ...] = field(default=(2.0, 10.0), metadata=_opt("NOTIFIER_BACKOFF", "Seconds between tries on one channel"))
-    jitter: float = field(default=0.2, metadata=_opt("NOTIFIER_JITTER", "Relative jitter applied to waits (0.2 = +/-20%)"))
-    round_delay: float = field(default=300.0, metadata=_opt("NOTIFIER_ROUND_DELAY", "Seconds before a new round after a round of transient failures"))
-    round_delay_max: float = field(default=3600.0, metadata=_opt("NOTIFIER_ROUND_DELAY_MAX", "Cap on the doubling round delay"))
-    lifetime: float = field(default=86400.0, metadata=_opt("NOTIFIER_LIFETIME", "Seconds after which a notification gives up"))
-    lease_seconds: float = field(default=120.0, metadata=_opt("NOTIFIER_LEASE_SECONDS", "How long a claim is valid without renewal"))
+    max_tries: int = field(default=3, metadata=_opt("NOTIFIER_MAX_TRIES", "Tries per channel within one round", r.AtLeast(1)))
+    backoff: tuple[float, ...] = field(default=(2.0, 10.0), metadata=_opt("NOTIFIER_BACKOFF", "Seconds between tries on one channel", r.SecondsList()))
+    jitter: float = field(default=0.2, metadata=_opt("NOTIFIER_JITTER", "Relative jitter applied to waits (0.2 = +/-20%)", r.Fraction()))
+    round_delay: float = field(default=300.0, metadata=_opt("NOTIFIER_ROUND_DELAY", "Seconds before a new round after a round of transient failures", _NOT_NEGATIVE))
+    round_delay_max: float = field(default=3600.0, metadata=_opt("NOTIFIER_ROUND_DELAY_MAX", "Cap on the doubling round delay", _NOT_NEGATIVE))
+    lifetime: float = field(default=86400.0, metadata=_opt("NOTIFIER_LIFETIME", "Seconds after which a notification gives up", _POSITIVE))
+    lease_seconds: float = field(default=120.0, metadata=_opt("NOTIFIER_LEASE_SECONDS", "How long a claim is valid without renewal", _POSITIVE))
     phone_region: str = field(default="", metadata=_opt("NOTIFIER_PHONE_REGION", "Region for numbers without +country code, e.g. RU"))
 
     # HTTP API (the original service's REST API; see notifier_gui/api)
     api: bool = field(default=False, metadata=_opt("NOTIFIER_API", "Serve the REST API from the window (notifier serve always serves)"))
-    api_host: str = field(default="127.0.0.1", metadata=_opt("NOTIFIER_API_HOST", "Address the REST API listens on"))
-    api_port: int = field(default=8000, metadata=_opt("NOTIFIER_API_PORT", "Port the REST API listens on"))
+    api_host: str = field(default="127.0.0.1", metadata=_opt("NOTIFIER_API_HOST", "Address the REST API listens on", r.NotBlank()))
+    api_port: int = field(default=8000, metadata=_opt("NOTIFIER_API_PORT", "Port the REST API listens on", r.port(low=0)))
     api_allow_remote: bool = field(default=False, metadata=_opt("NOTIFIER_API_ALLOW_REMOTE", "Allow NOTIFIER_API_HOST to be an address other computers can reach"))
     api_rate: float = field(default=100.0, metadata=_opt("NOTIFIER_API_RATE", "REST API requests per second per client address (0: no limit)"))
 
@@ -129,8 +153,7 @@ class Settings:
     data_dir: Path = field(default=Path("."), metadata=_opt("NOTIFIER_DATA_DIR", "Folder for the database, logs and outbox"))
     database_url: str = field(default="", metadata=_opt("DATABASE_URL", "SQLAlchemy URL (default: SQLite in the data dir)"))
     log_level: str = field(default="INFO", metadata=_opt("NOTIFIER_LOG_LEVEL", "Log level of the log file"))
-    keep_days: int | None = field(default=None, metadata=_opt(
-        "NOTIFIER_KEEP_DAYS", "Days of finished history to keep; older is pruned (empty: keep everything)"))
+    keep_days: int | None = field(default=None, metadata=_opt("NOTIFIER_KEEP_DAYS", "Days of finished history to keep; older is pruned (empty: keep everything)", r.AtLeast(1, optional=True)))
 
     @property
     def effective_database_url(self) -> str:
@@ -165,6 +188,7 @@ def env_prefixes() -> tuple[str, ...]:
     envs = [*option_names(), *SECRET_ENV_NAMES.values(), SECRETS_PASSPHRASE_ENV]
     found = (env.split("_", 1)[0] + "_" for env in envs)
     return tuple(dict.fromkeys([*found, *sms_registry.env_prefixes()]))
+_FIELDS: dict[str, Field[Any]] = {f.metadata["env"]: f for f in fields(Settings)}
 
 
 _TRUE = {"1", "true", "yes", "on", "y"}
@@ -207,11 +231,14 @@ def _parse(env: str, hint: Any, raw: Any) -> Any:
             return parsed
         return text
     except ValueError:
-        what = {"float": "number of 0 or more", "bool": "yes/no value (1 or 0)", "int": "whole number"}.get(
-            getattr(hint, "__name__", ""), getattr(hint, "__name__", str(hint)))
+        what: Msg = _WHAT.get(hint, r.A_WHOLE_NUMBER)()
         if origin is tuple:
-            what = "comma-separated list" + (" of numbers of 0 or more" if args[0] is float else "")
-        raise ConfigError(f"{env}={raw!r} is not a valid {what}") from None
+            what = (r.A_NUMBER_LIST if args[0] is float else r.A_LIST)()
+        raise ConfigError(r.NOT_VALID(env=env, raw=raw, what=what), env) from None
+
+
+# What a value of each type should have been, when it is not (only these can fail to parse).
+_WHAT = {float: r.A_NUMBER, bool: r.A_YES_NO, int: r.A_WHOLE_NUMBER}
 
 
 def default_data_dir() -> Path:
@@ -233,28 +260,37 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"settings file {path} cannot be read: {exc}") from None
+        raise ConfigError(FILE_UNREADABLE(path=path, reason=str(exc))) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"settings file {path} must hold a JSON object")
+        raise ConfigError(FILE_NOT_OBJECT(path=path))
     return data
+
+
+FILE_UNREADABLE = Template("config.file.unreadable", "settings file {path} cannot be read: {reason}")
+FILE_NOT_OBJECT = Template("config.file.not_object", "settings file {path} must hold a JSON object")
+SECRET_IN_FILE = Template("config.file.secret", "{env} is a secret and must not be in {path}; remove it from the file "
+                                                "and store it with `notifier secrets set {secret}` (or in Settings)")
+SECRET_NOT_SETTING = Template("config.secret_not_setting",
+                              "{env} is a secret; it belongs in the keyring, not the settings file")
+UNKNOWN_SETTING = Template("config.unknown_setting", "unknown setting {env}")
+UNKNOWN_OR_READ_ONLY = Template("settings.unknown", "unknown or read-only setting {env}")
+FILE_HOLDS_SECRETS = Template("settings.file_holds_secrets", "{path} holds secret(s) {names}; remove them from the "
+                                                             "file and save them in Settings instead")
+ENV_FILE_MISSING = Template("config.env_file.missing", "NOTIFIER_ENV_FILE / --env-file: {path} is not a file")
 
 
 def _refuse_secrets_in(path: Path, values: Mapping[str, Any]) -> None:
     found = [k for k in values if k in SECRET_ENV_NAMES.values() and values[k]]
     if found:
-        raise ConfigError(f"{found[0]} is a secret and must not be in {path}; remove it from the file and "
-                          f"store it with `notifier secrets set {_SECRET_BY_ENV[found[0]]}` (or in Settings)")
+        raise ConfigError(SECRET_IN_FILE(env=found[0], path=path, secret=_SECRET_BY_ENV[found[0]]), found[0])
 
 
 _SECRET_BY_ENV = {env: name for name, env in SECRET_ENV_NAMES.items()}
 
-# Secret -> the settings that say where it is sent (an implicit ./.env must not change them).
+# Secret -> the settings that say where it is sent (from the declarations' ``sends``).
 SECRET_ENDPOINTS: dict[str, tuple[str, ...]] = {
-    "smtp_password": ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL"),
-    "telegram_bot_token": ("TELEGRAM_API_BASE",),
-    **sms_registry.secret_endpoints(),
-    "imap_password": ("IMAP_HOST", "IMAP_PORT"),
-}
+    secret: tuple(f.metadata["env"] for f in fields(Settings) if f.metadata["sends"] == secret)
+    for secret in SECRET_ENV_NAMES if any(f.metadata["sends"] == secret for f in fields(Settings))}
 
 
 def write_settings_file(path: Path, values: Mapping[str, Any]) -> None:
@@ -262,9 +298,9 @@ def write_settings_file(path: Path, values: Mapping[str, Any]) -> None:
     known = option_names()
     for name in values:
         if name in SECRET_ENV_NAMES.values():
-            raise ConfigError(f"{name} is a secret; it belongs in the keyring, not the settings file")
+            raise ConfigError(SECRET_NOT_SETTING(env=name), name)
         if name not in known:
-            raise ConfigError(f"unknown setting {name}")
+            raise ConfigError(UNKNOWN_SETTING(env=name))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(dict(values), indent=2, ensure_ascii=False), encoding="utf-8")
@@ -318,7 +354,7 @@ def load(
     if named:
         env_path = Path(str(named)).expanduser()
         if not env_path.is_file():
-            raise ConfigError(f"NOTIFIER_ENV_FILE / --env-file: {env_path} is not a file")
+            raise ConfigError(ENV_FILE_MISSING(path=env_path), "NOTIFIER_ENV_FILE")
     else:
         env_path = cwd / ".env"
     cwd_dotenv = _read_dotenv(env_path)
@@ -371,85 +407,44 @@ def _redirected(settings: Settings, base_merged: Mapping[str, Any], dotenv: Mapp
                 downgrade = (base.smtp_use_tls or base.smtp_use_ssl) and not (settings.smtp_use_tls or settings.smtp_use_ssl)
                 if not downgrade:
                     continue
-            elif now == before or (name in _HOSTS and not getattr(base, by_env[_HOSTS[name]])):
+            elif now == before or ((host := _FIELDS[name].metadata["host"]) and not getattr(base, by_env[host])):
                 continue  # unchanged, or nothing was configured there before: nothing is redirected
-            out[secret] = (f"{path} sets {name}={dotenv[name]!r} (otherwise {_shown(before)}); the stored "
-                           f"{secret} is not sent there. To use it, save {name} in Settings, or run with "
-                           f"--env-file {path}")
+            out[secret] = WITHHELD(path=path, env=name, value=dotenv[name], before=_shown(before), secret=secret)
             break
     return out
 
 
-# An endpoint setting -> the host setting it belongs to: nothing is redirected where no host was set.
-_HOSTS = {"SMTP_HOST": "SMTP_HOST", "SMTP_PORT": "SMTP_HOST", "IMAP_HOST": "IMAP_HOST", "IMAP_PORT": "IMAP_HOST",
-          **{env: env for env in sms_registry.own_server_settings()}}
+WITHHELD = Template("config.withheld", "{path} sets {env}={value!r} (otherwise {before}); the stored {secret} is "
+                                       "not sent there. To use it, save {env} in Settings, or run with --env-file {path}")
+NOT_SET = Template("config.not_set", "not set")
 
 
 def _shown(value: Any) -> str:
-    return repr(value) if value not in ("", None) else "not set"
+    return repr(value) if value not in ("", None) else NOT_SET()
 
 
-_POSITIVE = (("smtp_timeout", "SMTP_TIMEOUT"), ("sms_timeout", "SMS_TIMEOUT"), ("telegram_timeout", "TELEGRAM_TIMEOUT"),
-             ("receipt_poll", "NOTIFIER_RECEIPT_POLL"),
-             ("lease_seconds", "NOTIFIER_LEASE_SECONDS"), ("lifetime", "NOTIFIER_LIFETIME"))
-_NOT_NEGATIVE = (("round_delay", "NOTIFIER_ROUND_DELAY"), ("round_delay_max", "NOTIFIER_ROUND_DELAY_MAX"),
-                 ("sms_confirm_timeout", "SMS_CONFIRM_TIMEOUT"), ("email_confirm_timeout", "EMAIL_CONFIRM_TIMEOUT"),
-                 ("sms_rate", "SMS_RATE"), ("telegram_rate", "TELEGRAM_RATE"), ("telegram_chat_rate", "TELEGRAM_CHAT_RATE"))
-MAX_SECONDS = 366 * 86400  # longer waits and lifetimes overflow date arithmetic or never end in practice
+MAX_SECONDS = r.MAX_SECONDS
+
+
+def rules(f: Field[Any]) -> tuple[r.Rule, ...]:
+    """The rules a setting's value must meet, from its declaration."""
+    found: tuple[r.Rule, ...] = f.metadata.get("rules", ())
+    return found
+
+
+def problem(env: str, value: Any, editing: bool = False) -> Msg | None:
+    """What is wrong with ``value`` for the setting ``env`` by its declaration (None: nothing).
+    ``editing``: the Settings dialog's stricter rules and wording (see setting_rules.py)."""
+    f = _FIELDS[env]
+    return r.first_problem(rules(f), env, value, editing)
 
 
 def _check(s: Settings) -> None:
-    for attr, env in _POSITIVE + _NOT_NEGATIVE:
-        value = getattr(s, attr)
-        low_ok = value > 0 if (attr, env) in _POSITIVE else value >= 0
-        if not (math.isfinite(value) and low_ok and value <= MAX_SECONDS):
-            above = "above 0" if (attr, env) in _POSITIVE else "0 or more"
-            raise ConfigError(f"{env} must be a number {above} and at most {MAX_SECONDS}, got {value!r}")
-    if any(not (math.isfinite(b) and 0 <= b <= MAX_SECONDS) for b in s.backoff):
-        raise ConfigError(f"NOTIFIER_BACKOFF must be numbers of seconds from 0 to {MAX_SECONDS}")
-    from . import validation
-
-    for env, value in (("SMTP_HOST", s.smtp_host), ("SMTP_DEFAULT_USER", s.smtp_user),
-                       ("DEFAULT_FROM_EMAIL", s.from_email), ("DEFAULT_FROM_NAME", s.from_name),
-                       ("SMSRU_FROM", s.smsru_from), ("TWILIO_FROM", s.twilio_from),
-                       ("IMAP_HOST", s.imap_host), ("IMAP_USER", s.imap_user), ("IMAP_FOLDER", s.imap_folder)):
-        try:
-            validation.header_value(value, env)
-            validation.no_bidi(env, value)
-        except validation.ValidationError as exc:
-            raise ConfigError(str(exc)) from None
-    unknown = [c for c in s.channels if c not in CHANNEL_NAMES]
-    if unknown or not s.channels:
-        raise ConfigError(f"NOTIFIER_CHANNELS must list some of {', '.join(CHANNEL_NAMES)}; got {','.join(s.channels) or 'nothing'}")
-    if len(set(s.channels)) != len(s.channels):
-        raise ConfigError("NOTIFIER_CHANNELS names a channel twice")
-    if s.keep_days is not None and s.keep_days < 1:
-        raise ConfigError(f"NOTIFIER_KEEP_DAYS must be at least 1 (or empty to keep everything), got {s.keep_days}")
-    if not 1 <= s.concurrency <= 64:
-        raise ConfigError(f"NOTIFIER_CONCURRENCY must be between 1 and 64, got {s.concurrency}")
-    if not 1 <= s.smtp_port <= 65535:
-        raise ConfigError(f"SMTP_PORT must be a port number, got {s.smtp_port}")
-    if not 1 <= s.imap_port <= 65535:
-        raise ConfigError(f"IMAP_PORT must be a port number, got {s.imap_port}")
-    if not s.imap_folder.strip():
-        raise ConfigError("IMAP_FOLDER must name a folder (INBOX if unsure)")
-    if s.max_tries < 1:
-        raise ConfigError("NOTIFIER_MAX_TRIES must be at least 1")
-    if not s.backoff:
-        raise ConfigError("NOTIFIER_BACKOFF needs at least one number of seconds")
-    if not 0 <= s.jitter < 1:
-        raise ConfigError("NOTIFIER_JITTER must be between 0 and 1")
-    unknown_provider = sms_registry.unknown(s.sms_provider)
-    if unknown_provider:
-        raise ConfigError(unknown_provider)
-    if s.smtp_auth_failure not in {"hold", "next"}:
-        raise ConfigError(f"SMTP_AUTH_FAILURE must be hold or next, got {s.smtp_auth_failure!r}")
-    if not 0 <= s.api_port <= 65535:
-        raise ConfigError(f"NOTIFIER_API_PORT must be a port number, got {s.api_port}")
-    if not s.api_host.strip():
-        raise ConfigError("NOTIFIER_API_HOST must not be empty")
-    if s.telegram_parse_mode not in {"", "HTML", "MarkdownV2", "Markdown"}:
-        raise ConfigError("TELEGRAM_PARSE_MODE must be HTML, MarkdownV2, Markdown or empty")
+    for f in fields(Settings):
+        env = f.metadata["env"]
+        found = r.first_problem(rules(f), env, getattr(s, f.name), editing=False)
+        if found is not None:
+            raise ConfigError(found, env)
 
 
 def with_overrides(settings: Settings, **changes: Any) -> Settings:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 from .config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV
+from .messages import Msg, Template
 
 SERVICE = "notifier-gui"
 SECRET_NAMES = tuple(SECRET_ENV_NAMES)
@@ -59,7 +60,8 @@ def _password_delete_error() -> type[Exception]:
 
 
 class SecretStoreError(RuntimeError):
-    """The credential store cannot be used; the message says why (never the value)."""
+    """The credential store cannot be used; the message says why (never the value): a ``Msg``
+    where the sentence is ours, the backend's or file's own words otherwise."""
 
 
 class Redactor:
@@ -178,7 +180,7 @@ class CredentialStore:
         for value in self._environ.values():
             self.redactor.add(value)
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def _call(self, what: Msg, fn: Callable[[], T]) -> T:
         """Run one backend call under the process-wide lock; any backend failure is a SecretStoreError."""
         with _KEYRING_LOCK:
             try:
@@ -188,7 +190,7 @@ class CredentialStore:
             except Exception as exc:  # backends raise more than KeyringError (configparser, OSError, dbus)
                 failure = type(exc).__name__
         # Why, in words, where the store itself is the problem (none at all, a locked file).
-        raise SecretStoreError(self.problem() or f"the credential store ({self.backend_name()}) {what}: {failure}")
+        raise SecretStoreError(self.problem() or STORE_FAILED(backend=self.backend_name(), what=what, failure=failure))
 
     @property
     def backend(self) -> KeyringBackend:
@@ -200,7 +202,7 @@ class CredentialStore:
 
     def _check_name(self, name: str) -> None:
         if name not in SECRET_NAMES and not name.startswith(PER_SEND_PREFIX):
-            raise SecretStoreError(f"unknown secret {name!r}; known: {', '.join(SECRET_NAMES)}")
+            raise SecretStoreError(UNKNOWN_SECRET(name=name, names=", ".join(SECRET_NAMES)))
 
     def env_value(self, name: str) -> str | None:
         env_name = SECRET_ENV_NAMES.get(name)
@@ -216,22 +218,22 @@ class CredentialStore:
         value = self.env_value(name)
         if value:
             return value
-        value = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
+        value = self._call(CANNOT_READ(), lambda: self.backend.get_password(SERVICE, name))
         self.redactor.add(value)
         return value
 
     def set(self, name: str, value: str) -> None:
         self._check_name(name)
         if not value:
-            raise SecretStoreError("an empty secret cannot be stored; use delete")
+            raise SecretStoreError(EMPTY_SECRET())
         self.redactor.add(value)
-        self._call(f"refused to save {name}", lambda: self.backend.set_password(SERVICE, name, value))
+        self._call(REFUSED_SAVE(secret=name), lambda: self.backend.set_password(SERVICE, name, value))
         log.info("secret %s saved to %s", name, self.backend_name())
 
     def delete(self, name: str) -> bool:
         self._check_name(name)
         try:
-            self._call(f"refused to delete {name}", lambda: self.backend.delete_password(SERVICE, name))
+            self._call(REFUSED_DELETE(secret=name), lambda: self.backend.delete_password(SERVICE, name))
         except _password_delete_error():
             return False
         log.info("secret %s deleted", name)
@@ -245,7 +247,7 @@ class CredentialStore:
                 out[name] = "withheld" if name in self.withheld else "environment"
                 continue
             try:
-                stored = self._call("cannot be read", lambda: self.backend.get_password(SERVICE, name))
+                stored = self._call(CANNOT_READ(), lambda: self.backend.get_password(SERVICE, name))
             except SecretStoreError:
                 out[name] = "unreadable"
                 continue
@@ -357,7 +359,7 @@ class CredentialStore:
 
         b = self.backend
         if not isinstance(b, EncryptedFileKeyring):
-            raise SecretStoreError("secrets are not kept in an encrypted file here")
+            raise SecretStoreError(NO_SECRETS_FILE())
         self.redactor.add(passphrase)
         try:
             b.unlock(passphrase)
@@ -379,18 +381,33 @@ def system_store_missing(backend: KeyringBackend) -> bool:
     return isinstance(backend, chainer.ChainerBackend) and not backend.backends
 
 
-NO_STORE = ("this computer has no credential store (no Secret Service such as GNOME Keyring or KWallet "
-            "is running)")
+# The credential store's sentences (shown by the CLI, the window's Settings, the log).
+NO_STORE = Template("secrets.no_store", "this computer has no credential store (no Secret Service such as GNOME "
+                                        "Keyring or KWallet is running)")
+USE_ENVIRONMENT = Template("secrets.use_environment",
+                           "{store}: give the secrets in the environment or a .env file instead")
+CHOOSE_PASSPHRASE = Template("secrets.choose_passphrase",
+                             "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an "
+                             "encrypted file, or give them in the environment or a .env file")
+FILE_LOCKED = Template("secrets.file_locked", "the secrets are in an encrypted file ({path}) and it is locked: enter "
+                                              "its passphrase in Settings, or set {env}")
+STORE_FAILED = Template("secrets.failed", "the credential store ({backend}) {what}: {failure}")
+CANNOT_READ = Template("secrets.cannot_read", "cannot be read")
+REFUSED_SAVE = Template("secrets.refused_save", "refused to save {secret}")
+REFUSED_DELETE = Template("secrets.refused_delete", "refused to delete {secret}")
+UNKNOWN_SECRET = Template("secrets.unknown", "unknown secret {name!r}; known: {names}")
+NOT_KEPT = Template("settings.secret_not_kept", "the credential store did not keep {secret}; the .env files were "
+                                               "left as they were")
+EMPTY_SECRET = Template("secrets.empty", "an empty secret cannot be stored; use delete")
+NO_SECRETS_FILE = Template("secrets.no_file", "secrets are not kept in an encrypted file here")
 
 
-def store_problem(state: str, path: Path | None = None) -> str | None:
+def store_problem(state: str, path: Path | None = None) -> Msg | None:
     """The sentence for a store ``state`` (CredentialStore.store_state) that cannot be used."""
     if state == "none":
-        return f"{NO_STORE}: give the secrets in the environment or a .env file instead"
+        return USE_ENVIRONMENT(store=NO_STORE())
     if state == "file-new":
-        return (f"{NO_STORE}: choose a passphrase in Settings (or set {PASSPHRASE_ENV}) to keep the secrets "
-                f"in an encrypted file, or give them in the environment or a .env file")
+        return CHOOSE_PASSPHRASE(store=NO_STORE(), env=PASSPHRASE_ENV)
     if state == "file-locked":
-        return (f"the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in "
-                f"Settings, or set {PASSPHRASE_ENV}")
+        return FILE_LOCKED(path=path, env=PASSPHRASE_ENV)
     return None

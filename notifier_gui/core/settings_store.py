@@ -19,25 +19,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 from .config import (
+    FILE_HOLDS_SECRETS,
     SECRET_ENV_NAMES,
+    UNKNOWN_OR_READ_ONLY,
     ConfigError,
     LoadedConfig,
     Settings,
     option_names,
+    problem,
     read_settings_file,
     with_overrides,
     write_settings_file,
 )
-from . import sms_providers as sms_registry
-from .secrets import SERVICE, CredentialStore, SecretStoreError
-from .validation import ValidationError
-from .validation import email as valid_email
+from .messages import PLAIN, Msg
+from .secrets import NOT_KEPT, SERVICE, CredentialStore, SecretStoreError
 
 log = logging.getLogger("notifier.settings")
 
@@ -75,7 +74,7 @@ def changed_values(original: Mapping[str, Any], edited: Mapping[str, Any]) -> di
     out: dict[str, Any] = {}
     for env, value in edited.items():
         if env not in _ENV_TO_FIELD or env in NOT_EDITABLE:
-            raise ConfigError(f"unknown or read-only setting {env}")
+            raise ConfigError(UNKNOWN_OR_READ_ONLY(env=env), env)
         if env not in original or _norm(original[env]) != _norm(value):
             out[env] = value
     return out
@@ -102,46 +101,33 @@ def apply(settings: Settings, values: Mapping[str, Any]) -> Settings:
     return with_overrides(settings, **changes)
 
 
-_ENV_IN_MESSAGE = re.compile(r"\b([A-Z][A-Z0-9_]{2,})\b")
+def validate(settings: Settings, values: Mapping[str, Any]) -> dict[str, Msg]:
+    """Problems with the dialog's values: environment name -> message (empty when all is well).
 
-
-def validate(settings: Settings, values: Mapping[str, Any]) -> dict[str, str]:
-    """Problems with the dialog's values: environment name -> message (empty when all is well)."""
-    problems: dict[str, str] = {}
-    host = str(values.get("SMTP_HOST", "") or "")
-    if host and (any(c.isspace() for c in host) or "/" in host or (":" in host and not host.startswith("["))):
-        problems["SMTP_HOST"] = "a host name only, without spaces, scheme or port (e.g. smtp.example.org)"
-    from_email = str(values.get("DEFAULT_FROM_EMAIL", "") or "")
-    if from_email:
-        _name, addr = parseaddr(from_email)
-        try:
-            valid_email(addr or from_email, "DEFAULT_FROM_EMAIL")
-        except ValidationError as exc:
-            problems["DEFAULT_FROM_EMAIL"] = exc.message
-    for env in ("TELEGRAM_API_BASE", *sms_registry.api_base_settings()):
-        url = str(values.get(env, "") or "")
-        if env in values and not _is_http_url(url):
-            problems[env] = "must be an http:// or https:// address"
-    channels = values.get("NOTIFIER_CHANNELS")
-    if channels is not None and not channels:
-        problems["NOTIFIER_CHANNELS"] = "choose at least one channel"
-    backoff = values.get("NOTIFIER_BACKOFF")
-    if backoff is not None and not backoff:
-        problems["NOTIFIER_BACKOFF"] = "give at least one number of seconds, e.g. 2, 10"
+    Each value is checked by its setting's declaration (config.Settings, with the dialog's
+    stricter rules); a problem is filed under the setting the error names by key ("" for one
+    that is no single setting's), never found by reading the message.
+    """
+    problems: dict[str, Msg] = {}
+    for env, value in values.items():
+        if env in _ENV_TO_FIELD:
+            found = problem(env, value, editing=True)
+            if found is not None:
+                problems[env] = found
     if not problems:
         try:
             apply(settings, values)
         except ConfigError as exc:
-            m = _ENV_IN_MESSAGE.search(str(exc))
-            problems[m.group(1) if m and m.group(1) in _ENV_TO_FIELD else ""] = str(exc)
+            problems[exc.setting if exc.setting in _ENV_TO_FIELD else ""] = _carried(exc.msg)
         except (TypeError, ValueError) as exc:
-            problems[""] = str(exc)
+            problems[""] = PLAIN(text=str(exc))
     return problems
 
 
-def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
+def _carried(text: str) -> Msg:
+    return text if isinstance(text, Msg) else PLAIN(text=text)
+
+
 
 
 # -- saving -------------------------------------------------------------------------------
@@ -171,8 +157,7 @@ def save_settings(path: Path, original: Mapping[str, Any], edited: Mapping[str, 
     existing = read_settings_file(path)
     secret_keys = [k for k in existing if k in _SECRET_ENV_TO_NAME]
     if secret_keys:
-        raise ConfigError(f"{path} holds secret(s) {', '.join(secret_keys)}; remove them from the file "
-                          "and save them in Settings instead")
+        raise ConfigError(FILE_HOLDS_SECRETS(path=path, names=", ".join(secret_keys)))
     kept = {}
     for k, v in existing.items():
         if k in _ENV_TO_FIELD:
@@ -206,7 +191,8 @@ def save(config: LoadedConfig, store: CredentialStore, edited: Mapping[str, Any]
     """
     problems = validate(config.settings, edited)
     if problems:
-        raise ConfigError("; ".join(problems.values()))
+        setting, first = next(iter(problems.items()))
+        raise ConfigError(first if len(problems) == 1 else "; ".join(problems.values()), setting)
     written = save_settings(config.settings.settings_file, current_values(config), edited)
     saved, deleted = save_secrets(store, secrets or SecretEdits())
     return SaveResult(written, saved, deleted)
@@ -290,7 +276,7 @@ def move_dotenv_secrets_to_keyring(found: Mapping[Path, Iterable[str]], store: C
         except Exception:
             back = None
         if back != value:
-            raise SecretStoreError(f"the credential store did not keep {name}; the .env files were left as they were")
+            raise SecretStoreError(NOT_KEPT(secret=name))
     moved: dict[Path, list[str]] = {}
     for path, names in files:
         wanted = [env for env in names if env in chosen]

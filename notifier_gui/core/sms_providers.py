@@ -34,7 +34,6 @@ __all__ = [
     "own_server_settings",
     "providers",
     "registered",
-    "secret_endpoints",
     "secret_env_names",
     "spec",
     "unknown",
@@ -134,11 +133,6 @@ def spec(name: str) -> ProviderSpec:
 def secret_env_names() -> dict[str, str]:
     """Keyring name -> environment name of every provider's secrets."""
     return {secret: env for s in SPECS for secret, env in s.secrets.items()}
-
-
-def secret_endpoints() -> dict[str, tuple[str, ...]]:
-    """Secret -> the settings that say where it is sent."""
-    return {secret: (s.api_base,) for s in SPECS for secret in s.secrets}
 
 
 def api_base_settings() -> tuple[str, ...]:

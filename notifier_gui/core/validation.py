@@ -10,6 +10,8 @@ import binascii
 import quopri
 import re
 
+from .messages import Msg, Template
+
 MAX_SUBJECT = 998 - len("Subject: ")  # RFC 5322 line limit
 MAX_BODY = 100_000
 MAX_NAME = 200
@@ -17,11 +19,42 @@ TELEGRAM_ID_MIN = -(2**63)
 TELEGRAM_ID_MAX = 2**63 - 1
 
 
+# "field: message", as str(ValidationError) writes it.
+FIELD_MESSAGE = Template("field", "{field}: {message}")
+LINE_BREAKS = Template("value.line_breaks", "must not contain line breaks")
+CONTROLS = Template("value.controls", "must not contain control characters")
+BODY_CONTROLS = Template("value.body_controls", "must not contain control characters (only tab and line breaks)")
+ENCODED_WORD = Template("value.encoded_word", "must not contain an encoded word (=?charset?Q?…?=) that hides "
+                                              "line breaks or control characters")
+BIDI = Template("value.bidi", "must not contain bidirectional override characters")
+NUL = Template("value.nul", "must not contain NUL characters")
+EMPTY = Template("value.empty", "must not be empty")
+TOO_LONG = Template("value.too_long", "is longer than {count} characters")
+NOT_EMAIL = Template("email.invalid", "{value!r} is not a valid email address ({reason})")
+NOT_PHONE = Template("phone.not_a_number", "{value!r} is not a phone number{hint}")
+PHONE_HINT = Template("phone.hint_region", " (write it with the country code, e.g. +79161234567, or set "
+                                           "NOTIFIER_PHONE_REGION)")
+NO_HINT = Template("phone.no_hint", "")
+INVALID_PHONE = Template("phone.invalid", "{value!r} is not a valid phone number")
+NOT_CHAT_ID = Template("telegram.chat_id", "{value!r} is not a Telegram chat id (a whole number)")
+CHAT_ID_RANGE = Template("telegram.chat_id_range", "{value!r} is outside the range of Telegram chat ids")
+
+
 class ValidationError(ValueError):
+    """``field`` (a recipient's or message's field, or a setting's name) is wrong: ``message``
+    says how (a :class:`Msg` from here; other modules may still pass plain English)."""
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(FIELD_MESSAGE(field=field, message=message))
         self.field = field
         self.message = message
+
+    @property
+    def msg(self) -> Msg:
+        """The whole message, "field: message", as data."""
+        found = self.args[0]
+        assert isinstance(found, Msg)
+        return found
 
 
 # C0 and C1 control characters and DEL. Tab and newline are allowed in message bodies only.
@@ -58,18 +91,17 @@ def _decoded_words(value: str) -> list[str]:
 def _no_line_breaks(field: str, value: str) -> None:
     # str.splitlines() boundaries are what the email package refuses in headers.
     if len(value.splitlines()) > 1 or any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
-        raise ValidationError(field, "must not contain line breaks")
+        raise ValidationError(field, LINE_BREAKS())
     if _HEADER_CONTROL.search(value):
-        raise ValidationError(field, "must not contain control characters")
+        raise ValidationError(field, CONTROLS())
     for decoded in _decoded_words(value):
         if _HEADER_CONTROL.search(decoded) or len(decoded.splitlines()) > 1:
-            raise ValidationError(field, "must not contain an encoded word (=?charset?Q?…?=) that hides "
-                                         "line breaks or control characters")
+            raise ValidationError(field, ENCODED_WORD())
 
 
 def no_bidi(field: str, value: str) -> None:
     if _BIDI.search(value):
-        raise ValidationError(field, "must not contain bidirectional override characters")
+        raise ValidationError(field, BIDI())
 
 
 def email(value: str, field: str = "email") -> str:
@@ -82,7 +114,7 @@ def email(value: str, field: str = "email") -> str:
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError(field, f"{value!r} is not a valid email address ({exc})") from None
+        raise ValidationError(field, NOT_EMAIL(value=value, reason=str(exc))) from None
     # The domain in its ASCII (IDNA A-label, xn--…) form: that is what goes on the wire and
     # needs no SMTP extension. Only a non-ASCII local part still needs SMTPUTF8 (see
     # needs_smtputf8); email-validator's ``normalized`` would give the Unicode domain.
@@ -104,10 +136,10 @@ def phone(value: str, region: str = "", field: str = "phone") -> str:
     try:
         parsed = phonenumbers.parse(raw, region.upper() or None)
     except phonenumbers.NumberParseException:
-        hint = "" if region else " (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)"
-        raise ValidationError(field, f"{raw!r} is not a phone number{hint}") from None
+        hint = NO_HINT() if region else PHONE_HINT()
+        raise ValidationError(field, NOT_PHONE(value=raw, hint=hint)) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(field, f"{raw!r} is not a valid phone number")
+        raise ValidationError(field, INVALID_PHONE(value=raw))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -115,20 +147,20 @@ def telegram_chat_id(value: str | int, field: str = "telegram_chat_id") -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValidationError(field, f"{value!r} is not a Telegram chat id (a whole number)") from None
+        raise ValidationError(field, NOT_CHAT_ID(value=value)) from None
     if not TELEGRAM_ID_MIN <= number <= TELEGRAM_ID_MAX or number == 0:
-        raise ValidationError(field, f"{value!r} is outside the range of Telegram chat ids")
+        raise ValidationError(field, CHAT_ID_RANGE(value=value))
     return number
 
 
 def name(value: str, field: str = "name") -> str:
     value = value.strip()
     if not value:
-        raise ValidationError(field, "must not be empty")
+        raise ValidationError(field, EMPTY())
     _no_line_breaks(field, value)
     no_bidi(field, value)
     if len(value) > MAX_NAME:
-        raise ValidationError(field, f"is longer than {MAX_NAME} characters")
+        raise ValidationError(field, TOO_LONG(count=MAX_NAME))
     return value
 
 
@@ -136,19 +168,19 @@ def subject(value: str, field: str = "subject") -> str:
     _no_line_breaks(field, value)
     value = value.strip()
     if len(value) > MAX_SUBJECT:
-        raise ValidationError(field, f"is longer than {MAX_SUBJECT} characters")
+        raise ValidationError(field, TOO_LONG(count=MAX_SUBJECT))
     return value
 
 
 def message(value: str, field: str = "message") -> str:
     if not value or not value.strip():
-        raise ValidationError(field, "must not be empty")
+        raise ValidationError(field, EMPTY())
     if "\x00" in value:
-        raise ValidationError(field, "must not contain NUL characters")
+        raise ValidationError(field, NUL())
     if _CONTROL.search(value.replace("\r\n", "\n").replace("\r", "\n")):
-        raise ValidationError(field, "must not contain control characters (only tab and line breaks)")
+        raise ValidationError(field, BODY_CONTROLS())
     if len(value) > MAX_BODY:
-        raise ValidationError(field, f"is longer than {MAX_BODY} characters")
+        raise ValidationError(field, TOO_LONG(count=MAX_BODY))
     return value
 
 

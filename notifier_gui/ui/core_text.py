@@ -1,28 +1,38 @@
-"""Messages from the core (attempt details, validation errors, check results) in the
-window's language.
+"""Messages from the core (errors, attempt details, check results) in the window's language.
 
-The core does not import Qt and writes its messages in English: they are stored with the
-attempts (the log of record, also read by the CLI and in support requests) and raised in
-errors. The window translates them when it shows them: each template below is the core's
-own format string with its fields named; a message that matches one is shown translated
-(``CoreMessage`` context in the ``.ts``), with the fields filled in from the message. A
-message that matches none is shown as written. tests/ui/test_core_text.py checks that every
-template still is a format string of the core, so a reworded core message fails a test
-instead of silently showing in English.
+The core does not import Qt. Its errors carry their message as data
+(:class:`notifier_gui.core.messages.Msg`: a code, named parameters, and the English the log
+and the CLI show); the window renders each code with its own template below (``CoreMessage``
+context in the ``.ts``), fills in the parameters, and names a setting by its place in
+Settings (setting_names.py) rather than by the environment variable the CLI's user sets.
+Rewording a core message is one edit in the core; changing what the window says is one
+template here and its translation.
+
+Text that reaches the window as a plain string is first read back by the English of the
+core's registered templates (``messages.as_msg``); what the core still writes as plain text
+(attempt details, check results: see core_text_english.py) falls back to recognising its
+wording there. tests/ui/test_core_text.py checks that every code the core declares has a
+template here, and that the templates use only the parameters the core gives.
 """
 from __future__ import annotations
 
 import functools
 import re
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ..core import config, messages, secrets, setting_rules, validation
+from ..core.messages import Msg
+from .core_text_english import CONTEXT, TEMPLATES, from_wording
 from .setting_names import PLACES, place
 
-CONTEXT = "CoreMessage"
+# The modules whose templates a plain text is read back by: imported here, so reading back
+# never depends on what else the window happened to import first. (settings_store, which the
+# window loads only with the Settings dialog, declares its messages in config and secrets.)
+TEMPLATE_MODULES = (config, secrets, setting_rules, validation)
 
-# Field values that are themselves fixed English words of the core.
+# Field values that are themselves fixed English words of the core (in plain-text messages).
 _WORDS = cast(dict[str, tuple[str, ...]], {
     "where": (QT_TRANSLATE_NOOP("CoreMessage", "connecting"), QT_TRANSLATE_NOOP("CoreMessage", "starting TLS"),
               QT_TRANSLATE_NOOP("CoreMessage", "logging in"), QT_TRANSLATE_NOOP("CoreMessage", "sending")),
@@ -32,431 +42,194 @@ _WORDS = cast(dict[str, tuple[str, ...]], {
               QT_TRANSLATE_NOOP("CoreMessage", "channels"), QT_TRANSLATE_NOOP("CoreMessage", "recipient"),
               QT_TRANSLATE_NOOP("CoreMessage", "message"), QT_TRANSLATE_NOOP("CoreMessage", "user")),
     "mode": (QT_TRANSLATE_NOOP("CoreMessage", "implicit TLS"), "STARTTLS", QT_TRANSLATE_NOOP("CoreMessage", "no TLS")),
-    "what": (QT_TRANSLATE_NOOP("CoreMessage", "number of 0 or more"),
-             QT_TRANSLATE_NOOP("CoreMessage", "yes/no value (1 or 0)"),
-             QT_TRANSLATE_NOOP("CoreMessage", "whole number"),
-             QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list"),
-             QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list of numbers of 0 or more"),
-             QT_TRANSLATE_NOOP("CoreMessage", "the Twilio auth token"),
+    "what": (QT_TRANSLATE_NOOP("CoreMessage", "the Twilio auth token"),
              QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway password"),
              QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru api_id")),
-    "above": (QT_TRANSLATE_NOOP("CoreMessage", "above 0"), QT_TRANSLATE_NOOP("CoreMessage", "0 or more")),
 })  # QT_TRANSLATE_NOOP returns its text; PySide's stubs say object
-# Fields that hold another core message (translated in turn).
-_NESTED = {"message", "when", "hint", "shown", "reason", "store"}
+# Fields of plain-text messages that hold another core message (translated in turn).
+_NESTED = {"message", "when", "hint", "shown", "reason", "store", "what", "above"}
+# Parameters that hold a setting's name (environment name or secret id): shown as its place.
+_SETTING_PARAMS = {"env", "secret"}
 
-# "field: message", as str(ValidationError) and the import report write it (see _translated).
-_FIELD_MESSAGE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"))
-
-TEMPLATES = cast(tuple[str, ...], (
-    # why a channel was skipped
-    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no email address"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no phone number"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no linked Telegram chat"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the recipient has no linked Telegram chat (they must press Start in the bot "
-                                     "first)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "email is not configured (SMTP_HOST is empty)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS is not configured (SMS_PROVIDER is empty; choose {providers})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: there is no bot token (create a bot with "
-                                     "@BotFather and save its token)"),
-    # outcomes
-    QT_TRANSLATE_NOOP("CoreMessage", "sandbox: written to {path}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "accepted by {host}, queued as {queue_id}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "accepted by {host}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message}; held until its lifetime of {seconds} s ended"),
-    QT_TRANSLATE_NOOP("CoreMessage", "every channel failed or is unavailable"),
-    QT_TRANSLATE_NOOP("CoreMessage", "every channel failed"),
-    QT_TRANSLATE_NOOP("CoreMessage", "gave up after {rounds} rounds: lifetime of {seconds} s reached"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the worker stopped during this attempt"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the worker stopped during this attempt; the message may or may not have "
-                                     "gone out"),
-    # email
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server refused the connection (is it running, is the port right?)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server did not answer in time while {where}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP host name cannot be resolved ({reason})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP login or password was not accepted: {reply}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server wants an app password (2-step verification is on): {reply}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server's TLS certificate is not trusted: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server offers no STARTTLS on this port; credentials will not be sent "
-                                     "in clear (check SMTP_PORT / SMTP_USE_SSL)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server refused the recipient for now: {reply}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server refused the recipient: {reply}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the server closed the connection while {where}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "network error while {where}: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message is larger than the server accepts: {reply}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "credentials rejected — fix them in Settings ({message})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects implicit TLS (SMTP_USE_SSL=1)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, "
-                                     "SMTP_USE_TLS=1)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the address has non-ASCII characters before the @ and needs SMTPUTF8, "
-                                     "which the SMTP server does not offer"),
-    QT_TRANSLATE_NOOP("CoreMessage", "waiting for a free SMTP connection (the server allows {count})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMTP server allows fewer connections (now {count})"),
-    # Telegram
-    QT_TRANSLATE_NOOP("CoreMessage", "the person blocked the bot (403); they must unblock it and press Start in "
-                                     "the bot before Telegram messages can reach them"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the person has not started a chat with the bot (403); they must open the bot "
-                                     "in Telegram and press Start (send them the link from the recipient dialog)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the person's Telegram account was deleted (403 user is deactivated)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the bot token was rejected by Telegram (401 Unauthorized): it is wrong or "
-                                     "was revoked; copy it again from @BotFather"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Telegram rate limit (429 Too Many Requests): {when}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "retry after {seconds} s"),
-    QT_TRANSLATE_NOOP("CoreMessage", "retry later"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message is empty; Telegram cannot deliver an empty text"),
-    # SMS
-    QT_TRANSLATE_NOOP("CoreMessage", "the message has neither subject nor text; an empty SMS is not sent"),
-    QT_TRANSLATE_NOOP("CoreMessage", "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. "
-                                     "http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{service} ({address}) refused the connection (wrong address or port, or the "
-                                     "service is not running)"),
-    # connection checks (Settings → Test connection)
-    # before "Connected to …", whose {mode} would take the rest
-    QT_TRANSLATE_NOOP("CoreMessage", "{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message}; bounce mailbox {user} at {address}, folder {folder} "
-                                     "({count} messages)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message}; the bounce mailbox: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII "
-                                     "before the @ cannot be sent)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode}, logged in as {user})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Connected to {address} ({mode})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Email is not configured: set SMTP_HOST"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: store the bot token (secret telegram_bot_token)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "connected as @{name}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "this token belongs to a user account, not a bot"),
-    # delivery reports (the second stage of an accepted attempt)
-    QT_TRANSLATE_NOOP("CoreMessage", "no bounce read within {seconds} s: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "no bounce within {seconds} s"),
-    QT_TRANSLATE_NOOP("CoreMessage", "bounced (hard): {addresses}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "bounced (soft): {addresses}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "bounced: {report}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the bounce mailbox needs IMAP_USER and its password (secret imap_password)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP server refused the login for {user}: {said}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP server's certificate is not trusted: {error}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "cannot connect to {address} over TLS: {error}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "no delivery report within {seconds} s of acceptance"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message} (SMS.ru {code}, message {id})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru reports {id} delivered (SMS.ru {code})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru reports {id} delivered and read (SMS.ru {code})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not know this message"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: its lifetime expired (the phone was off for long)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: deleted by the operator"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: phone failure"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: unknown reason"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: rejected"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: the daily limit of messages to this number"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: the limit of identical messages to this number per minute"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: the limit of identical messages to this number per day"),
-    QT_TRANSLATE_NOOP("CoreMessage", "not delivered: no route to this number"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message} (Twilio {code}, message {sid} {status})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio reports message {sid} delivered"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message {sid} was canceled at Twilio"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio's queue overflowed"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the Twilio account is suspended"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the handset is unreachable (off, no signal)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message is blocked for this destination"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the number does not exist"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the number is a landline or the carrier is unreachable"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the carrier filtered the message"),
-    QT_TRANSLATE_NOOP("CoreMessage", "unknown delivery error"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the phone reports message {id} delivered"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the phone could not deliver message {id}: {error}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "message {id} was cancelled on the phone"),
-    # SMS.ru (a Russian provider: its answers matter most in the Russian window)
-    QT_TRANSLATE_NOOP("CoreMessage", "{message} (SMS.ru {said})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id: check the smsru_api_id secret"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account has not enough money; top it up"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru says the recipient's number is wrong or there is no route to it"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message has no text"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it "
-                                     "approved"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the message is too long for SMS.ru (more than 8 SMS)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account's daily sending limit is reached; SMS works again after "
-                                     "the limit resets"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru cannot send to this number (no route for delivery)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the number is in the SMS.ru account's stop list; remove it there to send"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru is temporarily unavailable"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru requires an approved alphabetic sender name before anything can be "
-                                     "sent: create one in the SMS.ru senders panel and put it in SMSRU_FROM"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the daily limit of messages to this number is reached; it resets tomorrow"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the same text was sent to this number too often within a minute"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the daily limit of identical messages to this number is reached; it resets "
-                                     "tomorrow"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru rejected the token (expired, or the IP address changed)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the api_id (wrong key, or the user does not exist)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the SMS.ru account is not confirmed yet; finish the registration"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru had a server error"),
-    # the credential store (core/secrets.py store_problem)
-    QT_TRANSLATE_NOOP("CoreMessage", "this computer has no credential store (no Secret Service such as GNOME Keyring "
-                                     "or KWallet is running)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{store}: give the secrets in the environment or a .env file instead"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in "
-                                     "an encrypted file, or give them in the environment or a .env file"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
-                                     "passphrase in Settings, or set {env}"),
-    # recipients and messages (validation, import)
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),
-    QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or set "
-                                     "NOTIFIER_PHONE_REGION)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid phone number"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a Telegram chat id (a whole number)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} is outside the range of Telegram chat ids"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{shown} already belongs to recipient {other}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{address} (stored as {stored})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{value} already exists"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not be empty"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not contain line breaks"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters (only tab and line breaks)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not contain an encoded word (=?charset?Q?…?=) that hides line breaks "
-                                     "or control characters"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must not contain bidirectional override characters"),
-    QT_TRANSLATE_NOOP("CoreMessage", "is longer than {count} characters"),
-    QT_TRANSLATE_NOOP("CoreMessage", "no recipient with id {ids}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "has {count} notification(s) still queued; cancel them first"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the same message to the same person was queued moments ago"),
-    QT_TRANSLATE_NOOP("CoreMessage", "expected {expected} fields, found {found}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "broken CSV: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the file is not UTF-8 (byte {offset})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the file is empty; expected a header name,email,phone,telegram_chat_id"),
-    QT_TRANSLATE_NOOP("CoreMessage", "header must be {columns} (got {got})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the header names {columns} more than once"),
-    # configuration errors (core/config.py, core/settings_store.py); {env} is a setting's
-    # environment name, shown as its place in Settings (setting_names.py); last, so that no
-    # other template's {value} meets one of these first
-    QT_TRANSLATE_NOOP("CoreMessage", "{env}={raw} is not a valid {what}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env}={provider} is not a known provider ({providers})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret and must not be in {path}; remove it from the file and store "
-                                     "it with `notifier secrets set {secret}` (or in Settings)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a number {above} and at most {max}, got {value}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be numbers of seconds from 0 to {max}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must list some of {names}; got {got}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} names a channel twice"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1 (or empty to keep everything), got {value}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 1 and 64, got {value}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a port number, got {value}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} needs at least one number of seconds"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 0 and 1"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be hold or next, got {value}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must not be empty"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{env} must be HTML, MarkdownV2, Markdown or empty"),
-    QT_TRANSLATE_NOOP("CoreMessage", "a host name only, without spaces, scheme or port (e.g. smtp.example.org)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "must be an http:// or https:// address"),
-    QT_TRANSLATE_NOOP("CoreMessage", "choose at least one channel"),
-    QT_TRANSLATE_NOOP("CoreMessage", "give at least one number of seconds, e.g. 2, 10"),
-    # channel settings the core names by variable (renamed to their place after translation)
-    QT_TRANSLATE_NOOP("CoreMessage", "no sender address: set DEFAULT_FROM_EMAIL (or SMTP_DEFAULT_USER as an address)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is "
-                                     "STARTTLS: SMTP_USE_TLS=1)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{what} is missing: store the secret {secret} in the settings (or set {env_name} "
-                                     "for a headless run)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio needs an Account SID (TWILIO_ACCOUNT_SID)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio needs a sender: TWILIO_FROM (a number you own, E.164) or "
-                                     "TWILIO_MESSAGING_SERVICE_SID"),
-    QT_TRANSLATE_NOOP("CoreMessage", "no sender name set (SMSRU_FROM); new SMS.ru accounts must register one before "
-                                     "sending"),
-    QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not know this method: check SMSRU_API_BASE"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the "
-                                     "twilio_auth_token secret (or the API key), and that the account is not "
-                                     "suspended"),
-    QT_TRANSLATE_NOOP("CoreMessage", "Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and "
-                                     "TWILIO_API_BASE"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the sender number TWILIO_FROM is not valid"),
-    QT_TRANSLATE_NOOP("CoreMessage", "TWILIO_FROM is not an SMS-capable number of this Twilio account for this "
-                                     "destination"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{message} (Twilio {said})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: check ANDROID_SMS_USER and the "
-                                     "{secret} secret against the app ({said})"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. "
-                                     "https://api.telegram.org) and the bot token"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or a "
-                                     "proxy intercepting HTTPS)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "cannot connect to {host}: {reason}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "connection refused (is the server running, is TELEGRAM_API_BASE right?)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered {method} with HTTP {status} and a body that is not Bot API JSON "
-                                     "(a proxy or the wrong TELEGRAM_API_BASE?)"),
-    QT_TRANSLATE_NOOP("CoreMessage", "the Bot API answered 404 Not Found: the bot token is malformed or "
-                                     "TELEGRAM_API_BASE is wrong{where}"),
-    QT_TRANSLATE_NOOP("CoreMessage", "{host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API "
-                                     "server?"),
-    _FIELD_MESSAGE,
-))
-
-# email-validator's own sentences, which the core passes on as the {reason} of an invalid
-# email address (not the core's words, so apart from TEMPLATES and its test).
-LIBRARY_MESSAGES = cast(tuple[str, ...], (
-    QT_TRANSLATE_NOOP("CoreMessage", "An email address must have an @-sign."),
-    QT_TRANSLATE_NOOP("CoreMessage", "There must be something before the @-sign."),
-    QT_TRANSLATE_NOOP("CoreMessage", "There must be something after the @-sign."),
-    QT_TRANSLATE_NOOP("CoreMessage", "The part after the @-sign is not valid. It should have a period."),
-    QT_TRANSLATE_NOOP("CoreMessage", "The email address contains invalid characters before the @-sign: {chars}."),
-    QT_TRANSLATE_NOOP("CoreMessage", "The part after the @-sign contains invalid characters: {chars}."),
-    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have two periods in a row."),
-    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot start with a period."),
-    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have a period immediately before the @-sign."),
-    QT_TRANSLATE_NOOP("CoreMessage", "An email address cannot have a hyphen immediately after the @-sign."),
-))
-
-# The window says where in Settings to fix it, not the environment variable or the secret's id
-# that the core writes (the log of record and the CLI, whose user sets those variables, keep
-# the core's words): core template -> the window's wording, both translated for the window.
-WINDOW_WORDING = cast(dict[str, str], {
-    "{message} (EMAIL_CONFIRM_TIMEOUT is 0: bounces are not waited for)":
-        QT_TRANSLATE_NOOP("CoreMessage", "{message} (the wait for a bounce is 0 in Settings → Email: bounces are not "
-                                         "waited for)"),
-    "the bounce mailbox needs IMAP_USER and its password (secret imap_password)":
-        QT_TRANSLATE_NOOP("CoreMessage", "the bounce mailbox needs its login and password: enter them in "
-                                         "Settings → Email → Bounces (IMAP)"),
-    "the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)":
-        QT_TRANSLATE_NOOP("CoreMessage", "the IMAP folder {folder} cannot be opened (check the folder in "
-                                         "Settings → Email → Bounces (IMAP))"),
-    "email is not configured (SMTP_HOST is empty)":
-        QT_TRANSLATE_NOOP("CoreMessage", "email is not configured (enter the SMTP server in Settings → Email)"),
-    "SMS is not configured (SMS_PROVIDER is empty; choose {providers})":
-        QT_TRANSLATE_NOOP("CoreMessage", "SMS is not configured (choose an SMS provider in Settings → SMS)"),
-    "Email is not configured: set SMTP_HOST":
-        QT_TRANSLATE_NOOP("CoreMessage", "Email is not configured: enter the SMTP server in Settings → Email"),
-    "SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)":
-        QT_TRANSLATE_NOOP("CoreMessage", "a login is set but there is no password: enter it in Settings → Email"),
-    "Telegram is not configured: store the bot token (secret telegram_bot_token)":
-        QT_TRANSLATE_NOOP("CoreMessage", "Telegram is not configured: save the bot token in Settings → Telegram"),
-    "the server offers no STARTTLS on this port; credentials will not be sent in clear (check SMTP_PORT / "
-    "SMTP_USE_SSL)":
-        QT_TRANSLATE_NOOP("CoreMessage", "the server offers no STARTTLS on this port; credentials will not be sent "
-                                         "in clear (check Port and Security in Settings → Email)"),
-    "port {port} expects implicit TLS (SMTP_USE_SSL=1)":
-        QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects implicit TLS (choose it under Security in "
-                                         "Settings → Email)"),
-    "port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, SMTP_USE_TLS=1)":
-        QT_TRANSLATE_NOOP("CoreMessage", "port {port} expects STARTTLS, not implicit TLS (choose STARTTLS under "
-                                         "Security in Settings → Email)"),
-    "SMS.ru does not accept the api_id: check the smsru_api_id secret":
-        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the API key: check it in Settings → SMS"),
-    "SMS.ru does not accept the api_id (wrong key, or the user does not exist)":
-        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru does not accept the API key (wrong key, or the user does not "
-                                         "exist)"),
-    "the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it approved":
-        QT_TRANSLATE_NOOP("CoreMessage", "the sender name is not approved by SMS.ru; clear it in Settings → SMS or "
-                                         "get it approved"),
-    "SMS.ru requires an approved alphabetic sender name before anything can be sent: create one in the SMS.ru "
-    "senders panel and put it in SMSRU_FROM":
-        QT_TRANSLATE_NOOP("CoreMessage", "SMS.ru requires an approved alphabetic sender name before anything can be "
-                                         "sent: create one in the SMS.ru senders panel and enter it as the sender "
-                                         "name in Settings → SMS"),
-    " (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)":
-        QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or choose a phone "
-                                         "region in Settings → General)"),
-    "{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give "
-    "them in the environment or a .env file":
-        QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings to keep the secrets in an "
-                                         "encrypted file, or give them in the environment or a .env file"),
-    "the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}":
-        QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is locked: enter its "
-                                         "passphrase in Settings"),
-    "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})":
-        QT_TRANSLATE_NOOP("CoreMessage", "no SMS gateway API at this address: check the gateway address in "
-                                         "Settings → SMS ({said})"),
-    "the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. http://192.168.1.20:8080 or "
-    "https://api.sms-gate.app/3rdparty/v1)":
-        QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its address: enter it in Settings → SMS "
-                                         "(e.g. http://192.168.1.20:8080)"),
-    "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)":
-        QT_TRANSLATE_NOOP("CoreMessage", "the Android SMS gateway needs its username (shown in the app): enter it "
-                                         "in Settings → SMS"),
-    "{env}={raw} is not a valid {what}":
-        QT_TRANSLATE_NOOP("CoreMessage", "{raw} is not a valid {what}: check {env}"),
-    "{env}={provider} is not a known provider ({providers})":
-        QT_TRANSLATE_NOOP("CoreMessage", "{provider} is not a known SMS provider ({providers}): check {env}"),
-    "{env} is a secret and must not be in {path}; remove it from the file and store it with `notifier secrets set "
-    "{secret}` (or in Settings)":
-        QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret and must not be in {path}; remove it from the file and "
-                                         "enter it in Settings"),
-    "TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is STARTTLS: SMTP_USE_TLS=1)":
-        QT_TRANSLATE_NOOP("CoreMessage", "TLS mode does not match the port (465 is implicit TLS, 587 is STARTTLS): "
-                                         "check Port and Security in Settings → Email"),
-    "{what} is missing: store the secret {secret} in the settings (or set {env_name} for a headless run)":
-        QT_TRANSLATE_NOOP("CoreMessage", "{what} is missing: enter it in {secret}"),
-    "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), "
-    "and that the account is not suspended":
-        QT_TRANSLATE_NOOP("CoreMessage", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and "
-                                         "twilio_auth_token (or the API key), and that the account is not suspended"),
-    "the sender number TWILIO_FROM is not valid":
-        QT_TRANSLATE_NOOP("CoreMessage", "the sender number is not valid: check TWILIO_FROM"),
-    "the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app "
-    "({said})":
-        QT_TRANSLATE_NOOP("CoreMessage", "the gateway refused the username/password: compare ANDROID_SMS_USER and "
-                                         "{secret} with the app ({said})"),
+# code -> the window's template; its {fields} are the core message's parameters.
+WINDOW_TEXT = cast(dict[str, str], {
+    "plain": "{text}",  # English from no template of ours: shown as written (or by its wording)
+    "field": QT_TRANSLATE_NOOP("CoreMessage", "{field}: {message}"),
+    # values (core/validation.py)
+    "value.line_breaks": QT_TRANSLATE_NOOP("CoreMessage", "must not contain line breaks"),
+    "value.controls": QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters"),
+    "value.body_controls": QT_TRANSLATE_NOOP("CoreMessage", "must not contain control characters (only tab and "
+                                                            "line breaks)"),
+    "value.encoded_word": QT_TRANSLATE_NOOP("CoreMessage", "must not contain an encoded word (=?charset?Q?…?=) that "
+                                                           "hides line breaks or control characters"),
+    "value.bidi": QT_TRANSLATE_NOOP("CoreMessage", "must not contain bidirectional override characters"),
+    "value.nul": QT_TRANSLATE_NOOP("CoreMessage", "must not contain NUL characters"),
+    "value.empty": QT_TRANSLATE_NOOP("CoreMessage", "must not be empty"),
+    "value.too_long": QT_TRANSLATE_NOOP("CoreMessage", "is longer than {count} characters"),
+    "email.invalid": QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid email address ({reason})"),
+    "phone.not_a_number": QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a phone number{hint}"),
+    "phone.hint_region": QT_TRANSLATE_NOOP("CoreMessage", " (write it with the country code, e.g. +79161234567, or "
+                                                          "choose a phone region in Settings → General)"),
+    "phone.no_hint": "",
+    "phone.invalid": QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a valid phone number"),
+    "telegram.chat_id": QT_TRANSLATE_NOOP("CoreMessage", "{value} is not a Telegram chat id (a whole number)"),
+    "telegram.chat_id_range": QT_TRANSLATE_NOOP("CoreMessage", "{value} is outside the range of Telegram chat ids"),
+    # settings (core/setting_rules.py, core/config.py, core/settings_store.py); {env} is the place in Settings
+    "config.not_valid": QT_TRANSLATE_NOOP("CoreMessage", "{raw} is not a valid {what}: check {env}"),
+    "config.what.number": QT_TRANSLATE_NOOP("CoreMessage", "number of 0 or more"),
+    "config.what.yes_no": QT_TRANSLATE_NOOP("CoreMessage", "yes/no value (1 or 0)"),
+    "config.what.whole_number": QT_TRANSLATE_NOOP("CoreMessage", "whole number"),
+    "config.what.list": QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list"),
+    "config.what.number_list": QT_TRANSLATE_NOOP("CoreMessage", "comma-separated list of numbers of 0 or more"),
+    "config.seconds": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a number {above} and at most {max}, got {value}"),
+    "config.above.zero": QT_TRANSLATE_NOOP("CoreMessage", "above 0"),
+    "config.above.zero_or_more": QT_TRANSLATE_NOOP("CoreMessage", "0 or more"),
+    "config.seconds_list": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be numbers of seconds from 0 to {max}"),
+    "config.seconds_list.empty": QT_TRANSLATE_NOOP("CoreMessage", "{env} needs at least one number of seconds"),
+    "settings.seconds_list.empty": QT_TRANSLATE_NOOP("CoreMessage", "give at least one number of seconds, e.g. 2, 10"),
+    "config.channels": QT_TRANSLATE_NOOP("CoreMessage", "{env} must list some of {names}; got {got}"),
+    "settings.channels.empty": QT_TRANSLATE_NOOP("CoreMessage", "choose at least one channel"),
+    "config.channels.twice": QT_TRANSLATE_NOOP("CoreMessage", "{env} names a channel twice"),
+    "config.keep_days": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least 1 (or empty to keep everything), "
+                                                         "got {value}"),
+    "config.between": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between {low} and {high}, got {value}"),
+    "config.at_least": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be at least {low}"),
+    "config.port": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be a port number, got {value}"),
+    "config.fraction": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be between 0 and 1"),
+    "config.choice": QT_TRANSLATE_NOOP("CoreMessage", "{env} must be {choices}, got {value}"),
+    "config.not_empty": QT_TRANSLATE_NOOP("CoreMessage", "{env} must not be empty"),
+    "config.folder": QT_TRANSLATE_NOOP("CoreMessage", "{env} must name a folder (INBOX if unsure)"),
+    "settings.host": QT_TRANSLATE_NOOP("CoreMessage", "a host name only, without spaces, scheme or port (e.g. "
+                                                      "smtp.example.org)"),
+    "settings.http_url": QT_TRANSLATE_NOOP("CoreMessage", "must be an http:// or https:// address"),
+    "config.file.unreadable": QT_TRANSLATE_NOOP("CoreMessage", "the settings file {path} cannot be read: {reason}"),
+    "config.file.not_object": QT_TRANSLATE_NOOP("CoreMessage", "the settings file {path} must hold a JSON object"),
+    "config.file.secret": QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret and must not be in {path}; remove it "
+                                                           "from the file and enter it in Settings"),
+    "config.secret_not_setting": QT_TRANSLATE_NOOP("CoreMessage", "{env} is a secret; it belongs in the credential "
+                                                                  "store, not the settings file"),
+    "config.unknown_setting": QT_TRANSLATE_NOOP("CoreMessage", "unknown setting {env}"),
+    "config.env_file.missing": QT_TRANSLATE_NOOP("CoreMessage", "the .env file to read, {path}, is not a file"),
+    # the credential store (core/secrets.py)
+    "secrets.no_store": QT_TRANSLATE_NOOP("CoreMessage", "this computer has no credential store (no Secret Service "
+                                                         "such as GNOME Keyring or KWallet is running)"),
+    "secrets.use_environment": QT_TRANSLATE_NOOP("CoreMessage", "{store}: give the secrets in the environment or a "
+                                                                ".env file instead"),
+    "secrets.choose_passphrase": QT_TRANSLATE_NOOP("CoreMessage", "{store}: choose a passphrase in Settings to keep "
+                                                                  "the secrets in an encrypted file, or give them in "
+                                                                  "the environment or a .env file"),
+    "secrets.file_locked": QT_TRANSLATE_NOOP("CoreMessage", "the secrets are in an encrypted file ({path}) and it is "
+                                                            "locked: enter its passphrase in Settings"),
+    "secrets.failed": QT_TRANSLATE_NOOP("CoreMessage", "the credential store ({backend}) {what}: {failure}"),
+    "secrets.cannot_read": QT_TRANSLATE_NOOP("CoreMessage", "cannot be read"),
+    "secrets.refused_save": QT_TRANSLATE_NOOP("CoreMessage", "refused to save {secret}"),
+    "secrets.refused_delete": QT_TRANSLATE_NOOP("CoreMessage", "refused to delete {secret}"),
+    "secrets.unknown": QT_TRANSLATE_NOOP("CoreMessage", "unknown secret {name}; known: {names}"),
+    "secrets.empty": QT_TRANSLATE_NOOP("CoreMessage", "an empty secret cannot be stored; use delete"),
+    "secrets.no_file": QT_TRANSLATE_NOOP("CoreMessage", "secrets are not kept in an encrypted file here"),
+    "settings.secret_not_kept": QT_TRANSLATE_NOOP("CoreMessage", "the credential store did not keep {secret}; the "
+                                                                 ".env files were left as they were"),
+    "config.withheld": QT_TRANSLATE_NOOP("CoreMessage", "{path} changes {env} to {value} (otherwise {before}), so "
+                                                        "the stored {secret} is not sent there; to use it, save the "
+                                                        "setting in Settings"),
+    "config.not_set": QT_TRANSLATE_NOOP("CoreMessage", "not set"),
+    "settings.unknown": QT_TRANSLATE_NOOP("CoreMessage", "unknown or read-only setting {env}"),
+    "settings.file_holds_secrets": QT_TRANSLATE_NOOP("CoreMessage", "{path} holds secrets; remove them from the file "
+                                                                    "and enter them in Settings instead"),
 })
-# What marks a message worth rewording in the English window too: a variable or secret name.
-# Setting names left in a message after its translation: each becomes its place in Settings.
+_EMPTY_CHOICE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "empty"))
+_EITHER = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{some} or {last}"))
+
+# Setting names left in a message's text or parameters: each becomes its place in Settings.
 _PLACED = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)) + r")\b")
+# What marks a plain message worth rewording in the English window too: a variable or secret name.
 _NAMES = re.compile(r"[A-Z]{3,}_[A-Z_]{2,}|\bapi_id\b|" + _PLACED.pattern)
-# Fields of the templates that hold a setting's name.
-_SETTING_FIELDS = {"env", "secret"}
-
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = _FIELD.split(template)  # literal, name, literal, name, ...
-    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-    return re.compile(regex, re.DOTALL)
-
-
-@functools.cache
-def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
-    # Compiled on first use, not at import: ~80 patterns cost ~20 ms of the window's start-up,
-    # and an English window never needs them.
-    return tuple((_pattern(t), t) for t in TEMPLATES + LIBRARY_MESSAGES if t != _FIELD_MESSAGE)
 
 
 def core_text(text: str) -> str:
-    """``text`` (a message of the core) in the language of the installed translators."""
+    """``text`` (a message of the core: a ``Msg`` or plain English) in the window's language."""
     if not text:
         return text
+    if isinstance(text, Msg):
+        return _PLACED.sub(_place, _rendered(text))
     # The translation of one template stands for the language: the cache stays right when
     # the translators change (the tests switch between Russian and English).
     return _translated(text, QCoreApplication.translate(CONTEXT, TEMPLATES[0]))
+
+
+def _place(m: re.Match[str]) -> str:
+    return place(m.group(0)) or m.group(0)
+
+
+def _rendered(msg: Msg) -> str:
+    template = WINDOW_TEXT.get(msg.code)
+    if template is None or msg.code == "plain":  # English of no template (or one the window lacks: a test
+        shown = from_wording(str(msg), core_text, _WORDS, _NESTED)  # fails): by its wording, else as written
+        return str(msg) if shown is None else shown
+    params: dict[str, Any] = {}
+    for name, value in msg.shown_params().items():
+        if isinstance(value, Msg):
+            value = _rendered(value)
+        elif name in _SETTING_PARAMS or (name == "field" and value in PLACES):
+            value = place(value) or value
+        elif value in _WORDS.get(name, ()):
+            value = QCoreApplication.translate(CONTEXT, value)
+        elif name in _NESTED:  # plain English inside (a library's reason): by its wording
+            value = _plain(value)
+        elif msg.code == "config.choice" and name == "choices":
+            options = msg.params.get("options")
+            if options is not None:
+                value = _either([*options, *([QCoreApplication.translate(CONTEXT, _EMPTY_CHOICE)]
+                                             if msg.params.get("empty") else [])])
+        params[name] = value
+    if not template:
+        return ""
+    try:
+        return QCoreApplication.translate(CONTEXT, template).format(**params)
+    except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
+        return str(msg)
+
+
+def _either(shown: list[str]) -> str:
+    """``a, b or c`` in the window's language."""
+    if len(shown) < 2:
+        return "".join(shown)
+    return QCoreApplication.translate(CONTEXT, _EITHER).format(some=", ".join(shown[:-1]), last=shown[-1])
+
+
+def _plain(text: str) -> str:
+    return _translated(text, QCoreApplication.translate(CONTEXT, TEMPLATES[0]))
+
+
+def _accepts(msg: Msg) -> bool:
+    """A plain text read back as ``msg`` only where the window has words for it and its setting
+    fields hold setting names."""
+    if msg.code not in WINDOW_TEXT or msg.code == "plain":
+        return False
+    params = msg.params
+    if "field" in params and msg.code == "field":
+        return params["field"] in PLACES or params["field"] in _WORDS["field"]
+    return all(params[n] in PLACES for n in _SETTING_PARAMS & params.keys())
 
 
 @functools.lru_cache(maxsize=8192)
 def _translated(text: str, language_mark: str) -> str:
     if language_mark == TEMPLATES[0] and not _NAMES.search(text):
         return text  # no translation installed: the core's English is the text, unless it names a variable
-    return _PLACED.sub(lambda m: place(m.group(0)) or m.group(0), _translated_words(text))
+    # "field: message" first (as str(ValidationError) writes it), whose message would otherwise
+    # be read as a whole by a template that begins with a value
+    found = messages.as_msg(text, accept=lambda m: m.code == "field" and _accepts(m)) or \
+        messages.as_msg(text, accept=_accepts)
+    if found is not None:
+        return _PLACED.sub(_place, _rendered_plain(found))
+    shown = from_wording(text, core_text, _WORDS, _NESTED)
+    return _PLACED.sub(_place, text if shown is None else shown)
 
 
-def _translated_words(text: str) -> str:
-    field, sep, rest = text.partition(": ")
-    if sep and (field in _WORDS["field"] or field in PLACES):  # before the templates, whose {value} would take
-        translated = QCoreApplication.translate(CONTEXT, _FIELD_MESSAGE)  # "email: …" whole
-        shown = place(field) or QCoreApplication.translate(CONTEXT, field)
-        try:
-            return translated.format(field=shown, message=core_text(rest))
-        except (KeyError, IndexError, ValueError):
-            return text
-    for pattern, template in _compiled():
-        m = pattern.fullmatch(text)
-        if m is None or any(m.group(n) not in PLACES for n in _SETTING_FIELDS & m.groupdict().keys()):
-            continue
-        translated = QCoreApplication.translate(CONTEXT, WINDOW_WORDING.get(template, template))
-        fields = {}
-        for name, value in m.groupdict().items():
-            if name in _NESTED:
-                value = core_text(value)
-            elif value in _WORDS.get(name, ()):
-                value = QCoreApplication.translate(CONTEXT, value)
-            fields[name] = value  # a setting's name is placed with the rest of the text
-        try:
-            return translated.format(**fields)
-        except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
-            return text
-    return text
+def _rendered_plain(msg: Msg) -> str:
+    """A message read back from its English: nested messages are plain text in turn."""
+    params = dict(msg.params)
+    for name, value in params.items():
+        if name in _NESTED or (msg.code == "field" and name == "message"):
+            params[name] = messages.as_msg(value, accept=_accepts) or messages.PLAIN(text=value)
+    return _rendered(Msg(msg.template, params, str(msg), shown=True))

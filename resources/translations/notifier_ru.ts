@@ -500,6 +500,10 @@
         <translation>без TLS</translation>
     </message>
     <message>
+        <source>must not contain NUL characters</source>
+        <translation>не может содержать символы NUL</translation>
+    </message>
+    <message>
         <source>number of 0 or more</source>
         <translation>число не меньше 0</translation>
     </message>
@@ -518,6 +522,86 @@
     <message>
         <source>comma-separated list of numbers of 0 or more</source>
         <translation>список чисел не меньше 0 через запятую</translation>
+    </message>
+    <message>
+        <source>{some} or {last}</source>
+        <translation>{some} или {last}</translation>
+    </message>
+    <message>
+        <source>{env} must name a folder (INBOX if unsure)</source>
+        <translation>нужно указать папку (если не уверены, INBOX): проверьте {env}</translation>
+    </message>
+    <message>
+        <source>the settings file {path} cannot be read: {reason}</source>
+        <translation>файл настроек {path} не читается: {reason}</translation>
+    </message>
+    <message>
+        <source>the settings file {path} must hold a JSON object</source>
+        <translation>файл настроек {path} должен содержать объект JSON</translation>
+    </message>
+    <message>
+        <source>{env} is a secret; it belongs in the credential store, not the settings file</source>
+        <translation>{env} — секрет: его место в хранилище учётных данных, а не в файле настроек</translation>
+    </message>
+    <message>
+        <source>unknown setting {env}</source>
+        <translation>неизвестная настройка {env}</translation>
+    </message>
+    <message>
+        <source>the .env file to read, {path}, is not a file</source>
+        <translation>указанный .env-файл {path} — не файл</translation>
+    </message>
+    <message>
+        <source>the credential store ({backend}) {what}: {failure}</source>
+        <translation>хранилище учётных данных ({backend}) {what}: {failure}</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>не читается</translation>
+    </message>
+    <message>
+        <source>refused to save {secret}</source>
+        <translation>отказалось сохранить {secret}</translation>
+    </message>
+    <message>
+        <source>refused to delete {secret}</source>
+        <translation>отказалось удалить {secret}</translation>
+    </message>
+    <message>
+        <source>unknown secret {name}; known: {names}</source>
+        <translation>неизвестный секрет {name}; известны: {names}</translation>
+    </message>
+    <message>
+        <source>an empty secret cannot be stored; use delete</source>
+        <translation>пустой секрет нельзя сохранить; чтобы убрать секрет, удалите его</translation>
+    </message>
+    <message>
+        <source>secrets are not kept in an encrypted file here</source>
+        <translation>здесь секреты не хранятся в зашифрованном файле</translation>
+    </message>
+    <message>
+        <source>the credential store did not keep {secret}; the .env files were left as they were</source>
+        <translation>хранилище учётных данных не сохранило {secret}; файлы .env оставлены как были</translation>
+    </message>
+    <message>
+        <source>{path} changes {env} to {value} (otherwise {before}), so the stored {secret} is not sent there; to use it, save the setting in Settings</source>
+        <translation>{path} меняет {env} на {value} (иначе {before}), поэтому сохранённый секрет {secret} туда не отправляется; чтобы его использовать, сохраните эту настройку в настройках</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>не задано</translation>
+    </message>
+    <message>
+        <source>unknown or read-only setting {env}</source>
+        <translation>неизвестная или неизменяемая настройка {env}</translation>
+    </message>
+    <message>
+        <source>{path} holds secrets; remove them from the file and enter them in Settings instead</source>
+        <translation>в {path} есть секреты: удалите их из файла и введите в настройках</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>пусто</translation>
     </message>
     <message>
         <source>the Twilio auth token</source>
@@ -944,20 +1028,8 @@
         <translation>{store}: задайте секреты в переменных окружения или в файле .env</translation>
     </message>
     <message>
-        <source>{store}: choose a passphrase in Settings (or set {env}) to keep the secrets in an encrypted file, or give them in the environment or a .env file</source>
-        <translation>{store}: задайте парольную фразу в Настройках (или {env}), чтобы хранить секреты в зашифрованном файле, или задайте их в переменных окружения или в файле .env</translation>
-    </message>
-    <message>
-        <source>the secrets are in an encrypted file ({path}) and it is locked: enter its passphrase in Settings, or set {env}</source>
-        <translation>секреты хранятся в зашифрованном файле ({path}), и он заблокирован: введите его парольную фразу в Настройках или задайте {env}</translation>
-    </message>
-    <message>
         <source>{value} is not a phone number{hint}</source>
         <translation>{value} — не номер телефона{hint}</translation>
-    </message>
-    <message>
-        <source> (write it with the country code, e.g. +79161234567, or set NOTIFIER_PHONE_REGION)</source>
-        <translation> (укажите его с кодом страны, например +79161234567, или задайте NOTIFIER_PHONE_REGION)</translation>
     </message>
     <message>
         <source>{shown} already belongs to recipient {other}</source>
@@ -972,16 +1044,8 @@
         <translation>в заголовке {columns} встречается больше одного раза</translation>
     </message>
     <message>
-        <source>{env}={raw} is not a valid {what}</source>
-        <translation>значение {raw} не подходит (нужно: {what}): проверьте {env}</translation>
-    </message>
-    <message>
         <source>{env}={provider} is not a known provider ({providers})</source>
         <translation>{provider} — неизвестный SMS-провайдер ({providers}): проверьте {env}</translation>
-    </message>
-    <message>
-        <source>{env} is a secret and must not be in {path}; remove it from the file and store it with `notifier secrets set {secret}` (or in Settings)</source>
-        <translation>{env} — секрет, ему не место в {path}: удалите его из файла и введите в настройках</translation>
     </message>
     <message>
         <source>{env} must be a number {above} and at most {max}, got {value}</source>
@@ -1004,40 +1068,32 @@
         <translation>нужно не меньше 1 (или пусто, чтобы хранить всё), а задано {value}: проверьте {env}</translation>
     </message>
     <message>
-        <source>{env} must be between 1 and 64, got {value}</source>
-        <translation>нужно от 1 до 64, а задано {value}: проверьте {env}</translation>
-    </message>
-    <message>
         <source>{env} must be a port number, got {value}</source>
         <translation>нужен номер порта, а задано {value}: проверьте {env}</translation>
-    </message>
-    <message>
-        <source>{env} must be at least 1</source>
-        <translation>нужно не меньше 1: проверьте {env}</translation>
     </message>
     <message>
         <source>{env} needs at least one number of seconds</source>
         <translation>нужно хотя бы одно число секунд: проверьте {env}</translation>
     </message>
     <message>
+        <source>{env} must be between {low} and {high}, got {value}</source>
+        <translation>нужно от {low} до {high}, а задано {value}: проверьте {env}</translation>
+    </message>
+    <message>
+        <source>{env} must be at least {low}</source>
+        <translation>нужно не меньше {low}: проверьте {env}</translation>
+    </message>
+    <message>
         <source>{env} must be between 0 and 1</source>
         <translation>нужно число от 0 до 1: проверьте {env}</translation>
     </message>
     <message>
-        <source>{env} must be twilio, smsru or android, got {value}</source>
-        <translation>нужно twilio, smsru или android, а задано {value}: проверьте {env}</translation>
-    </message>
-    <message>
-        <source>{env} must be hold or next, got {value}</source>
-        <translation>нужно hold или next, а задано {value}: проверьте {env}</translation>
+        <source>{env} must be {choices}, got {value}</source>
+        <translation>нужно {choices}, а задано {value}: проверьте {env}</translation>
     </message>
     <message>
         <source>{env} must not be empty</source>
         <translation>не может быть пустым: проверьте {env}</translation>
-    </message>
-    <message>
-        <source>{env} must be HTML, MarkdownV2, Markdown or empty</source>
-        <translation>нужно HTML, MarkdownV2, Markdown или пусто: проверьте {env}</translation>
     </message>
     <message>
         <source>a host name only, without spaces, scheme or port (e.g. smtp.example.org)</source>
@@ -1258,10 +1314,6 @@
     <message>
         <source>{value} is not a valid email address ({reason})</source>
         <translation>{value} — неверный адрес эл. почты ({reason})</translation>
-    </message>
-    <message>
-        <source>{value} is not a phone number</source>
-        <translation>{value} — не номер телефона</translation>
     </message>
     <message>
         <source>{value} is not a valid phone number</source>

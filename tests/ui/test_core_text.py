@@ -15,8 +15,10 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message, address_reason
 from notifier_gui.core.delivery.channels.email import classify
 from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
+from notifier_gui.core.messages import Msg
 from notifier_gui.core.recipients import import_csv
 from notifier_gui.core.secrets import Redactor
+from notifier_gui.core.setting_rules import Seconds
 from notifier_gui.core.records import RecipientData
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import TEMPLATES, core_text
@@ -192,10 +194,13 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
             call()
         except Exception as exc:  # noqa: BLE001  (ConfigError, ValidationError, ProviderConfigError, Unavailable)
             found.append(getattr(exc, "detail", None) or str(exc))
+            if isinstance(getattr(exc, "msg", None), Msg):
+                found.append(exc.msg)  # the same as data, as the window gets it
         else:
             raise AssertionError("no error raised")
 
-    bad: list[dict[str, object]] = [{attr: -1.0} for attr, _ in config._POSITIVE + config._NOT_NEGATIVE]
+    bad: list[dict[str, object]] = [{f.name: -1.0} for f in dataclasses.fields(Settings)
+                                    if any(isinstance(rule, Seconds) for rule in config.rules(f))]
     bad += [{"backoff": (1e12,)}, {"channels": ("fax",)}, {"channels": ("email", "email")}, {"keep_days": 0},
             {"concurrency": 0}, {"smtp_port": 0}, {"max_tries": 0}, {"backoff": ()}, {"jitter": 1.0},
             {"sms_provider": "pigeon"}, {"smtp_auth_failure": "maybe"}, {"api_port": -1}, {"api_host": " "},
@@ -208,7 +213,7 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
         try:
             config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path), env: "\u2603 not a value"}, cwd=tmp_path)
         except config.ConfigError as exc:
-            found.append(str(exc))
+            found += [str(exc), exc.msg]
     (tmp_path / "settings.json").write_text('{"SMTP_DEFAULT_PASSWORD": "hunter2"}', encoding="utf-8")
     expect(lambda: config.load(environ={"NOTIFIER_DATA_DIR": str(tmp_path)}, cwd=tmp_path))
     (tmp_path / "settings.json").unlink()
@@ -319,3 +324,130 @@ def test_bounce_reports_and_the_mailbox_check_are_shown_in_russian(russian: None
                      "b@example.org at imap.example.org:993, folder INBOX (3 messages)") == (
         "Подключено к localhost:587 (STARTTLS, вход как ops@example.org); ящик возвратов b@example.org на "
         "imap.example.org:993, папка INBOX (писем: 3)")
+
+
+# -- messages as data (#15 item 5) ---------------------------------------------------------
+def _declared_codes() -> dict[str, str]:
+    """Every message the core declares (``Template("code", "English")``), found in its source,
+    so a module the tests never import is not missed."""
+    found: dict[str, str] = {}
+    for path in (ROOT / "notifier_gui" / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Template"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)):
+                english = node.args[1]
+                found[node.args[0].value] = english.value if isinstance(english, ast.Constant) else ""
+    return found
+
+
+def test_every_code_the_core_can_raise_has_a_window_template() -> None:
+    from notifier_gui.ui.core_text import WINDOW_TEXT
+
+    codes = _declared_codes()
+    assert len(codes) > 40
+    assert sorted(codes.keys() - WINDOW_TEXT.keys()) == []
+    assert sorted(WINDOW_TEXT.keys() - codes.keys()) == [], "window templates for codes the core no longer has"
+
+
+def test_window_templates_use_only_the_parameters_the_core_gives() -> None:
+    """A window template may leave a parameter out, never invent one (it would show the English)."""
+    import string
+
+    from notifier_gui.ui.core_text import WINDOW_TEXT
+
+    extras = {"config.choice": {"options", "empty"}}
+    for code, english in _declared_codes().items():
+        given = {name for _, name, _, _ in string.Formatter().parse(english) if name} | extras.get(code, set())
+        wanted = {name for _, name, _, _ in string.Formatter().parse(WINDOW_TEXT[code]) if name}
+        assert wanted <= given, (code, wanted - given)
+
+
+def test_a_message_is_rendered_by_its_code_not_its_english(russian: None) -> None:  # noqa: F811
+    """Reword a core message and the window still says it: it reads the code and parameters."""
+    from notifier_gui.core.setting_rules import BETWEEN
+
+    reworded = Msg(BETWEEN, {"env": "NOTIFIER_CONCURRENCY", "low": 1, "high": 64, "value": 0},
+                   "NOTIFIER_CONCURRENCY is out of range (reworded)")
+    shown = core_text(reworded)
+    assert "reworded" not in shown and "от 1 до 64" in shown and "Одновременных отправок" in shown, shown
+    assert "NOTIFIER_CONCURRENCY" in str(reworded)  # the CLI's and the log's English is the core's
+
+
+def test_dialog_problems_are_shown_in_russian_by_code(tmp_path: Path, russian: None) -> None:  # noqa: F811
+    from notifier_gui.core import settings_store
+
+    problems = settings_store.validate(Settings(data_dir=tmp_path), {"SMTP_PORT": 0, "SMS_PROVIDER": "pigeon",
+                                                                     "NOTIFIER_KEEP_DAYS": 0})
+    shown = {env: core_text(message) for env, message in problems.items()}
+    assert set(shown) == {"SMTP_PORT", "SMS_PROVIDER", "NOTIFIER_KEEP_DAYS"}
+    for text in shown.values():
+        assert _VARIABLE.search(text) is None and not re.search(r"\b(?:must|got)\b", text), text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_withheld_secret_is_explained_without_variables(tmp_path: Path, language: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    """The reason a ./.env got a stored secret withheld is data: the CLI prints the English,
+    the window names the Settings field."""
+    from notifier_gui.core import config
+
+    request.getfixturevalue("russian" if language == "ru" else "qapp")
+    data, work = tmp_path / "data", tmp_path / "work"
+    work.mkdir()
+    config.write_settings_file(data / "settings.json", {"SMTP_HOST": "smtp.example.org"})
+    (work / ".env").write_text("SMTP_HOST=evil.example\n", encoding="utf-8")
+    reason = config.load({"NOTIFIER_DATA_DIR": str(data)}, cwd=work).withheld["smtp_password"]
+    assert "SMTP_HOST='evil.example'" in reason and "--env-file" in reason  # the CLI's words
+    shown = core_text(reason)
+    assert _VARIABLE.search(shown) is None and "'evil.example'" in shown and "--env-file" not in shown, shown
+
+
+def test_a_failing_credential_store_is_told_by_code_in_russian(russian: None) -> None:  # noqa: F811
+    """The credential store's own sentences are messages with codes: the window says them in
+    Russian and names the secret's field, the CLI keeps the English with the secret's id."""
+    from keyring.backend import KeyringBackend
+
+    from notifier_gui.core.secrets import CredentialStore, SecretStoreError
+
+    class Locked(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            raise RuntimeError("locked")
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise RuntimeError("locked")
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise RuntimeError("locked")
+
+    store = CredentialStore({}, Locked())
+    for call in (lambda: store.get("smtp_password"), lambda: store.set("smtp_password", "x" * 8)):
+        with pytest.raises(SecretStoreError) as info:
+            call()
+        english = str(info.value)
+        assert english.startswith("the credential store (") and english.endswith(": RuntimeError")
+        shown = core_text(info.value.args[0])
+        assert shown.startswith("хранилище учётных данных (") and _VARIABLE.search(shown) is None, shown
+        assert core_text(english) == shown  # the same read back from the plain English
+
+
+def test_plain_core_text_is_read_back_with_nothing_else_imported() -> None:
+    """In a fresh process the window's core_text knows every template it has words for, so
+    reading a plain message back never depends on which modules happened to be imported."""
+    import subprocess
+    import sys
+
+    code = ("from notifier_gui.core import messages\n"
+            "from notifier_gui.ui.core_text import WINDOW_TEXT\n"
+            "known = {t.code for t in messages._REGISTRY.values()}\n"
+            "print(sorted(set(WINDOW_TEXT) - known))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_fixed_word_inside_a_plain_message_is_translated(russian: None) -> None:  # noqa: F811
+    """{what} of the SMS providers' "is missing" sentence is a fixed word, not a nested message."""
+    shown = core_text("the Twilio auth token is missing: store the secret twilio_auth_token in the settings (or set "
+                      "TWILIO_AUTH_TOKEN for a headless run)")
+    assert shown.startswith("не задан токен Twilio: введите его"), shown
