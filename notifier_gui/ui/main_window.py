@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
-        self.tabs.setCurrentIndex(int(st.value("window/tab", 0, type=int) or 0))
+        tab = st.value("window/tab", 0, type=int)
+        self.tabs.setCurrentIndex(tab if isinstance(tab, int) else 0)
         self.compose.restore_draft(st)
 
     def available_size(self) -> QSize:

@@ -208,6 +208,7 @@ class LogPanel(QWidget):
         """The height that shows the filter bars, the table's header and ``rows`` rows (and
         the details' buttons beside them): the log's share of a small screen."""
         layout = self.layout()
+        assert layout is not None  # set in _build
         margins = layout.contentsMargins()
         table = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                  + rows * self.table.verticalHeader().defaultSectionSize()
