@@ -9,8 +9,10 @@ File dialogs and message boxes are constructor arguments, so tests never open na
 """
 from __future__ import annotations
 
+import collections
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -47,7 +49,7 @@ from ...core.validation import ValidationError
 from ..context import AppContext
 from ..core_text import core_text
 from ..keyboard import select_with_keys
-from ..tasks import alive
+from ..tasks import Tasks, alive
 from .dialog import RecipientDialog
 from .import_dialog import ImportReportDialog
 from .model import Column, Loaded, RecipientsModel
@@ -86,6 +88,42 @@ def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[str, str]]:
     return refused
 
 
+_Ids = list[int] | Callable[[], list[int]]  # ids held, or their read for the worker thread
+
+
+@dataclass
+class _SelectionChange:
+    """One change of the table's selection, in ids; ``replace``: nothing else stays selected."""
+
+    selected: list[_Ids]
+    deselected: list[_Ids]
+    replace: bool
+
+    def unread(self) -> bool:
+        return any(callable(p) for p in (*self.selected, *self.deselected))
+
+    async def read(self, tasks: Tasks) -> None:
+        for parts in (self.selected, self.deselected):
+            for i, part in enumerate(parts):
+                if callable(part):
+                    try:
+                        parts[i] = await tasks.run(part)
+                    except Exception:
+                        log.exception("reading the selected recipients' ids failed")
+                        parts[i] = []
+
+    def apply(self, held: dict[int, None]) -> None:
+        def ids(parts: list[_Ids]) -> list[int]:
+            return [i for p in parts if not callable(p) for i in p]
+
+        if self.replace:
+            held.clear()
+        else:
+            for rid in ids(self.deselected):
+                held.pop(rid, None)
+        held.update(dict.fromkeys(ids(self.selected)))
+
+
 class RecipientsView(QWidget):
     """Search, table and actions over the stored recipients.
 
@@ -120,6 +158,8 @@ class RecipientsView(QWidget):
         self._busy = False
         self._last_selection: list[int] = []
         self._selected: dict[int, None] = {}  # the selection, as ids in the order selected
+        self._selection_changes: collections.deque[_SelectionChange] = collections.deque()
+        self._reading_ids = False  # the first of them waits for its ids from the database
         self._applying = False  # the view is selecting rows itself: not the operator's change
         self._reveal: int | None = None  # just saved: clear a search that hides it
         self._answered = False  # the first answer is in (until then the page shows no empty state)
@@ -267,8 +307,8 @@ class RecipientsView(QWidget):
     # -- public API -------------------------------------------------------------------
     @property
     def loading(self) -> bool:
-        """A search, sort, reload or page read is under way."""
-        return self.model.loading
+        """A search, sort, reload, page read or a selection's ids read is under way."""
+        return self.model.loading or bool(self._selection_changes)
 
     def selected_ids(self) -> list[int]:
         return list(self._selected)
@@ -353,26 +393,47 @@ class RecipientsView(QWidget):
     # -- selection and search ---------------------------------------------------------
     @Slot(QItemSelection, QItemSelection)
     def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        """The operator changed the selection: follow it in ids (rows not in memory are read
-        as ids; a click that leaves only what it selected replaces the whole selection)."""
+        """The operator changed the selection: follow it in ids (a click that leaves only what
+        it selected replaces the whole selection). Rows not in memory (Ctrl+A, a Shift+click
+        far away) are read as ids on the worker thread; changes apply in the order made."""
         if self._applying:
             return
-        model = self.table.selectionModel()
 
-        def ids(sel: QItemSelection) -> list[int]:
-            out: list[int] = []
+        def parts(sel: QItemSelection) -> list[_Ids]:
             ranges: list[QItemSelectionRange] = list(sel)  # type: ignore[call-overload]
-            for rng in sorted(ranges, key=QItemSelectionRange.top):
-                out.extend(self.model.ids_in_rows(rng.top(), rng.bottom()))
-            return out
+            return [self.model.ids_in_rows(r.top(), r.bottom()) for r in sorted(ranges, key=QItemSelectionRange.top)]
 
-        if model.selection() == selected:  # nothing else is selected: a click, Ctrl+A, a key
-            self._selected = dict.fromkeys(ids(selected))
-        else:
-            for rid in ids(deselected):
-                self._selected.pop(rid, None)
-            self._selected.update(dict.fromkeys(ids(selected)))
-        self._sync_selection()
+        whole = self.table.selectionModel().selection()
+        replace = whole == selected  # a click, Ctrl+A, a key
+        change = _SelectionChange(parts(selected), [] if replace else parts(deselected), replace)
+        if change.unread():  # e.g. a click after Ctrl+A: what is left may be all in memory
+            now = parts(whole)
+            if not any(callable(p) for p in now):
+                change = _SelectionChange(now, [], True)
+        self._selection_changes.append(change)
+        self._follow_selection()
+
+    def _follow_selection(self) -> None:
+        """Apply the queued selection changes; one that needs a read waits for it (on the
+        worker thread) and the ones after it wait their turn."""
+        while self._selection_changes and not self._reading_ids:
+            change = self._selection_changes[0]
+            if change.unread():
+                self._reading_ids = True
+                self.ctx.tasks.start(self._read_ids(change))
+                return
+            self._selection_changes.popleft()
+            change.apply(self._selected)
+            self._sync_selection()
+
+    async def _read_ids(self, change: _SelectionChange) -> None:
+        try:
+            await change.read(self.ctx.tasks)
+        finally:
+            if alive(self):
+                self._reading_ids = False
+        if alive(self):
+            self._follow_selection()
 
     @Slot()
     def _sync_selection(self) -> None:
@@ -444,7 +505,12 @@ class RecipientsView(QWidget):
         ids = self.selected_ids()
         if len(ids) != 1:
             return
-        recipient = self.ctx.runtime.store.get_recipient(ids[0])  # fresh: a link may have changed it
+        self.ctx.tasks.start(self._edit_fresh(ids[0]))
+
+    async def _edit_fresh(self, rid: int) -> None:
+        recipient = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)  # a link may have changed it
+        if not alive(self):
+            return
         if recipient is None:
             self.refresh()
             self._show_error(self.tr("Edit recipient"), self.tr("This recipient was deleted meanwhile."))
@@ -465,9 +531,14 @@ class RecipientsView(QWidget):
     def _on_saved(self, rid: int) -> None:
         self._reveal = rid  # if the search hides it, the answer clears the search
         self.select_ids([rid])
-        r = self.ctx.runtime.store.get_recipient(rid)
-        self.status.setText(self.tr("Saved “{name}”.").format(name=r.name) if r else "")
+        self.status.setText("")
         self.recipientsChanged.emit()
+        self.ctx.tasks.start(self._say_saved(rid))
+
+    async def _say_saved(self, rid: int) -> None:
+        r = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)
+        if alive(self) and r is not None:
+            self.status.setText(self.tr("Saved “{name}”.").format(name=r.name))
 
     # -- delete -----------------------------------------------------------------------
     @Slot()
@@ -475,20 +546,26 @@ class RecipientsView(QWidget):
         ids = self.selected_ids()
         if not ids or self._busy:
             return
+        row = self.model.row_of(ids[0])
+        held = self.model.recipient_at(row) if row is not None else None
+        if len(ids) == 1 and held is None:  # scrolled out of memory: its name is read on the worker
+            self.ctx.tasks.start(self._read_name_then_delete(ids[0]))
+        else:
+            self._confirm_delete(ids, held.name if held else "")
+
+    async def _read_name_then_delete(self, rid: int) -> None:
+        r = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)
+        if alive(self) and not self._busy:
+            self._confirm_delete([rid], r.name if r else str(rid))
+
+    def _confirm_delete(self, ids: list[int], name: str) -> None:
         if len(ids) == 1:
-            text = self.tr("Delete “{name}”?").format(name=self._name_of(ids[0]))
+            text = self.tr("Delete “{name}”?").format(name=name)
         else:
             text = self.tr("Delete the %n selected recipients?", "", len(ids))  # n >= 2 here
         text += "\n\n" + self.tr("Their past deliveries stay in the delivery log.")
-        if not self._confirm(self.tr("Delete recipients"), text):
-            return
-        self.ctx.tasks.start(self._delete_ids(ids))
-
-    def _name_of(self, rid: int) -> str:
-        row = self.model.row_of(rid)
-        held = self.model.recipient_at(row) if row is not None else None
-        r = held or self.ctx.runtime.store.get_recipient(rid)
-        return r.name if r else str(rid)
+        if self._confirm(self.tr("Delete recipients"), text):
+            self.ctx.tasks.start(self._delete_ids(ids))
 
     async def _delete_ids(self, ids: list[int]) -> None:
         self._set_busy(self.tr("Deleting…"))
