@@ -29,7 +29,7 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
-from .history_page import RetentionTimer
+from .retention import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
 from .storage_banner import StorageBanner
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
-        from .settings_dialog import SettingsDialog  # loaded when first opened, not at start-up
+        from .settings import SettingsDialog  # loaded when first opened, not at start-up
 
         dialog = SettingsDialog(self.ctx, self)
         if dialog.exec():

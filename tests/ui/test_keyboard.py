@@ -133,7 +133,7 @@ def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx:
     """#13 item 21: ▲▼ in Compose, "Move up / Move down" in Settings: now one wording and tips."""
     from PySide6.QtWidgets import QAbstractButton
 
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
 
     view = ComposeView(ctx)
     qtbot.addWidget(view)
@@ -149,7 +149,7 @@ def test_compose_and_settings_share_one_channel_order_widget(qtbot, ctx: AppCont
     """#13 item 21: one widget class (ui/channel_order.py) for the send's order and the default
     order; Settings' copy has no Reset (it is the default) and saves what it shows."""
     from notifier_gui.ui.channel_order import ChannelOrderList
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
 
     view = ComposeView(ctx)
     qtbot.addWidget(view)

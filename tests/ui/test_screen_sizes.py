@@ -14,7 +14,7 @@ from notifier_gui.ui import i18n
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL
 from notifier_gui.ui.main_window import SMALL_SCREEN_HEIGHT, MainWindow, first_size, log_share
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.ui.conftest import SHOTS
 from tests.ui.test_russian import _tools_i18n
 

@@ -1462,6 +1462,207 @@
     </message>
 </context>
 <context>
+    <name>DeliveryPage</name>
+    <message>
+        <source>Channel order</source>
+        <translation>Порядок каналов</translation>
+    </message>
+    <message>
+        <source>Tick the channels to use; the first is tried first. Drag or use the buttons to reorder.</source>
+        <translation>Отметьте нужные каналы; первым пробуется верхний. Порядок меняется перетаскиванием или кнопками.</translation>
+    </message>
+    <message>
+        <source>Tries per channel</source>
+        <translation>Попыток на канал</translation>
+    </message>
+    <message>
+        <source>Waits between tries (s)</source>
+        <translation>Паузы между попытками (с)</translation>
+    </message>
+    <message>
+        <source>Give up after</source>
+        <translation>Прекратить попытки через</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Concurrent sends</source>
+        <translation>Одновременных отправок</translation>
+    </message>
+    <message>
+        <source>numbers of seconds separated by commas, e.g. 2, 10</source>
+        <translation>число секунд через запятую, например 2, 10</translation>
+    </message>
+</context>
+<context>
+    <name>EmailPage</name>
+    <message>
+        <source>SMTP server</source>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (обычно порт 587)</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (usually port 465)</source>
+        <translation>SSL/TLS (обычно порт 465)</translation>
+    </message>
+    <message>
+        <source>None — unencrypted</source>
+        <translation>Нет — без шифрования</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Защита</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>From address</source>
+        <translation>Адрес отправителя</translation>
+    </message>
+    <message>
+        <source>From name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>Hold queued email until fixed</source>
+        <translation>Держать письма в очереди до исправления</translation>
+    </message>
+    <message>
+        <source>Go on to the next channel</source>
+        <translation>Переходить к следующему каналу</translation>
+    </message>
+    <message>
+        <source>Login rejected</source>
+        <translation>Если вход отклонён</translation>
+    </message>
+    <message>
+        <source>Bounces (IMAP)</source>
+        <translation>Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
+        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation>Сервер IMAP</translation>
+    </message>
+    <message>
+        <source>Port (TLS)</source>
+        <translation>Порт (TLS)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Wait for a bounce</source>
+        <translation>Ждать возврата</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
+        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Папка данных</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <source>Save and restart now</source>
+        <translation>Сохранить и перезапустить</translation>
+    </message>
+    <message>
+        <source>None — numbers need their +country code</source>
+        <translation>Нет — номера только с +кодом страны</translation>
+    </message>
+    <message>
+        <source>Phone region</source>
+        <translation>Регион телефонов</translation>
+    </message>
+    <message>
+        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
+        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
+    </message>
+    <message>
+        <source>Auto — when no channel is configured</source>
+        <translation>Авто — если ни один канал не настроен</translation>
+    </message>
+    <message>
+        <source>On — write to the outbox, send nothing</source>
+        <translation>Вкл. — писать в папку исходящих, ничего не отправлять</translation>
+    </message>
+    <message>
+        <source>Off — really send</source>
+        <translation>Выкл. — отправлять по-настоящему</translation>
+    </message>
+    <message>
+        <source>Sandbox mode</source>
+        <translation>Режим песочницы</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Оставаться в трее после закрытия окна</translation>
+    </message>
+    <message>
+        <source>Secrets are kept in: {backend}</source>
+        <translation>Секреты хранятся в: {backend}</translation>
+    </message>
+    <message>
+        <source>Credential store</source>
+        <translation>Хранилище секретов</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
         <source>Keep everything</source>
@@ -2660,28 +2861,12 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Отмена</translation>
     </message>
     <message>
-        <source>{name} is set in the environment and wins over what you save here.</source>
-        <translation>Переменная {name} задана в окружении и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
-        <source>{name} is set on the command line and wins over what you save here.</source>
-        <translation>Параметр {name} задан в командной строке и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
-        <source>{name} is set in {file} and wins over what you save here.</source>
-        <translation>Параметр {name} задан в {file} и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
         <source>SMTP server</source>
         <translation>Сервер SMTP</translation>
     </message>
     <message>
         <source>Port</source>
         <translation>Порт</translation>
-    </message>
-    <message>
-        <source>None — unencrypted</source>
-        <translation>Нет — без шифрования</translation>
     </message>
     <message>
         <source>Security</source>
@@ -2708,28 +2893,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Тайм-аут</translation>
     </message>
     <message>
-        <source> s</source>
-        <translation> с</translation>
-    </message>
-    <message>
-        <source>Hold queued email until fixed</source>
-        <translation>Держать письма в очереди до исправления</translation>
-    </message>
-    <message>
-        <source>Go on to the next channel</source>
-        <translation>Переходить к следующему каналу</translation>
-    </message>
-    <message>
         <source>Login rejected</source>
         <translation>Если вход отклонён</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>Выключено</translation>
-    </message>
-    <message>
-        <source>Android SMS gateway</source>
-        <translation>SMS-шлюз на Android</translation>
     </message>
     <message>
         <source>Provider</source>
@@ -2772,24 +2937,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Ждать отчёта о доставке</translation>
     </message>
     <message>
-        <source> min</source>
-        <translation> мин</translation>
-    </message>
-    <message>
-        <source>don&apos;t wait (accepted counts as delivered)</source>
-        <translation>не ждать (принято считается доставленным)</translation>
-    </message>
-    <message>
-        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
-        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
-    </message>
-    <message>
         <source>Bot token</source>
         <translation>Токен бота</translation>
-    </message>
-    <message>
-        <source>Plain text</source>
-        <translation>Обычный текст</translation>
     </message>
     <message>
         <source>Parse mode</source>
@@ -2804,10 +2953,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Порядок каналов</translation>
     </message>
     <message>
-        <source>Tick the channels to use; the first is tried first. Drag or use the buttons to reorder.</source>
-        <translation>Отметьте нужные каналы; первым пробуется верхний. Порядок меняется перетаскиванием или кнопками.</translation>
-    </message>
-    <message>
         <source>Tries per channel</source>
         <translation>Попыток на канал</translation>
     </message>
@@ -2820,60 +2965,16 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Прекратить попытки через</translation>
     </message>
     <message>
-        <source> h</source>
-        <translation> ч</translation>
-    </message>
-    <message>
         <source>Concurrent sends</source>
         <translation>Одновременных отправок</translation>
-    </message>
-    <message>
-        <source>Open folder</source>
-        <translation>Открыть папку</translation>
     </message>
     <message>
         <source>Data folder</source>
         <translation>Папка данных</translation>
     </message>
     <message>
-        <source>System</source>
-        <translation>Как в системе</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Язык</translation>
-    </message>
-    <message>
-        <source>The language changes at the next start.</source>
-        <translation>Язык сменится при следующем запуске.</translation>
-    </message>
-    <message>
-        <source>Auto — when no channel is configured</source>
-        <translation>Авто — если ни один канал не настроен</translation>
-    </message>
-    <message>
-        <source>On — write to the outbox, send nothing</source>
-        <translation>Вкл. — писать в папку исходящих, ничего не отправлять</translation>
-    </message>
-    <message>
-        <source>Off — really send</source>
-        <translation>Выкл. — отправлять по-настоящему</translation>
-    </message>
-    <message>
         <source>Sandbox mode</source>
         <translation>Режим песочницы</translation>
-    </message>
-    <message>
-        <source>Keep running in the tray when the window is closed</source>
-        <translation>Оставаться в трее после закрытия окна</translation>
-    </message>
-    <message>
-        <source>Secrets are kept in: {backend}</source>
-        <translation>Секреты хранятся в: {backend}</translation>
-    </message>
-    <message>
-        <source>Credential store</source>
-        <translation>Хранилище секретов</translation>
     </message>
     <message>
         <source>Move to the credential store</source>
@@ -2896,10 +2997,6 @@ Move them into the credential store; the other lines of the files stay as they a
         <translation>Секретов перенесено в хранилище учётных данных: {count}. Из файлов .env они удалены.</translation>
     </message>
     <message>
-        <source>numbers of seconds separated by commas, e.g. 2, 10</source>
-        <translation>число секунд через запятую, например 2, 10</translation>
-    </message>
-    <message>
         <source>fix the highlighted values first</source>
         <translation>сначала исправьте выделенные значения</translation>
     </message>
@@ -2920,40 +3017,12 @@ Move them into the credential store; the other lines of the files stay as they a
         <translation>API</translation>
     </message>
     <message>
-        <source>STARTTLS (usually port 587)</source>
-        <translation>STARTTLS (обычно порт 587)</translation>
-    </message>
-    <message>
-        <source>Implicit TLS (usually port 465)</source>
-        <translation>SSL/TLS (обычно порт 465)</translation>
-    </message>
-    <message>
         <source>API key (api_id)</source>
         <translation>Ключ API (api_id)</translation>
     </message>
     <message>
-        <source>Save and restart now</source>
-        <translation>Сохранить и перезапустить</translation>
-    </message>
-    <message>
-        <source>None — numbers need their +country code</source>
-        <translation>Нет — номера только с +кодом страны</translation>
-    </message>
-    <message>
         <source>Phone region</source>
         <translation>Регион телефонов</translation>
-    </message>
-    <message>
-        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
-        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
-    </message>
-    <message>
-        <source>Bounces (IMAP)</source>
-        <translation>Возвраты писем (IMAP)</translation>
-    </message>
-    <message>
-        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
-        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
     </message>
     <message>
         <source>IMAP server</source>
@@ -2971,9 +3040,99 @@ Move them into the credential store; the other lines of the files stay as they a
         <source>Wait for a bounce</source>
         <translation>Ждать возврата</translation>
     </message>
+</context>
+<context>
+    <name>SettingsPage</name>
     <message>
-        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
-        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
+        <source>{name} is set in the environment and wins over what you save here.</source>
+        <translation>Переменная {name} задана в окружении и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set on the command line and wins over what you save here.</source>
+        <translation>Параметр {name} задан в командной строке и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set in {file} and wins over what you save here.</source>
+        <translation>Параметр {name} задан в {file} и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+</context>
+<context>
+    <name>SmsPage</name>
+    <message>
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <source>Android SMS gateway</source>
+        <translation>SMS-шлюз на Android</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Провайдер</translation>
+    </message>
+    <message>
+        <source>Account SID</source>
+        <translation>Account SID</translation>
+    </message>
+    <message>
+        <source>Auth token</source>
+        <translation>Auth Token</translation>
+    </message>
+    <message>
+        <source>From number</source>
+        <translation>Номер отправителя</translation>
+    </message>
+    <message>
+        <source>Messaging service SID</source>
+        <translation>Messaging Service SID</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>Базовый URL API</translation>
+    </message>
+    <message>
+        <source>API key (api_id)</source>
+        <translation>Ключ API (api_id)</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Адрес шлюза</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Имя пользователя</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>Wait for the delivery report</source>
+        <translation>Ждать отчёта о доставке</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
+        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
     </message>
 </context>
 <context>
@@ -3070,6 +3229,37 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>No link</source>
         <translation>Ссылки нет</translation>
+    </message>
+</context>
+<context>
+    <name>TelegramPage</name>
+    <message>
+        <source>Bot token</source>
+        <translation>Токен бота</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Обычный текст</translation>
+    </message>
+    <message>
+        <source>Parse mode</source>
+        <translation>Разметка</translation>
+    </message>
+    <message>
+        <source>Disable link previews</source>
+        <translation>Отключить предпросмотр ссылок</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>Базовый URL API</translation>
     </message>
 </context>
 <context>
