@@ -44,7 +44,7 @@ def test_main_window_has_mnemonics(qtbot, ctx: AppContext) -> None:  # type: ign
     w.show()
     try:
         texts = [w.tabs.tabText(0), w.tabs.tabText(1), w.pause_action.text(), w.settings_action.text(),
-                 w.compose.add_button.text(), w.compose.remove_button.text(), w.compose.use_selection_button.text()]
+                 w.compose.audience.add_button.text(), w.compose.audience.remove_button.text(), w.compose.audience.use_selection_button.text()]
         assert all("&" in t for t in texts), texts
         keys = [t[t.index("&") + 1].lower() for t in texts]
         assert len(set(keys)) == len(keys)  # no two share a key
@@ -119,12 +119,12 @@ def test_arrow_keys_select_in_the_compose_recipient_list(qtbot, ctx: AppContext)
     view.show()
     view.activateWindow()
     view.set_recipients(ids)
-    listing = view.recipient_list
+    listing = view.audience.recipient_list
     listing.selectionModel().clear()  # no current row, nothing selected
     listing.setFocus()
     qtbot.waitUntil(listing.hasFocus)
     assert [i.row() for i in listing.selectionModel().selectedRows()] == [0]  # Tab's landing row is selected
-    assert view.remove_button.isEnabled()
+    assert view.audience.remove_button.isEnabled()
     qtbot.keyClick(listing, Qt.Key.Key_Down)
     assert [i.row() for i in listing.selectionModel().selectedRows()] == [1]
 

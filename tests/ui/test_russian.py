@@ -160,7 +160,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         qtbot.waitUntil(lambda: heading in window.log.details.toPlainText(), timeout=5000)
         window.recipients.table.selectRow(0)
         window.compose.set_recipients(ids[:2])
-        qtbot.waitUntil(lambda: window.compose.recipient_count.text() == "(выбрано 2)", timeout=5000)
+        qtbot.waitUntil(lambda: window.compose.audience.recipient_count.text() == "(выбрано 2)", timeout=5000)
 
         leftovers = _shown_texts(window) & _english_only()
         assert not leftovers, f"untranslated on screen: {sorted(leftovers)}"

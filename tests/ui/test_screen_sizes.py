@@ -68,8 +68,8 @@ def test_screenshot_main_window_at_small_sizes(qtbot, ctx: AppContext, language:
         w.compose.set_recipients(ids[:2])
         w.compose.subject.setText("Проверка связи" if language == "ru" else "Connection check")
         w.compose.message.setPlainText("Здравствуйте, {name}!" if language == "ru" else "Hello {name}, all good?")
-        qtbot.waitUntil(lambda: w.compose.recipient_model.rowCount() == 2
-                        and "Анна" in w.compose.recipient_model.item(0).text())
+        qtbot.waitUntil(lambda: w.compose.audience.recipient_model.rowCount() == 2
+                        and "Анна" in w.compose.audience.recipient_model.item(0).text())
         w.tabs.setCurrentIndex(1)
         qtbot.waitUntil(lambda: not w.compose.send_button.visibleRegion().isEmpty())
         assert w.statusBar().isVisible() and w.geometry().bottom() <= screen.height()

@@ -237,18 +237,6 @@
         <translation>Поставить сообщение в очередь для всех выбранных получателей (Ctrl+Enter)</translation>
     </message>
     <message>
-        <source>Choose recipients from the list</source>
-        <translation>Выбрать получателей из списка</translation>
-    </message>
-    <message>
-        <source>Remove the selected recipients from this message (Delete)</source>
-        <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
-    </message>
-    <message>
-        <source>Recipients</source>
-        <translation>Получатели</translation>
-    </message>
-    <message>
         <source>Optional; email subject and first line of SMS and Telegram</source>
         <translation>Необязательно; тема письма и первая строка SMS и Telegram</translation>
     </message>
@@ -283,46 +271,6 @@
     <message>
         <source>Channel order for this send</source>
         <translation>Порядок каналов для этой отправки</translation>
-    </message>
-    <message>
-        <source>Send with a different SMTP account</source>
-        <translation>Отправить через другую учётную запись SMTP</translation>
-    </message>
-    <message>
-        <source>Login, e.g. name@example.com</source>
-        <translation>Логин, например name@example.com</translation>
-    </message>
-    <message>
-        <source>Password or app password</source>
-        <translation>Пароль или пароль приложения</translation>
-    </message>
-    <message>
-        <source>Login:</source>
-        <translation>Логин:</translation>
-    </message>
-    <message>
-        <source>Password:</source>
-        <translation>Пароль:</translation>
-    </message>
-    <message>
-        <source>Kept in the system credential store for these messages only, never in the database.</source>
-        <translation>Хранится только для этих сообщений в хранилище учётных данных, не в базе.</translation>
-    </message>
-    <message>
-        <source>Off: email goes out through the SMTP account in the settings.</source>
-        <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
-    </message>
-    <message numerus="yes">
-        <source>(%n chosen)</source>
-        <translation>
-            <numerusform>(выбран %n)</numerusform>
-            <numerusform>(выбрано %n)</numerusform>
-            <numerusform>(выбрано %n)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>(none chosen)</source>
-        <translation>(не выбраны)</translation>
     </message>
     <message>
         <source>Queuing…</source>
@@ -387,26 +335,6 @@
     <message>
         <source>Send the same message again?</source>
         <translation>Отправить то же сообщение ещё раз?</translation>
-    </message>
-    <message>
-        <source>&amp;Add…</source>
-        <translation>&amp;Добавить…</translation>
-    </message>
-    <message>
-        <source>Re&amp;move</source>
-        <translation>&amp;Убрать</translation>
-    </message>
-    <message>
-        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
-        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
-    </message>
-    <message>
-        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
-        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
-    </message>
-    <message>
-        <source>&amp;Use selection (%1)</source>
-        <translation>&amp;Взять выделенных (%1)</translation>
     </message>
     <message>
         <source>Send to 1 recipient</source>
@@ -2332,6 +2260,53 @@
     </message>
 </context>
 <context>
+    <name>RecipientsBox</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Добавить…</translation>
+    </message>
+    <message>
+        <source>Choose recipients from the list</source>
+        <translation>Выбрать получателей из списка</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Убрать</translation>
+    </message>
+    <message>
+        <source>Remove the selected recipients from this message (Delete)</source>
+        <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
+    </message>
+    <message>
+        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
+        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <source>&amp;Use selection (%1)</source>
+        <translation>&amp;Взять выделенных (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n chosen)</source>
+        <translation>
+            <numerusform>(выбран %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(none chosen)</source>
+        <translation>(не выбраны)</translation>
+    </message>
+    <message>
+        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
+        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
+    </message>
+</context>
+<context>
     <name>RecipientsModel</name>
     <message>
         <source>Email</source>
@@ -3133,6 +3108,37 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
         <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
+    </message>
+</context>
+<context>
+    <name>SmtpAccountBox</name>
+    <message>
+        <source>Send with a different SMTP account</source>
+        <translation>Отправить через другую учётную запись SMTP</translation>
+    </message>
+    <message>
+        <source>Login, e.g. name@example.com</source>
+        <translation>Логин, например name@example.com</translation>
+    </message>
+    <message>
+        <source>Password or app password</source>
+        <translation>Пароль или пароль приложения</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Логин:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>Kept in the system credential store for these messages only, never in the database.</source>
+        <translation>Хранится только для этих сообщений в хранилище учётных данных, не в базе.</translation>
+    </message>
+    <message>
+        <source>Off: email goes out through the SMTP account in the settings.</source>
+        <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
     </message>
 </context>
 <context>
