@@ -1425,6 +1425,53 @@
     </message>
 </context>
 <context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Retry notification</source>
+        <translation>Повторить уведомление</translation>
+    </message>
+    <message>
+        <source>Cancel notification</source>
+        <translation>Отменить уведомление</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Копировать подробности</translation>
+    </message>
+    <message>
+        <source>Select an attempt to see the whole timeline of its notification.</source>
+        <translation>Выберите попытку, чтобы увидеть всю историю её уведомления.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Queued again.</source>
+        <translation>Снова поставлено в очередь.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Отменено.</translation>
+    </message>
+    <message>
+        <source>Not possible in its current state.</source>
+        <translation>Невозможно в текущем состоянии.</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>Скопировано в буфер обмена.</translation>
+    </message>
+</context>
+<context>
     <name>EmailPage</name>
     <message>
         <source>SMTP server</source>
@@ -1729,6 +1776,37 @@
     </message>
 </context>
 <context>
+    <name>LogExport</name>
+    <message>
+        <source>Exporting the delivery log…</source>
+        <translation>Экспорт журнала доставки…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Exported %1 of %2 rows…</source>
+        <translation>Экспортировано строк: %1 из %2…</translation>
+    </message>
+    <message>
+        <source>Export cancelled after %1 rows.</source>
+        <translation>Экспорт отменён после %1 строк.</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows.</source>
+        <translation>Экспортировано строк: %1.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Не удалось записать %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>LogPanel</name>
     <message>
         <source>All outcomes</source>
@@ -1811,34 +1889,6 @@
         <translation>по</translation>
     </message>
     <message>
-        <source>Retry notification</source>
-        <translation>Повторить уведомление</translation>
-    </message>
-    <message>
-        <source>Cancel notification</source>
-        <translation>Отменить уведомление</translation>
-    </message>
-    <message>
-        <source>Copy details</source>
-        <translation>Копировать подробности</translation>
-    </message>
-    <message>
-        <source>Select an attempt to see the whole timeline of its notification.</source>
-        <translation>Выберите попытку, чтобы увидеть всю историю её уведомления.</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Повторить</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Отменить</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Копировать</translation>
-    </message>
-    <message>
         <source>any date</source>
         <translation>любая дата</translation>
     </message>
@@ -1851,128 +1901,12 @@
         <translation>Пауза: прокручено от новых</translation>
     </message>
     <message>
-        <source>queued</source>
-        <translation>в очереди</translation>
-    </message>
-    <message>
-        <source>sending</source>
-        <translation>отправляется</translation>
-    </message>
-    <message>
-        <source>delivered</source>
-        <translation>доставлено</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>не доставлено</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>отменено</translation>
-    </message>
-    <message>
-        <source>Notification #%1 to %2</source>
-        <translation>Уведомление #%1, получатель: %2</translation>
-    </message>
-    <message>
-        <source>State: %1</source>
-        <translation>Состояние: %1</translation>
-    </message>
-    <message>
-        <source>Subject: %1</source>
-        <translation>Тема: %1</translation>
-    </message>
-    <message>
-        <source>Channels: %1</source>
-        <translation>Каналы: %1</translation>
-    </message>
-    <message>
-        <source>Next try: %1</source>
-        <translation>Следующая попытка: %1</translation>
-    </message>
-    <message>
-        <source>Gave up: %1</source>
-        <translation>Попытки прекращены: %1</translation>
-    </message>
-    <message>
-        <source>Message id: %1</source>
-        <translation>Идентификатор сообщения: %1</translation>
-    </message>
-    <message>
-        <source>confirmed by the handset</source>
-        <translation>подтверждено телефоном получателя</translation>
-    </message>
-    <message>
-        <source>accepted by Telegram</source>
-        <translation>принято Telegram</translation>
-    </message>
-    <message>
-        <source>accepted by the mail server</source>
-        <translation>принято почтовым сервером</translation>
-    </message>
-    <message>
-        <source>accepted by the SMS provider</source>
-        <translation>принято SMS-провайдером</translation>
-    </message>
-    <message>
-        <source>Accepted; waiting for the delivery report until %1</source>
-        <translation>Принято; ждём отчёта о доставке до %1</translation>
-    </message>
-    <message>
-        <source>%1  accepted → %2 after %3 s</source>
-        <translation>%1  принято → %2 через %3 с</translation>
-    </message>
-    <message>
-        <source>Queued again.</source>
-        <translation>Снова поставлено в очередь.</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Отменено.</translation>
-    </message>
-    <message>
-        <source>Not possible in its current state.</source>
-        <translation>Невозможно в текущем состоянии.</translation>
-    </message>
-    <message>
-        <source>Copied to the clipboard.</source>
-        <translation>Скопировано в буфер обмена.</translation>
-    </message>
-    <message>
         <source>Export the delivery log</source>
         <translation>Экспорт журнала доставки</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
-    </message>
-    <message>
-        <source>Exporting the delivery log…</source>
-        <translation>Экспорт журнала доставки…</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>Экспорт CSV</translation>
-    </message>
-    <message>
-        <source>Exported %1 of %2 rows…</source>
-        <translation>Экспортировано строк: %1 из %2…</translation>
-    </message>
-    <message>
-        <source>Export cancelled after %1 rows.</source>
-        <translation>Экспорт отменён после %1 строк.</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Не удалось записать %1: %2</translation>
-    </message>
-    <message>
-        <source>Exported %1 rows.</source>
-        <translation>Экспортировано строк: %1.</translation>
-    </message>
-    <message>
-        <source>no bounce within the confirmation window</source>
-        <translation>возврата не было за время ожидания</translation>
     </message>
 </context>
 <context>
@@ -3266,6 +3200,85 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>API base</source>
         <translation>Базовый URL API</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>при отправке</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>Notification #%1 to %2</source>
+        <translation>Уведомление #%1, получатель: %2</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>Состояние: %1</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Тема: %1</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>Каналы: %1</translation>
+    </message>
+    <message>
+        <source>Next try: %1</source>
+        <translation>Следующая попытка: %1</translation>
+    </message>
+    <message>
+        <source>Gave up: %1</source>
+        <translation>Попытки прекращены: %1</translation>
+    </message>
+    <message>
+        <source>Message id: %1</source>
+        <translation>Идентификатор сообщения: %1</translation>
+    </message>
+    <message>
+        <source>confirmed by the handset</source>
+        <translation>подтверждено телефоном получателя</translation>
+    </message>
+    <message>
+        <source>accepted by Telegram</source>
+        <translation>принято Telegram</translation>
+    </message>
+    <message>
+        <source>no bounce within the confirmation window</source>
+        <translation>возврата не было за время ожидания</translation>
+    </message>
+    <message>
+        <source>accepted by the mail server</source>
+        <translation>принято почтовым сервером</translation>
+    </message>
+    <message>
+        <source>accepted by the SMS provider</source>
+        <translation>принято SMS-провайдером</translation>
+    </message>
+    <message>
+        <source>Accepted; waiting for the delivery report until %1</source>
+        <translation>Принято; ждём отчёта о доставке до %1</translation>
+    </message>
+    <message>
+        <source>%1  accepted → %2 after %3 s</source>
+        <translation>%1  принято → %2 через %3 с</translation>
     </message>
 </context>
 <context>
