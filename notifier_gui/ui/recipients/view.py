@@ -9,17 +9,13 @@ File dialogs and message boxes are constructor arguments, so tests never open na
 """
 from __future__ import annotations
 
-import collections
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelection,
     QItemSelectionModel,
-    QItemSelectionRange,
     QModelIndex,
     Qt,
     Signal,
@@ -48,10 +44,11 @@ from ...core.validation import ValidationError
 from ..context import AppContext
 from ..core_text import core_text
 from ..keyboard import select_with_keys
-from ..tasks import Tasks, alive
+from ..tasks import alive
 from .dialog import RecipientDialog
 from .import_dialog import ImportReportDialog
 from .model import Column, Loaded, RecipientsModel
+from .selection import IdSelection
 
 log = logging.getLogger("notifier.ui.recipients")
 
@@ -87,42 +84,6 @@ def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[str, str]]:
     return refused
 
 
-_Ids = list[int] | Callable[[], list[int]]  # ids held, or their read for the worker thread
-
-
-@dataclass
-class _SelectionChange:
-    """One change of the table's selection, in ids; ``replace``: nothing else stays selected."""
-
-    selected: list[_Ids]
-    deselected: list[_Ids]
-    replace: bool
-
-    def unread(self) -> bool:
-        return any(callable(p) for p in (*self.selected, *self.deselected))
-
-    async def read(self, tasks: Tasks) -> None:
-        for parts in (self.selected, self.deselected):
-            for i, part in enumerate(parts):
-                if callable(part):
-                    try:
-                        parts[i] = await tasks.run(part)
-                    except Exception:
-                        log.exception("reading the selected recipients' ids failed")
-                        parts[i] = []
-
-    def apply(self, held: dict[int, None]) -> None:
-        def ids(parts: list[_Ids]) -> list[int]:
-            return [i for p in parts if not callable(p) for i in p]
-
-        if self.replace:
-            held.clear()
-        else:
-            for rid in ids(self.deselected):
-                held.pop(rid, None)
-        held.update(dict.fromkeys(ids(self.selected)))
-
-
 class RecipientsView(QWidget):
     """Search, table and actions over the stored recipients.
 
@@ -156,10 +117,6 @@ class RecipientsView(QWidget):
         self._show_error: ShowError = show_error or self._error_box
         self._busy = False
         self._last_selection: list[int] = []
-        self._selected: dict[int, None] = {}  # the selection, as ids in the order selected
-        self._selection_changes: collections.deque[_SelectionChange] = collections.deque()
-        self._reading_ids = False  # the first of them waits for its ids from the database
-        self._applying = False  # the view is selecting rows itself: not the operator's change
         self._reveal: int | None = None  # just saved: clear a search that hides it
         self._answered = False  # the first answer is in (until then the page shows no empty state)
 
@@ -286,7 +243,8 @@ class RecipientsView(QWidget):
         self.model.loaded.connect(self._on_loaded)
         self.model.pageLoaded.connect(self._on_page)
         select_with_keys(self.table)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.selection = IdSelection(self.table, self.model, self.ctx.tasks, self)
+        self.selection.changed.connect(self._sync_selection)
         self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
         header.sectionResized.connect(self._save_header)
@@ -307,17 +265,17 @@ class RecipientsView(QWidget):
     @property
     def loading(self) -> bool:
         """A search, sort, reload, page read or a selection's ids read is under way."""
-        return self.model.loading or bool(self._selection_changes)
+        return self.model.loading or self.selection.reading
 
     def selected_ids(self) -> list[int]:
-        return list(self._selected)
+        return self.selection.ids()
 
     def select_ids(self, ids: Iterable[int]) -> None:
         """Select these recipients (those the search hides, or deleted meanwhile, drop out when
         the table's answer comes) and show the first."""
         wanted = list(dict.fromkeys(ids))
-        self._selected = dict.fromkeys(wanted)
-        self._apply_selection(clear=True)
+        self.selection.held = dict.fromkeys(wanted)
+        self.selection.show(clear=True)
         self.model.reload(wanted, wanted[0] if wanted else None)
         self._sync_selection()
 
@@ -342,14 +300,15 @@ class RecipientsView(QWidget):
         self._answered = True
         kept = set(answer.kept)
         asked = set(answer.asked)
-        self._selected = dict.fromkeys(i for i in self._selected if i in kept or i not in asked)
+        held = self.selection.held
+        self.selection.held = dict.fromkeys(i for i in held if i in kept or i not in asked)
         if self._reveal is not None:
             rid, self._reveal = self._reveal, None
             if rid not in kept and self.search.text():
-                self._selected[rid] = None
+                self.selection.held[rid] = None
                 self.search.clear()  # the search hides what was just saved: show it
                 return
-        self._apply_selection(clear=True)
+        self.selection.show(clear=True)
         if answer.focus_row is not None:
             index = self.model.index(answer.focus_row, 0)
             self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
@@ -361,79 +320,9 @@ class RecipientsView(QWidget):
 
     @Slot(int, int)
     def _on_page(self, first: int, last: int) -> None:
-        self._apply_selection(first, last)
-
-    def _apply_selection(self, first: int = 0, last: int | None = None, clear: bool = False) -> None:
-        """Select the held rows ``first``..``last`` whose ids are selected (pages arriving,
-        a new answer): the view's selection follows the ids, not the other way round."""
-        if last is None:
-            last = self.model.rowCount() - 1
-        selection = QItemSelection()
-        row_of = self.model.row_of
-        rows = sorted(r for r in (row_of(i) for i in self._selected) if r is not None and first <= r <= last)
-        i = 0
-        while i < len(rows):  # contiguous runs, one range each
-            j = i
-            while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
-                j += 1
-            selection.select(self.model.index(rows[i], 0), self.model.index(rows[j], len(Column) - 1))
-            i = j + 1
-        flags = QItemSelectionModel.SelectionFlag.Select
-        if clear:
-            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        if selection.isEmpty() and not clear:
-            return
-        self._applying = True
-        try:
-            self.table.selectionModel().select(selection, flags)
-        finally:
-            self._applying = False
+        self.selection.show(first, last)
 
     # -- selection and search ---------------------------------------------------------
-    @Slot(QItemSelection, QItemSelection)
-    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        """The operator changed the selection: follow it in ids (a click that leaves only what
-        it selected replaces the whole selection). Rows not in memory (Ctrl+A, a Shift+click
-        far away) are read as ids on the worker thread; changes apply in the order made."""
-        if self._applying:
-            return
-
-        def parts(sel: QItemSelection) -> list[_Ids]:
-            ranges: list[QItemSelectionRange] = list(sel)  # type: ignore[call-overload]
-            return [self.model.ids_in_rows(r.top(), r.bottom()) for r in sorted(ranges, key=QItemSelectionRange.top)]
-
-        whole = self.table.selectionModel().selection()
-        replace = whole == selected  # a click, Ctrl+A, a key
-        change = _SelectionChange(parts(selected), [] if replace else parts(deselected), replace)
-        if change.unread():  # e.g. a click after Ctrl+A: what is left may be all in memory
-            now = parts(whole)
-            if not any(callable(p) for p in now):
-                change = _SelectionChange(now, [], True)
-        self._selection_changes.append(change)
-        self._follow_selection()
-
-    def _follow_selection(self) -> None:
-        """Apply the queued selection changes; one that needs a read waits for it (on the
-        worker thread) and the ones after it wait their turn."""
-        while self._selection_changes and not self._reading_ids:
-            change = self._selection_changes[0]
-            if change.unread():
-                self._reading_ids = True
-                self.ctx.tasks.start(self._read_ids(change))
-                return
-            self._selection_changes.popleft()
-            change.apply(self._selected)
-            self._sync_selection()
-
-    async def _read_ids(self, change: _SelectionChange) -> None:
-        try:
-            await change.read(self.ctx.tasks)
-        finally:
-            if alive(self):
-                self._reading_ids = False
-        if alive(self):
-            self._follow_selection()
-
     @Slot()
     def _sync_selection(self) -> None:
         ids = self.selected_ids()
