@@ -1390,6 +1390,108 @@
     </message>
 </context>
 <context>
+    <name>CsvTransfer</name>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Импорт {file}…</translation>
+    </message>
+    <message>
+        <source>Import CSV</source>
+        <translation>Импорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation>Не удалось прочитать {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>The import failed; nothing was saved. The log has the details.</source>
+        <translation>Импорт не удался, ничего не сохранено. Подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients imported from {file}: %n.</source>
+        <translation>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting to {file}…</source>
+        <translation>Экспорт в {file}…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not write {file}: {reason}</source>
+        <translation>Не удалось записать {file}: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients exported to {file}: %n.</source>
+        <translation>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Import recipients</source>
+        <translation>Импорт получателей</translation>
+    </message>
+    <message>
+        <source>Export recipients</source>
+        <translation>Экспорт получателей</translation>
+    </message>
+</context>
+<context>
+    <name>Deleter</name>
+    <message>
+        <source>Delete “{name}”?</source>
+        <translation>Удалить «{name}»?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n selected recipients?</source>
+        <translation>
+            <numerusform>Удалить %n выделенного получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателей?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their past deliveries stay in the delivery log.</source>
+        <translation>История их доставок останется в журнале доставки.</translation>
+    </message>
+    <message>
+        <source>Delete recipients</source>
+        <translation>Удаление получателей</translation>
+    </message>
+    <message>
+        <source>Deleting…</source>
+        <translation>Удаление…</translation>
+    </message>
+    <message>
+        <source>The recipients could not be deleted; the log has the details.</source>
+        <translation>Не удалось удалить получателей; подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients deleted: %n.</source>
+        <translation>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not deleted</source>
+        <translation>Не удалено</translation>
+    </message>
+</context>
+<context>
     <name>DeliveryPage</name>
     <message>
         <source>Channel order</source>
@@ -2406,102 +2508,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Saved “{name}”.</source>
         <translation>Сохранено: «{name}».</translation>
-    </message>
-    <message>
-        <source>Delete “{name}”?</source>
-        <translation>Удалить «{name}»?</translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete the %n selected recipients?</source>
-        <translation>
-            <numerusform>Удалить %n выделенного получателя?</numerusform>
-            <numerusform>Удалить %n выделенных получателя?</numerusform>
-            <numerusform>Удалить %n выделенных получателей?</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Their past deliveries stay in the delivery log.</source>
-        <translation>История их доставок останется в журнале доставки.</translation>
-    </message>
-    <message>
-        <source>Delete recipients</source>
-        <translation>Удаление получателей</translation>
-    </message>
-    <message>
-        <source>Deleting…</source>
-        <translation>Удаление…</translation>
-    </message>
-    <message>
-        <source>The recipients could not be deleted; the log has the details.</source>
-        <translation>Не удалось удалить получателей; подробности в журнале.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients deleted: %n.</source>
-        <translation>
-            <numerusform>Удалено получателей: %n.</numerusform>
-            <numerusform>Удалено получателей: %n.</numerusform>
-            <numerusform>Удалено получателей: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Not deleted</source>
-        <translation>Не удалено</translation>
-    </message>
-    <message>
-        <source>Importing {file}…</source>
-        <translation>Импорт {file}…</translation>
-    </message>
-    <message>
-        <source>Import CSV</source>
-        <translation>Импорт CSV</translation>
-    </message>
-    <message>
-        <source>Could not read {file}: {reason}</source>
-        <translation>Не удалось прочитать {file}: {reason}</translation>
-    </message>
-    <message>
-        <source>The import failed; nothing was saved. The log has the details.</source>
-        <translation>Импорт не удался, ничего не сохранено. Подробности в журнале.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients imported from {file}: %n.</source>
-        <translation>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Exporting to {file}…</source>
-        <translation>Экспорт в {file}…</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>Экспорт CSV</translation>
-    </message>
-    <message>
-        <source>Could not write {file}: {reason}</source>
-        <translation>Не удалось записать {file}: {reason}</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients exported to {file}: %n.</source>
-        <translation>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
-    </message>
-    <message>
-        <source>Import recipients</source>
-        <translation>Импорт получателей</translation>
-    </message>
-    <message>
-        <source>Export recipients</source>
-        <translation>Экспорт получателей</translation>
     </message>
     <message>
         <source>Delete</source>

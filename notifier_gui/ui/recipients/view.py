@@ -10,8 +10,7 @@ File dialogs and message boxes are constructor arguments, so tests never open na
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
     QByteArray,
@@ -24,7 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,54 +34,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.recipients import ImportReport, export_csv, import_csv
 from ...core.storage.history import History
 from ...core.records import RecipientData
-from ...core.storage.repository import Store
-from ...core.validation import ValidationError
 from ..context import AppContext
-from ..core_text import core_text
 from ..keyboard import select_with_keys
 from ..tasks import alive
 from .dialog import RecipientDialog
-from .import_dialog import ImportReportDialog
 from .model import Column, Loaded, RecipientsModel
+from .deleting import Confirm, Deleter
+from .csv_transfer import AskPath, CsvTransfer
 from .selection import IdSelection
 
 log = logging.getLogger("notifier.ui.recipients")
 
-AskPath = Callable[[], "Path | str | None"]
-Confirm = Callable[[str, str], bool]          # (title, text) -> go ahead?
 ShowError = Callable[[str, str], None]        # (title, text)
 
 _HEADER_KEY = "recipients/header"
-_DIR_KEY = "recipients/lastDir"
 _DEFAULT_WIDTHS = {Column.NAME: 210, Column.EMAIL: 250, Column.PHONE: 150, Column.TELEGRAM: 130}
 
 
 # -- worker-thread helpers: plain functions, no widgets ---------------------------------
-def _import_file(store: Store, path: Path, region: str) -> ImportReport:
-    """Reading and importing both scale with the file, so both happen on the worker (streamed)."""
-    return import_csv(store, path, region)
-
-
-def _export_all(store: Store, path: Path) -> int:
-    return export_csv(store.list_recipients(), path)
-
-
-def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[str, str]]:
-    """Delete one by one so one refusal (queued notifications) does not keep the others;
-    returns (name, reason) of each refused one."""
-    refused = []
-    for rid in ids:
-        try:
-            store.delete_recipient(rid)
-        except ValidationError as exc:
-            r = store.get_recipient(rid)
-            refused.append((r.name if r else str(rid), core_text(exc.message)))
-    return refused
-
-
 class RecipientsView(QWidget):
     """Search, table and actions over the stored recipients.
 
@@ -111,8 +81,7 @@ class RecipientsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._ask_open: AskPath = ask_open_path or self._ask_open_path
-        self._ask_save: AskPath = ask_save_path or self._ask_save_path
+        self.csv = CsvTransfer(ctx, self, ask_open_path, ask_save_path, busy_now=lambda: self._busy)
         self._confirm: Confirm = confirm or self._confirm_box
         self._show_error: ShowError = show_error or self._error_box
         self._busy = False
@@ -149,9 +118,9 @@ class RecipientsView(QWidget):
                                      self._link_telegram)
         self.act_import = self._action(self.tr("&Import CSV…"),
                                        self.tr("Add recipients from a CSV file (name,email,phone,telegram_chat_id)"),
-                                       self._import)
+                                       self.csv.import_file)
         self.act_export = self._action(self.tr("E&xport CSV…"), self.tr("Save all recipients to a CSV file"),
-                                       self._export)
+                                       self.csv.export_file)
         self.act_compose = self._action(self.tr("&Compose to selected"),
                                         self.tr("Write a message to the selected recipients"), self._compose)
         self.act_edit.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -245,6 +214,14 @@ class RecipientsView(QWidget):
         select_with_keys(self.table)
         self.selection = IdSelection(self.table, self.model, self.ctx.tasks, self)
         self.selection.changed.connect(self._sync_selection)
+        self.deleter = Deleter(self.ctx, self._confirm, lambda: self._busy, self)
+        for part in (self.csv, self.deleter):
+            part.busy.connect(self._set_busy)
+            part.said.connect(self.status.setText)
+            part.failed.connect(self._show_error)
+        self.deleter.deleted.connect(self._on_deleted)
+
+        self.csv.imported.connect(self._on_imported)
         self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
         header.sectionResized.connect(self._save_header)
@@ -436,112 +413,20 @@ class RecipientsView(QWidget):
             return
         row = self.model.row_of(ids[0])
         held = self.model.recipient_at(row) if row is not None else None
-        if len(ids) == 1 and held is None:  # scrolled out of memory: its name is read on the worker
-            self.ctx.tasks.start(self._read_name_then_delete(ids[0]))
-        else:
-            self._confirm_delete(ids, held.name if held else "")
+        self.deleter.delete(ids, held.name if held else (None if len(ids) == 1 else ""))
 
-    async def _read_name_then_delete(self, rid: int) -> None:
-        r = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)
-        if alive(self) and not self._busy:
-            self._confirm_delete([rid], r.name if r else str(rid))
-
-    def _confirm_delete(self, ids: list[int], name: str) -> None:
-        if len(ids) == 1:
-            text = self.tr("Delete “{name}”?").format(name=name)
-        else:
-            text = self.tr("Delete the %n selected recipients?", "", len(ids))  # n >= 2 here
-        text += "\n\n" + self.tr("Their past deliveries stay in the delivery log.")
-        if self._confirm(self.tr("Delete recipients"), text):
-            self.ctx.tasks.start(self._delete_ids(ids))
-
-    async def _delete_ids(self, ids: list[int]) -> None:
-        self._set_busy(self.tr("Deleting…"))
-        try:
-            refused = await self.ctx.tasks.run(_delete_each, self.ctx.runtime.store, ids)
-        except Exception:
-            log.exception("deleting recipients failed")
-            if alive(self):
-                self._set_busy(None)
-                self.refresh()
-                self._show_error(self.tr("Delete recipients"),
-                                 self.tr("The recipients could not be deleted; the log has the details."))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
+    @Slot(int)
+    def _on_deleted(self, count: int) -> None:
         self.refresh()
-        deleted = len(ids) - len(refused)
-        self.status.setText(self.tr("Recipients deleted: %n.", "", deleted))
-        if deleted:
+        if count:
             self.recipientsChanged.emit()
-        if refused:
-            lines = [f"{name}: {message}" for name, message in refused]
-            self._show_error(self.tr("Not deleted"), "\n".join(lines))
 
-    # -- import / export --------------------------------------------------------------
-    @Slot()
-    def _import(self) -> None:
-        path = self._ask_open()
-        if path and not self._busy:
-            self._remember_dir(Path(path))
-            self.ctx.tasks.start(self._import_from(Path(path)))
-
-    async def _import_from(self, path: Path) -> None:
-        self._set_busy(self.tr("Importing {file}…").format(file=path.name))
-        try:
-            report = await self.ctx.tasks.run(_import_file, self.ctx.runtime.store, path,
-                                              self.ctx.runtime.settings.phone_region)
-        except OSError as exc:
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Import CSV"), self.tr("Could not read {file}: {reason}").format(
-                    file=path.name, reason=exc.strerror or exc))
-            return
-        except Exception:
-            log.exception("importing %s failed", path.name)
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Import CSV"),
-                                 self.tr("The import failed; nothing was saved. The log has the details."))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
+    @Slot(list)
+    def _on_imported(self, ids: list[int]) -> None:
         self.refresh()
-        self.status.setText(self.tr("Recipients imported from {file}: %n.", "", len(report.imported)).format(
-            file=path.name))
-        if report.imported:
-            self.select_ids(report.imported)
+        if ids:
+            self.select_ids(ids)
             self.recipientsChanged.emit()
-        dialog = ImportReportDialog(report, path.name, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @Slot()
-    def _export(self) -> None:
-        path = self._ask_save()
-        if path and not self._busy:
-            self._remember_dir(Path(path))
-            self.ctx.tasks.start(self._export_to(Path(path)))
-
-    async def _export_to(self, path: Path) -> None:
-        self._set_busy(self.tr("Exporting to {file}…").format(file=path.name))
-        try:
-            count = await self.ctx.tasks.run(_export_all, self.ctx.runtime.store, path)
-        except OSError as exc:
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Export CSV"), self.tr("Could not write {file}: {reason}").format(
-                    file=path.name, reason=exc.strerror or exc))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
-        self.status.setText(self.tr("Recipients exported to {file}: %n.", "", count).format(file=path.name))
 
     # -- requests for other parts of the window ---------------------------------------
     @Slot()
@@ -557,28 +442,6 @@ class RecipientsView(QWidget):
             self.linkTelegramRequested.emit(ids[0])
 
     # -- default prompts (replaced in tests through the constructor) ------------------
-    def _last_dir(self) -> str:
-        return str(self.ctx.ui_state.value(_DIR_KEY, str(Path.home())))
-
-    def _remember_dir(self, path: Path) -> None:
-        self.ctx.ui_state.setValue(_DIR_KEY, str(path.parent))
-
-    def _csv_filter(self) -> str:
-        return self.tr("CSV files (*.csv);;All files (*)")
-
-    def _ask_open_path(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import recipients"), self._last_dir(),
-                                              self._csv_filter())
-        return Path(name) if name else None
-
-    def _ask_save_path(self) -> Path | None:
-        start = str(Path(self._last_dir()) / "recipients.csv")
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export recipients"), start, self._csv_filter())
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix else path.with_suffix(".csv")
-
     def _confirm_box(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self)
         delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
