@@ -444,7 +444,3 @@ class LogPanel(QWidget):
         if path:
             self.ctx.ui_state.setValue(CSV_DIR_KEY, str(Path(path).parent))
         return path
-
-    def index_for_row(self, row: int) -> QModelIndex:
-        """The table's index of ``row`` (the same row number as in :attr:`model`)."""
-        return self.shown.model.index(row, 0)
