@@ -5,7 +5,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox
 
-from ...core.config import option_names
 from .fields import Binding
 from .page import SettingsPage
 
@@ -65,11 +64,8 @@ class SmsPage(SettingsPage):
     """``groups``: each provider's box (only the chosen one shows); ``provider``: the choice."""
 
     def build(self, form: QFormLayout) -> None:
-        known = option_names()
-        providers: list[tuple[str, Any]] = [(self.tr("Off"), ""), ("Twilio", "twilio"), ("SMS.ru", "smsru")]
-        has_android = "ANDROID_SMS_URL" in known
-        if has_android:
-            providers.append((self.tr("Android SMS gateway"), "android"))
+        providers: list[tuple[str, Any]] = [(self.tr("Off"), ""), ("Twilio", "twilio"), ("SMS.ru", "smsru"),
+                                            (self.tr("Android SMS gateway"), "android")]
         provider = self.combo(providers, self.original["SMS_PROVIDER"])
         self.row(form, self.tr("Provider"), provider, "SMS_PROVIDER", provider.currentData)
 
@@ -93,12 +89,10 @@ class SmsPage(SettingsPage):
         self.secret(ru, self.tr("API key (api_id)"), "smsru_api_id")
         self.line(ru, self.tr("Sender name"), "SMSRU_FROM")
         self.line(ru, self.tr("API base"), "SMSRU_API_BASE")
-        if has_android:
-            an = group("android", self.tr("Android SMS gateway"))
-            self.line(an, self.tr("Gateway address"), "ANDROID_SMS_URL", "http://192.168.1.20:8080")
-            if "ANDROID_SMS_USER" in known:
-                self.line(an, self.tr("Username"), "ANDROID_SMS_USER")
-            self.secret(an, self.tr("Password"), "android_sms_password")
+        an = group("android", self.tr("Android SMS gateway"))
+        self.line(an, self.tr("Gateway address"), "ANDROID_SMS_URL", "http://192.168.1.20:8080")
+        self.line(an, self.tr("Username"), "ANDROID_SMS_USER")
+        self.secret(an, self.tr("Password"), "android_sms_password")
         self.dspin(form, self.tr("Timeout"), "SMS_TIMEOUT", 1, 600, self.tr(" s"))
         confirm = self.dspin(form, self.tr("Wait for the delivery report"), "SMS_CONFIRM_TIMEOUT", 0, 1440,
                              self.tr(" min"), scale=60.0)
