@@ -8,9 +8,11 @@ Run with the project's virtual environment, which has PySide6-Essentials and its
 """
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,11 +36,44 @@ def sources() -> list[str]:
     return [str(f.relative_to(ROOT)) for f in files]
 
 
+def _known(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    """Every finished translation in ``ts`` by (source, comment), whatever its context."""
+    known: dict[tuple[str, str], ET.Element] = {}
+    for message in ET.parse(ts).getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is not None and translation.get("type") not in ("unfinished", "obsolete", "vanished"):
+            known.setdefault((message.findtext("source", ""), message.findtext("comment", "")), translation)
+    return known
+
+
+def _carry_over(ts: Path, known: dict[tuple[str, str], ET.Element]) -> int:
+    """Fill new unfinished messages whose text was translated in another context before (a
+    class moved or was renamed: its strings' context changed, their text did not)."""
+    tree = ET.parse(ts)
+    filled = 0
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is None or translation.get("type") != "unfinished":  # lupdate's same-text guesses too
+            continue
+        old = known.get((message.findtext("source", ""), message.findtext("comment", "")))
+        if old is not None:
+            message.remove(translation)
+            message.append(copy.deepcopy(old))
+            filled += 1
+    if filled:
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return filled
+
+
 def update() -> None:
     for lang in LANGUAGES:
         ts = TS_DIR / f"notifier_{lang}.ts"
-        subprocess.run([_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources(), "-ts",
-                        str(ts.relative_to(ROOT))], cwd=ROOT, check=True)
+        known = _known(ts)
+        lupdate = [_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources(), "-ts",
+                   str(ts.relative_to(ROOT))]
+        subprocess.run(lupdate, cwd=ROOT, check=True)
+        if _carry_over(ts, known):
+            subprocess.run(lupdate, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # lupdate's own layout again
 
 
 def build(quiet: bool = False) -> list[Path]:

@@ -155,16 +155,12 @@ class TelegramLinkDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.recipient_id = recipient_id
-        self.recipient: RecipientData | None = ctx.runtime.store.get_recipient(recipient_id)
+        self.recipient: RecipientData | None = None  # read on the worker when linking starts
+        self._looked_up = False
         self.url: str | None = None
         self.chat_id: int | None = None
         self._poll: _Poll | None = None
-        name = self.recipient.name if self.recipient else str(recipient_id)
-        self.setWindowTitle(self.tr("Link Telegram — {name}").format(name=name))
-
-        self.intro = QLabel(self.tr(
-            "Ask {name} to open this link on a phone or computer with Telegram (or scan the code) "
-            "and press Start. Keep this window open until then.").format(name=name), self)
+        self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.qr_label = QLabel(self.tr("Preparing the link…"), self)
@@ -216,11 +212,14 @@ class TelegramLinkDialog(QDialog):
         layout.addLayout(status_row)
         layout.addLayout(buttons)
         self.resize(620, 540)  # wide enough for the whole link
+        self._show_name("…")
+        self.start()
 
-        if self.recipient is None:
-            self._fail(self.tr("This recipient no longer exists."), retry=False)
-        else:
-            self.start()
+    def _show_name(self, name: str) -> None:
+        self.setWindowTitle(self.tr("Link Telegram — {name}").format(name=name))
+        self.intro.setText(self.tr(
+            "Ask {name} to open this link on a phone or computer with Telegram (or scan the code) "
+            "and press Start. Keep this window open until then.").format(name=name))
 
     # -- state shown -------------------------------------------------------------------
     @property
@@ -268,6 +267,15 @@ class TelegramLinkDialog(QDialog):
                                 secrets.redactor, ctx.runtime.store, session=poll.session)
         poll.running = True
         try:
+            if not self._looked_up:  # the database is read on the worker, never here
+                recipient = await ctx.tasks.run(ctx.runtime.store.get_recipient, rid)
+                if poll.stop.is_set() or not alive(self):
+                    return
+                self.recipient, self._looked_up = recipient, True
+                self._show_name(recipient.name if recipient else str(rid))
+                if recipient is None:
+                    self._fail(self.tr("This recipient no longer exists."), retry=False)
+                    return
             username = await ctx.tasks.run(linker.bot_username)
             if poll.stop.is_set() or not alive(self):
                 return

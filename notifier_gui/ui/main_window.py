@@ -29,7 +29,7 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
-from .history_page import RetentionTimer
+from .retention import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
 from .storage_banner import StorageBanner
@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
         log_split = st.value("window/log_splitter")
         if isinstance(log_split, QByteArray) and not log_split.isEmpty():
             self.log.splitter.restoreState(log_split)
-        self.tabs.setCurrentIndex(int(st.value("window/tab", 0, type=int) or 0))
+        tab = st.value("window/tab", 0, type=int)
+        self.tabs.setCurrentIndex(tab if isinstance(tab, int) else 0)
         self.compose.restore_draft(st)
 
     def available_size(self) -> QSize:
@@ -375,7 +376,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
-        from .settings_dialog import SettingsDialog  # loaded when first opened, not at start-up
+        from .settings import SettingsDialog  # loaded when first opened, not at start-up
 
         dialog = SettingsDialog(self.ctx, self)
         if dialog.exec():

@@ -38,9 +38,9 @@ class Tasks:
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._running.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))  # type: ignore[arg-type]
+        exc = None if task.cancelled() else task.exception()
+        if exc is not None:
+            log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await self.loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))

@@ -237,18 +237,6 @@
         <translation>Поставить сообщение в очередь для всех выбранных получателей (Ctrl+Enter)</translation>
     </message>
     <message>
-        <source>Choose recipients from the list</source>
-        <translation>Выбрать получателей из списка</translation>
-    </message>
-    <message>
-        <source>Remove the selected recipients from this message (Delete)</source>
-        <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
-    </message>
-    <message>
-        <source>Recipients</source>
-        <translation>Получатели</translation>
-    </message>
-    <message>
         <source>Optional; email subject and first line of SMS and Telegram</source>
         <translation>Необязательно; тема письма и первая строка SMS и Telegram</translation>
     </message>
@@ -283,46 +271,6 @@
     <message>
         <source>Channel order for this send</source>
         <translation>Порядок каналов для этой отправки</translation>
-    </message>
-    <message>
-        <source>Send with a different SMTP account</source>
-        <translation>Отправить через другую учётную запись SMTP</translation>
-    </message>
-    <message>
-        <source>Login, e.g. name@example.com</source>
-        <translation>Логин, например name@example.com</translation>
-    </message>
-    <message>
-        <source>Password or app password</source>
-        <translation>Пароль или пароль приложения</translation>
-    </message>
-    <message>
-        <source>Login:</source>
-        <translation>Логин:</translation>
-    </message>
-    <message>
-        <source>Password:</source>
-        <translation>Пароль:</translation>
-    </message>
-    <message>
-        <source>Kept in the system credential store for these messages only, never in the database.</source>
-        <translation>Хранится только для этих сообщений в хранилище учётных данных, не в базе.</translation>
-    </message>
-    <message>
-        <source>Off: email goes out through the SMTP account in the settings.</source>
-        <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
-    </message>
-    <message numerus="yes">
-        <source>(%n chosen)</source>
-        <translation>
-            <numerusform>(выбран %n)</numerusform>
-            <numerusform>(выбрано %n)</numerusform>
-            <numerusform>(выбрано %n)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>(none chosen)</source>
-        <translation>(не выбраны)</translation>
     </message>
     <message>
         <source>Queuing…</source>
@@ -387,26 +335,6 @@
     <message>
         <source>Send the same message again?</source>
         <translation>Отправить то же сообщение ещё раз?</translation>
-    </message>
-    <message>
-        <source>&amp;Add…</source>
-        <translation>&amp;Добавить…</translation>
-    </message>
-    <message>
-        <source>Re&amp;move</source>
-        <translation>&amp;Убрать</translation>
-    </message>
-    <message>
-        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
-        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
-    </message>
-    <message>
-        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
-        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
-    </message>
-    <message>
-        <source>&amp;Use selection (%1)</source>
-        <translation>&amp;Взять выделенных (%1)</translation>
     </message>
     <message>
         <source>Send to 1 recipient</source>
@@ -1514,6 +1442,356 @@
     </message>
 </context>
 <context>
+    <name>CsvTransfer</name>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Импорт {file}…</translation>
+    </message>
+    <message>
+        <source>Import CSV</source>
+        <translation>Импорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation>Не удалось прочитать {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>The import failed; nothing was saved. The log has the details.</source>
+        <translation>Импорт не удался, ничего не сохранено. Подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients imported from {file}: %n.</source>
+        <translation>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting to {file}…</source>
+        <translation>Экспорт в {file}…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Could not write {file}: {reason}</source>
+        <translation>Не удалось записать {file}: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients exported to {file}: %n.</source>
+        <translation>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Import recipients</source>
+        <translation>Импорт получателей</translation>
+    </message>
+    <message>
+        <source>Export recipients</source>
+        <translation>Экспорт получателей</translation>
+    </message>
+</context>
+<context>
+    <name>Deleter</name>
+    <message>
+        <source>Delete “{name}”?</source>
+        <translation>Удалить «{name}»?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n selected recipients?</source>
+        <translation>
+            <numerusform>Удалить %n выделенного получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателя?</numerusform>
+            <numerusform>Удалить %n выделенных получателей?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their past deliveries stay in the delivery log.</source>
+        <translation>История их доставок останется в журнале доставки.</translation>
+    </message>
+    <message>
+        <source>Delete recipients</source>
+        <translation>Удаление получателей</translation>
+    </message>
+    <message>
+        <source>Deleting…</source>
+        <translation>Удаление…</translation>
+    </message>
+    <message>
+        <source>The recipients could not be deleted; the log has the details.</source>
+        <translation>Не удалось удалить получателей; подробности в журнале.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recipients deleted: %n.</source>
+        <translation>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+            <numerusform>Удалено получателей: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not deleted</source>
+        <translation>Не удалено</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryPage</name>
+    <message>
+        <source>Channel order</source>
+        <translation>Порядок каналов</translation>
+    </message>
+    <message>
+        <source>Tick the channels to use; the first is tried first. Drag or use the buttons to reorder.</source>
+        <translation>Отметьте нужные каналы; первым пробуется верхний. Порядок меняется перетаскиванием или кнопками.</translation>
+    </message>
+    <message>
+        <source>Tries per channel</source>
+        <translation>Попыток на канал</translation>
+    </message>
+    <message>
+        <source>Waits between tries (s)</source>
+        <translation>Паузы между попытками (с)</translation>
+    </message>
+    <message>
+        <source>Give up after</source>
+        <translation>Прекратить попытки через</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Concurrent sends</source>
+        <translation>Одновременных отправок</translation>
+    </message>
+    <message>
+        <source>numbers of seconds separated by commas, e.g. 2, 10</source>
+        <translation>число секунд через запятую, например 2, 10</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Retry notification</source>
+        <translation>Повторить уведомление</translation>
+    </message>
+    <message>
+        <source>Cancel notification</source>
+        <translation>Отменить уведомление</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Копировать подробности</translation>
+    </message>
+    <message>
+        <source>Select an attempt to see the whole timeline of its notification.</source>
+        <translation>Выберите попытку, чтобы увидеть всю историю её уведомления.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Queued again.</source>
+        <translation>Снова поставлено в очередь.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Отменено.</translation>
+    </message>
+    <message>
+        <source>Not possible in its current state.</source>
+        <translation>Невозможно в текущем состоянии.</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>Скопировано в буфер обмена.</translation>
+    </message>
+</context>
+<context>
+    <name>EmailPage</name>
+    <message>
+        <source>SMTP server</source>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (обычно порт 587)</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (usually port 465)</source>
+        <translation>SSL/TLS (обычно порт 465)</translation>
+    </message>
+    <message>
+        <source>None — unencrypted</source>
+        <translation>Нет — без шифрования</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Защита</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>From address</source>
+        <translation>Адрес отправителя</translation>
+    </message>
+    <message>
+        <source>From name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>Hold queued email until fixed</source>
+        <translation>Держать письма в очереди до исправления</translation>
+    </message>
+    <message>
+        <source>Go on to the next channel</source>
+        <translation>Переходить к следующему каналу</translation>
+    </message>
+    <message>
+        <source>Login rejected</source>
+        <translation>Если вход отклонён</translation>
+    </message>
+    <message>
+        <source>Bounces (IMAP)</source>
+        <translation>Возвраты писем (IMAP)</translation>
+    </message>
+    <message>
+        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
+        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation>Сервер IMAP</translation>
+    </message>
+    <message>
+        <source>Port (TLS)</source>
+        <translation>Порт (TLS)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Wait for a bounce</source>
+        <translation>Ждать возврата</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
+        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Папка данных</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <source>Save and restart now</source>
+        <translation>Сохранить и перезапустить</translation>
+    </message>
+    <message>
+        <source>None — numbers need their +country code</source>
+        <translation>Нет — номера только с +кодом страны</translation>
+    </message>
+    <message>
+        <source>Phone region</source>
+        <translation>Регион телефонов</translation>
+    </message>
+    <message>
+        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
+        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
+    </message>
+    <message>
+        <source>Auto — when no channel is configured</source>
+        <translation>Авто — если ни один канал не настроен</translation>
+    </message>
+    <message>
+        <source>On — write to the outbox, send nothing</source>
+        <translation>Вкл. — писать в папку исходящих, ничего не отправлять</translation>
+    </message>
+    <message>
+        <source>Off — really send</source>
+        <translation>Выкл. — отправлять по-настоящему</translation>
+    </message>
+    <message>
+        <source>Sandbox mode</source>
+        <translation>Режим песочницы</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Оставаться в трее после закрытия окна</translation>
+    </message>
+    <message>
+        <source>Secrets are kept in: {backend}</source>
+        <translation>Секреты хранятся в: {backend}</translation>
+    </message>
+    <message>
+        <source>Credential store</source>
+        <translation>Хранилище секретов</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
         <source>Keep everything</source>
@@ -1652,6 +1930,37 @@
     </message>
 </context>
 <context>
+    <name>LogExport</name>
+    <message>
+        <source>Exporting the delivery log…</source>
+        <translation>Экспорт журнала доставки…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <source>Exported %1 of %2 rows…</source>
+        <translation>Экспортировано строк: %1 из %2…</translation>
+    </message>
+    <message>
+        <source>Export cancelled after %1 rows.</source>
+        <translation>Экспорт отменён после %1 строк.</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows.</source>
+        <translation>Экспортировано строк: %1.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Не удалось записать %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>LogPanel</name>
     <message>
         <source>All outcomes</source>
@@ -1734,34 +2043,6 @@
         <translation>по</translation>
     </message>
     <message>
-        <source>Retry notification</source>
-        <translation>Повторить уведомление</translation>
-    </message>
-    <message>
-        <source>Cancel notification</source>
-        <translation>Отменить уведомление</translation>
-    </message>
-    <message>
-        <source>Copy details</source>
-        <translation>Копировать подробности</translation>
-    </message>
-    <message>
-        <source>Select an attempt to see the whole timeline of its notification.</source>
-        <translation>Выберите попытку, чтобы увидеть всю историю её уведомления.</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Повторить</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Отменить</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Копировать</translation>
-    </message>
-    <message>
         <source>any date</source>
         <translation>любая дата</translation>
     </message>
@@ -1774,128 +2055,12 @@
         <translation>Пауза: прокручено от новых</translation>
     </message>
     <message>
-        <source>queued</source>
-        <translation>в очереди</translation>
-    </message>
-    <message>
-        <source>sending</source>
-        <translation>отправляется</translation>
-    </message>
-    <message>
-        <source>delivered</source>
-        <translation>доставлено</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>не доставлено</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>отменено</translation>
-    </message>
-    <message>
-        <source>Notification #%1 to %2</source>
-        <translation>Уведомление #%1, получатель: %2</translation>
-    </message>
-    <message>
-        <source>State: %1</source>
-        <translation>Состояние: %1</translation>
-    </message>
-    <message>
-        <source>Subject: %1</source>
-        <translation>Тема: %1</translation>
-    </message>
-    <message>
-        <source>Channels: %1</source>
-        <translation>Каналы: %1</translation>
-    </message>
-    <message>
-        <source>Next try: %1</source>
-        <translation>Следующая попытка: %1</translation>
-    </message>
-    <message>
-        <source>Gave up: %1</source>
-        <translation>Попытки прекращены: %1</translation>
-    </message>
-    <message>
-        <source>Message id: %1</source>
-        <translation>Идентификатор сообщения: %1</translation>
-    </message>
-    <message>
-        <source>confirmed by the handset</source>
-        <translation>подтверждено телефоном получателя</translation>
-    </message>
-    <message>
-        <source>accepted by Telegram</source>
-        <translation>принято Telegram</translation>
-    </message>
-    <message>
-        <source>accepted by the mail server</source>
-        <translation>принято почтовым сервером</translation>
-    </message>
-    <message>
-        <source>accepted by the SMS provider</source>
-        <translation>принято SMS-провайдером</translation>
-    </message>
-    <message>
-        <source>Accepted; waiting for the delivery report until %1</source>
-        <translation>Принято; ждём отчёта о доставке до %1</translation>
-    </message>
-    <message>
-        <source>%1  accepted → %2 after %3 s</source>
-        <translation>%1  принято → %2 через %3 с</translation>
-    </message>
-    <message>
-        <source>Queued again.</source>
-        <translation>Снова поставлено в очередь.</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Отменено.</translation>
-    </message>
-    <message>
-        <source>Not possible in its current state.</source>
-        <translation>Невозможно в текущем состоянии.</translation>
-    </message>
-    <message>
-        <source>Copied to the clipboard.</source>
-        <translation>Скопировано в буфер обмена.</translation>
-    </message>
-    <message>
         <source>Export the delivery log</source>
         <translation>Экспорт журнала доставки</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
-    </message>
-    <message>
-        <source>Exporting the delivery log…</source>
-        <translation>Экспорт журнала доставки…</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>Экспорт CSV</translation>
-    </message>
-    <message>
-        <source>Exported %1 of %2 rows…</source>
-        <translation>Экспортировано строк: %1 из %2…</translation>
-    </message>
-    <message>
-        <source>Export cancelled after %1 rows.</source>
-        <translation>Экспорт отменён после %1 строк.</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Не удалось записать %1: %2</translation>
-    </message>
-    <message>
-        <source>Exported %1 rows.</source>
-        <translation>Экспортировано строк: %1.</translation>
-    </message>
-    <message>
-        <source>no bounce within the confirmation window</source>
-        <translation>возврата не было за время ожидания</translation>
     </message>
 </context>
 <context>
@@ -2183,6 +2348,53 @@
     </message>
 </context>
 <context>
+    <name>RecipientsBox</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Добавить…</translation>
+    </message>
+    <message>
+        <source>Choose recipients from the list</source>
+        <translation>Выбрать получателей из списка</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Убрать</translation>
+    </message>
+    <message>
+        <source>Remove the selected recipients from this message (Delete)</source>
+        <translation>Убрать выделенных получателей из этого сообщения (Delete)</translation>
+    </message>
+    <message>
+        <source>Write to the people selected on the Recipients tab instead of the ones chosen here</source>
+        <translation>Написать людям, выделенным на вкладке «Получатели», вместо выбранных здесь</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <source>&amp;Use selection (%1)</source>
+        <translation>&amp;Взять выделенных (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n chosen)</source>
+        <translation>
+            <numerusform>(выбран %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+            <numerusform>(выбрано %n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(none chosen)</source>
+        <translation>(не выбраны)</translation>
+    </message>
+    <message>
+        <source>No channel that is set up can reach %1 of the %2 chosen recipients (%3): their messages would fail at once. Add their addresses, set the channel up in Settings, or check it above.</source>
+        <translation>Ни один настроенный канал не доходит до %1 из %2 выбранных получателей (%3): их сообщения сразу завершатся ошибкой. Добавьте им адреса, настройте канал в настройках или отметьте его выше.</translation>
+    </message>
+</context>
+<context>
     <name>RecipientsModel</name>
     <message>
         <source>Email</source>
@@ -2348,102 +2560,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
     <message>
         <source>Saved “{name}”.</source>
         <translation>Сохранено: «{name}».</translation>
-    </message>
-    <message>
-        <source>Delete “{name}”?</source>
-        <translation>Удалить «{name}»?</translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete the %n selected recipients?</source>
-        <translation>
-            <numerusform>Удалить %n выделенного получателя?</numerusform>
-            <numerusform>Удалить %n выделенных получателя?</numerusform>
-            <numerusform>Удалить %n выделенных получателей?</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Their past deliveries stay in the delivery log.</source>
-        <translation>История их доставок останется в журнале доставки.</translation>
-    </message>
-    <message>
-        <source>Delete recipients</source>
-        <translation>Удаление получателей</translation>
-    </message>
-    <message>
-        <source>Deleting…</source>
-        <translation>Удаление…</translation>
-    </message>
-    <message>
-        <source>The recipients could not be deleted; the log has the details.</source>
-        <translation>Не удалось удалить получателей; подробности в журнале.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients deleted: %n.</source>
-        <translation>
-            <numerusform>Удалено получателей: %n.</numerusform>
-            <numerusform>Удалено получателей: %n.</numerusform>
-            <numerusform>Удалено получателей: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Not deleted</source>
-        <translation>Не удалено</translation>
-    </message>
-    <message>
-        <source>Importing {file}…</source>
-        <translation>Импорт {file}…</translation>
-    </message>
-    <message>
-        <source>Import CSV</source>
-        <translation>Импорт CSV</translation>
-    </message>
-    <message>
-        <source>Could not read {file}: {reason}</source>
-        <translation>Не удалось прочитать {file}: {reason}</translation>
-    </message>
-    <message>
-        <source>The import failed; nothing was saved. The log has the details.</source>
-        <translation>Импорт не удался, ничего не сохранено. Подробности в журнале.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients imported from {file}: %n.</source>
-        <translation>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-            <numerusform>Импортировано получателей из {file}: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Exporting to {file}…</source>
-        <translation>Экспорт в {file}…</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>Экспорт CSV</translation>
-    </message>
-    <message>
-        <source>Could not write {file}: {reason}</source>
-        <translation>Не удалось записать {file}: {reason}</translation>
-    </message>
-    <message numerus="yes">
-        <source>Recipients exported to {file}: %n.</source>
-        <translation>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-            <numerusform>Экспортировано получателей в {file}: %n.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
-    </message>
-    <message>
-        <source>Import recipients</source>
-        <translation>Импорт получателей</translation>
-    </message>
-    <message>
-        <source>Export recipients</source>
-        <translation>Экспорт получателей</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -2712,28 +2828,12 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Отмена</translation>
     </message>
     <message>
-        <source>{name} is set in the environment and wins over what you save here.</source>
-        <translation>Переменная {name} задана в окружении и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
-        <source>{name} is set on the command line and wins over what you save here.</source>
-        <translation>Параметр {name} задан в командной строке и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
-        <source>{name} is set in {file} and wins over what you save here.</source>
-        <translation>Параметр {name} задан в {file} и имеет приоритет над значением, сохранённым здесь.</translation>
-    </message>
-    <message>
         <source>SMTP server</source>
         <translation>Сервер SMTP</translation>
     </message>
     <message>
         <source>Port</source>
         <translation>Порт</translation>
-    </message>
-    <message>
-        <source>None — unencrypted</source>
-        <translation>Нет — без шифрования</translation>
     </message>
     <message>
         <source>Security</source>
@@ -2760,28 +2860,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Тайм-аут</translation>
     </message>
     <message>
-        <source> s</source>
-        <translation> с</translation>
-    </message>
-    <message>
-        <source>Hold queued email until fixed</source>
-        <translation>Держать письма в очереди до исправления</translation>
-    </message>
-    <message>
-        <source>Go on to the next channel</source>
-        <translation>Переходить к следующему каналу</translation>
-    </message>
-    <message>
         <source>Login rejected</source>
         <translation>Если вход отклонён</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>Выключено</translation>
-    </message>
-    <message>
-        <source>Android SMS gateway</source>
-        <translation>SMS-шлюз на Android</translation>
     </message>
     <message>
         <source>Provider</source>
@@ -2824,24 +2904,8 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Ждать отчёта о доставке</translation>
     </message>
     <message>
-        <source> min</source>
-        <translation> мин</translation>
-    </message>
-    <message>
-        <source>don&apos;t wait (accepted counts as delivered)</source>
-        <translation>не ждать (принято считается доставленным)</translation>
-    </message>
-    <message>
-        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
-        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
-    </message>
-    <message>
         <source>Bot token</source>
         <translation>Токен бота</translation>
-    </message>
-    <message>
-        <source>Plain text</source>
-        <translation>Обычный текст</translation>
     </message>
     <message>
         <source>Parse mode</source>
@@ -2856,10 +2920,6 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Порядок каналов</translation>
     </message>
     <message>
-        <source>Tick the channels to use; the first is tried first. Drag or use the buttons to reorder.</source>
-        <translation>Отметьте нужные каналы; первым пробуется верхний. Порядок меняется перетаскиванием или кнопками.</translation>
-    </message>
-    <message>
         <source>Tries per channel</source>
         <translation>Попыток на канал</translation>
     </message>
@@ -2872,60 +2932,16 @@ Add one with “Add…”, or bring a list in with “Import CSV…” (columns 
         <translation>Прекратить попытки через</translation>
     </message>
     <message>
-        <source> h</source>
-        <translation> ч</translation>
-    </message>
-    <message>
         <source>Concurrent sends</source>
         <translation>Одновременных отправок</translation>
-    </message>
-    <message>
-        <source>Open folder</source>
-        <translation>Открыть папку</translation>
     </message>
     <message>
         <source>Data folder</source>
         <translation>Папка данных</translation>
     </message>
     <message>
-        <source>System</source>
-        <translation>Как в системе</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Язык</translation>
-    </message>
-    <message>
-        <source>The language changes at the next start.</source>
-        <translation>Язык сменится при следующем запуске.</translation>
-    </message>
-    <message>
-        <source>Auto — when no channel is configured</source>
-        <translation>Авто — если ни один канал не настроен</translation>
-    </message>
-    <message>
-        <source>On — write to the outbox, send nothing</source>
-        <translation>Вкл. — писать в папку исходящих, ничего не отправлять</translation>
-    </message>
-    <message>
-        <source>Off — really send</source>
-        <translation>Выкл. — отправлять по-настоящему</translation>
-    </message>
-    <message>
         <source>Sandbox mode</source>
         <translation>Режим песочницы</translation>
-    </message>
-    <message>
-        <source>Keep running in the tray when the window is closed</source>
-        <translation>Оставаться в трее после закрытия окна</translation>
-    </message>
-    <message>
-        <source>Secrets are kept in: {backend}</source>
-        <translation>Секреты хранятся в: {backend}</translation>
-    </message>
-    <message>
-        <source>Credential store</source>
-        <translation>Хранилище секретов</translation>
     </message>
     <message>
         <source>Move to the credential store</source>
@@ -2948,10 +2964,6 @@ Move them into the credential store; the other lines of the files stay as they a
         <translation>Секретов перенесено в хранилище учётных данных: {count}. Из файлов .env они удалены.</translation>
     </message>
     <message>
-        <source>numbers of seconds separated by commas, e.g. 2, 10</source>
-        <translation>число секунд через запятую, например 2, 10</translation>
-    </message>
-    <message>
         <source>fix the highlighted values first</source>
         <translation>сначала исправьте выделенные значения</translation>
     </message>
@@ -2972,40 +2984,12 @@ Move them into the credential store; the other lines of the files stay as they a
         <translation>API</translation>
     </message>
     <message>
-        <source>STARTTLS (usually port 587)</source>
-        <translation>STARTTLS (обычно порт 587)</translation>
-    </message>
-    <message>
-        <source>Implicit TLS (usually port 465)</source>
-        <translation>SSL/TLS (обычно порт 465)</translation>
-    </message>
-    <message>
         <source>API key (api_id)</source>
         <translation>Ключ API (api_id)</translation>
     </message>
     <message>
-        <source>Save and restart now</source>
-        <translation>Сохранить и перезапустить</translation>
-    </message>
-    <message>
-        <source>None — numbers need their +country code</source>
-        <translation>Нет — номера только с +кодом страны</translation>
-    </message>
-    <message>
         <source>Phone region</source>
         <translation>Регион телефонов</translation>
-    </message>
-    <message>
-        <source>Numbers typed without +country code (8 916 …) are read for this region, in the window, the CLI and imports.</source>
-        <translation>Номера без +кода страны (8 916 …) читаются для этого региона — в окне, в командной строке и при импорте.</translation>
-    </message>
-    <message>
-        <source>Bounces (IMAP)</source>
-        <translation>Возвраты писем (IMAP)</translation>
-    </message>
-    <message>
-        <source>The mailbox bounces come back to. With a server and a waiting time set, an email that bounces (unknown address, full mailbox) moves the chain on</source>
-        <translation>Почтовый ящик, куда приходят возвраты (bounce). Если указаны сервер и время ожидания, письмо, которое вернулось (нет такого адреса, ящик переполнен), передаёт сообщение следующему каналу</translation>
     </message>
     <message>
         <source>IMAP server</source>
@@ -3023,9 +3007,130 @@ Move them into the credential store; the other lines of the files stay as they a
         <source>Wait for a bounce</source>
         <translation>Ждать возврата</translation>
     </message>
+</context>
+<context>
+    <name>SettingsPage</name>
     <message>
-        <source>After the mail server accepted an email, how long to watch the mailbox for a bounce; none in that time means delivered</source>
-        <translation>Сколько следить за ящиком возвратов после того, как почтовый сервер принял письмо; если возврата за это время нет, письмо считается доставленным</translation>
+        <source>{name} is set in the environment and wins over what you save here.</source>
+        <translation>Переменная {name} задана в окружении и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set on the command line and wins over what you save here.</source>
+        <translation>Параметр {name} задан в командной строке и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+    <message>
+        <source>{name} is set in {file} and wins over what you save here.</source>
+        <translation>Параметр {name} задан в {file} и имеет приоритет над значением, сохранённым здесь.</translation>
+    </message>
+</context>
+<context>
+    <name>SmsPage</name>
+    <message>
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <source>Android SMS gateway</source>
+        <translation>SMS-шлюз на Android</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Провайдер</translation>
+    </message>
+    <message>
+        <source>Account SID</source>
+        <translation>Account SID</translation>
+    </message>
+    <message>
+        <source>Auth token</source>
+        <translation>Auth Token</translation>
+    </message>
+    <message>
+        <source>From number</source>
+        <translation>Номер отправителя</translation>
+    </message>
+    <message>
+        <source>Messaging service SID</source>
+        <translation>Messaging Service SID</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>Базовый URL API</translation>
+    </message>
+    <message>
+        <source>API key (api_id)</source>
+        <translation>Ключ API (api_id)</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Адрес шлюза</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Имя пользователя</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>Wait for the delivery report</source>
+        <translation>Ждать отчёта о доставке</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>don&apos;t wait (accepted counts as delivered)</source>
+        <translation>не ждать (принято считается доставленным)</translation>
+    </message>
+    <message>
+        <source>After the provider accepted an SMS, how long to wait for its delivery report before the chain goes on to the next channel</source>
+        <translation>Сколько ждать отчёта о доставке после того, как провайдер принял SMS, прежде чем перейти к следующему каналу</translation>
+    </message>
+</context>
+<context>
+    <name>SmtpAccountBox</name>
+    <message>
+        <source>Send with a different SMTP account</source>
+        <translation>Отправить через другую учётную запись SMTP</translation>
+    </message>
+    <message>
+        <source>Login, e.g. name@example.com</source>
+        <translation>Логин, например name@example.com</translation>
+    </message>
+    <message>
+        <source>Password or app password</source>
+        <translation>Пароль или пароль приложения</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Логин:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>Kept in the system credential store for these messages only, never in the database.</source>
+        <translation>Хранится только для этих сообщений в хранилище учётных данных, не в базе.</translation>
+    </message>
+    <message>
+        <source>Off: email goes out through the SMTP account in the settings.</source>
+        <translation>Выключено: письма уходят через учётную запись SMTP из настроек.</translation>
     </message>
 </context>
 <context>
@@ -3122,6 +3227,116 @@ Move them into the credential store; the other lines of the files stay as they a
     <message>
         <source>No link</source>
         <translation>Ссылки нет</translation>
+    </message>
+</context>
+<context>
+    <name>TelegramPage</name>
+    <message>
+        <source>Bot token</source>
+        <translation>Токен бота</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Обычный текст</translation>
+    </message>
+    <message>
+        <source>Parse mode</source>
+        <translation>Разметка</translation>
+    </message>
+    <message>
+        <source>Disable link previews</source>
+        <translation>Отключить предпросмотр ссылок</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Тайм-аут</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>Базовый URL API</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>при отправке</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>Notification #%1 to %2</source>
+        <translation>Уведомление #%1, получатель: %2</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>Состояние: %1</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Тема: %1</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>Каналы: %1</translation>
+    </message>
+    <message>
+        <source>Next try: %1</source>
+        <translation>Следующая попытка: %1</translation>
+    </message>
+    <message>
+        <source>Gave up: %1</source>
+        <translation>Попытки прекращены: %1</translation>
+    </message>
+    <message>
+        <source>Message id: %1</source>
+        <translation>Идентификатор сообщения: %1</translation>
+    </message>
+    <message>
+        <source>confirmed by the handset</source>
+        <translation>подтверждено телефоном получателя</translation>
+    </message>
+    <message>
+        <source>accepted by Telegram</source>
+        <translation>принято Telegram</translation>
+    </message>
+    <message>
+        <source>no bounce within the confirmation window</source>
+        <translation>возврата не было за время ожидания</translation>
+    </message>
+    <message>
+        <source>accepted by the mail server</source>
+        <translation>принято почтовым сервером</translation>
+    </message>
+    <message>
+        <source>accepted by the SMS provider</source>
+        <translation>принято SMS-провайдером</translation>
+    </message>
+    <message>
+        <source>Accepted; waiting for the delivery report until %1</source>
+        <translation>Принято; ждём отчёта о доставке до %1</translation>
+    </message>
+    <message>
+        <source>%1  accepted → %2 after %3 s</source>
+        <translation>%1  принято → %2 через %3 с</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,7 @@ from notifier_gui.core.storage.history import LogQuery
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL, AttemptLogModel
 from notifier_gui.ui.main_window import MainWindow
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -125,7 +125,7 @@ def test_no_recipient_and_no_channel_are_inline_errors(ctx: AppContext, qtbot: Q
     for row in range(view.channels.list.count()):
         view.channels.list.item(row).setCheckState(Qt.CheckState.Unchecked)
     qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
-    assert view.recipients_error.isVisibleTo(view)
+    assert view.audience.recipients_error.isVisibleTo(view)
     assert view.channels_error.isVisibleTo(view)
     assert rows(ctx) == []
 
@@ -362,21 +362,21 @@ def test_placeholder_buttons_insert_into_last_field(qtbot: QtBot, view: ComposeV
 def test_picker_searches_and_adds(ctx: AppContext, qtbot: QtBot, view: ComposeView, people: list[int]) -> None:
     extra = ctx.runtime.store.add_recipient("Viktor", email="viktor@example.com")
     choose(qtbot, view, [people[0]])
-    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: getattr(view, "picker", None) is not None and view.picker.isVisible(), timeout=TIMEOUT)
-    picker: RecipientPicker = view.picker
+    qtbot.mouseClick(view.audience.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(view.audience, "picker", None) is not None and view.audience.picker.isVisible(), timeout=TIMEOUT)
+    picker: RecipientPicker = view.audience.picker
     assert picker.proxy.rowCount() == 2                      # the chosen one is not offered again
     picker.search.setText("VIKT")
     assert picker.proxy.rowCount() == 1
     picker.list.selectAll()
     picker.accept()
-    qtbot.waitUntil(lambda: view.recipient_model.rowCount() == 2
-                    and view.recipient_model.item(1).text().startswith("Viktor"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.audience.recipient_model.rowCount() == 2
+                    and view.audience.recipient_model.item(1).text().startswith("Viktor"), timeout=TIMEOUT)
     assert view.recipient_ids() == [people[0], extra]
 
-    view.recipient_list.selectionModel().select(
-        view.recipient_model.index(0, 0), view.recipient_list.selectionModel().SelectionFlag.Select)
-    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    view.audience.recipient_list.selectionModel().select(
+        view.audience.recipient_model.index(0, 0), view.audience.recipient_list.selectionModel().SelectionFlag.Select)
+    qtbot.mouseClick(view.audience.remove_button, Qt.MouseButton.LeftButton)
     assert view.recipient_ids() == [extra]
 
 

@@ -21,25 +21,25 @@ def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppCo
     window.recipients.refresh()
     compose = window.compose
     compose.set_recipients([ids[0]])
-    qtbot.waitUntil(lambda: compose.recipient_model.rowCount() == 1 and "Person 0" in
-                    compose.recipient_model.item(0).text())
+    qtbot.waitUntil(lambda: compose.audience.recipient_model.rowCount() == 1 and "Person 0" in
+                    compose.audience.recipient_model.item(0).text())
     assert compose.send_button.text() == "Send to 1 recipient"
-    assert not compose.use_selection_button.isEnabled()
+    assert not compose.audience.use_selection_button.isEnabled()
 
     table = window.recipients.table
     qtbot.waitUntil(lambda: table.model().rowCount() == 3)
     # the operator looks at a phone number: one click on a row, then select all of them
     rect = table.visualRect(table.model().index(2, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "&Use selection (1)")
+    qtbot.waitUntil(lambda: compose.audience.use_selection_button.text() == "&Use selection (1)")
     table.selectAll()
-    qtbot.waitUntil(lambda: compose.use_selection_button.text() == "&Use selection (3)")
+    qtbot.waitUntil(lambda: compose.audience.use_selection_button.text() == "&Use selection (3)")
     assert compose.recipient_ids() == [ids[0]]  # unchanged: nothing but Compose changes it
     assert compose.send_button.text() == "Send to 1 recipient"
 
     window.tabs.setCurrentIndex(1)
     compose.grab().save(str(SHOTS / "compose-use-selection.png"))
-    qtbot.mouseClick(compose.use_selection_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(compose.audience.use_selection_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sorted(compose.recipient_ids()) == sorted(ids))
     assert compose.send_button.text() == "Send to 3 recipients"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from notifier_gui.ui.context import AppContext
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.test_retention import counts, history
 from tests.ui.conftest import SHOTS
 
@@ -59,7 +59,7 @@ def test_prune_now_archives_and_removes_with_progress(ctx: AppContext, qtbot, tm
 def test_the_window_applies_keep_days_without_an_archive(ctx: AppContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from notifier_gui.ui.history_page import RetentionTimer
+    from notifier_gui.ui.retention import RetentionTimer
 
     store = ctx.runtime.store
     history(store, old=30)

@@ -44,7 +44,7 @@ def test_main_window_has_mnemonics(qtbot, ctx: AppContext) -> None:  # type: ign
     w.show()
     try:
         texts = [w.tabs.tabText(0), w.tabs.tabText(1), w.pause_action.text(), w.settings_action.text(),
-                 w.compose.add_button.text(), w.compose.remove_button.text(), w.compose.use_selection_button.text()]
+                 w.compose.audience.add_button.text(), w.compose.audience.remove_button.text(), w.compose.audience.use_selection_button.text()]
         assert all("&" in t for t in texts), texts
         keys = [t[t.index("&") + 1].lower() for t in texts]
         assert len(set(keys)) == len(keys)  # no two share a key
@@ -119,12 +119,12 @@ def test_arrow_keys_select_in_the_compose_recipient_list(qtbot, ctx: AppContext)
     view.show()
     view.activateWindow()
     view.set_recipients(ids)
-    listing = view.recipient_list
+    listing = view.audience.recipient_list
     listing.selectionModel().clear()  # no current row, nothing selected
     listing.setFocus()
     qtbot.waitUntil(listing.hasFocus)
     assert [i.row() for i in listing.selectionModel().selectedRows()] == [0]  # Tab's landing row is selected
-    assert view.remove_button.isEnabled()
+    assert view.audience.remove_button.isEnabled()
     qtbot.keyClick(listing, Qt.Key.Key_Down)
     assert [i.row() for i in listing.selectionModel().selectedRows()] == [1]
 
@@ -133,7 +133,7 @@ def test_channel_order_buttons_read_the_same_in_compose_and_settings(qtbot, ctx:
     """#13 item 21: ▲▼ in Compose, "Move up / Move down" in Settings: now one wording and tips."""
     from PySide6.QtWidgets import QAbstractButton
 
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
 
     view = ComposeView(ctx)
     qtbot.addWidget(view)
@@ -149,7 +149,7 @@ def test_compose_and_settings_share_one_channel_order_widget(qtbot, ctx: AppCont
     """#13 item 21: one widget class (ui/channel_order.py) for the send's order and the default
     order; Settings' copy has no Reset (it is the default) and saves what it shows."""
     from notifier_gui.ui.channel_order import ChannelOrderList
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
 
     view = ComposeView(ctx)
     qtbot.addWidget(view)

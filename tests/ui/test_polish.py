@@ -90,7 +90,7 @@ def test_phone_region_is_a_setting(qtbot, ctx: AppContext) -> None:  # type: ign
     """#13 item 20: the messages say "set NOTIFIER_PHONE_REGION"; the window now has a place for it."""
     import json
 
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
 
     dlg = SettingsDialog(ctx)
     qtbot.addWidget(dlg)
@@ -114,7 +114,7 @@ def test_language_change_offers_a_restart(qtbot, ctx: AppContext) -> None:  # ty
     from PySide6.QtWidgets import QApplication
 
     from notifier_gui.app import relaunch_command
-    from notifier_gui.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog
+    from notifier_gui.ui.settings import LANGUAGE_KEY, SettingsDialog
 
     assert relaunch_command(["--sandbox"]) == [sys.executable, "-m", "notifier_gui", "--sandbox"]
     w = MainWindow(ctx)

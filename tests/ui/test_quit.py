@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from notifier_gui.ui.tray import TrayIcon, keep_running_in_tray, set_keep_running_in_tray
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -43,12 +43,12 @@ def test_only_configured_channels_count(qtbot, email_only: AppContext) -> None: 
 
         compose = w.compose
         compose.set_recipients([anna, boris])
-        qtbot.waitUntil(lambda: not compose.unreachable_note.isHidden())
-        assert "1 of the 2" in compose.unreachable_note.text() and "Boris" in compose.unreachable_note.text()
+        qtbot.waitUntil(lambda: not compose.audience.unreachable_note.isHidden())
+        assert "1 of the 2" in compose.audience.unreachable_note.text() and "Boris" in compose.audience.unreachable_note.text()
         w.tabs.setCurrentIndex(1)
         w.grab().save(str(SHOTS / "compose-unreachable.png"))
         compose.set_recipients([anna])
-        qtbot.waitUntil(lambda: compose.unreachable_note.isHidden())
+        qtbot.waitUntil(lambda: compose.audience.unreachable_note.isHidden())
     finally:
         w.quit_for_real(confirm=False)
 

@@ -99,7 +99,7 @@ def test_settings_sms_page_sets_the_confirmation_window(ctx: AppContext, qtbot, 
 
     from PySide6.QtCore import Qt
 
-    from notifier_gui.ui.settings_dialog import SettingsDialog
+    from notifier_gui.ui.settings import SettingsDialog
     from tests.ui.test_settings_dialog import open_dialog, settings_file
 
     dlg = open_dialog(ctx, qtbot)

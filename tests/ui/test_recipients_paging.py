@@ -118,14 +118,17 @@ def test_selection_survives_pages_leaving_memory(qtbot: QtBot, view: RecipientsV
     # a range over rows never read: its ids come from SQL, in the table's order
     table.selectionModel().select(QItemSelection(model.index(0, 0), model.index(4_999, len(Column) - 1)),
                                   QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    settle(qtbot, view)  # read on the worker thread, never the GUI's
     ids = view.selected_ids()
     assert far not in ids  # the rows selected before are replaced
     assert sorted(ids) == sorted(History(view.ctx.runtime.store.engine).recipient_ids_page("", "name", False, 0, 5_000))
-    table.selectAll()  # Ctrl+A: everyone, most of them never read
+    table.selectAll()  # Ctrl+A: everyone, most of them never read (their ids on the worker)
+    settle(qtbot, view)
     assert len(view.selected_ids()) == N and str(N) in view.act_compose.text()
     table.selectRow(7)  # a click: just that one
     assert view.selected_ids() == [model.recipient_at(7).id]  # type: ignore[union-attr]
     table.selectAll()
+    settle(qtbot, view)
 
     # a search keeps the selected people it matches, and the count says so
     type_search(view, "person 777")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, 
 from notifier_gui.ui import i18n
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -160,7 +160,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         qtbot.waitUntil(lambda: heading in window.log.details.toPlainText(), timeout=5000)
         window.recipients.table.selectRow(0)
         window.compose.set_recipients(ids[:2])
-        qtbot.waitUntil(lambda: window.compose.recipient_count.text() == "(выбрано 2)", timeout=5000)
+        qtbot.waitUntil(lambda: window.compose.audience.recipient_count.text() == "(выбрано 2)", timeout=5000)
 
         leftovers = _shown_texts(window) & _english_only()
         assert not leftovers, f"untranslated on screen: {sorted(leftovers)}"

@@ -14,7 +14,7 @@ from notifier_gui.ui import i18n
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL
 from notifier_gui.ui.main_window import SMALL_SCREEN_HEIGHT, MainWindow, first_size, log_share
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.ui.conftest import SHOTS
 from tests.ui.test_russian import _tools_i18n
 
@@ -68,8 +68,8 @@ def test_screenshot_main_window_at_small_sizes(qtbot, ctx: AppContext, language:
         w.compose.set_recipients(ids[:2])
         w.compose.subject.setText("Проверка связи" if language == "ru" else "Connection check")
         w.compose.message.setPlainText("Здравствуйте, {name}!" if language == "ru" else "Hello {name}, all good?")
-        qtbot.waitUntil(lambda: w.compose.recipient_model.rowCount() == 2
-                        and "Анна" in w.compose.recipient_model.item(0).text())
+        qtbot.waitUntil(lambda: w.compose.audience.recipient_model.rowCount() == 2
+                        and "Анна" in w.compose.audience.recipient_model.item(0).text())
         w.tabs.setCurrentIndex(1)
         qtbot.waitUntil(lambda: not w.compose.send_button.visibleRegion().isEmpty())
         assert w.statusBar().isVisible() and w.geometry().bottom() <= screen.height()

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from notifier_gui.core.runtime import Runtime
 from notifier_gui.core.secrets import SECRETS_FILE, SecretStoreError
 from notifier_gui.ui.context import AppContext
-from notifier_gui.ui.settings_dialog import SettingsDialog
+from notifier_gui.ui.settings import SettingsDialog
 from tests.cli_helpers import env_for, notifier
 from tests.ui.conftest import SHOTS
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from notifier_gui.core.secrets import SERVICE
 from notifier_gui.ui.context import AppContext
-from notifier_gui.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog
+from notifier_gui.ui.settings import LANGUAGE_KEY, SettingsDialog
 from notifier_gui.ui.tray import keep_running_in_tray
 from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
@@ -281,3 +281,19 @@ def test_dotenv_banner_moves_secrets_to_the_keyring(ctx: AppContext, qtbot, keyr
     assert ctx.runtime.secrets.get("smtp_password") == "dotenv-pw-1234"
     qtbot.waitUntil(lambda: "stored in the credential store" in field.edit.placeholderText(), timeout=5000)
     assert not dlg.move_button.isVisible()
+
+
+def test_each_connection_test_says_what_the_core_check_says(ctx: AppContext, qtbot, keyring_backend) -> None:  # type: ignore[no-untyped-def]
+    """One source for the checks (core/checks.py, as `notifier check` uses): the dialog had its
+    own table, whose Telegram check without a token answered differently from the CLI's."""
+    from notifier_gui.core.checks import check_channel
+    from notifier_gui.ui.core_text import core_text
+
+    dlg = open_dialog(ctx, qtbot)
+    for channel in ("email", "sms", "telegram"):
+        dlg.show_page(channel)
+        panel = dlg.checks[channel]
+        qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda p=panel: not p.running, timeout=10_000)  # type: ignore[misc]
+        core = check_channel(channel, ctx.runtime.settings, ctx.runtime.secrets)
+        assert not core.ok and panel.result.text() == f"Failed: {core_text(core.message)}"

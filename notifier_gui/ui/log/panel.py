@@ -8,14 +8,12 @@ filter cancels the older one), and exports by streaming pages from SQL.
 from __future__ import annotations
 
 import collections
-import csv
 from collections.abc import Callable
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -34,14 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.spreadsheet import spreadsheet_cell
 from ...core.storage.history import Cancelled, History, LogQuery
-from ...core.records import AttemptRow
 from ...core.storage.repository import Store
 from ..context import AppContext
-from ..core_text import core_text
 from ..tasks import alive
-from ..timefmt import format_datetime, format_time
+from .details import DetailsPane
+from .export import LogExport
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
 from .shown import ShownRows
@@ -53,7 +48,6 @@ DEFAULT_WIDTHS = ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80)
 NARROWEST = ((2, 110), (1, 70), (4, 80), (COL_TIME, 80))
 DETAIL_HEADER_PADDING = 24  # the header's margins and the sort indicator's room
 
-EXPORT_BATCH = 2000
 NO_DATE = QDate(2000, 1, 1)  # a date edit at its minimum means "no bound"
 
 
@@ -88,7 +82,7 @@ class LogPanel(QWidget):
         # page is in, nothing is shown, and an event would be lost).
         self._held: collections.deque[Any] | None = collections.deque(maxlen=HELD_MAX)
         self._loading = False  # a page at one end is being read
-        self.export_dialog: QProgressDialog | None = None
+        self.exporter = LogExport(ctx, self.history, self.model, self)
         self._build()
         self._connect()
 
@@ -156,35 +150,12 @@ class LogPanel(QWidget):
         self._fit_columns()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-        self.retry_action = QAction(self.tr("Retry notification"), self)
-        self.cancel_action = QAction(self.tr("Cancel notification"), self)
-        self.copy_action = QAction(self.tr("Copy details"), self)
-        for a in (self.retry_action, self.cancel_action, self.copy_action):
-            a.setEnabled(False)
+        side = self.pane = DetailsPane(self.ctx, self.model.outcome_name)
+        for a in side.menu_actions:
             self.table.addAction(a)
-
-        self.details = QPlainTextEdit()
-        self.details.setReadOnly(True)
-        self.details.setPlaceholderText(self.tr("Select an attempt to see the whole timeline of its notification."))
-        # two lines at least, not the default five: the log's compact height on small screens
-        self.details.setMinimumHeight(2 * self.details.fontMetrics().lineSpacing() + 2 * self.details.frameWidth() + 8)
-        self.retry_button = QPushButton(self.tr("Retry"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.copy_button = QPushButton(self.tr("Copy"))
-        for b in (self.retry_button, self.cancel_button, self.copy_button):
-            b.setEnabled(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.details, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.retry_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.copy_button)
-        side_layout.addLayout(buttons)
-        side_layout.addWidget(self.status)
+        # the pane's parts, by the names the window and the tests use
+        self.details, self.status = side.details, side.status
+        self.retry_button, self.cancel_button, self.copy_button = side.retry_button, side.cancel_button, side.copy_button
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -208,6 +179,7 @@ class LogPanel(QWidget):
         """The height that shows the filter bars, the table's header and ``rows`` rows (and
         the details' buttons beside them): the log's share of a small screen."""
         layout = self.layout()
+        assert layout is not None  # set in _build
         margins = layout.contentsMargins()
         table = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                  + rows * self.table.verticalHeader().defaultSectionSize()
@@ -265,13 +237,8 @@ class LogPanel(QWidget):
         self.model.rowsInserted.connect(self._rows_inserted)
         self.model.rowsRemoved.connect(self._rows_removed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        for trigger in (self.retry_action.triggered, self.retry_button.clicked):
-            trigger.connect(self.retry_selected)
-        for trigger in (self.cancel_action.triggered, self.cancel_button.clicked):
-            trigger.connect(self.cancel_selected)
-        for trigger in (self.copy_action.triggered, self.copy_button.clicked):
-            trigger.connect(self.copy_details)
         self.ctx.bridge.eventsReady.connect(self.apply_events)
+        self.exporter.said.connect(self.status.setText)
 
     def _date_edit(self, tip: str) -> QDateEdit:
         edit = QDateEdit()
@@ -299,7 +266,7 @@ class LogPanel(QWidget):
         else:
             self.model.apply(events)
         if self._selected is not None and any(getattr(e, "notification_id", None) == self._selected for e in events):
-            self._load_details(self._selected)
+            self.pane.reload()
 
     def load_history(self) -> None:
         """Show the newest page of the current filter (called once the window is up)."""
@@ -438,21 +405,14 @@ class LogPanel(QWidget):
     def following(self) -> bool:
         return self._follow
 
-    # -- selection and details --------------------------------------------------------------
+    # -- selection --------------------------------------------------------------------------
     @Slot(QItemSelection, QItemSelection)
     def _selection_changed(self, *_: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            self._selected = None
-            self.details.clear()
-            for w in (self.retry_action, self.cancel_action, self.copy_action,
-                      self.retry_button, self.cancel_button, self.copy_button):
-                w.setEnabled(False)
-            return
-        nid = self.model.notification_at(rows[0].row())
-        self._selected = nid
-        self.notificationSelected.emit(nid)
-        self._load_details(nid)
+        self._selected = self.model.notification_at(rows[0].row()) if rows else None
+        if self._selected is not None:
+            self.notificationSelected.emit(self._selected)
+        self.pane.show_notification(self._selected)
 
     def select_notification(self, nid: int) -> bool:
         """Select the newest attempt of notification ``nid`` if the window holds one."""
@@ -462,98 +422,18 @@ class LogPanel(QWidget):
         self.table.selectRow(row)
         return True
 
-    def _load_details(self, nid: int) -> None:
-        self.ctx.tasks.start(self._show_details(nid))
-
-    async def _show_details(self, nid: int) -> None:
-        info = await self.ctx.tasks.run(self.store.notification, nid)
-        if not alive(self) or self._selected != nid or info is None:
-            return
-        self.details.setPlainText(self._timeline(info))
-        state = info["state"]
-        self.retry_action.setEnabled(state in ("failed", "cancelled"))
-        self.retry_button.setEnabled(state in ("failed", "cancelled"))
-        self.cancel_action.setEnabled(state == "queued")
-        self.cancel_button.setEnabled(state == "queued")
-        self.copy_action.setEnabled(True)
-        self.copy_button.setEnabled(True)
-
-    def _timeline(self, info: dict[str, Any]) -> str:
-        states = {"queued": self.tr("queued"), "sending": self.tr("sending"), "delivered": self.tr("delivered"),
-                  "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
-        lines = [self.tr("Notification #%1 to %2").replace("%1", str(info["id"])).replace("%2", info["recipient_name"]),
-                 self.tr("State: %1").replace("%1", states.get(info["state"], info["state"]))
-                 + (f" ({info['delivered_via']})" if info["delivered_via"] else "")]
-        lines.extend(self._receipt_lines(info))
-        if info.get("subject"):
-            lines.append(self.tr("Subject: %1").replace("%1", info["subject"]))
-        lines.append(self.tr("Channels: %1").replace("%1", " → ".join(info["channels"])))
-        if info.get("next_attempt_at"):
-            lines.append(self.tr("Next try: %1").replace("%1", format_datetime(info["next_attempt_at"])))
-        if info.get("last_error"):
-            lines.append(self.tr("Gave up: %1").replace("%1", core_text(info["last_error"])))
-        lines.append("")
-        for a in info["attempts"]:
-            outcome = self.model.outcome_name(a["outcome"] or "sending")
-            lines.append(f"{format_time(a['started_at'])}  {a['channel']:<9} {outcome}")
-            if a["detail"]:
-                lines.append(f"          {core_text(a['detail'])}")
-            if a.get("provider_message_id"):  # what the operator searches for in the server's log
-                lines.append("          " + self.tr("Message id: %1").replace("%1", a["provider_message_id"]))
-            if a.get("receipt_at"):  # the second stage: accepted -> confirmed / undelivered
-                lines.append(self._second_stage(a))
-        return "\n".join(lines)
-
-    def _receipt_lines(self, info: dict[str, Any]) -> list[str]:
-        """How it was delivered, or that it waits for a delivery report."""
-        how = {"confirmed by the handset": self.tr("confirmed by the handset"),
-               "accepted by Telegram": self.tr("accepted by Telegram"),
-               "no bounce within the confirmation window": self.tr("no bounce within the confirmation window"),
-               "accepted by the mail server": self.tr("accepted by the mail server"),
-               "accepted by the SMS provider": self.tr("accepted by the SMS provider")}
-        if info.get("delivered_how"):
-            return ["  " + how.get(info["delivered_how"], info["delivered_how"])]
-        if info.get("awaiting_receipt"):
-            return [self.tr("Accepted; waiting for the delivery report until %1").replace(
-                "%1", info.get("next_attempt_at") or "")]
-        return []
-
-    def _second_stage(self, a: dict[str, Any]) -> str:
-        took = (datetime.fromisoformat(a["receipt_at"])
-                - datetime.fromisoformat(a["finished_at"] or a["receipt_at"])).total_seconds()
-        text = (self.tr("%1  accepted → %2 after %3 s")
-                .replace("%1", a["receipt_at"][11:19])
-                .replace("%2", self.model.outcome_name(a["outcome"]))
-                .replace("%3", f"{took:.0f}"))
-        if a.get("receipt_detail"):
-            text += "\n          " + core_text(a["receipt_detail"])
-        return text
-
-    # -- actions ------------------------------------------------------------------------------
-    @Slot()
-    def retry_selected(self) -> None:
-        if self._selected is not None:
-            self.ctx.runtime.release_holds()  # a retry also lets rejected credentials log in once more
-            self.ctx.tasks.start(self._act(self._selected, self.store.retry, self.tr("Queued again.")))
+    @property
+    def export_dialog(self) -> QProgressDialog | None:
+        """The progress dialog of the export under way (or the last one)."""
+        return self.exporter.dialog
 
     @Slot()
-    def cancel_selected(self) -> None:
-        if self._selected is not None:
-            self.ctx.tasks.start(self._act(self._selected, self.store.cancel, self.tr("Cancelled.")))
-
-    async def _act(self, nid: int, action: Callable[[int], bool], done: str) -> None:
-        ok = await self.ctx.tasks.run(action, nid)
-        if not alive(self):
-            return
-        self.status.setText(done if ok else self.tr("Not possible in its current state."))
-        if ok:
-            self.ctx.bridge.wake()
-        self._load_details(nid)
-
-    @Slot()
-    def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details.toPlainText())
-        self.status.setText(self.tr("Copied to the clipboard."))
+    def export_csv(self) -> None:
+        """Every attempt matching the current filter, streamed from SQL page by page, with a
+        progress dialog (count + Cancel)."""
+        path = self._ask_save_path()
+        if path:
+            self.ctx.tasks.start(self.exporter.run(path, self.filter.query))
 
     def _default_save_path(self) -> str:
         # The folder CSV files last came from or went to (shared with Recipients), else the
@@ -564,66 +444,3 @@ class LogPanel(QWidget):
         if path:
             self.ctx.ui_state.setValue(CSV_DIR_KEY, str(Path(path).parent))
         return path
-
-    @Slot()
-    def export_csv(self) -> None:
-        """Every attempt matching the current filter, streamed from SQL page by page, with a
-        progress dialog (count + Cancel)."""
-        path = self._ask_save_path()
-        if not path:
-            return
-        self.ctx.tasks.start(self._export(path, self.filter.query))
-
-    async def _export(self, path: str, query: LogQuery) -> None:
-        total = await self.ctx.tasks.run(self.history.count, query)
-        if not alive(self):
-            return
-        dialog = QProgressDialog(self.tr("Exporting the delivery log…"), self.tr("Cancel"), 0, max(total, 1), self)
-        dialog.setWindowTitle(self.tr("Export CSV"))
-        dialog.setMinimumDuration(300)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.export_dialog = dialog
-        headers = [str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.model.columnCount())]
-        written = 0
-        try:
-            fh = await self.ctx.tasks.run(open, path, "w", encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            dialog.close()
-            self._export_failed(path, exc)
-            return
-        try:
-            writer = csv.writer(fh)
-            await self.ctx.tasks.run(writer.writerow, headers)
-            before: int | None = None
-            while True:
-                rows: list[AttemptRow] = await self.ctx.tasks.run(self.history.page, query, EXPORT_BATCH, before)
-                if not alive(self) or dialog.wasCanceled() or not rows:
-                    break
-                rows.reverse()
-                cells = [[spreadsheet_cell(c) for c in self.model.values_of(r)] for r in rows]  # never a formula
-                await self.ctx.tasks.run(writer.writerows, cells)
-                written += len(rows)
-                before = rows[-1].id
-                if not alive(self):
-                    break
-                dialog.setLabelText(self.tr("Exported %1 of %2 rows…").replace("%1", str(written)).replace("%2", str(total)))
-                dialog.setValue(min(written, max(total, 1) - 1) if written < total else written)
-        except OSError as exc:
-            if alive(self):
-                self._export_failed(path, exc)
-            return
-        finally:
-            await self.ctx.tasks.run(fh.close)
-        if not alive(self):
-            return
-        cancelled = dialog.wasCanceled()
-        dialog.close()
-        self.status.setText(self.tr("Export cancelled after %1 rows.").replace("%1", str(written)) if cancelled
-                            else self.tr("Exported %1 rows.").replace("%1", str(written)))
-
-    def _export_failed(self, path: str, exc: OSError) -> None:
-        self.status.setText(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", exc.strerror or ""))
-
-    def index_for_row(self, row: int) -> QModelIndex:
-        """The table's index of ``row`` (the same row number as in :attr:`model`)."""
-        return self.shown.model.index(row, 0)

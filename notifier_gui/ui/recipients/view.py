@@ -10,14 +10,11 @@ File dialogs and message boxes are constructor arguments, so tests never open na
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelection,
     QItemSelectionModel,
-    QItemSelectionRange,
     QModelIndex,
     Qt,
     Signal,
@@ -26,9 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -39,53 +34,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.recipients import ImportReport, export_csv, import_csv
 from ...core.storage.history import History
 from ...core.records import RecipientData
-from ...core.storage.repository import Store
-from ...core.validation import ValidationError
 from ..context import AppContext
-from ..core_text import core_text
 from ..keyboard import select_with_keys
 from ..tasks import alive
 from .dialog import RecipientDialog
-from .import_dialog import ImportReportDialog
 from .model import Column, Loaded, RecipientsModel
+from .deleting import Confirm, Deleter
+from .csv_transfer import AskPath, CsvTransfer
+from .selection import IdSelection
 
 log = logging.getLogger("notifier.ui.recipients")
 
-AskPath = Callable[[], "Path | str | None"]
-Confirm = Callable[[str, str], bool]          # (title, text) -> go ahead?
 ShowError = Callable[[str, str], None]        # (title, text)
 
 _HEADER_KEY = "recipients/header"
-_DIR_KEY = "recipients/lastDir"
 _DEFAULT_WIDTHS = {Column.NAME: 210, Column.EMAIL: 250, Column.PHONE: 150, Column.TELEGRAM: 130}
 
 
 # -- worker-thread helpers: plain functions, no widgets ---------------------------------
-def _import_file(store: Store, path: Path, region: str) -> ImportReport:
-    """Reading and importing both scale with the file, so both happen on the worker (streamed)."""
-    return import_csv(store, path, region)
-
-
-def _export_all(store: Store, path: Path) -> int:
-    return export_csv(store.list_recipients(), path)
-
-
-def _delete_each(store: Store, ids: Sequence[int]) -> list[tuple[str, str]]:
-    """Delete one by one so one refusal (queued notifications) does not keep the others;
-    returns (name, reason) of each refused one."""
-    refused = []
-    for rid in ids:
-        try:
-            store.delete_recipient(rid)
-        except ValidationError as exc:
-            r = store.get_recipient(rid)
-            refused.append((r.name if r else str(rid), core_text(exc.message)))
-    return refused
-
-
 class RecipientsView(QWidget):
     """Search, table and actions over the stored recipients.
 
@@ -113,14 +81,11 @@ class RecipientsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._ask_open: AskPath = ask_open_path or self._ask_open_path
-        self._ask_save: AskPath = ask_save_path or self._ask_save_path
+        self.csv = CsvTransfer(ctx, self, ask_open_path, ask_save_path, busy_now=lambda: self._busy)
         self._confirm: Confirm = confirm or self._confirm_box
         self._show_error: ShowError = show_error or self._error_box
         self._busy = False
         self._last_selection: list[int] = []
-        self._selected: dict[int, None] = {}  # the selection, as ids in the order selected
-        self._applying = False  # the view is selecting rows itself: not the operator's change
         self._reveal: int | None = None  # just saved: clear a search that hides it
         self._answered = False  # the first answer is in (until then the page shows no empty state)
 
@@ -153,9 +118,9 @@ class RecipientsView(QWidget):
                                      self._link_telegram)
         self.act_import = self._action(self.tr("&Import CSV…"),
                                        self.tr("Add recipients from a CSV file (name,email,phone,telegram_chat_id)"),
-                                       self._import)
+                                       self.csv.import_file)
         self.act_export = self._action(self.tr("E&xport CSV…"), self.tr("Save all recipients to a CSV file"),
-                                       self._export)
+                                       self.csv.export_file)
         self.act_compose = self._action(self.tr("&Compose to selected"),
                                         self.tr("Write a message to the selected recipients"), self._compose)
         self.act_edit.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -247,7 +212,16 @@ class RecipientsView(QWidget):
         self.model.loaded.connect(self._on_loaded)
         self.model.pageLoaded.connect(self._on_page)
         select_with_keys(self.table)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.selection = IdSelection(self.table, self.model, self.ctx.tasks, self)
+        self.selection.changed.connect(self._sync_selection)
+        self.deleter = Deleter(self.ctx, self._confirm, lambda: self._busy, self)
+        for part in (self.csv, self.deleter):
+            part.busy.connect(self._set_busy)
+            part.said.connect(self.status.setText)
+            part.failed.connect(self._show_error)
+        self.deleter.deleted.connect(self._on_deleted)
+
+        self.csv.imported.connect(self._on_imported)
         self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
         header.sectionResized.connect(self._save_header)
@@ -267,18 +241,18 @@ class RecipientsView(QWidget):
     # -- public API -------------------------------------------------------------------
     @property
     def loading(self) -> bool:
-        """A search, sort, reload or page read is under way."""
-        return self.model.loading
+        """A search, sort, reload, page read or a selection's ids read is under way."""
+        return self.model.loading or self.selection.reading
 
     def selected_ids(self) -> list[int]:
-        return list(self._selected)
+        return self.selection.ids()
 
     def select_ids(self, ids: Iterable[int]) -> None:
         """Select these recipients (those the search hides, or deleted meanwhile, drop out when
         the table's answer comes) and show the first."""
         wanted = list(dict.fromkeys(ids))
-        self._selected = dict.fromkeys(wanted)
-        self._apply_selection(clear=True)
+        self.selection.held = dict.fromkeys(wanted)
+        self.selection.show(clear=True)
         self.model.reload(wanted, wanted[0] if wanted else None)
         self._sync_selection()
 
@@ -303,14 +277,15 @@ class RecipientsView(QWidget):
         self._answered = True
         kept = set(answer.kept)
         asked = set(answer.asked)
-        self._selected = dict.fromkeys(i for i in self._selected if i in kept or i not in asked)
+        held = self.selection.held
+        self.selection.held = dict.fromkeys(i for i in held if i in kept or i not in asked)
         if self._reveal is not None:
             rid, self._reveal = self._reveal, None
             if rid not in kept and self.search.text():
-                self._selected[rid] = None
+                self.selection.held[rid] = None
                 self.search.clear()  # the search hides what was just saved: show it
                 return
-        self._apply_selection(clear=True)
+        self.selection.show(clear=True)
         if answer.focus_row is not None:
             index = self.model.index(answer.focus_row, 0)
             self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
@@ -322,58 +297,9 @@ class RecipientsView(QWidget):
 
     @Slot(int, int)
     def _on_page(self, first: int, last: int) -> None:
-        self._apply_selection(first, last)
-
-    def _apply_selection(self, first: int = 0, last: int | None = None, clear: bool = False) -> None:
-        """Select the held rows ``first``..``last`` whose ids are selected (pages arriving,
-        a new answer): the view's selection follows the ids, not the other way round."""
-        if last is None:
-            last = self.model.rowCount() - 1
-        selection = QItemSelection()
-        row_of = self.model.row_of
-        rows = sorted(r for r in (row_of(i) for i in self._selected) if r is not None and first <= r <= last)
-        i = 0
-        while i < len(rows):  # contiguous runs, one range each
-            j = i
-            while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
-                j += 1
-            selection.select(self.model.index(rows[i], 0), self.model.index(rows[j], len(Column) - 1))
-            i = j + 1
-        flags = QItemSelectionModel.SelectionFlag.Select
-        if clear:
-            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        if selection.isEmpty() and not clear:
-            return
-        self._applying = True
-        try:
-            self.table.selectionModel().select(selection, flags)
-        finally:
-            self._applying = False
+        self.selection.show(first, last)
 
     # -- selection and search ---------------------------------------------------------
-    @Slot(QItemSelection, QItemSelection)
-    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        """The operator changed the selection: follow it in ids (rows not in memory are read
-        as ids; a click that leaves only what it selected replaces the whole selection)."""
-        if self._applying:
-            return
-        model = self.table.selectionModel()
-
-        def ids(sel: QItemSelection) -> list[int]:
-            out: list[int] = []
-            ranges: list[QItemSelectionRange] = list(sel)  # type: ignore[call-overload]
-            for rng in sorted(ranges, key=QItemSelectionRange.top):
-                out.extend(self.model.ids_in_rows(rng.top(), rng.bottom()))
-            return out
-
-        if model.selection() == selected:  # nothing else is selected: a click, Ctrl+A, a key
-            self._selected = dict.fromkeys(ids(selected))
-        else:
-            for rid in ids(deselected):
-                self._selected.pop(rid, None)
-            self._selected.update(dict.fromkeys(ids(selected)))
-        self._sync_selection()
-
     @Slot()
     def _sync_selection(self) -> None:
         ids = self.selected_ids()
@@ -444,7 +370,12 @@ class RecipientsView(QWidget):
         ids = self.selected_ids()
         if len(ids) != 1:
             return
-        recipient = self.ctx.runtime.store.get_recipient(ids[0])  # fresh: a link may have changed it
+        self.ctx.tasks.start(self._edit_fresh(ids[0]))
+
+    async def _edit_fresh(self, rid: int) -> None:
+        recipient = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)  # a link may have changed it
+        if not alive(self):
+            return
         if recipient is None:
             self.refresh()
             self._show_error(self.tr("Edit recipient"), self.tr("This recipient was deleted meanwhile."))
@@ -465,9 +396,14 @@ class RecipientsView(QWidget):
     def _on_saved(self, rid: int) -> None:
         self._reveal = rid  # if the search hides it, the answer clears the search
         self.select_ids([rid])
-        r = self.ctx.runtime.store.get_recipient(rid)
-        self.status.setText(self.tr("Saved “{name}”.").format(name=r.name) if r else "")
+        self.status.setText("")
         self.recipientsChanged.emit()
+        self.ctx.tasks.start(self._say_saved(rid))
+
+    async def _say_saved(self, rid: int) -> None:
+        r = await self.ctx.tasks.run(self.ctx.runtime.store.get_recipient, rid)
+        if alive(self) and r is not None:
+            self.status.setText(self.tr("Saved “{name}”.").format(name=r.name))
 
     # -- delete -----------------------------------------------------------------------
     @Slot()
@@ -475,108 +411,22 @@ class RecipientsView(QWidget):
         ids = self.selected_ids()
         if not ids or self._busy:
             return
-        if len(ids) == 1:
-            text = self.tr("Delete “{name}”?").format(name=self._name_of(ids[0]))
-        else:
-            text = self.tr("Delete the %n selected recipients?", "", len(ids))  # n >= 2 here
-        text += "\n\n" + self.tr("Their past deliveries stay in the delivery log.")
-        if not self._confirm(self.tr("Delete recipients"), text):
-            return
-        self.ctx.tasks.start(self._delete_ids(ids))
-
-    def _name_of(self, rid: int) -> str:
-        row = self.model.row_of(rid)
+        row = self.model.row_of(ids[0])
         held = self.model.recipient_at(row) if row is not None else None
-        r = held or self.ctx.runtime.store.get_recipient(rid)
-        return r.name if r else str(rid)
+        self.deleter.delete(ids, held.name if held else (None if len(ids) == 1 else ""))
 
-    async def _delete_ids(self, ids: list[int]) -> None:
-        self._set_busy(self.tr("Deleting…"))
-        try:
-            refused = await self.ctx.tasks.run(_delete_each, self.ctx.runtime.store, ids)
-        except Exception:
-            log.exception("deleting recipients failed")
-            if alive(self):
-                self._set_busy(None)
-                self.refresh()
-                self._show_error(self.tr("Delete recipients"),
-                                 self.tr("The recipients could not be deleted; the log has the details."))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
+    @Slot(int)
+    def _on_deleted(self, count: int) -> None:
         self.refresh()
-        deleted = len(ids) - len(refused)
-        self.status.setText(self.tr("Recipients deleted: %n.", "", deleted))
-        if deleted:
+        if count:
             self.recipientsChanged.emit()
-        if refused:
-            lines = [f"{name}: {message}" for name, message in refused]
-            self._show_error(self.tr("Not deleted"), "\n".join(lines))
 
-    # -- import / export --------------------------------------------------------------
-    @Slot()
-    def _import(self) -> None:
-        path = self._ask_open()
-        if path and not self._busy:
-            self._remember_dir(Path(path))
-            self.ctx.tasks.start(self._import_from(Path(path)))
-
-    async def _import_from(self, path: Path) -> None:
-        self._set_busy(self.tr("Importing {file}…").format(file=path.name))
-        try:
-            report = await self.ctx.tasks.run(_import_file, self.ctx.runtime.store, path,
-                                              self.ctx.runtime.settings.phone_region)
-        except OSError as exc:
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Import CSV"), self.tr("Could not read {file}: {reason}").format(
-                    file=path.name, reason=exc.strerror or exc))
-            return
-        except Exception:
-            log.exception("importing %s failed", path.name)
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Import CSV"),
-                                 self.tr("The import failed; nothing was saved. The log has the details."))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
+    @Slot(list)
+    def _on_imported(self, ids: list[int]) -> None:
         self.refresh()
-        self.status.setText(self.tr("Recipients imported from {file}: %n.", "", len(report.imported)).format(
-            file=path.name))
-        if report.imported:
-            self.select_ids(report.imported)
+        if ids:
+            self.select_ids(ids)
             self.recipientsChanged.emit()
-        dialog = ImportReportDialog(report, path.name, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @Slot()
-    def _export(self) -> None:
-        path = self._ask_save()
-        if path and not self._busy:
-            self._remember_dir(Path(path))
-            self.ctx.tasks.start(self._export_to(Path(path)))
-
-    async def _export_to(self, path: Path) -> None:
-        self._set_busy(self.tr("Exporting to {file}…").format(file=path.name))
-        try:
-            count = await self.ctx.tasks.run(_export_all, self.ctx.runtime.store, path)
-        except OSError as exc:
-            if alive(self):
-                self._set_busy(None)
-                self.status.setText("")
-                self._show_error(self.tr("Export CSV"), self.tr("Could not write {file}: {reason}").format(
-                    file=path.name, reason=exc.strerror or exc))
-            return
-        if not alive(self):
-            return
-        self._set_busy(None)
-        self.status.setText(self.tr("Recipients exported to {file}: %n.", "", count).format(file=path.name))
 
     # -- requests for other parts of the window ---------------------------------------
     @Slot()
@@ -592,28 +442,6 @@ class RecipientsView(QWidget):
             self.linkTelegramRequested.emit(ids[0])
 
     # -- default prompts (replaced in tests through the constructor) ------------------
-    def _last_dir(self) -> str:
-        return str(self.ctx.ui_state.value(_DIR_KEY, str(Path.home())))
-
-    def _remember_dir(self, path: Path) -> None:
-        self.ctx.ui_state.setValue(_DIR_KEY, str(path.parent))
-
-    def _csv_filter(self) -> str:
-        return self.tr("CSV files (*.csv);;All files (*)")
-
-    def _ask_open_path(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import recipients"), self._last_dir(),
-                                              self._csv_filter())
-        return Path(name) if name else None
-
-    def _ask_save_path(self) -> Path | None:
-        start = str(Path(self._last_dir()) / "recipients.csv")
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export recipients"), start, self._csv_filter())
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix else path.with_suffix(".csv")
-
     def _confirm_box(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self)
         delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)

@@ -1,16 +1,15 @@
 """Settings → API: switch the REST API on, where it listens, and its token."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from .tasks import Tasks, alive
-
-if TYPE_CHECKING:
-    from .settings_dialog import SettingsDialog
+from ..tasks import Tasks, alive
+from .fields import hint
+from .page import SettingsPage
 
 
 class ApiTokenWidget(QWidget):
@@ -78,22 +77,24 @@ class ApiTokenWidget(QWidget):
         self.tasks.start(self._load(self.tokens.regenerate))
 
 
-def build_api_page(dialog: SettingsDialog, form: QFormLayout, page: int) -> None:
-    # QCoreApplication.translate spelled out at each string: that is what pyside6-lupdate finds.
-    ctx = dialog.ctx
-    dialog._check(form, page, QCoreApplication.translate("ApiPage", "Serve the REST API (the original service's /api/users/ and /api/notifications/)"),
-                  "NOTIFIER_API")
-    dialog._line(form, page, QCoreApplication.translate("ApiPage", "Address"), "NOTIFIER_API_HOST", "127.0.0.1")
-    dialog._spin(form, page, QCoreApplication.translate("ApiPage", "Port"), "NOTIFIER_API_PORT", 0, 65535)
-    dialog._check(form, page, QCoreApplication.translate("ApiPage", "Allow other computers to connect (plain HTTP: only the token protects it)"),
-                  "NOTIFIER_API_ALLOW_REMOTE")
-    if ctx.api is not None:
-        tokens = ctx.api.tokens()
-    else:
-        from ..api.security import TokenSource
+class ApiPage(SettingsPage):
+    """``api_token``: the token's field (shown, copied, regenerated off the GUI thread)."""
 
-        tokens = TokenSource(ctx.runtime.secrets)
-    dialog.api_token = ApiTokenWidget(tokens, ctx.tasks)  # type: ignore[attr-defined]
-    dialog._row(form, page, QCoreApplication.translate("ApiPage", "Token"), dialog.api_token, None)  # type: ignore[attr-defined]
-    form.addRow("", dialog._hint(QCoreApplication.translate("ApiPage", "Programs send it as the header “Authorization: Token <token>”. "
+    def build(self, form: QFormLayout) -> None:
+        self.tick(form, self.tr("Serve the REST API (the original service's /api/users/ and /api/notifications/)"),
+                  "NOTIFIER_API")
+        self.line(form, self.tr("Address"), "NOTIFIER_API_HOST", "127.0.0.1")
+        self.spin(form, self.tr("Port"), "NOTIFIER_API_PORT", 0, 65535)
+        self.tick(form, self.tr("Allow other computers to connect (plain HTTP: only the token protects it)"),
+                  "NOTIFIER_API_ALLOW_REMOTE")
+        tokens: Any
+        if self.ctx.api is not None:
+            tokens = self.ctx.api.tokens()
+        else:
+            from ...api.security import TokenSource
+
+            tokens = TokenSource(self.ctx.runtime.secrets)
+        self.api_token = ApiTokenWidget(tokens, self.ctx.tasks)
+        self.row(form, self.tr("Token"), self.api_token, None)
+        form.addRow("", hint(self.tr("Programs send it as the header “Authorization: Token <token>”. "
                                      "While the API runs, its documentation is at /api/docs/ on its address.")))

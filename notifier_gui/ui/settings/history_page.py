@@ -1,7 +1,6 @@
 """Settings → History: how long finished history is kept, and pruning it now (with an archive).
 
-A page of its own, built into the settings dialog through :meth:`HistoryPage.build` (the
-dialog calls it like its other page builders). The keep-days value is a normal setting
+A page of the settings dialog like the others (:mod:`.page`). The keep-days value is a normal setting
 (``NOTIFIER_KEEP_DAYS``), saved with the dialog; "Prune now…" runs the core's
 :func:`~notifier_gui.core.retention.prune` off the GUI thread with a progress dialog
 (count + Cancel).
@@ -11,9 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -26,34 +25,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.retention import ArchiveMismatch, PruneCancelled, PruneResult, prune
-from .context import AppContext
-from .tasks import alive
+from ...core.retention import ArchiveMismatch, PruneCancelled, PruneResult, prune
+from ..context import AppContext
+from ..tasks import alive
+from .page import SettingsPage
 
 
-class _Rows(Protocol):
-    def _row(self, form: QFormLayout, page: int, label: str, widget: QWidget, env: str | None,
-             get: Callable[[], Any] | None = None) -> None: ...
-
-
-class HistoryPage(QObject):
+class HistoryPage(SettingsPage):
     """Signals: ``pruned(int)`` with the number of notifications removed by "Prune now"."""
 
     pruned = Signal(int)
 
-    def __init__(self, ctx: AppContext, dialog: QWidget, ask_archive: Callable[[], str] | None = None) -> None:
-        super().__init__(dialog)
-        self.ctx = ctx
-        self.dialog = dialog
+    def __init__(self, ctx: AppContext, index: int, original: dict[str, Any], overridden: dict[str, str],
+                 parent: QWidget | None = None, ask_archive: Callable[[], str] | None = None) -> None:
         self._ask_archive = ask_archive or self._default_archive_path
         self._progress_state = ("", 0, 0)
         self._cancel = threading.Event()
         self.progress: QProgressDialog | None = None
+        super().__init__(ctx, index, original, overridden, parent)
+
+    def build(self, form: QFormLayout) -> None:
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
-
-    def build(self, form: QFormLayout, page: int) -> None:
-        rows: _Rows = self.dialog  # type: ignore[assignment]
         keep = self.ctx.runtime.settings.keep_days
         self.keep_all = QCheckBox(self.tr("Keep everything"))
         self.keep_days = QSpinBox()
@@ -69,8 +62,8 @@ class HistoryPage(QObject):
         line.addWidget(self.keep_days)
         line.addWidget(self.keep_all)
         line.addStretch(1)
-        rows._row(form, page, self.tr("Keep finished history for"), box, "NOTIFIER_KEEP_DAYS",
-                  lambda: None if self.keep_all.isChecked() else self.keep_days.value())
+        self.row(form, self.tr("Keep finished history for"), box, "NOTIFIER_KEEP_DAYS",
+                 lambda: None if self.keep_all.isChecked() else self.keep_days.value())
         note = QLabel(self.tr("Older delivered, failed and cancelled notifications are removed at start "
                               "and daily. Queued and sending ones are never removed."))
         note.setWordWrap(True)
@@ -94,7 +87,7 @@ class HistoryPage(QObject):
         form.addRow(self.result_label)
 
     def _default_archive_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.dialog, self.tr("Archive the removed history"),
+        path, _ = QFileDialog.getSaveFileName(self.window(), self.tr("Archive the removed history"),
                                               "notifier-history.jsonl.gz", self.tr("Archives (*.jsonl.gz)"))
         return path
 
@@ -111,7 +104,7 @@ class HistoryPage(QObject):
                 return
         self._cancel = threading.Event()
         self._progress_state = ("", 0, 0)
-        self.progress = QProgressDialog(self.tr("Pruning the history…"), self.tr("Cancel"), 0, 0, self.dialog)
+        self.progress = QProgressDialog(self.tr("Pruning the history…"), self.tr("Cancel"), 0, 0, self.window())
         self.progress.setWindowTitle(self.tr("History"))
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -161,39 +154,3 @@ class HistoryPage(QObject):
         self.prune_button.setEnabled(True)
         self.result_label.setText(text)
         self.pruned.emit(removed)
-
-
-class RetentionTimer(QObject):
-    """Applies ``NOTIFIER_KEEP_DAYS`` without an archive: soon after start, then daily.
-
-    Signals: ``pruned(int)`` after each run, with the number of notifications removed.
-    """
-
-    pruned = Signal(int)
-    DAY_MS = 24 * 3600 * 1000
-
-    def __init__(self, ctx: AppContext, first_delay_ms: int = 60_000, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._running = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.run_now)
-        self._timer.start(first_delay_ms)
-
-    @Slot()
-    def run_now(self) -> None:
-        self._timer.start(self.DAY_MS)
-        days = self.ctx.runtime.settings.keep_days  # read each time: the operator may change it
-        if days is None or self._running:
-            return
-        self._running = True
-        self.ctx.tasks.start(self._run(float(days)))
-
-    async def _run(self, days: float) -> None:
-        try:
-            result = await self.ctx.tasks.run(prune, self.ctx.runtime.store, days)
-        finally:
-            self._running = False
-        if alive(self):
-            self.pruned.emit(result.notifications)
