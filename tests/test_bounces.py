@@ -545,3 +545,35 @@ def test_the_mailbox_reconnects_once_when_the_server_dropped_the_idle_connection
     finally:
         mb.close()
     assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]
+
+
+def test_a_bounce_after_the_window_is_shown_on_the_attempt_and_changes_no_outcome(
+        store: Store, tmp_path: Path, smtp: SMTPServer, tw: twilio.TwilioServer, imap: dovecot_server.Dovecot) -> None:
+    """The window ended without a bounce (delivered by email); the bounce comes later. The
+    notification stays delivered, and the attempt says what came: "undelivered (reported
+    after the chain moved on)" with the bounce's reason, for the log and ``notifier show``."""
+    from notifier_gui.core.delivery.receipts import ReceiptPoller
+
+    rid = store.add_recipient("Анна", email="anna@example.org", phone=PHONE)
+    (nid,) = store.enqueue([rid], "Сервер перегрелся", channels=["email", "sms"])
+    r = Running(store, settings_for(tmp_path, smtp, tw, imap), 1.0)
+    r.join()
+    assert stages(store, nid) == [("email", "confirmed")]
+    mid = smtp.messages[0]["Message-ID"]
+    imap.append(rfc3464_dsn(smtp.handler.raw[0], mid.strip("<>").rpartition("@")[0], "anna@example.org", "5.1.1"))
+    now = [1000.0]
+    poller = ReceiptPoller(store, r.channels, sweep=1.0, clock=lambda: now[0])
+    try:
+        poller.poll_once()
+        now[0] += poller.refresh
+        poller.poll_once()  # unmatched after a later full read: filed on its attempt, and marked
+    finally:
+        for ch in (poller._channels or {}).values():
+            ch.close()
+    n = store.notification(nid)
+    assert n is not None and n["state"] == "delivered" and n["delivered_via"] == "email"
+    assert stages(store, nid) == [("email", "confirmed")] and tw.messages == []
+    detail = n["attempts"][0]["receipt_detail"]
+    assert detail.startswith("no bounce within 1 s; undelivered (reported after the chain moved on): ")
+    assert "5.1.1" in detail
+    assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]

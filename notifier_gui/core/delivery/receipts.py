@@ -41,6 +41,7 @@ from .states import ReceiptClass, Settled, receipt_failure
 log = logging.getLogger("notifier.receipts")
 
 POLLING = "receipts"  # the name of the polling lease
+IDLE_LOOK = 300.0  # seconds between looks into a bounce mailbox while no email waits
 RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
 # (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
 
@@ -129,6 +130,10 @@ class ReceiptPoller:
         self.owner = owner
         self.lease = lease if lease is not None else max(4 * sweep, 2.0)
         self._renew_at = float("-inf")  # when the lease we hold is to be renewed
+        # While no email waits, the bounce mailbox is still read every ``idle_look`` seconds:
+        # a bounce that comes after its window is filed on its attempt (see record_receipts).
+        self.idle_look = IDLE_LOOK
+        self._idle_until = float("-inf")
 
     def run(self, stop: threading.Event) -> None:
         try:
@@ -196,7 +201,7 @@ class ReceiptPoller:
         self._read_at = read_at
         outstanding = list(self._known.values())
         if self._channels is None:
-            if not outstanding:
+            if not outstanding and now < self._idle_until:
                 return 0
             self._channels = self.channel_factory()
         final = 0
@@ -226,14 +231,19 @@ class ReceiptPoller:
 
     def _poll_mailbox(self, channel: Channel, items: Sequence[Outstanding]) -> int:
         """Read the reports that came to ``channel``'s mailbox (email bounces), at most once per
-        1/``receipt_rate`` seconds while something of it waits, and record those that match a
-        waiting message. A report is marked processed once it is recorded, or once it has
-        matched nothing across a full read of what waits (a late bounce: the chain already
-        decided); mail that is no report of ours is never marked."""
+        1/``receipt_rate`` seconds while something of it waits (else every ``idle_look``), and
+        record those that match a waiting message. A report is marked processed once it is
+        recorded, or once it has matched nothing across a full read of what waits (a late
+        bounce: the chain already decided; it is filed on its attempt's receipt detail); mail
+        that is no report of ours is never marked."""
         now = self.clock()
         pending = self._mail_pending.setdefault(channel.name, {})
-        if (not items and not pending) or self._slot.get(channel.name, 0.0) > now:
+        if self._slot.get(channel.name, 0.0) > now:
             return 0
+        if not items and not pending:  # nothing waits: looked at seldom, for bounces that come late
+            if now < self._idle_until:
+                return 0
+            self._idle_until = now + self.idle_look
         interval = 1.0 / channel.receipt_rate if channel.receipt_rate > 0 else 0.0
         self._slot[channel.name] = now + interval
         self.requests += 1
