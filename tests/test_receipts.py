@@ -352,7 +352,7 @@ def test_a_late_report_and_a_cancelled_wait_change_nothing(store: Store, tmp_pat
     (late,) = store.enqueue([rid], "x", channels=["sms", "telegram"])
     run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(0.3)))
     assert stages(store, late) == [("sms", "undelivered"), ("telegram", "delivered")]
-    # the report comes after the chain moved on: not recorded, nothing made due
+    # the report comes after the chain moved on: no outcome changes, nothing made due
     with store.engine.connect() as c:
         from sqlalchemy import select
 
