@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import random
+import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -545,3 +548,99 @@ def test_the_mailbox_reconnects_once_when_the_server_dropped_the_idle_connection
     finally:
         mb.close()
     assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]
+
+
+def test_a_bounce_after_the_window_is_shown_on_the_attempt_and_changes_no_outcome(
+        store: Store, tmp_path: Path, smtp: SMTPServer, tw: twilio.TwilioServer, imap: dovecot_server.Dovecot) -> None:
+    """The window ended without a bounce (delivered by email); the bounce comes later. The
+    notification stays delivered, and the attempt says what came: "undelivered (reported
+    after the chain moved on)" with the bounce's reason, for the log and ``notifier show``."""
+    from notifier_gui.core.delivery.receipts import ReceiptPoller
+
+    rid = store.add_recipient("Анна", email="anna@example.org", phone=PHONE)
+    (nid,) = store.enqueue([rid], "Сервер перегрелся", channels=["email", "sms"])
+    r = Running(store, settings_for(tmp_path, smtp, tw, imap), 1.0)
+    r.join()
+    assert stages(store, nid) == [("email", "confirmed")]
+    mid = smtp.messages[0]["Message-ID"]
+    imap.append(rfc3464_dsn(smtp.handler.raw[0], mid.strip("<>").rpartition("@")[0], "anna@example.org", "5.1.1"))
+    now = [1000.0]
+    poller = ReceiptPoller(store, r.channels, sweep=1.0, clock=lambda: now[0])
+    try:
+        poller.poll_once()
+        now[0] += poller.refresh
+        poller.poll_once()  # unmatched after a later full read: filed on its attempt, and marked
+    finally:
+        for ch in (poller._channels or {}).values():
+            ch.close()
+    n = store.notification(nid)
+    assert n is not None and n["state"] == "delivered" and n["delivered_via"] == "email"
+    assert stages(store, nid) == [("email", "confirmed")] and tw.messages == []
+    detail = n["attempts"][0]["receipt_detail"]
+    assert detail.startswith("no bounce within 1 s; undelivered (reported after the chain moved on): ")
+    assert "5.1.1" in detail
+    assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]
+
+
+# -- a real worker process killed while an email waits for its bounce window ------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
+@pytest.mark.parametrize("then", ["bounce", "window ends"])
+def test_sigkill_during_the_email_wait_resumes_it(db_url: str, data_dir: Path, smtp: SMTPServer, trust_ca: Path,
+                                                  tw: twilio.TwilioServer, imap: dovecot_server.Dovecot,
+                                                  then: str) -> None:
+    """A worker accepts the email and waits for a bounce; it is killed (SIGKILL) mid-window.
+    A new worker picks the wait up (the killed one's polling lease runs out first): the
+    bounce that came meanwhile moves the chain on to SMS, or the window ends and the email
+    counts as delivered. Nothing is sent twice."""
+    from tests.cli_helpers import as_json, env_for, notifier, start_worker
+
+    window = "60" if then == "bounce" else "4"
+    env = env_for(data_dir, DATABASE_URL=db_url, SMTP_HOST="localhost", SMTP_PORT=str(smtp.port),
+                  SMTP_DEFAULT_USER=USER, SMTP_DEFAULT_PASSWORD=PASSWORD, FROM_EMAIL="ops@example.org",
+                  IMAP_HOST=imap.host, IMAP_PORT=str(imap.port), IMAP_USER=dovecot_server.USER,
+                  IMAP_PASSWORD=dovecot_server.PASSWORD, EMAIL_CONFIRM_TIMEOUT=window, NOTIFIER_RECEIPT_POLL="0.2",
+                  SSL_CERT_FILE=str(trust_ca), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+                  SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID=twilio.ACCOUNT_SID, TWILIO_FROM=twilio.FROM,
+                  TWILIO_API_BASE=tw.base_url, TWILIO_AUTH_TOKEN=twilio.AUTH_TOKEN, SMS_CONFIRM_TIMEOUT="0",
+                  NOTIFIER_CHANNELS="email,sms")
+    as_json(notifier(data_dir, "users", "add", "--name", "Anna", "--email", "anna@example.org", "--phone", PHONE,
+                     "--json", env=env))
+    assert notifier(data_dir, "send", "--user", "1", "--message", "hello", env=env).returncode == 0
+    store = Store(open_database(db_url))
+    worker = start_worker(data_dir, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not store.outstanding_receipts():  # accepted: the wait has begun
+            assert time.monotonic() < deadline and worker.poll() is None, "the worker never accepted the email"
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    try:
+        n = store.notification(1)
+        assert n is not None and n["state"] == "queued" and n["awaiting_receipt"]
+        if then == "bounce":  # the bounce arrives while no worker runs
+            mid = smtp.messages[0]["Message-ID"]
+            imap.append(rfc3464_dsn(smtp.handler.raw[0], mid.strip("<>").rpartition("@")[0], "anna@example.org",
+                                    "5.1.1"))
+        again = start_worker(data_dir, "--until-done", "--max-seconds", "60", env=env)
+        out, err = again.communicate(timeout=90)
+        assert again.returncode == 0, err
+        shown = as_json(notifier(data_dir, "show", "1", "--json", env=env))
+        assert len(smtp.messages) == 1  # the email was not sent again
+        if then == "bounce":
+            assert shown["state"] == "delivered" and shown["delivered_via"] == "sms"
+            assert [a["outcome"] for a in shown["attempts"]] == ["undelivered", "delivered"]
+            assert "5.1.1" in shown["attempts"][0]["receipt_detail"]
+            assert [m["to"] for m in tw.messages] == [PHONE]
+            assert imap.flags() == [{"$NotifierProcessed", "\\Seen"}]
+        else:
+            assert shown["state"] == "delivered" and shown["delivered_via"] == "email"
+            assert [a["outcome"] for a in shown["attempts"]] == ["confirmed"]
+            assert shown["attempts"][0]["receipt_detail"] == "no bounce within 4 s"
+            assert tw.messages == []
+    finally:
+        store.engine.dispose()

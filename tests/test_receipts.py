@@ -352,7 +352,7 @@ def test_a_late_report_and_a_cancelled_wait_change_nothing(store: Store, tmp_pat
     (late,) = store.enqueue([rid], "x", channels=["sms", "telegram"])
     run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(0.3)))
     assert stages(store, late) == [("sms", "undelivered"), ("telegram", "delivered")]
-    # the report comes after the chain moved on: not recorded, nothing made due
+    # the report comes after the chain moved on: no outcome changes, nothing made due
     with store.engine.connect() as c:
         from sqlalchemy import select
 
@@ -377,3 +377,93 @@ def test_a_late_report_and_a_cancelled_wait_change_nothing(store: Store, tmp_pat
         stop.set()
         t.join(10)
     assert store.notification(waiting)["state"] == "cancelled"  # type: ignore[index]
+
+
+# -- one poller per database ------------------------------------------------------------------
+
+
+def _await(cond: Any, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not cond():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_two_dispatchers_on_one_database_poll_each_message_once(store: Store, tmp_path: Path,
+                                                                 tw: twilio.TwilioServer, tg: FakeTelegram) -> None:
+    """Two worker processes on one database (here: two dispatchers with their own instance
+    ids): the provider is asked about each outstanding message by one of them; when that one
+    dies (its lease runs out) or stops (gives the lease back), the other takes over."""
+    tw.reports.set(PHONE, "never")
+    rid = store.add_recipient("Both", phone=PHONE)
+    ids = store.enqueue([rid, rid, rid], "x", channels=["sms"])
+    settings = twilio_settings(tmp_path, tw, tg)
+    sender = dispatcher(store, settings, fast(600))
+    stop = threading.Event()
+    t = threading.Thread(target=sender.run, args=(stop,), kwargs={"max_seconds": 60})
+    t.start()
+    try:
+        _await(lambda: len(store.outstanding_receipts()) == 3, "the three SMS were never accepted")
+    finally:
+        stop.set()
+        t.join(10)
+    sids = {o.provider_message_id for o in store.outstanding_receipts()}
+
+    def desk(name: str) -> ReceiptPoller:
+        d = Dispatcher(store, lambda: build_channels(settings, CredentialStore(SECRETS), False,
+                                                     Pacers(100, 100, 100)),
+                       CredentialStore(SECRETS), fast(600), owner=f"{name}/1/1",
+                       receipt_sweep=0.05, receipt_first_gap=0.0)
+        d.receipts.lease = 1.0
+        d.receipts.max_gap = 0.0  # ask about every message at every sweep: a second poller would show at once
+        return d.receipts
+
+    def asked() -> list[str]:
+        return [r.path.rsplit("/", 1)[-1].removesuffix(".json") for r in tw.requests if r.method == "GET"]
+
+    a, b = desk("desk-a"), desk("desk-b")
+    before = len(asked())
+
+    def both() -> bool:
+        a.poll_once()
+        b.poll_once()
+        return set(asked()[before:]) == sids
+
+    _await(both, "A never asked about every message")
+    polled = asked()[before:]
+    assert b.requests == 0 and a.requests == len(polled)  # every question came from A
+
+    # desk A dies (stops renewing its lease): once it runs out, B polls, and A no more
+    _await(lambda: b.poll_once() >= 0 and b.requests > 0, "B never took the polling over")
+    a_before, b_before, b_asked = a.requests, len(asked()), b.requests
+    _await(lambda: both() or set(asked()[b_before:]) == sids, "B never asked about every message")
+    assert a.requests == a_before and b.requests - b_asked == len(asked()) - b_before
+
+    # B stops cleanly (gives the lease back): A polls at its next sweep, without waiting it out
+    b.release()
+    b_before = b.requests
+    a.poll_once()
+    b.poll_once()
+    assert a.requests > a_before and b.requests == b_before
+    assert [store.notification(i)["state"] for i in ids] == ["queued"] * 3  # type: ignore[index]
+
+
+def test_a_report_after_the_chain_moved_on_is_shown_without_changing_the_outcome(
+        store: Store, tmp_path: Path, tw: twilio.TwilioServer, tg: FakeTelegram) -> None:
+    tw.reports.set(PHONE, "never")
+    tg.add_chat(8)
+    rid = store.add_recipient("Late", phone=PHONE, telegram_chat_id=8)
+    (late,) = store.enqueue([rid], "x", channels=["sms", "telegram"])
+    run(dispatcher(store, twilio_settings(tmp_path, tw, tg), fast(0.3)))
+    n = store.notification(late)
+    assert n is not None
+    sms = n["attempts"][0]
+    (sms_id, _) = store.sent_attempts(late, "sms")[0]
+    assert store.record_receipts([(sms_id, "confirmed", None, "delivered to the handset")]) == []
+    assert store.record_receipts([(sms_id, "confirmed", None, "delivered to the handset")]) == []  # once
+    again = store.notification(late)
+    assert again is not None
+    assert [(a["channel"], a["outcome"]) for a in again["attempts"]] == [("sms", "undelivered"), ("telegram", "delivered")]
+    assert again["state"] == "delivered" and again["delivered_via"] == "telegram"
+    assert again["attempts"][0]["receipt_detail"] == (
+        f"{sms['receipt_detail']}; confirmed (reported after the chain moved on): delivered to the handset")

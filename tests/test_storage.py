@@ -56,7 +56,7 @@ def test_schema_in_code_matches_the_migrated_database(tmp_path: Path) -> None:
     assert diff == []
     assert left_out == {f"{t}{s}" for t in ("attempts_fts", "recipients_fts")
                         for s in ("", "_data", "_idx", "_docsize", "_config", "_content")}
-    assert set(METADATA.tables) == {"recipients", "notifications", "attempts", "queue_clock"}
+    assert set(METADATA.tables) == {"recipients", "notifications", "attempts", "queue_clock", "poller_leases"}
 
 
 def test_sqlite_settings(sqlite_store: Store) -> None:

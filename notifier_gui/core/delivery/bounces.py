@@ -55,6 +55,12 @@ def key_of(message_id: str) -> str:
     return m.group(0) if m else message_id.strip().strip("<>")
 
 
+def notification_of(key: str) -> int | None:
+    """The notification a matching key names (``notifier.N.R`` -> N), or None."""
+    m = KEY.fullmatch(key)
+    return int(key.split(".")[1]) if m else None
+
+
 def _xtext_decode(value: str) -> str:
     return re.sub(r"\+([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
 

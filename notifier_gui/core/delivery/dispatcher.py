@@ -119,7 +119,7 @@ class Dispatcher:
         self._durably = FullDiskPause(lambda e: self.on_event(e), log)
         # Delivery reports are polled by a thread of their own (only if a channel waits for them).
         self.receipts = ReceiptPoller(store, channel_factory, lambda ids: self.wake(),
-                                      sweep=receipt_sweep, first_gap=receipt_first_gap)
+                                      sweep=receipt_sweep, first_gap=receipt_first_gap, owner=f"{self.owner}/r")
 
     # -- control (any thread) ---------------------------------------------------------
     def wake(self) -> None:

@@ -11,6 +11,12 @@ no worker is held, and a restart or a SIGKILL loses nothing.
   ``receipt_rate``; each message is asked again after a growing gap). A final report
   (``confirmed`` / ``undelivered`` with the provider's reason and class) is stored and makes
   the notification due at once.
+- One process polls at a time, however many workers share the database: the poller holds
+  a lease (``poller_leases``, renewed while it runs, given back when it stops). A process
+  whose poller does not hold it leaves the polling alone; when the holder is killed, its
+  lease runs out and another process's poller takes over (with a full read of what waits).
+- A report that comes after the chain decided (a bounce after the window) changes no
+  outcome; it is added to the attempt's receipt detail ("reported after the chain moved on").
 - A worker that claims a waiting notification calls :func:`final_report` (the stored
   report; if none, one last question to the provider, then "no report within the window")
   and :func:`~.states.after_receipt` decides: delivered, or on to the next channel. These
@@ -27,12 +33,15 @@ from datetime import datetime, timedelta
 
 from ..records import Outstanding, Work
 from ..storage.repository import Store
+from .bounces import notification_of
 from .channels.base import Channel, MailReport
 from .errors import DeliveryError
 from .states import ReceiptClass, Settled, receipt_failure
 
 log = logging.getLogger("notifier.receipts")
 
+POLLING = "receipts"  # the name of the polling lease
+IDLE_LOOK = 300.0  # seconds between looks into a bounce mailbox while no email waits
 RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
 # (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
 
@@ -92,6 +101,8 @@ class ReceiptPoller:
         first_gap: float = 10.0,
         max_gap: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
+        owner: str | None = None,
+        lease: float | None = None,
     ) -> None:
         self.store = store
         self.channel_factory = channel_factory
@@ -115,6 +126,14 @@ class ReceiptPoller:
         self._mail_pending: dict[str, dict[str, tuple[MailReport, float]]] = {}
         self._channels: dict[str, Channel] | None = None
         self.requests = 0  # status requests made (for tests and the bench)
+        # The polling lease (None: poll without one, as a lone poller in a test or the bench).
+        self.owner = owner
+        self.lease = lease if lease is not None else max(4 * sweep, 2.0)
+        self._renew_at = float("-inf")  # when the lease we hold is to be renewed
+        # While no email waits, the bounce mailbox is still read every ``idle_look`` seconds:
+        # a bounce that comes after its window is filed on its attempt (see record_receipts).
+        self.idle_look = IDLE_LOOK
+        self._idle_until = float("-inf")
 
     def run(self, stop: threading.Event) -> None:
         try:
@@ -125,16 +144,51 @@ class ReceiptPoller:
                     log.exception("polling delivery reports failed; trying again later")
                 stop.wait(self.sweep)
         finally:
+            self.release()
             for ch in (self._channels or {}).values():
                 try:
                     ch.close()
                 except Exception:
                     log.debug("closing channel %s", ch.name, exc_info=True)
 
+    def holds(self) -> bool:
+        """Whether this poller is the one that polls now: takes or renews the lease (renewed
+        after a third of it, so a sweep never outlasts it). On taking it over, the next sweep
+        reads everything outstanding afresh."""
+        if self.owner is None:
+            return True
+        now = self.clock()
+        if now < self._renew_at:
+            return True
+        held = self._renew_at > float("-inf")
+        holder = self.store.hold_poller(POLLING, self.owner, self.lease)
+        if holder is None:
+            if not held:
+                log.info("this process polls the delivery reports now")
+                self._read_at = None
+            self._renew_at = now + self.lease / 3
+            return True
+        if held:
+            log.info("delivery reports are polled by %s now", holder)
+        self._renew_at = float("-inf")
+        return False
+
+    def release(self) -> None:
+        """Give the lease back (a clean stop): another process takes the polling over at once."""
+        if self.owner is not None and self._renew_at > float("-inf"):
+            self._renew_at = float("-inf")
+            try:
+                self.store.release_poller(POLLING, self.owner)
+            except Exception:  # it runs out by itself
+                log.debug("giving the polling lease back failed", exc_info=True)
+
     def poll_once(self, stop: threading.Event | None = None) -> int:
         """One sweep: ask about every outstanding message whose turn it is, at most as many as
-        each channel's rate allows in one sweep. Returns how many reports were final."""
+        each channel's rate allows in one sweep. Returns how many reports were final. A
+        poller that does not hold the polling lease asks nobody."""
         stop = stop or threading.Event()
+        if not self.holds():
+            return 0
         now = self.clock()
         read_at = self.store.clock()
         if now - self._full_at >= self.refresh or self._read_at is None:
@@ -147,7 +201,7 @@ class ReceiptPoller:
         self._read_at = read_at
         outstanding = list(self._known.values())
         if self._channels is None:
-            if not outstanding:
+            if not outstanding and now < self._idle_until:
                 return 0
             self._channels = self.channel_factory()
         final = 0
@@ -177,14 +231,19 @@ class ReceiptPoller:
 
     def _poll_mailbox(self, channel: Channel, items: Sequence[Outstanding]) -> int:
         """Read the reports that came to ``channel``'s mailbox (email bounces), at most once per
-        1/``receipt_rate`` seconds while something of it waits, and record those that match a
-        waiting message. A report is marked processed once it is recorded, or once it has
-        matched nothing across a full read of what waits (a late bounce: the chain already
-        decided); mail that is no report of ours is never marked."""
+        1/``receipt_rate`` seconds while something of it waits (else every ``idle_look``), and
+        record those that match a waiting message. A report is marked processed once it is
+        recorded, or once it has matched nothing across a full read of what waits (a late
+        bounce: the chain already decided; it is filed on its attempt's receipt detail); mail
+        that is no report of ours is never marked."""
         now = self.clock()
         pending = self._mail_pending.setdefault(channel.name, {})
-        if (not items and not pending) or self._slot.get(channel.name, 0.0) > now:
+        if self._slot.get(channel.name, 0.0) > now:
             return 0
+        if not items and not pending:  # nothing waits: looked at seldom, for bounces that come late
+            if now < self._idle_until:
+                return 0
+            self._idle_until = now + self.idle_look
         interval = 1.0 / channel.receipt_rate if channel.receipt_rate > 0 else 0.0
         self._slot[channel.name] = now + interval
         self.requests += 1
@@ -214,8 +273,11 @@ class ReceiptPoller:
                 log.info("a second report for attempt %d (%s) is marked as read", o.attempt_id, r.receipt.detail)
             done.append(token)
             if o is None:
+                late = self._late(channel, r)
                 log.info("a report in the %s mailbox matches nothing that waits (it came after the chain "
-                         "decided): %s", channel.name, r.receipt.detail)
+                         "decided%s): %s", channel.name, f"; attempt {late[0]}" if late else "", r.receipt.detail)
+                if late:
+                    reports.append(late)
         final = 0
         if reports:
             due = self.store.record_receipts(reports)
@@ -234,6 +296,16 @@ class ReceiptPoller:
                 pending.pop(token, None)
         return final
 
+    def _late(self, channel: Channel, r: MailReport) -> tuple[int, Settled, ReceiptClass | None, str] | None:
+        """The attempt a report that came after the chain decided is about, as a report to
+        file (the store adds it to the attempt's receipt detail, changing no outcome)."""
+        for nid in sorted({n for k in r.keys if (n := notification_of(k)) is not None}):
+            for aid, pid in self.store.sent_attempts(nid, channel.name):
+                if channel.report_key(pid) in r.keys:
+                    settled: Settled = "confirmed" if r.receipt.state == "confirmed" else "undelivered"
+                    return aid, settled, r.receipt.failure or "transient", r.receipt.detail
+        return None
+
     def _poll_channel(self, channel: Channel, items: Sequence[Outstanding], stop: threading.Event) -> int:
         interval = 1.0 / channel.receipt_rate if channel.receipt_rate > 0 else 0.0
         final = 0
@@ -241,6 +313,8 @@ class ReceiptPoller:
             batch = items[start:start + channel.receipt_batch]
             wait = self._slot.get(channel.name, 0.0) - self.clock()
             if wait > 0 and stop.wait(wait):
+                return final
+            if not self.holds():
                 return final
             self._slot[channel.name] = max(self.clock(), self._slot.get(channel.name, 0.0)) + interval
             self.requests += 1

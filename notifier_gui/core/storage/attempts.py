@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..delivery.states import FINISHED, Continue, Outcome, ReceiptClass, Settled, Step, row_values
 from ..records import LeaseLost, Outstanding, Work
 from .base import StoreBase
-from .schema import ATTEMPTS, NOTIFICATIONS
+from .schema import ATTEMPTS, NOTIFICATIONS, POLLER_LEASES
+
+LATE = "reported after the chain moved on"  # in the receipt detail of a late report
 
 # Statements of the hot path, built once (see StoreBase._owned_update).
 _INSERT_ATTEMPT = insert(ATTEMPTS)
@@ -123,9 +126,13 @@ class Attempts(StoreBase):
 
     def record_receipts(self, reports: Sequence[tuple[int, Settled, ReceiptClass | None, str]]) -> list[int]:
         """Store delivery reports ``(attempt id, "confirmed"|"undelivered", class, detail)``
-        found by polling, in one transaction. Only attempts still "accepted" change (a late
-        report after the window closed is ignored); their waiting notifications become due
-        now, so a worker applies the step. Returns the notification ids made due."""
+        found by polling, in one transaction. An attempt still "accepted" takes the report,
+        and its waiting notification becomes due now, so a worker applies the step. Returns
+        the notification ids made due.
+
+        A late report (the window ended and the chain decided) changes no outcome: it is
+        added to the attempt's receipt detail, once, as "<outcome> (reported after the chain
+        moved on): <detail>", so the log and ``notifier show`` tell the operator."""
         if not reports:
             return []
         now = self.clock()
@@ -136,11 +143,31 @@ class Attempts(StoreBase):
                 res = conn.execute(update(A).where(A.c.id == aid, A.c.outcome == "accepted").values(
                     outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
                 if not res.rowcount:
+                    self._late_report(conn, aid, outcome, detail)
                     continue
                 ids = conn.execute(update(N).where(N.c.awaiting_attempt_id == aid, N.c.state == "queued")
                                    .values(next_attempt_at=self._now).returning(N.c.id), self._times(now)).scalars().all()
                 due.extend(int(i) for i in ids)
         return due
+
+    @staticmethod
+    def _late_report(conn: Connection, attempt_id: int, outcome: Settled, detail: str) -> None:
+        A = ATTEMPTS
+        row = conn.execute(select(A.c.outcome, A.c.receipt_detail).where(A.c.id == attempt_id)).first()
+        if row is None or row[0] not in ("confirmed", "undelivered") or LATE in (row[1] or ""):
+            return  # still in flight, never accepted, or already told
+        note = f"{outcome} ({LATE}): {detail}" if detail else f"{outcome} ({LATE})"
+        conn.execute(update(A).where(A.c.id == attempt_id).values(
+            receipt_detail=f"{row[1]}; {note}" if row[1] else note))
+
+    def sent_attempts(self, notification_id: int, channel: str) -> list[tuple[int, str]]:
+        """(attempt id, provider message id) of ``notification_id``'s attempts on ``channel``
+        that a provider took (to file a report that came after the chain moved on)."""
+        A = ATTEMPTS
+        with self._read() as s:
+            return [(int(i), str(p)) for i, p in s.execute(select(A.c.id, A.c.provider_message_id).where(
+                A.c.notification_id == notification_id, A.c.channel == channel,
+                A.c.provider_message_id.is_not(None)).order_by(A.c.id))]
 
     def receipt_of(self, attempt_id: int) -> tuple[Outcome | None, str | None, str | None, str | None, datetime | None]:
         """(outcome, receipt class, receipt detail, provider message id, accepted at) of an attempt."""
@@ -175,6 +202,36 @@ class Attempts(StoreBase):
             if not res.rowcount:
                 raise LeaseLost(f"notification {work.id} is no longer ours")
         return now
+
+    def hold_poller(self, name: str, owner: str, seconds: float) -> str | None:
+        """Take or renew ``owner``'s lease on the polling called ``name`` for ``seconds`` (on the
+        queue's clock). Returns None when ``owner`` holds it now, else who does. It is taken
+        when nobody holds it, or its holder's lease ran out (killed) or was given back."""
+        now = self.clock()
+        L = POLLER_LEASES
+        params = self._times(now, lease=seconds)
+        try:
+            with self._tx() as conn:
+                res = conn.execute(update(L).where(L.c.name == name, or_(L.c.owner == owner, L.c.expires_at < self._now))
+                                   .values(owner=owner, expires_at=self._later("lease")), params)
+                if res.rowcount:
+                    return None
+                holder = conn.execute(select(L.c.owner).where(L.c.name == name)).scalar()
+                if holder is not None:
+                    return str(holder)
+                conn.execute(insert(L).values(name=name, owner=owner, expires_at=self._later("lease")), params)
+                return None
+        except IntegrityError:  # another process made the row at the same moment: it holds it
+            with self._read() as s:
+                return str(s.execute(select(L.c.owner).where(L.c.name == name)).scalar() or "another process")
+
+    def release_poller(self, name: str, owner: str) -> None:
+        """Give ``owner``'s lease on ``name`` back (a clean stop): another process takes over at once."""
+        L = POLLER_LEASES
+        now = self.clock()
+        with self._tx() as conn:
+            conn.execute(update(L).where(L.c.name == name, L.c.owner == owner)
+                         .values(expires_at=self._later("back")), self._times(now, back=-1.0))
 
     def confirmation_rates(self, since: datetime) -> dict[str, tuple[int, int]]:
         """Per channel since ``since``: (confirmed, settled) attempts — settled meaning

@@ -178,6 +178,15 @@ QUEUE_CLOCK = Table(
     _col("id", Integer, primary_key=True),
     _col("high_water", UTCDateTime),
 )
+# Who polls the providers for delivery reports (one row per kind of polling, "receipts"):
+# one process at a time, however many workers share the database; the lease runs out when
+# its holder stops renewing it (killed), and another process takes over (delivery.receipts).
+POLLER_LEASES = Table(
+    "poller_leases", METADATA,
+    _col("name", String(32), primary_key=True),
+    _col("owner", String(200)),
+    _col("expires_at", UTCDateTime),
+)
 # Migration 0003's search objects, per dialect. They are not tables the program writes through
 # (triggers keep them in step), so the schema-vs-migrations comparison leaves them out.
 SQLITE_FTS_TABLES = ("attempts_fts", "recipients_fts")
