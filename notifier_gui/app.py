@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 log = logging.getLogger("notifier.app")
 
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if cannot:
             print(cannot, file=sys.stderr)
             return 2
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app = cast(QApplication, QApplication.instance()) or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Notifier")
     app.setOrganizationName("notifier-gui")
     if args.self_test:
@@ -296,7 +296,12 @@ async def _until_quit(app: Any) -> None:
     import asyncio
 
     done = asyncio.get_event_loop().create_future()
-    app.aboutToQuit.connect(lambda: done.done() or done.set_result(None))
+
+    def finish() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    app.aboutToQuit.connect(finish)
     await done
 
 

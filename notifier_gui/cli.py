@@ -133,7 +133,7 @@ def cmd_users_edit(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     def pick(key: str, current: Any) -> Any:
         return current if given[key] is None else given[key]
 
-    channels = old.channels if a.channels is None else (_channels(a.channels) if a.channels else ())
+    channels = old.channels if a.channels is None else ((_channels(a.channels) or ()) if a.channels else ())
     row = clean_recipient(pick("name", old.name), pick("email", old.email), pick("phone", old.phone),
                           pick("telegram_chat_id", old.telegram_chat_id), channels, pick("notes", old.notes),
                           region=rt.settings.phone_region)
@@ -272,7 +272,7 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
             out.flush()
 
     stop = threading.Event()
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         def handler(signum: int, frame: Any) -> None:
             stop.set()

@@ -108,6 +108,7 @@ class Gate:
         self.hosts = hosts
         self.limiter = limiter
         self.max_body = max_body
+        self.batcher: Any = None  # the create batcher (api/app.py): the server closes it when it stops
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -173,7 +174,8 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        message: dict[str, Any] = await receive()
+        return message
 
     return replay
 
