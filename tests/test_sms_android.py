@@ -156,11 +156,17 @@ def test_without_the_new_settings_sms_is_unavailable_with_a_reason(tmp_path: Pat
     assert reason is not None and "ANDROID_SMS_URL" in reason
 
 
-def test_unregistered_secret_is_reported(tmp_path: Path) -> None:
-    settings = AndroidSettings(sms_provider="android", android_sms_url="http://127.0.0.1:9",
-                               android_sms_user=USER, data_dir=tmp_path)
-    result = check_sms(settings, CredentialStore())
-    assert not result.ok and android.SECRET in result.message
+def test_the_password_is_a_registered_secret(server: AndroidGatewayServer, tmp_path: Path,
+                                             keyring_backend: object) -> None:
+    """The gateway password is one of the known secrets: kept in the credential store, and
+    a stored one reaches the phone. (This test once passed on any failed check, the missing
+    password included; an unregistered secret cannot be stored, so now it fails there.)"""
+    settings = Settings(sms_provider="android", android_sms_url=server.base_url, android_sms_user=USER,
+                        data_dir=tmp_path)
+    missing = check_sms(settings, CredentialStore())
+    assert not missing.ok and f"store the secret {android.SECRET} " in missing.message  # missing, not unknown
+    CredentialStore().set(android.SECRET, PASSWORD)
+    assert check_sms(settings, CredentialStore()).ok
 
 
 def test_built_from_settings_once_registered(server: AndroidGatewayServer, tmp_path: Path,
