@@ -25,8 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from api_section import section_api
-from common import (BENCH, FROM, ROOT, SMTP_PASSWORD, SMTP_USER, CeleryWorker, RedisServer, SinkProcess,
-                    make_certs, run_json, stop_pid, summary)
+from common import (
+    BENCH,
+    FROM,
+    ROOT,
+    SMTP_PASSWORD,
+    SMTP_USER,
+    CeleryWorker,
+    RedisServer,
+    SinkProcess,
+    make_certs,
+    run_json,
+    stop_pid,
+    summary,
+)
 
 PY = sys.executable
 MEASURE = str(BENCH / "measure.py")

@@ -66,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.config import ConfigError, StartupError
     from .core.permissions import private_umask
     from .core.runtime import Runtime
+    from .core.secrets import configure_frozen_backend
     from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
 
+    # isort: split
     from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
     from PySide6.QtGui import QIcon
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -77,8 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .ui.context import AppContext
     from .ui.tasks import Tasks
     from .ui.worker import WorkerBridge
-
-    from .core.secrets import configure_frozen_backend
 
     configure_frozen_backend()
     if QApplication.instance() is None:

@@ -22,10 +22,10 @@ from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
+from .core.records import RecipientData
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.sending import enqueue_send, plan_send
-from .core.records import RecipientData
 from .core.templates import known_names, render, unknown_placeholders
 
 log = logging.getLogger("notifier.cli")
