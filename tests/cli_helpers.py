@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
+import keyring.core
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,13 +38,19 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
-    time.tzset()  # TZ is read at start by a process; here, when it is set
+    # What a process reads once at start is read again here: the time zone, and the
+    # keyring backend named by PYTHON_KEYRING_BACKEND.
+    time.tzset()
+    backend = keyring.get_keyring()
+    if env.get("PYTHON_KEYRING_BACKEND") != saved.get("PYTHON_KEYRING_BACKEND"):
+        keyring.core.init_backend()
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
         time.tzset()
+        keyring.set_keyring(backend)
 
 
 @contextlib.contextmanager
