@@ -2,12 +2,16 @@
 """One entry point that sets everything up on a fresh machine (Linux, macOS, Windows).
 
     python3 dev.py run      # create .venv, install, check Qt's system libraries (Linux), start the window
-    python3 dev.py test     # create .venv, install with test extras, run the whole test suite
+    python3 dev.py test     # create .venv, install with test extras, ruff, then the whole test suite
     python3 dev.py build    # PyInstaller one-folder bundle in dist/Notifier, then its frozen self-tests
 
-Extra arguments after `test` go to pytest. The virtual environment is rebuilt only when
-pyproject.toml changes (a stamp file records its hash), so repeated runs start fast.
-Only the standard library is used here: this script runs before anything is installed.
+Extra arguments after `test` go to pytest (ruff checks the whole tree either way; the run
+fails if either fails). The virtual environment is rebuilt only when pyproject.toml changes
+(a stamp file records its hash), so repeated runs start fast. It is `.venv` under Python
+3.11 (CI's first Python/Qt pair) and `.venv-3.N` under any other, so the second pair
+(`python3.12 dev.py test`: Python 3.12 with PySide6 6.12, what the Windows build ships)
+lives beside it. Only the standard library is used here: this script runs before anything
+is installed.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+VENV = ROOT / (".venv" if sys.version_info[:2] == (3, 11) else f".venv-{sys.version_info[0]}.{sys.version_info[1]}")
 
 
 def _venv_python() -> Path:
@@ -59,7 +63,11 @@ def main(argv: list[str]) -> int:
     # The .qm translations are built from the .ts sources (never committed).
     subprocess.run([str(py), str(ROOT / "tools" / "i18n.py"), "build"], cwd=ROOT, check=True)
     if command == "test":
-        return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)
+        lint = subprocess.call([str(py), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)
+        if lint:
+            print("ruff found the problems above (`ruff check --fix` sorts imports); the tests run anyway",
+                  flush=True)
+        return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT) or lint
     if command == "build":
         return build(py)
     if sys.platform.startswith("linux"):
