@@ -32,12 +32,20 @@ def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _become(env: dict[str, str]) -> None:
+    for name in [n for n in os.environ if n not in env]:
+        del os.environ[name]
+    for name, value in env.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
 @contextlib.contextmanager
 def _environment(env: dict[str, str]) -> Iterator[None]:
-    """This process's environment replaced by ``env`` for the block (restored after)."""
+    """This process's environment replaced by ``env`` for the block (restored after). Only
+    the names that differ are touched: other threads may read the environment meanwhile."""
     saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
+    _become(env)
     # What a process reads once at start is read again here: the time zone, and the
     # keyring backend named by PYTHON_KEYRING_BACKEND.
     time.tzset()
@@ -47,8 +55,7 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        _become(saved)
         time.tzset()
         keyring.set_keyring(backend)
 
