@@ -2,6 +2,11 @@
 
 Exit status: 0 done, 1 failure while running (message on stderr, details in the log),
 2 bad input (one line on stderr, nothing written).
+
+Longer than ~450 lines on purpose: this file is the command line's whole contract, the
+parser beside the short handler of each command (most under 30 lines, each calling one
+core function), read together when a command or an option changes; the work itself is in
+core/.
 """
 from __future__ import annotations
 
