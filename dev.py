@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     # The .qm translations are built from the .ts sources (never committed).
     subprocess.run([str(py), str(ROOT / "tools" / "i18n.py"), "build"], cwd=ROOT, check=True)
     if command == "test":
-        lint = subprocess.call([str(py), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)
+        lint = subprocess.call([str(py), "-m", "ruff", "check", "--quiet", "--output-format", "concise", "."], cwd=ROOT)
         if lint:
             print("ruff found the problems above (`ruff check --fix` sorts imports); the tests run anyway",
                   flush=True)
