@@ -45,11 +45,11 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
     """This process's environment replaced by ``env`` for the block (restored after). Only
     the names that differ are touched: other threads may read the environment meanwhile."""
     saved = dict(os.environ)
+    backend = keyring.get_keyring()  # this process's, chosen from its own environment
     _become(env)
     # What a process reads once at start is read again here: the time zone, and the
     # keyring backend named by PYTHON_KEYRING_BACKEND.
     time.tzset()
-    backend = keyring.get_keyring()
     if env.get("PYTHON_KEYRING_BACKEND") != saved.get("PYTHON_KEYRING_BACKEND"):
         keyring.core.init_backend()
     try:
