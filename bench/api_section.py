@@ -62,9 +62,9 @@ class Side:
         self.proc: subprocess.Popen[Any] | None = None
 
     def _load(self, clients: int, seconds: float, rate: float) -> dict[str, Any]:
-        from common import run_json
-
         import json
+
+        from common import run_json
 
         cfg = {"port": self.port, "clients": clients, "seconds": seconds, "rate": rate,
                "path": "/api/notifications/", "body": BODY, "headers": self.headers}

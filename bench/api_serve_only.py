@@ -9,8 +9,9 @@ import signal
 import sys
 import threading
 
-from notifier_gui.api import ApiContext, ApiServer, TokenSource
 from notifier_gui.core.runtime import Runtime
+
+from notifier_gui.api import ApiContext, ApiServer, TokenSource
 
 rt = Runtime.open()
 server = ApiServer(ApiContext(rt, TokenSource(rt.secrets), rate=rt.settings.api_rate), "127.0.0.1", int(sys.argv[1]))

@@ -25,8 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from api_section import section_api
-from common import (BENCH, FROM, ROOT, SMTP_PASSWORD, SMTP_USER, CeleryWorker, RedisServer, SinkProcess,
-                    make_certs, run_json, stop_pid, summary)
+from common import (
+    BENCH,
+    FROM,
+    ROOT,
+    SMTP_PASSWORD,
+    SMTP_USER,
+    CeleryWorker,
+    RedisServer,
+    SinkProcess,
+    make_certs,
+    run_json,
+    stop_pid,
+    summary,
+)
 
 sys.path.insert(0, str(ROOT))
 from notifier_gui.core.config import env_prefixes  # noqa: E402

@@ -119,6 +119,7 @@ def window_context(data: str) -> tuple[Any, Any]:
     from PySide6.QtWidgets import QApplication
 
     from notifier_gui.core.runtime import Runtime
+
     from notifier_gui.ui.context import AppContext
     from notifier_gui.ui.tasks import Tasks
     from notifier_gui.ui.worker import WorkerBridge
@@ -191,7 +192,7 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
     for _ in range(5):  # drag toward newer rows, five pages
         before = panel.model.newest_id
         bar.setValue(bar.maximum() if not panel.model.newest_first else 0)
-        wait(lambda: panel.model.newest_id != before or panel.model.at_newest)
+        wait(lambda before=before: panel.model.newest_id != before or panel.model.at_newest)
     out["rows_held_max"] = panel.model.rowCount()
     f = panel.filter
     from notifier_gui.core.storage.history import LogQuery
@@ -264,10 +265,12 @@ def task_recipients(a: dict[str, Any]) -> dict[str, Any]:
     into the name order, a header sort; and the same search as bare SQL."""
     (Path(a["data"]) / "ui-state.ini").unlink(missing_ok=True)  # the header starts sorted by name, as new
     app, ctx = window_context(a["data"])
+    from PySide6.QtCore import Qt
+
     from notifier_gui.core.storage.history import History
+
     from notifier_gui.ui.recipients.model import Column
     from notifier_gui.ui.recipients.view import RecipientsView
-    from PySide6.QtCore import Qt
 
     rt = ctx.runtime
     total = int(a["recipients"])

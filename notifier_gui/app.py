@@ -8,10 +8,10 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 log = logging.getLogger("notifier.app")
 
@@ -66,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.config import ConfigError, StartupError
     from .core.permissions import private_umask
     from .core.runtime import Runtime
+    from .core.secrets import configure_frozen_backend
     from .core.storage.engine import HEAD_REVISION  # noqa: F401  (fail early if the package is broken)
 
+    # isort: split
     from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
     from PySide6.QtGui import QIcon
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -78,15 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .ui.tasks import Tasks
     from .ui.worker import WorkerBridge
 
-    from .core.secrets import configure_frozen_backend
-
     configure_frozen_backend()
     if QApplication.instance() is None:
         cannot = _platform_problem()
         if cannot:
             print(cannot, file=sys.stderr)
             return 2
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app = cast(QApplication, QApplication.instance()) or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Notifier")
     app.setOrganizationName("notifier-gui")
     if args.self_test:
@@ -218,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: print(f"startup: window shown {_since_process_start():.3f} s after process start",
                                            flush=True))
         QTimer.singleShot(int(args.quit_after * 1000), lambda: window.quit_for_real(confirm=False))
+    quit_on_sigterm(app, lambda: window.quit_for_real(confirm=False))
 
     def shutdown() -> None:
         api.stop()
@@ -292,11 +293,47 @@ def _self_test(app: Any, report_path: str | None) -> int:
     return 0 if report["ok"] else 1
 
 
+def quit_on_sigterm(app: Any, quit_now: Callable[[], None]) -> None:
+    """SIGTERM (``kill``, a service manager, the session ending) quits as the tray's Quit does:
+    the worker stops and the database closes cleanly. Python runs a signal handler only when
+    it gets control, which Qt's event loop does not give it: the handler's wake-up byte on a
+    socket pair wakes the loop instead. POSIX only (Windows has no SIGTERM to send)."""
+    import signal
+    import socket
+
+    if os.name == "nt":
+        return
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        try:
+            got = reader.recv(64)
+        except OSError:
+            return
+        if signal.SIGTERM in got:
+            quit_now()
+
+    notifier.activated.connect(woken)
+    app._sigterm_wakeup = (reader, writer, notifier)  # lives as long as the application
+
+
 async def _until_quit(app: Any) -> None:
     import asyncio
 
     done = asyncio.get_event_loop().create_future()
-    app.aboutToQuit.connect(lambda: done.done() or done.set_result(None))
+
+    def finish() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    app.aboutToQuit.connect(finish)
     await done
 
 

@@ -2,6 +2,11 @@
 
 Exit status: 0 done, 1 failure while running (message on stderr, details in the log),
 2 bad input (one line on stderr, nothing written).
+
+Longer than ~450 lines on purpose: this file is the command line's whole contract, the
+parser beside the short handler of each command (most under 30 lines, each calling one
+core function), read together when a command or an option changes; the work itself is in
+core/.
 """
 from __future__ import annotations
 
@@ -22,10 +27,10 @@ from .core import validation as v
 from .core.config import CHANNEL_NAMES, ConfigError, StartupError, default_data_dir
 from .core.permissions import private_umask
 from .core.recipients import clean_recipient, import_csv
+from .core.records import RecipientData
 from .core.runtime import Runtime, current_user
 from .core.secrets import SECRET_NAMES, SecretStoreError, configure_frozen_backend
 from .core.sending import enqueue_send, plan_send
-from .core.records import RecipientData
 from .core.templates import known_names, render, unknown_placeholders
 
 log = logging.getLogger("notifier.cli")
@@ -133,7 +138,7 @@ def cmd_users_edit(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
     def pick(key: str, current: Any) -> Any:
         return current if given[key] is None else given[key]
 
-    channels = old.channels if a.channels is None else (_channels(a.channels) if a.channels else ())
+    channels = old.channels if a.channels is None else ((_channels(a.channels) or ()) if a.channels else ())
     row = clean_recipient(pick("name", old.name), pick("email", old.email), pick("phone", old.phone),
                           pick("telegram_chat_id", old.telegram_chat_id), channels, pick("notes", old.notes),
                           region=rt.settings.phone_region)
@@ -272,7 +277,7 @@ def run_worker(rt: Runtime, out: TextIO, concurrency: int | None, until_done: bo
             out.flush()
 
     stop = threading.Event()
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         def handler(signum: int, frame: Any) -> None:
             stop.set()

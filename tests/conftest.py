@@ -23,9 +23,10 @@ _HOME = Path(tempfile.mkdtemp(prefix="notifier-tests-home-"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "xdg-config")
-# Never let a developer's real settings leak into tests.
+# Never let a developer's real settings leak into tests. (NOTIFIER_TEST_POSTGRES stays, for
+# any process a test starts that runs tests or reads it.)
 for _name in list(os.environ):
-    if _name.startswith(env_prefixes()):
+    if _name != "NOTIFIER_TEST_POSTGRES" and _name.startswith(env_prefixes()):
         del os.environ[_name]
 
 

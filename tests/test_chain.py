@@ -136,18 +136,37 @@ def test_no_reachable_channel_fails_with_one_attempt_each(store: Store, tmp_path
     assert any(isinstance(e, NotificationUpdated) and e.state == "failed" for e in h.events)
 
 
-def test_rounds_until_the_lifetime_then_failed(store: Store, tmp_path: Path, secrets: CredentialStore) -> None:
-    # How many rounds fit in the lifetime depends on the machine's speed and load; what the
-    # policy promises is that a round is repeated and the lifetime ends it (policy tests
-    # check the schedule itself with an injected clock).
-    policy = Policy(max_tries=1, backoff=(0.01,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=1.0)
-    rid = store.add_recipient("A", email="a@example.net")
-    (nid,) = store.enqueue([rid], "hello")
-    Harness(store, settings_for(free_port(), tmp_path), secrets, policy).run()  # connection refused: transient
-    n = store.notification(nid)
+def test_rounds_until_the_lifetime_then_failed(tmp_path: Path, secrets: CredentialStore) -> None:
+    """Rounds repeat until the lifetime ends them. The queue's clock moves 30 s at every
+    email attempt (an injected clock, so the count does not depend on the machine's speed):
+    tries at 0, 30, 60 and 90 s fit in a 100 s lifetime; after the fourth the next round
+    would start past it. SQLite only: there the queue runs on this process's clock (on
+    PostgreSQL on the database's, which a test cannot move)."""
+    from datetime import timedelta
+
+    from notifier_gui.core.storage.schema import utcnow
+
+    jump = [timedelta(0)]
+    clocked = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"), clock=lambda: utcnow() + jump[0])
+    policy = Policy(max_tries=1, backoff=(0.01,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=100)
+    rid = clocked.add_recipient("A", email="a@example.net")
+    (nid,) = clocked.enqueue([rid], "hello")
+    h = Harness(clocked, settings_for(free_port(), tmp_path), secrets, policy, lease_seconds=3600)
+    h.dispatcher.heartbeat_seconds = 3600  # the jumps stand; no re-reading of the database's clock
+    record = h.dispatcher.on_event
+
+    def on_event(e: Event) -> None:
+        if isinstance(e, AttemptStarted) and e.channel == "email":
+            jump[0] += timedelta(seconds=30)
+        record(e)
+
+    h.dispatcher.on_event = on_event
+    h.run()  # connection refused: transient
+    n = clocked.notification(nid)
+    clocked.engine.dispose()
     assert n is not None and n["state"] == "failed" and "lifetime" in (n["last_error"] or "")
     email_tries = [a for a in n["attempts"] if a["channel"] == "email"]
-    assert len(email_tries) >= 2 and all(a["outcome"] == "transient" for a in email_tries)
+    assert len(email_tries) == 4 and all(a["outcome"] == "transient" for a in email_tries)
 
 
 def test_attempt_is_committed_before_the_network_call(server: SMTPServer, store: Store, tmp_path: Path, secrets: CredentialStore) -> None:

@@ -1,4 +1,5 @@
-"""The ``notifier`` command's contract, run as a real process."""
+"""The ``notifier`` command's contract: most of it through ``cli.main`` in this process (the
+same argv, streams and environment); what only a process shows, as a real process."""
 from __future__ import annotations
 
 import sqlite3
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import as_json, env_for, notifier
+from tests.cli_helpers import as_json, env_for, notifier, notifier_process
 
 
 def count(data_dir: Path, table: str) -> int:
@@ -129,3 +130,17 @@ def test_per_send_password_goes_to_the_keyring_not_the_database(data_dir: Path, 
 def test_broken_configuration_is_one_line(data_dir: Path) -> None:
     r = notifier(data_dir, "users", "list", env=env_for(data_dir, NOTIFIER_CONCURRENCY="lots"))
     assert r.returncode == 2 and "NOTIFIER_CONCURRENCY" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_command_as_a_real_process(data_dir: Path) -> None:
+    """Exit statuses, the streams and the message on stderr, seen from outside."""
+    ok = notifier_process(data_dir, "users", "add", "--name", "Анна", "--email", "anna@example.org", "--json")
+    assert ok.returncode == 0 and as_json(ok) == {"id": 1} and ok.stderr == ""
+    bad = notifier_process(data_dir, "users", "add", "--name", "Bob", "--email", "not-an-address")
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+    assert bad.stderr.startswith("notifier: ") and "Traceback" not in bad.stderr
+    usage = notifier_process(data_dir, "users", "frobnicate")
+    assert usage.returncode == 2 and len(usage.stderr.strip().splitlines()) == 1
+    broken = notifier_process(data_dir, "users", "list", env=env_for(data_dir, NOTIFIER_CONCURRENCY="lots"))
+    assert broken.returncode == 2 and "NOTIFIER_CONCURRENCY" in broken.stderr and "Traceback" not in broken.stderr
+    assert count(data_dir, "recipients") == 1

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from notifier_gui.cli import main
 from notifier_gui.core.runtime import Runtime
+
+from notifier_gui.cli import main
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -54,6 +55,7 @@ def test_a_dotenv_in_the_current_folder_gets_no_stored_password(
     keyring's password is not sent there (it was, in clear, before)."""
     from notifier_gui.core import config
     from notifier_gui.core.secrets import CredentialStore
+
     from tests.cli_helpers import env_for, notifier
     from tests.servers.smtp import PASSWORD, USER, SMTPServer
 

@@ -6,7 +6,6 @@ import collections
 import signal
 import sqlite3
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import trustme
 
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
+
 from tests.cli_helpers import as_json, env_for, notifier, start_worker
 from tests.servers.smtp import PASSWORD, USER, Script, SMTPServer, free_port
 

@@ -9,6 +9,7 @@ import platformdirs
 import pytest
 
 from notifier_gui.core import config
+
 from tests.cli_helpers import ROOT, notifier
 from tests.selftest_helpers import open_files_at_removal
 
@@ -57,8 +58,9 @@ def test_a_failing_api_check_still_releases_its_database(monkeypatch: pytest.Mon
     """Under Wine the API could not start (a DLL its library needs was missing): the check
     failed after opening its database, and the folder's removal then failed too, hiding the
     report. A failing check reports its failure and leaves nothing open."""
-    from notifier_gui import api
     from notifier_gui.core import selftest
+
+    from notifier_gui import api
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ImportError("DLL load failed while importing _pydantic_core")

@@ -6,7 +6,6 @@ Waiting is synchronised on the imitation's Condition (wait_for_pollers), never o
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,13 +142,11 @@ def test_long_poll_returns_as_soon_as_the_person_presses_start(tg: FakeTelegram,
     linker = linker_for(tg.base_url, store)
     result: list[list[Binding]] = []
     poller = threading.Thread(target=lambda: result.append(linker.poll_once({payload: rid}, timeout=30)))
-    started = time.monotonic()
     poller.start()
     assert tg.wait_for_pollers(1, timeout=10)
     tg.send_start(CHAT, payload)
-    poller.join(10)
-    assert not poller.is_alive()
-    assert time.monotonic() - started < 10  # far less than the 30 s poll
+    poller.join(15)
+    assert not poller.is_alive()  # it returned inside the 30 s poll
     assert [b.chat_id for b in result[0]] == [CHAT]
     (call,) = tg.calls_of("getUpdates")
     assert call.params["timeout"] == 30

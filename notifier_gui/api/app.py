@@ -26,10 +26,10 @@ from .. import __version__
 from ..core import validation as v
 from ..core.config import CHANNEL_NAMES
 from ..core.recipients import clean_recipient
+from ..core.records import RecipientData
 from ..core.runtime import Runtime
 from ..core.sending import enqueue_send, plan_send
 from ..core.storage import listing
-from ..core.records import RecipientData
 from ..core.storage.schema import STATES
 from . import docs
 from .batcher import Batcher, Missing, QueuedSend, Send

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 
@@ -22,7 +22,7 @@ def _file(name: str) -> bytes:
     return (resources.files("fastapi_offline") / "static" / name).read_bytes()
 
 
-def add_docs(app: Any) -> None:
+def add_docs(app: FastAPI) -> None:
     @app.get("/api/docs/", include_in_schema=False)
     def swagger() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/api/schema/", title="Notifier API",

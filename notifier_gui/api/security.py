@@ -108,6 +108,7 @@ class Gate:
         self.hosts = hosts
         self.limiter = limiter
         self.max_body = max_body
+        self.batcher: Any = None  # the create batcher (api/app.py): the server closes it when it stops
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

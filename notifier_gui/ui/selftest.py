@@ -16,7 +16,7 @@ from . import i18n
 
 
 def qt_check(app: QApplication, icon_path: Path | None) -> str:
-    import qasync  # type: ignore[import-untyped]  # no stubs, no py.typed
+    import qasync
 
     data = i18n.qm_bytes("ru")
     if not data:

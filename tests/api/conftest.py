@@ -8,8 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from notifier_gui.api import ApiContext, ApiServer, TokenSource
 from notifier_gui.core.runtime import Runtime
+
+from notifier_gui.api import ApiContext, ApiServer, TokenSource
 
 
 @dataclass

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
-from notifier_gui.api.batcher import Batcher, Missing, QueuedSend, Send
 from notifier_gui.core.runtime import Runtime
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
 from notifier_gui.core.storage.schema import NOTIFICATIONS
 from notifier_gui.core.validation import ValidationError
+
+from notifier_gui.api.batcher import Batcher, Missing, QueuedSend, Send
 
 from .conftest import Api
 
@@ -58,7 +59,7 @@ def test_a_failing_send_in_a_batch_fails_alone(db_url: str) -> None:
                                    {"recipient_ids": [a], "body": "also good"}])
         assert isinstance(out[0], list) and isinstance(out[3], list)
         assert isinstance(out[1], ValidationError)
-        assert isinstance(out[2], ValidationError) and getattr(out[2], "ids") == [999]
+        assert isinstance(out[2], ValidationError) and out[2].ids == [999]
         with store.engine.connect() as c:
             bodies = sorted(c.scalars(select(NOTIFICATIONS.c.body)))
         assert bodies == ["also good", "first", "good"]

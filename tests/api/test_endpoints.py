@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from notifier_gui.core.storage.schema import NOTIFICATIONS, RECIPIENTS
+
 from tests.api.conftest import Api
 
 

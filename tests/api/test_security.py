@@ -11,10 +11,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from notifier_gui.api.security import TOKEN_SECRET, RateLimiter, TokenSource, allowed_hosts, parse_authorization
-from notifier_gui.api.server import ApiServer, ApiStartError, bind
 from notifier_gui.core.secrets import SERVICE
 from notifier_gui.core.storage.schema import NOTIFICATIONS
+
+from notifier_gui.api.security import TOKEN_SECRET, RateLimiter, TokenSource, allowed_hosts, parse_authorization
+from notifier_gui.api.server import ApiServer, ApiStartError, bind
+
 from tests.api.conftest import Api, start_api
 from tests.api.test_endpoints import add_user, counts
 from tests.cli_helpers import notifier

@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,15 @@ def start(data_dir: Path, *args: str, **env: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], seconds: float = 60) -> None:
+    """Poll what another process writes (a file, the database): there is no signal to wait on."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the condition never came true"
+        time.sleep(0.1)
+
+
 def test_starts_sends_in_sandbox_and_exits_cleanly(data_dir: Path) -> None:
     from notifier_gui.core.storage.engine import open_database
     from notifier_gui.core.storage.repository import Store
@@ -26,7 +36,11 @@ def test_starts_sends_in_sandbox_and_exits_cleanly(data_dir: Path) -> None:
     store = Store(open_database(f"sqlite:///{data_dir / 'notifier.db'}"))
     rid = store.add_recipient("Анна", email="anna@example.org")
     (nid,) = store.enqueue([rid], "queued before the window opened")
-    proc = start(data_dir, "--quit-after", "4")
+    proc = start(data_dir)
+    try:
+        wait_for(lambda: store.notification(nid)["state"] == "delivered", proc)  # type: ignore[index]
+    finally:
+        proc.terminate()  # SIGTERM: quits as the tray's Quit does
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "QThread: Destroyed while thread" not in err and "Traceback" not in err, err
@@ -36,20 +50,16 @@ def test_starts_sends_in_sandbox_and_exits_cleanly(data_dir: Path) -> None:
 
 
 def test_second_start_hands_over_to_the_first(data_dir: Path) -> None:
-    first = start(data_dir, "--quit-after", "15")
+    first = start(data_dir)
     log = data_dir / "logs" / "notifier.log"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (log.exists() and "started with" in log.read_text(encoding="utf-8")):
-        time.sleep(0.1)  # polling a file another process writes; there is no signal to wait on
-    second = start(data_dir)
     try:
-        second.communicate(timeout=20)
+        wait_for(lambda: log.exists() and "started with" in log.read_text(encoding="utf-8"), first)
+        second = start(data_dir)
+        second.communicate(timeout=60)
         assert second.returncode == 0
         assert first.poll() is None  # the first one is still running
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and "bringing it forward" not in log.read_text(encoding="utf-8"):
-            time.sleep(0.1)
-        assert "bringing it forward" in log.read_text(encoding="utf-8")
+        wait_for(lambda: "bringing it forward" in log.read_text(encoding="utf-8"), first)
     finally:
         first.terminate()
         first.communicate(timeout=30)
+    assert first.returncode == 0

@@ -5,7 +5,6 @@ Synchronisation: qtbot.waitUntil / waitSignal and the imitation's own Condition
 """
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -95,10 +94,9 @@ def test_closing_the_dialog_stops_polling_at_once(ctx: AppContext, qtbot, tg: Fa
     qtbot.waitUntil(lambda: dlg.url is not None, timeout=10_000)
     assert tg.wait_for_pollers(1)
     payload = payload_of(dlg)
-    started = time.monotonic()
     dlg.close()
-    qtbot.waitUntil(lambda: not dlg.polling, timeout=5000)  # the worker thread returned
-    assert time.monotonic() - started < POLL_SECONDS / 2  # the long poll was cut, not waited out
+    # The worker thread returned well inside the long poll: it was cut, not waited out.
+    qtbot.waitUntil(lambda: not dlg.polling, timeout=POLL_SECONDS * 1000 // 2)
     calls = len(tg.calls_of("getUpdates"))
     tg.send_start(CHAT, payload)  # too late: nobody is listening any more
     assert len(tg.calls_of("getUpdates")) <= calls + 1  # at most the cut poll being recorded

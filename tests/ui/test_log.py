@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QTimer
 
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted, NotificationUpdated
 from notifier_gui.ui.context import AppContext
@@ -128,7 +128,7 @@ def test_retry_and_cancel_from_the_panel(qtbot, ctx: AppContext) -> None:  # typ
     assert panel.model.rowCount() == 6  # three unavailable channels for each notification
     assert panel.select_notification(nid)
     qtbot.waitUntil(lambda: panel.retry_button.isEnabled())
-    assert "Notification #%d" % nid in panel.details.toPlainText() or str(nid) in panel.details.toPlainText()
+    assert f"Notification #{nid} to " in panel.details.toPlainText()  # this one, not the other (#{other})
     panel.retry_button.click()
     qtbot.waitUntil(lambda: store.notification(nid)["state"] == "queued")  # type: ignore[index]
     qtbot.waitUntil(lambda: panel.cancel_button.isEnabled())
@@ -144,12 +144,13 @@ def test_retry_and_cancel_from_the_panel(qtbot, ctx: AppContext) -> None:  # typ
     assert "'=cmd|' /C calc'!A0" in cells and not any(c.startswith(("=", "+", "-", "@")) for c in cells)
 
 
-def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    """100,000 attempts pushed through the bridge from a worker thread as fast as it can.
+def test_flood_of_events_never_stalls_the_window(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """5,000 attempts pushed through the bridge from a worker thread as fast as it can
+    (bench/ pushes 100,000 and measures the stall in milliseconds; here the behaviour).
 
     The producer releases the GIL every 1,000 events, as the real dispatcher threads do on
     every commit and network call (their real ceiling is a few thousand events a second;
-    this is ~50x that). The 200,000 event objects are built up front and frozen out of the
+    this is ~50x that). The 10,000 event objects are built up front and frozen out of the
     garbage collector: they are test scaffolding, and the app freezes its own start-up heap
     the same way (app.py), so a full collection does not walk them.
     """
@@ -158,7 +159,7 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
     panel = open_panel(qtbot, ctx, 1000, 400)
     bridge = ctx.bridge
     bridge._timer.start()  # the batching timer, without starting a real dispatcher
-    total = 100_000
+    total = 5_000
     batch = events(total)
     gc.freeze()
 
@@ -168,16 +169,9 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
             if i % 1000 == 999:
                 time.sleep(0.001)
 
-    gaps: list[float] = []
     order: list[str] = []  # "t": the ticker ran, "b": a batch was applied
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
 
     def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
         order.append("t")
 
     ticker = QTimer()
@@ -192,18 +186,14 @@ def test_flood_of_100k_events_never_stalls_the_window(qtbot, ctx: AppContext) ->
 
     bridge.eventsReady.connect(applied)
     t = threading.Thread(target=producer)
-    started = time.perf_counter()
     t.start()
     qtbot.waitUntil(lambda: sum(sizes) == 2 * total, timeout=120000)
-    elapsed = time.perf_counter() - started
     t.join()
     ticker.stop()
     gc.unfreeze()
-    worst = max(gaps)
     # The stall in milliseconds depends on the machine and its load: bench/ measures it
     # (window section). What the design promises, and what is asserted here: the flood is
     # applied in bounded batches, and the event loop runs (timers fire) between them.
-    print(f"\n100,000 attempts in {elapsed:.2f} s; largest event-loop gap {worst:.0f} ms; {len(sizes)} batches")
     assert sum(sizes) == 2 * total
     assert panel.model.rowCount() == panel.model.budget and panel.model.notification_at(0) == total
     assert max(sizes[1:]) < max(sizes[0], bridge.max_batch) or len(sizes) == 1
@@ -327,7 +317,7 @@ def test_a_newer_filter_cancels_the_older_one(qtbot, ctx: AppContext, monkeypatc
     qtbot.waitUntil(lambda: panel.history_loaded)
     release.set()
     qtbot.waitUntil(lambda: gave_up == [True])
-    qtbot.wait(50)  # let the abandoned read's result reach the GUI thread, if it were to be shown
+    qtbot.waitUntil(lambda: ctx.tasks.pending == 0)  # the abandoned read's result reached the GUI thread
     assert panel.model.query.channel == "telegram"
     assert {panel.model.index(r, 3).data() for r in range(panel.model.rowCount())} == {"telegram"}
 

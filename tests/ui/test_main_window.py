@@ -60,16 +60,27 @@ def test_send_to_two_recipients_and_watch_the_log(qtbot, ctx: AppContext, window
     qtbot.waitUntil(lambda: window.queued_label.text().endswith(": 0"), timeout=10000)
 
 
-def test_pause_and_resume_from_the_toolbar(qtbot, ctx: AppContext, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_pause_and_resume_from_the_toolbar(qtbot, ctx: AppContext, window: MainWindow,  # type: ignore[no-untyped-def]
+                                           monkeypatch) -> None:
     ctx.bridge.start()
     window.pause_action.trigger()
     assert ctx.bridge.state == "paused" and "paused" in window.worker_label.text()
+    dispatcher = ctx.bridge.dispatcher
+    assert dispatcher is not None
+    real_sleep, passes = dispatcher._sleep, []
+
+    def counted(stop):  # type: ignore[no-untyped-def]
+        passes.append(1)  # the claim loop finished one pass
+        return real_sleep(stop)
+
+    monkeypatch.setattr(dispatcher, "_sleep", counted)
     store = ctx.runtime.store
     rid = store.add_recipient("A", email="a@example.org")
     (nid,) = store.enqueue([rid], "held while paused")
+    seen = len(passes)
     ctx.bridge.wake()
-    qtbot.wait(300)  # a paused worker must not take it; there is no event to wait for when nothing happens
-    assert store.notification(nid)["state"] == "queued"  # type: ignore[index]
+    qtbot.waitUntil(lambda: len(passes) >= seen + 2, timeout=10000)  # a whole pass after the work was queued
+    assert store.notification(nid)["state"] == "queued"  # type: ignore[index]  # a paused worker did not take it
     window.pause_action.trigger()
     qtbot.waitUntil(lambda: store.notification(nid)["state"] == "delivered", timeout=10000)  # type: ignore[index]
 

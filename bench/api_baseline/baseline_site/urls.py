@@ -1,7 +1,6 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
-
 from notifications.views import NotificationViewSet, UserViewSet
+from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 router.register("users", UserViewSet)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import sqlite3
 from collections.abc import Callable
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,11 @@ from ..config import StartupError
 from ..permissions import create_private_file, private_dir, private_file
 
 log = logging.getLogger("notifier.storage")
+
+# sqlite3's default datetime adapters are deprecated since Python 3.12 (the Windows build's):
+# the same text form (what databases already hold), registered explicitly.
+sqlite3.register_adapter(datetime, lambda d: d.isoformat(" "))
+sqlite3.register_adapter(date, lambda d: d.isoformat())
 
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. A database already there skips Alembic entirely (it costs ~0.2 s of
