@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields, replace
@@ -201,7 +202,7 @@ def _parse(env: str, hint: Any, raw: Any) -> Any:
     text = raw.strip()
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")) and type(None) in args:
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
         if text == "":
             return None
         (hint,) = [a for a in args if a is not type(None)]

@@ -116,7 +116,7 @@ def test_email_validator_reasons_are_shown_in_russian(russian: None) -> None:  #
 
 def _window_messages(ctx: AppContext) -> dict[str, str]:
     """Real core messages that name an environment variable or a secret's id."""
-    from notifier_gui.core.delivery.channels.sms import _off_reason
+    from notifier_gui.core.delivery.channels.sms.channel import _off_reason
     from notifier_gui.core.delivery.channels.sms.android import require_settings
 
     settings = Settings(data_dir=ctx.runtime.settings.data_dir)
@@ -183,7 +183,7 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
 
     from notifier_gui.core import config, settings_store
     from notifier_gui.core.delivery.channels.email import sender
-    from notifier_gui.core.delivery.channels.sms import PROVIDERS, _off_reason
+    from notifier_gui.core.delivery.channels.sms.channel import PROVIDERS, _off_reason
     from notifier_gui.core.delivery.channels.sms.android import require_settings
 
     base = Settings(data_dir=tmp_path)

@@ -74,7 +74,7 @@ class Channel(ABC):
     @abstractmethod
     def send(self, msg: Message) -> Sent: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (an optional hook: doing nothing is its default)
         """Release connections; the channel may be used again afterwards."""
 
     # Delivery reports, polled (delivery.receipts). A channel that gives none keeps these.
@@ -98,7 +98,7 @@ class Channel(ABC):
         """The reports in the mailbox not marked yet. Raises DeliveryError."""
         return []
 
-    def mark_reports(self, tokens: Sequence[str]) -> None:
+    def mark_reports(self, tokens: Sequence[str]) -> None:  # noqa: B027  (an optional hook: doing nothing is its default)
         """Mark reports as processed (never deleted). Raises DeliveryError."""
 
     def report_key(self, provider_message_id: str) -> str:

@@ -109,7 +109,7 @@ class SmsProvider(ABC):
         """The current state of up to ``receipt_batch`` messages this provider accepted."""
         return {}
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (an optional hook: doing nothing is its default)
         """Release connections; the provider may be used again afterwards."""
 
 

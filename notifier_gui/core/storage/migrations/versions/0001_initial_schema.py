@@ -1,7 +1,7 @@
 """Initial schema: recipients, notifications (with chain cursor and lease), attempts.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 09:16:59.000532
 """
 from __future__ import annotations
