@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from tests.servers.http_base import QuietHTTPServer
 
 DEFAULT_TOKEN = "123456789:AAEtest_Token-abcdefghijklmnopqrstu"
 TEXT_LIMIT = 4096
@@ -195,7 +196,7 @@ class FakeTelegram:
         class Handler(_Handler):
             fake = api
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-telegram", daemon=True)
