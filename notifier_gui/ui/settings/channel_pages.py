@@ -5,6 +5,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox
 
+from ...core import sms_providers
 from .fields import Binding
 from .page import SettingsPage
 
@@ -64,8 +65,10 @@ class SmsPage(SettingsPage):
     """``groups``: each provider's box (only the chosen one shows); ``provider``: the choice."""
 
     def build(self, form: QFormLayout) -> None:
-        providers: list[tuple[str, Any]] = [(self.tr("Off"), ""), ("Twilio", "twilio"), ("SMS.ru", "smsru"),
-                                            (self.tr("Android SMS gateway"), "android")]
+        # The providers as the registry declares them (core/sms_providers.py); a label is
+        # translated where this page has it (the provider's box title below).
+        providers: list[tuple[str, Any]] = [(self.tr("Off"), "")]
+        providers += [(self.tr(label), name) for name, label in sms_providers.providers()]
         provider = self.combo(providers, self.original["SMS_PROVIDER"])
         self.row(form, self.tr("Provider"), provider, "SMS_PROVIDER", provider.currentData)
 
