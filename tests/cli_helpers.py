@@ -74,11 +74,23 @@ def _own_log_handlers() -> Iterator[None]:
                 h.close()
 
 
+def _qt_running() -> bool:
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    return widgets is not None and widgets.QApplication.instance() is not None
+
+
 def notifier(data_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None,
              timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """``notifier ARGS`` run in this process: ``cli.main(argv, out, stdin)`` with the
     environment a child would get and its streams captured; the result looks like a
-    finished process's (exit status, stdout, stderr). ``timeout`` is the child's only."""
+    finished process's (exit status, stdout, stderr). ``timeout`` is the child's only.
+
+    In a test process that runs a QApplication (tests/ui) the command runs as a child
+    process instead, as it did before: a later window crashed in QMainWindow's constructor
+    (a segfault, three times in five runs, each time after in-process commands had run in
+    the Qt process); switching the environment under Qt's threads is the suspect."""
+    if _qt_running():
+        return notifier_process(data_dir, *args, stdin=stdin, env=env, timeout=timeout)
     from notifier_gui import cli
 
     out, err = io.StringIO(), io.StringIO()
