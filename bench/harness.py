@@ -631,6 +631,9 @@ class Bench:
             raw["cli"].append(self.cli_startup())
             raw.setdefault("prune", []).append(task("prune_worker", {"data": str(prunable), "queued": 3000, "days": 30},
                                                     timeout=3600))
+            if getattr(a, "history_prune_big", False):
+                raw.setdefault("prune_big", []).append(task("prune_phases", {"data": str(big), "queued": 2000, "days": 30},
+                                                            timeout=7200))
             log(f"history run {r + 1}: {json.dumps({k: v[-1] for k, v in raw.items()}, default=str)[:1500]}")
         self.raw["history"] = raw
         self.history_rows(raw, big_n)
@@ -743,6 +746,14 @@ class Bench:
                   and not x["left_unfinished"] else 0.0 for x in pr], target="= 1",
                  met=all(x["archived"] == x["pruned"] and not x["archived_rows_left_in_db"] for x in pr) if pr else None,
                  note=f"{pr[0]['pruned']:,} notifications, {pr[0]['pruned_attempts']:,} attempts" if pr else "")
+        for x in (x for x in raw.get("prune_big", []) if "error" not in x):
+            steps = ", ".join(f"{step} {statistics.median(v):.2f} ({len(v)} runs)"
+                              for step, v in x["rate_fraction_by_step"].items())
+            self.row("history", f"worker rate beside 'history prune' of {x['pruned']:,} notifications, slowest "
+                     "worker run (fraction of alone)", "fraction", [x["rate_fraction_min"]], target=">= 0.5",
+                     met=x["rate_fraction_min"] >= 0.5,
+                     note=f"prune {x['prune_s']:.0f} s; by step: {steps}; archive round trip "
+                          f"{'ok' if x['archived'] == x['pruned'] and not x['left_unfinished'] else 'FAILED'}")
         cli = [c["cli"] / c["sqlalchemy"] for c in raw["cli"]]
         wall = [c for c in raw["cli"] if "cli_wall" in c]
         self.row("history", "notifier users list --json (empty folder) / python -c 'import sqlalchemy', CPU time", "x",
