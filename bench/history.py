@@ -402,6 +402,103 @@ def task_prune_worker(a: dict[str, Any]) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def task_prune_phases(a: dict[str, Any]) -> dict[str, Any]:
+    """``notifier history prune --older-than DAYS --archive`` over a copy of the big database
+    while sandbox workers deliver beside it for the whole of its run, phase by phase.
+
+    A worker (``worker --until-done``) delivers ``queued`` fresh notifications alone before
+    the prune and again after it (its rate alone: the mean of both). While the prune runs,
+    ``queued`` more are queued and a worker started whenever the last one is done, so every
+    step of the prune (archive, verify, remove in batches, vacuum) has workers beside it;
+    each worker run is labelled with the prune step running at its midpoint (from the
+    prune's progress lines on stderr)."""
+    import gzip
+    import shutil
+    import subprocess
+    import tempfile
+    import threading
+
+    from notifier_gui.core.storage.engine import open_database
+    from notifier_gui.core.storage.repository import Store
+
+    src = Path(a["data"]) / "notifier.db"
+    work = Path(tempfile.mkdtemp(prefix="bench-prune-phases-"))
+    n = int(a["queued"])
+    try:
+        shutil.copy2(src, work / "notifier.db")
+        engine = open_database(f"sqlite:///{work / 'notifier.db'}")
+        store = Store(engine)
+        with engine.connect() as c:
+            people = int(c.exec_driver_sql("SELECT count(*) FROM recipients").scalar() or 1)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFIER_", "SMTP_", "TELEGRAM_", "SMS_"))}
+        env.update(NOTIFIER_DATA_DIR=str(work), NOTIFIER_SANDBOX="1", PYTHONPATH=str(ROOT))
+
+        def deliver() -> tuple[float, float]:
+            store.enqueue([i % people + 1 for i in range(n)], "Hello", bodies=[f"Hello {i}" for i in range(n)])
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "notifier_gui.cli", "worker", "--until-done"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900, check=False)
+            return t0, time.perf_counter()
+
+        t0, t1 = deliver()
+        alone = [t1 - t0]
+        archive = work / "old.jsonl.gz"
+        steps: list[tuple[float, str]] = []
+        start = time.perf_counter()
+        pruner = subprocess.Popen([sys.executable, "-m", "notifier_gui.cli", "history", "prune", "--older-than",
+                                   str(a["days"]), "--archive", str(archive), "--json"],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def read_steps() -> None:
+            assert pruner.stderr is not None
+            for line in pruner.stderr:
+                step = line.split(":", 1)[0].strip()
+                if not steps or steps[-1][1] != step:
+                    steps.append((time.perf_counter(), step))
+
+        reader = threading.Thread(target=read_steps, daemon=True)
+        reader.start()
+        runs: list[tuple[float, float]] = []
+        while pruner.poll() is None:
+            runs.append(deliver())
+        out, _ = pruner.communicate(timeout=3600)
+        end = time.perf_counter()
+        reader.join(5)
+        t0, t1 = deliver()
+        alone.append(t1 - t0)
+        base = n / statistics.mean(alone)
+
+        def step_at(t: float) -> str:
+            current = "starting"
+            for when, step in steps:
+                if when <= t:
+                    current = step
+            return current if t < end else "after the prune"
+
+        by_step: dict[str, list[float]] = {}
+        for r0, r1 in runs:
+            by_step.setdefault(step_at((r0 + r1) / 2), []).append((n / (r1 - r0)) / base)
+        durations = {step: (steps[i + 1][0] if i + 1 < len(steps) else end) - when
+                     for i, (when, step) in enumerate(steps)}
+        result = json.loads(out)
+        with gzip.open(archive, "rt", encoding="utf-8") as fh:
+            ids = [json.loads(line)["id"] for line in fh]
+        with engine.connect() as c:
+            unfinished = int(c.exec_driver_sql(
+                "SELECT count(*) FROM notifications WHERE state IN ('queued', 'sending')").scalar() or 0)
+            left_old = int(c.exec_driver_sql("SELECT count(*) FROM notifications WHERE id <= ?",
+                                             (max(ids),)).scalar() or 0) if ids else 0
+        engine.dispose()
+        return {"queued_per_run": n, "worker_alone_s": alone, "prune_s": end - start, "step_s": durations,
+                "worker_runs_beside": len(runs), "rate_fraction_by_step": by_step,
+                "rate_fraction_min": min((f for v in by_step.values() for f in v), default=None),
+                "pruned": result["notifications"], "pruned_attempts": result["attempts"], "archived": len(ids),
+                "archive_ids_unique": len(set(ids)) == len(ids), "left_at_or_below_newest_archived_id": left_old,
+                "left_unfinished": unfinished}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}
 
 if __name__ == "__main__":

@@ -70,6 +70,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--profile", action="store_true", help="also run the profile section")
     p.add_argument("--history-n", type=int, default=1_000_000,
                    help="notifications in the history section's big database (2 attempts each; default 1,000,000)")
+    p.add_argument("--history-prune-big", action="store_true",
+                   help="history section: also prune the big database (a copy) with workers beside it for the "
+                        "whole run, step by step (~25 min on a loaded 2-core machine)")
     p.add_argument("--no-install", action="store_true", help="use the current interpreter as it is")
     p.add_argument("--results", default=str(BENCH / "results"), help="folder for the JSON results")
     a = p.parse_args(argv)

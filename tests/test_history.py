@@ -247,3 +247,30 @@ def test_the_start_up_secret_sweep_reads_only_rows_holding_a_secret(tmp_path) ->
     with store.engine.connect() as c:
         plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
     assert plan == ["SEARCH notifications USING INDEX ix_notifications_secret_ref (smtp_secret_ref>?)"], plan
+
+
+def test_a_search_with_a_short_word_walks_the_text_index_newest_first_and_stops_at_the_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"smirnova 55": the long word's FTS table hands out rowids newest first and the page's
+    LIMIT stops it; the short word is checked on each candidate through the primary keys —
+    no scan of attempts or notifications, no sort of the matches. (Its cost is the number of
+    candidates the long words match before a page is full: docs/PERFORMANCE.md.)"""
+    from sqlalchemy import event
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    fill(store, 30)
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    rows = History(store.engine).page(LogQuery.from_search("смирнова 55"), 5)
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert [r.id for r in rows] == [25]  # Анна Смирнова's attempt 25 has "SMTP 552 …"
+    (statement, params), = [(s, p) for s, p in seen if "attempts_fts" in s]
+    with store.engine.connect() as c:
+        plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+    store.engine.dispose()
+    assert plan[0].startswith("SCAN") and "attempts_fts VIRTUAL TABLE" in plan[0], plan
+    assert all(p.startswith("SEARCH") and "PRIMARY KEY" in p for p in plan[1:]), plan
+    assert not any("TEMP B-TREE" in p for p in plan), plan

@@ -134,3 +134,28 @@ def test_cli_prune(data_dir: Path, tmp_path: Path) -> None:
     assert out["notifications"] == len(groups["old"]) and out["attempts"] == 2 * len(groups["old"])
     r = notifier(data_dir, "history", "prune", "--older-than", "30", "--archive", str(tmp_path / "old.jsonl.gz"))
     assert r.returncode == 2 and "already exists" in r.stderr
+
+
+def test_the_removal_leaves_the_write_lock_free_between_batches(tmp_path: Path) -> None:
+    """After each batch the pruner rests outside any transaction, as long as the batch took:
+    another writer (a worker claiming) gets the lock at once then, without waiting."""
+    import sqlite3
+
+    path = tmp_path / "n.db"
+    store = Store(open_database(f"sqlite:///{path}"))
+    history(store, old=25)
+    rests: list[float] = []
+
+    def rest(seconds: float) -> None:
+        other = sqlite3.connect(path, timeout=0)  # no waiting: "database is locked" if held
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        rests.append(seconds)
+
+    result = prune(store, 30, batch=10, rest=rest)
+    assert result.notifications == 25
+    assert len(rests) == 3 and all(r > 0 for r in rests)  # batches of 10, 10 and 5
+    store.engine.dispose()
