@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 import trustme  # noqa: E402
 
 from notifier_gui.core.delivery.bounces import FETCH_BATCH, KEYWORD, BounceMailbox  # noqa: E402
+
 from tests.servers import dovecot as dovecot_server  # noqa: E402
 
 _seq = [0]

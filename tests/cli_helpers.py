@@ -18,6 +18,7 @@ from typing import Any
 
 import keyring
 import keyring.core
+
 from notifier_gui.core.config import env_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms
 from notifier_gui.core.delivery.pacing import Pacers
-from notifier_gui.core.secrets import CredentialStore
 from notifier_gui.core.records import RecipientData
+from notifier_gui.core.secrets import CredentialStore
 
 PHONE = "+79161234567"
 

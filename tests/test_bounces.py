@@ -24,6 +24,7 @@ from notifier_gui.core.delivery.policy import Policy
 from notifier_gui.core.secrets import CredentialStore
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
+
 from tests.servers import dovecot as dovecot_server
 from tests.servers import twilio
 from tests.servers.smtp import PASSWORD, USER, SMTPServer
@@ -335,8 +336,9 @@ def test_mail_that_is_no_bounce_of_ours_is_none() -> None:
 def _send_one(ca: trustme.CA, tmp_path: Path, dsn: bool, receipts: bool) -> tuple[SMTPServer, str]:
     from notifier_gui.core.delivery.channels.base import Message
     from notifier_gui.core.delivery.channels.email import EmailChannel
-    from notifier_gui.core.secrets import Redactor
     from notifier_gui.core.records import RecipientData
+    from notifier_gui.core.secrets import Redactor
+
     from tests.servers.smtp import Script
 
     server = SMTPServer(ca, script=Script(dsn=dsn)).start()

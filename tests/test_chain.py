@@ -15,11 +15,18 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Channel
 from notifier_gui.core.delivery.channels.email import EmailChannel
 from notifier_gui.core.delivery.channels.outbox import OutboxChannel
-from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted, Dispatcher, Event, NotificationUpdated
+from notifier_gui.core.delivery.dispatcher import (
+    AttemptFinished,
+    AttemptStarted,
+    Dispatcher,
+    Event,
+    NotificationUpdated,
+)
 from notifier_gui.core.delivery.policy import Policy
 from notifier_gui.core.secrets import SERVICE, CredentialStore
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
+
 from tests.servers.smtp import PASSWORD, USER, SMTPServer, free_port
 
 FAST = Policy(max_tries=3, backoff=(0.05,), jitter=0, round_delay=0.05, round_delay_max=0.1, lifetime=60)

@@ -10,7 +10,6 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import trustme
@@ -23,6 +22,7 @@ from notifier_gui.core.delivery.policy import Policy
 from notifier_gui.core.secrets import CredentialStore
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
+
 from tests.cli_helpers import ROOT, as_json, env_for, notifier
 from tests.servers import twilio
 from tests.servers.smtp import PASSWORD, USER, SMTPServer, free_port

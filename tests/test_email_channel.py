@@ -12,9 +12,10 @@ from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.email import EmailChannel
 from notifier_gui.core.delivery.errors import Held, Permanent, Transient, Unavailable
-from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.records import RecipientData
-from tests.servers.smtp import PASSWORD, USER, HangingServer, Script, SMTPServer, free_port
+from notifier_gui.core.secrets import Redactor
+
+from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer, free_port
 
 
 @pytest.fixture

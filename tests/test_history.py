@@ -169,7 +169,7 @@ def test_recipient_ids_positions_and_reach_order_in_sql(store: Store) -> None:
 def test_live_counts(store: Store) -> None:
     fill(store, 6)  # six queued notifications
     h = History(store.engine)
-    work = store.claim("me", 2, 60)
+    store.claim("me", 2, 60)
     assert h.live_counts(utcnow() - timedelta(hours=1)) == {"queued": 4, "sending": 2, "failed": 0}
 
 

@@ -19,8 +19,9 @@ from notifier_gui.core.delivery.channels.base import Message
 from notifier_gui.core.delivery.channels.email import EmailChannel, build_email, check_headers, render_email
 from notifier_gui.core.delivery.errors import Permanent
 from notifier_gui.core.recipients import clean_recipient
-from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.records import RecipientData
+from notifier_gui.core.secrets import Redactor
+
 from tests.servers.smtp import PASSWORD, USER, SMTPServer
 
 INJECT_Q = "=?utf-8?q?Alert=0D=0AReply-To:_x@evil.example=0D=0A=0D=0Anew_body?="

@@ -15,7 +15,8 @@ import pytest
 
 from notifier_gui.core.runtime import Runtime
 from notifier_gui.core.secrets import CredentialStore, SecretStoreError
-from tests.cli_helpers import ROOT, env_for, notifier
+
+from tests.cli_helpers import env_for, notifier
 
 PASSWORD = "per-send-pass-7781"
 

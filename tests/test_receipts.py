@@ -20,11 +20,12 @@ from notifier_gui.core.delivery.channels import build_channels
 from notifier_gui.core.delivery.dispatcher import Dispatcher, Event, NotificationUpdated
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.delivery.policy import Policy
-from notifier_gui.core.delivery.states import Awaiting, Continue, Cursor, Delivered, accepted, after_receipt
 from notifier_gui.core.delivery.receipts import ReceiptPoller
+from notifier_gui.core.delivery.states import Awaiting, Continue, Cursor, Delivered, accepted, after_receipt
 from notifier_gui.core.secrets import CredentialStore
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.repository import Store
+
 from tests.cli_helpers import as_json, env_for, notifier, start_worker
 from tests.servers import android_gateway, smsru, twilio
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram

@@ -15,6 +15,7 @@ from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.core.storage.repository import Store
 from notifier_gui.core.storage.schema import ATTEMPTS, NOTIFICATIONS, utcnow
+
 from tests.cli_helpers import as_json, notifier
 
 

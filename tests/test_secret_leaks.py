@@ -11,6 +11,7 @@ import pytest
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.errors import DeliveryError
 from notifier_gui.core.secrets import CredentialStore, Redactor
+
 from tests.servers.smsru import API_ID, SENDER, SmsRuServer
 from tests.sms_helpers import built_channel, sms_message
 

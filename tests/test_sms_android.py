@@ -10,12 +10,13 @@ import pytest
 
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import NotConfigured
-from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.channels.sms import android
 from notifier_gui.core.delivery.channels.sms.android import AndroidGatewayProvider, message_id
+from notifier_gui.core.delivery.channels.sms.channel import SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
+
 from tests.servers.android_gateway import MODEL, PASSWORD, USER, AndroidGatewayServer
 from tests.sms_helpers import PHONE, closed_port, sms_message
 

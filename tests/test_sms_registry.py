@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from notifier_gui.core import config, settings_store
+from notifier_gui.core import sms_providers as registry
 from notifier_gui.core.config import ConfigError, Settings
 from notifier_gui.core.delivery.channels.base import Sent
-from notifier_gui.core import sms_providers as registry
 from notifier_gui.core.delivery.channels.sms.channel import PROVIDERS, SmsChannel, build_sms, check_sms
 from notifier_gui.core.delivery.channels.sms.provider import SmsProvider, provider_limits
 from notifier_gui.core.delivery.checks_base import CheckResult
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore
+
 from tests.cli_helpers import env_for
 from tests.sms_helpers import sms_message
 

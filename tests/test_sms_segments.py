@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from notifier_gui.core.delivery.channels.sms import segments as seg
 from notifier_gui.core.delivery.channels.sms.provider import compose_text, length_problem
 from notifier_gui.core.sms_providers import SmsLimits
-from notifier_gui.core.delivery.channels.sms import segments as seg
 
 GSM_BASIC = sorted(seg.GSM7_BASIC)
 GSM_EXT = sorted(seg.GSM7_EXTENSION)

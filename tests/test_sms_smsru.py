@@ -20,6 +20,7 @@ from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
+
 from tests.servers.smsru import API_ID, SENDER, SmsRuServer
 from tests.sms_helpers import PHONE, built_channel, closed_port, sms_message
 

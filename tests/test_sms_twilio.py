@@ -22,6 +22,7 @@ from notifier_gui.core.delivery.checks_base import CheckResult
 from notifier_gui.core.delivery.errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers
 from notifier_gui.core.secrets import CredentialStore, Redactor
+
 from tests.servers.twilio import (
     ACCOUNT_SID,
     API_KEY_SECRET,

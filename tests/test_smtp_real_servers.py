@@ -21,9 +21,10 @@ from notifier_gui.core.delivery.dispatcher import ChannelHeld, Dispatcher, Event
 from notifier_gui.core.delivery.errors import Permanent, Unavailable
 from notifier_gui.core.delivery.policy import Policy
 from notifier_gui.core.delivery.smtp_guard import ConnectionGate, EmailGuard
-from notifier_gui.core.secrets import CredentialStore, Redactor
 from notifier_gui.core.records import RecipientData
+from notifier_gui.core.secrets import CredentialStore, Redactor
 from notifier_gui.core.storage.repository import Store
+
 from tests.servers.smtp import PASSWORD, USER, SMTPServer
 from tests.test_chain import store  # noqa: F401  (SQLite, and PostgreSQL where CI has one)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from notifier_gui.core.storage.engine import HEAD_REVISION, open_database
 from notifier_gui.core.records import LeaseLost
+from notifier_gui.core.storage.engine import HEAD_REVISION, open_database
 from notifier_gui.core.storage.repository import Store
 from notifier_gui.core.storage.schema import utcnow
 from notifier_gui.core.validation import ValidationError

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from hypothesis import assume, given, settings as hsettings, strategies as st
+from hypothesis import assume, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from notifier_gui.core.config import Settings
 from notifier_gui.core.delivery.channels.base import Message
@@ -20,8 +22,9 @@ from notifier_gui.core.delivery.channels.telegram import TelegramChannel, build_
 from notifier_gui.core.delivery.channels.telegram_text import TEXT_LIMIT, format_parts, split_text, telegram_length
 from notifier_gui.core.delivery.errors import Permanent, Transient, Unavailable
 from notifier_gui.core.delivery.pacing import Pacers, RateLimiter
-from notifier_gui.core.secrets import CredentialStore, Redactor, SecretStoreError
 from notifier_gui.core.records import RecipientData
+from notifier_gui.core.secrets import CredentialStore, Redactor, SecretStoreError
+
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram, parse_html, refused_base_url, silent_server
 
 TOKEN = DEFAULT_TOKEN

@@ -24,6 +24,7 @@ from notifier_gui.core.telegram_link import (
     link_url,
     make_payload,
 )
+
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram, refused_base_url
 
 TOKEN = DEFAULT_TOKEN

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from notifier_gui.core.runtime import Runtime
+
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
 
 OLD, NEW = -100, -1001234567890

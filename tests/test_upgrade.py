@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Engine, inspect, select, text
 
 from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision, migrations_config, open_database
-from notifier_gui.core.storage.sortkey import name_sort_key
 from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.core.storage.schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
+from notifier_gui.core.storage.sortkey import name_sort_key
 
 N_ATTEMPTS = 12_000  # above the size from which the upgrade reports progress
 NAMES = ("Анна Смирнова", "Boris Becker", "Clara")

@@ -30,8 +30,8 @@ from typing import Any
 
 import platformdirs
 
-from . import sms_providers as sms_registry
 from . import setting_rules as r
+from . import sms_providers as sms_registry
 from .messages import Msg, Template
 
 APP_NAME = "notifier-gui"

@@ -12,8 +12,8 @@ from typing import Any, BinaryIO, TextIO
 
 from . import validation as v
 from .config import CHANNEL_NAMES
-from .spreadsheet import from_cell, spreadsheet_cell
 from .records import RecipientData
+from .spreadsheet import from_cell, spreadsheet_cell
 from .storage.repository import Store, email_key
 
 CSV_COLUMNS = ("name", "email", "phone", "telegram_chat_id")

@@ -22,6 +22,9 @@ from typing import Any
 
 import requests
 import segno
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
@@ -34,11 +37,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ..core.runtime import current_user
 from ..core.records import RecipientData
+from ..core.runtime import current_user
 from ..core.telegram_link import Binding, LinkError, TelegramLinker, link_url, make_payload
 from ..core.validation import ValidationError
 from .context import AppContext

@@ -29,11 +29,11 @@ from ..core.delivery.channels import configured_channels
 from ..core.delivery.dispatcher import NotificationUpdated
 from .compose import ComposeView
 from .context import AppContext
-from .retention import RetentionTimer
 from .log.panel import LogPanel
 from .recipients.view import RecipientsView
-from .storage_banner import StorageBanner
+from .retention import RetentionTimer
 from .secret_store_panel import SecretStorePanel
+from .storage_banner import StorageBanner
 from .tasks import alive
 from .tray import TrayIcon
 

@@ -255,8 +255,8 @@ class PreviewPane(QWidget):
     def _render_sms(self, settings: Settings, person: RecipientData | None, subject: str, body: str) -> None:
         # Imported here: the SMS and Telegram modules pull in requests, which the window's
         # start-up does not need.
-        from ..core.delivery.channels.sms.provider import compose_text, length_problem, provider_limits
         from ..core.delivery.channels.sms import segments as seg
+        from ..core.delivery.channels.sms.provider import compose_text, length_problem, provider_limits
 
         text = compose_text(subject, body)
         info = seg.count(text)

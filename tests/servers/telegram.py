@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
 from tests.servers.http_base import QuietHTTPServer
 
 DEFAULT_TOKEN = "123456789:AAEtest_Token-abcdefghijklmnopqrstu"

@@ -11,11 +11,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from notifier_gui.core.runtime import Runtime  # noqa: E402
+
 from notifier_gui.ui.context import AppContext  # noqa: E402
 from notifier_gui.ui.tasks import Tasks  # noqa: E402
 from notifier_gui.ui.worker import WorkerBridge  # noqa: E402

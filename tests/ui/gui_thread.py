@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from PySide6.QtWidgets import QApplication
 
 
 @contextmanager

@@ -18,18 +18,22 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
 from sqlalchemy import event
 
-from notifier_gui.api.batcher import Batcher, Send
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from notifier_gui.core.sending import Queued
+
 from notifier_gui.ui.api_control import ApiControl
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL, COL_OUTCOME, AttemptLogModel
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.log.shown import ShownRows
+
+from notifier_gui.api.batcher import Batcher, Send
+
 from tests.ui.test_log import T0, events, open_panel, reset_live
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

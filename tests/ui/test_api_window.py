@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
-from notifier_gui.core.secrets import SERVICE
-from notifier_gui.ui.api_control import ApiControl, ApiStatusLabel
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from notifier_gui.core.secrets import SERVICE
 from notifier_gui.core.sending import Queued
 from notifier_gui.core.storage.history import LogQuery
+
+from notifier_gui.ui.api_control import ApiControl, ApiStatusLabel
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL, AttemptLogModel
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.settings import SettingsDialog
+
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

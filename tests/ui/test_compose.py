@@ -5,12 +5,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Row, select
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
 from notifier_gui.core.storage.schema import NOTIFICATIONS
+
 from notifier_gui.ui.compose import ComposeView, RecipientPicker
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.preview import PreviewPane

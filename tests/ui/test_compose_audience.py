@@ -4,10 +4,12 @@ and the Send button always names the count."""
 from __future__ import annotations
 
 import pytest
+
 from PySide6.QtCore import Qt
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.ui.conftest import SHOTS
 from tests.ui.test_main_window import window  # noqa: F401  (the shared fixture)
 

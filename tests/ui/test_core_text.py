@@ -17,11 +17,13 @@ from notifier_gui.core.delivery.channels.email import classify
 from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
 from notifier_gui.core.messages import Msg
 from notifier_gui.core.recipients import import_csv
+from notifier_gui.core.records import RecipientData
 from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.setting_rules import Seconds
-from notifier_gui.core.records import RecipientData
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import TEMPLATES, core_text
+
 from tests.ui.test_russian import russian  # noqa: F401  (the fixture that installs the Russian translation)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,8 +118,8 @@ def test_email_validator_reasons_are_shown_in_russian(russian: None) -> None:  #
 
 def _window_messages(ctx: AppContext) -> dict[str, str]:
     """Real core messages that name an environment variable or a secret's id."""
-    from notifier_gui.core.delivery.channels.sms.channel import _off_reason
     from notifier_gui.core.delivery.channels.sms.android import require_settings
+    from notifier_gui.core.delivery.channels.sms.channel import _off_reason
 
     settings = Settings(data_dir=ctx.runtime.settings.data_dir)
     with pytest.raises(Exception) as android:
@@ -183,8 +185,8 @@ def _configuration_errors(tmp_path: Path, secrets) -> list[str]:  # type: ignore
 
     from notifier_gui.core import config, settings_store
     from notifier_gui.core.delivery.channels.email import sender
-    from notifier_gui.core.delivery.channels.sms.channel import PROVIDERS, _off_reason
     from notifier_gui.core.delivery.channels.sms.android import require_settings
+    from notifier_gui.core.delivery.channels.sms.channel import PROVIDERS, _off_reason
 
     base = Settings(data_dir=tmp_path)
     found: list[str] = []
@@ -272,6 +274,7 @@ def test_every_setting_has_a_place_in_the_window() -> None:
     """Each option and secret of the core is known to the window (its page and field, or that
     it is set outside the window), so no message can show its variable."""
     from notifier_gui.core.config import SECRET_ENV_NAMES, SECRETS_PASSPHRASE_ENV, option_names
+
     from notifier_gui.ui.setting_names import PLACES, place
 
     names = {*option_names(), *SECRET_ENV_NAMES, *SECRET_ENV_NAMES.values(), SECRETS_PASSPHRASE_ENV,

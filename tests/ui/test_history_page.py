@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import SettingsDialog
+
 from tests.test_retention import counts, history
 from tests.ui.conftest import SHOTS
 

@@ -3,6 +3,7 @@ adds the current person, the main window has mnemonics."""
 from __future__ import annotations
 
 import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -71,7 +72,7 @@ def _focus_chain(window) -> list:  # type: ignore[no-untyped-def]
 
 def test_no_invisible_tab_stop_in_the_main_window(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     """A scroll area (no frame, nothing drawn when focused) was a Tab stop of its own."""
-    from PySide6.QtWidgets import QAbstractScrollArea, QAbstractItemView, QPlainTextEdit, QTextEdit
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QPlainTextEdit, QTextEdit
 
     w = MainWindow(ctx)
     qtbot.addWidget(w)

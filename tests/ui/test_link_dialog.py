@@ -8,14 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from sqlalchemy import select
 
 from notifier_gui.core.storage.schema import NOTIFICATIONS
 from notifier_gui.core.telegram_link import make_payload
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.link_dialog import POLL_SECONDS, TelegramLinkDialog
+
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.ui.conftest import SHOTS
 

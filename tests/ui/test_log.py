@@ -11,11 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted, NotificationUpdated
+from notifier_gui.core.storage.history import LogQuery
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import AttemptLogModel
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.log.proxy import LogFilter
-from notifier_gui.core.storage.history import LogQuery
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -263,7 +264,7 @@ def test_scrolling_far_back_loads_the_right_pages_within_the_budget(qtbot, ctx: 
     while not model.at_oldest:  # the operator drags the scroll bar to the bottom, again and again
         before = model.oldest_id
         bar.setValue(bar.maximum())
-        qtbot.waitUntil(lambda: model.oldest_id != before or model.at_oldest, timeout=5000)
+        qtbot.waitUntil(lambda before=before: model.oldest_id != before or model.at_oldest, timeout=5000)
         most = max(most, model.rowCount())
         ids = shown_ids(panel)
         assert ids == list(range(ids[0], ids[0] - len(ids), -1))  # contiguous, newest first
@@ -271,7 +272,7 @@ def test_scrolling_far_back_loads_the_right_pages_within_the_budget(qtbot, ctx: 
     while not model.at_newest:  # and back up to the newest
         before = model.newest_id
         bar.setValue(0)
-        qtbot.waitUntil(lambda: model.newest_id != before or model.at_newest, timeout=5000)
+        qtbot.waitUntil(lambda before=before: model.newest_id != before or model.at_newest, timeout=5000)
         assert model.rowCount() <= model.budget
     assert shown_ids(panel)[0] == 3000
     panel.go_oldest()

@@ -7,6 +7,7 @@ import pytest
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.ui.conftest import SHOTS
 
 

@@ -17,6 +17,7 @@ from notifier_gui.ui.link_dialog import TelegramLinkDialog
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.recipients import RecipientsView
 from notifier_gui.ui.recipients.dialog import RecipientDialog
+
 from tests.ui.gui_thread import statements_on_gui_thread
 from tests.ui.test_recipients import Prompts, make_view, settle, wait_dialog
 from tests.ui.test_recipients_paging import fill

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from notifier_gui.core.templates import unknown_placeholders
+
 from notifier_gui.ui.compose import ComposeView
 from notifier_gui.ui.context import AppContext
+
 from tests.cli_helpers import as_json, notifier
 from tests.ui.conftest import SHOTS
 

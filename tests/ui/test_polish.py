@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from PySide6.QtWidgets import QFileDialog
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -113,8 +115,9 @@ def test_language_change_offers_a_restart(qtbot, ctx: AppContext) -> None:  # ty
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from notifier_gui.app import relaunch_command
     from notifier_gui.ui.settings import LANGUAGE_KEY, SettingsDialog
+
+    from notifier_gui.app import relaunch_command
 
     assert relaunch_command(["--sandbox"]) == [sys.executable, "-m", "notifier_gui", "--sandbox"]
     w = MainWindow(ctx)

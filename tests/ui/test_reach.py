@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from PySide6.QtCore import Qt
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.recipients.model import Column
+
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from notifier_gui.core.storage.history import History, LogQuery
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import AttemptLogModel
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.log.proxy import LogFilter
-from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.servers import twilio
 from tests.servers.telegram import FakeTelegram
 from tests.test_receipts import PHONE, dispatcher, fast, run, twilio_settings
@@ -100,6 +102,7 @@ def test_settings_sms_page_sets_the_confirmation_window(ctx: AppContext, qtbot, 
     from PySide6.QtCore import Qt
 
     from notifier_gui.ui.settings import SettingsDialog
+
     from tests.ui.test_settings_dialog import open_dialog, settings_file
 
     dlg = open_dialog(ctx, qtbot)

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
-from pytestqt.qtbot import QtBot
 
 from notifier_gui.core.storage.history import History
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.recipients import (
     ImportReportDialog,

@@ -10,14 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
 
 from notifier_gui.core.storage.history import History
 from notifier_gui.core.storage.schema import RECIPIENTS, utcnow
 from notifier_gui.core.storage.sortkey import name_sort_key
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.recipients import RecipientsModel, RecipientsView
 from notifier_gui.ui.recipients.model import Column

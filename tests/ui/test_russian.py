@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit, QTabWidget, QWidget
@@ -20,6 +21,7 @@ from notifier_gui.ui import i18n
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.settings import SettingsDialog
+
 from tests.ui.conftest import SHOTS
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -15,6 +16,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.model import COL_DETAIL
 from notifier_gui.ui.main_window import SMALL_SCREEN_HEIGHT, MainWindow, first_size, log_share
 from notifier_gui.ui.settings import SettingsDialog
+
 from tests.ui.conftest import SHOTS
 from tests.ui.test_russian import _tools_i18n
 

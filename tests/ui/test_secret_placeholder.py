@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from notifier_gui.ui.settings import SecretField
+
 from tests.ui.test_russian import russian  # noqa: F401
 
 

@@ -11,12 +11,15 @@ import keyring
 import keyring.core
 import pytest
 from keyring.backends import fail
+
 from PySide6.QtCore import Qt
 
 from notifier_gui.core.runtime import Runtime
 from notifier_gui.core.secrets import SECRETS_FILE, SecretStoreError
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import SettingsDialog
+
 from tests.cli_helpers import env_for, notifier
 from tests.ui.conftest import SHOTS
 

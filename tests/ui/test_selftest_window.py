@@ -4,10 +4,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from PySide6.QtWidgets import QApplication
 
-from notifier_gui.app import _icon_path
 from notifier_gui.ui.selftest import qt_check
+
+from notifier_gui.app import _icon_path
+
 from tests.selftest_helpers import open_files_at_removal
 
 

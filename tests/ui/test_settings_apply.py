@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from notifier_gui.core.delivery.dispatcher import AttemptStarted
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.servers.smtp import HangingServer
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

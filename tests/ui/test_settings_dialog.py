@@ -11,13 +11,16 @@ from pathlib import Path
 
 import pytest
 import trustme
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from notifier_gui.core.secrets import SERVICE
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import LANGUAGE_KEY, SettingsDialog
 from notifier_gui.ui.tray import keep_running_in_tray
+
 from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.ui.conftest import SHOTS
@@ -287,6 +290,7 @@ def test_each_connection_test_says_what_the_core_check_says(ctx: AppContext, qtb
     """One source for the checks (core/checks.py, as `notifier check` uses): the dialog had its
     own table, whose Telegram check without a token answered differently from the CLI's."""
     from notifier_gui.core.checks import check_channel
+
     from notifier_gui.ui.core_text import core_text
 
     dlg = open_dialog(ctx, qtbot)

@@ -3,9 +3,11 @@ new email messages of the core read in Russian."""
 from __future__ import annotations
 
 from notifier_gui.core.delivery.dispatcher import ChannelHeld
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import core_text
 from notifier_gui.ui.tray import TrayIcon
+
 from tests.ui.conftest import SHOTS
 from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
 
@@ -60,6 +62,7 @@ def test_the_log_shows_the_message_id_sent(qtbot, ctx: AppContext) -> None:  # t
     from pathlib import Path
 
     from notifier_gui.core.delivery.states import Delivered
+
     from notifier_gui.ui.log.panel import LogPanel
 
     store = ctx.runtime.store

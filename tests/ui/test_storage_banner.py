@@ -3,8 +3,10 @@ storage-full.png) and hides it when the worker goes on."""
 from __future__ import annotations
 
 from notifier_gui.core.delivery.dispatcher import WorkerStatus
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
+
 from tests.ui.conftest import SHOTS
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
 from PySide6.QtCore import QLocale
 
 from notifier_gui.ui.context import AppContext

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget
 
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, NotificationUpdated
+
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.tray import TrayIcon, keep_running_in_tray
 

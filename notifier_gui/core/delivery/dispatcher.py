@@ -34,8 +34,8 @@ from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import Store
 from .channels import ChannelFactory
 from .channels.base import Channel, Message
-from .errors import CredentialsRejected, DeliveryError, Held, Throttled
 from .durable import FullDiskPause, storage_full
+from .errors import CredentialsRejected, DeliveryError, Held, Throttled
 from .events import (
     AttemptFinished,
     AttemptStarted,

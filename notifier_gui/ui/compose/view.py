@@ -9,7 +9,6 @@ Signals of ComposeView:
     sent(list): ids of the notifications just queued.
 """
 from __future__ import annotations
-from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
@@ -42,9 +41,9 @@ from ..plural import counted
 from ..preview import PreviewInput, PreviewPane
 from ..tasks import alive
 from .audience import RecipientsBox
-from .smtp import SmtpAccountBox
-from .questions import Confirm, confirmed, question
 from .labels import ERROR_STYLE, OK_STYLE, WARNING_STYLE, error_label, heading
+from .questions import Confirm, confirmed, question
+from .smtp import SmtpAccountBox
 
 log = logging.getLogger("notifier.ui.compose")
 

@@ -25,9 +25,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
+from ...core.records import AttemptRow
 from ...core.sending import Queued
 from ...core.storage.history import LogQuery
-from ...core.records import AttemptRow
 from ..core_text import core_text
 from ..timefmt import format_time, to_local
 

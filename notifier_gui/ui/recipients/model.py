@@ -17,7 +17,6 @@ via" tip and colour), so ``data()`` is a lookup.
 from __future__ import annotations
 
 import functools
-
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -28,8 +27,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from ...core.storage.history import Cancelled, History
 from ...core.records import RecipientData
+from ...core.storage.history import Cancelled, History
 from ..reach import addressed, reachable
 from ..tasks import Tasks, alive
 

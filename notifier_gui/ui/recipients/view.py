@@ -34,15 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.storage.history import History
 from ...core.records import RecipientData
+from ...core.storage.history import History
 from ..context import AppContext
 from ..keyboard import select_with_keys
 from ..tasks import alive
+from .csv_transfer import AskPath, CsvTransfer
+from .deleting import Confirm, Deleter
 from .dialog import RecipientDialog
 from .model import Column, Loaded, RecipientsModel
-from .deleting import Confirm, Deleter
-from .csv_transfer import AskPath, CsvTransfer
 from .selection import IdSelection
 
 log = logging.getLogger("notifier.ui.recipients")

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 
 from ...config import Settings
 from ...secrets import Redactor
+from ..bounces import BounceMailbox, key_of
 from ..errors import CredentialsRejected, DeliveryError, Held, Throttled, Unavailable
 from ..smtp_guard import EmailGuard, credential_key
-from ..bounces import BounceMailbox, key_of
 from .base import Channel, MailReport, Message, Sent, address_reason
 from .email_message import (
     POLICY,

@@ -13,7 +13,6 @@ import ssl
 from collections.abc import Callable
 
 from ..errors import DeliveryError, Permanent, Transient, Unavailable
-
 from .email_message import xtext
 
 log = logging.getLogger("notifier.email")

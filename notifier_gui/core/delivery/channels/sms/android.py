@@ -20,13 +20,12 @@ from urllib.parse import quote
 
 import requests
 
+from .... import sms_providers as registry
 from ....config import Settings
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
-from ...errors import DeliveryError, Permanent, Transient, Unavailable
+from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ..base import Receipt, Sent
-from ...errors import Throttled
-from .... import sms_providers as registry
 from .http import HttpProvider, check_failure, json_body, retry_after_seconds, snippet
 from .provider import ProviderConfigError, Redact, secret
 

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import cast
 
+from .... import sms_providers as registry
 from ....config import Settings
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ...pacing import Pacers, RateLimiter, Saturated
 from ..base import Channel, Message, NotConfigured, Receipt, Sent, address_reason
-from .... import sms_providers as registry
 from . import segments as seg
 from .provider import ProviderBuilder, ProviderConfigError, Redact, SmsProvider, compose_text
 

@@ -11,13 +11,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from .... import sms_providers as registry
 from ....config import Settings
 from ....secrets import CredentialStore, SecretStoreError
+from ....sms_providers import SmsLimits
 from ...checks_base import CheckResult
 from ..base import Receipt, Sent
-from .... import sms_providers as registry
 from . import segments as seg
-from ....sms_providers import SmsLimits
 
 Redact = Callable[[str], str]
 

@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .... import sms_providers as registry
 from ....config import Settings
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Transient, Unavailable
 from ..base import FailureClass, Receipt, Sent
-from .... import sms_providers as registry
 from .http import HttpProvider, check_failure, json_body, snippet
 from .provider import ProviderConfigError, Redact, secret
 
