@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from notifier_gui.core.runtime import Runtime  # noqa: E402
 
@@ -25,6 +25,15 @@ from notifier_gui.ui.worker import WorkerBridge  # noqa: E402
 # Screenshots go to a scratch folder during normal runs (so tests never modify tracked
 # files); tools/screenshots.py points this at docs/screenshots to refresh the README's.
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "notifier-screenshots")
+
+
+def shot(widget: QWidget, name: str) -> bool:
+    """Save a render of ``widget`` as ``SHOTS/name`` when tools/screenshots.py asks for the
+    pictures (SCREENSHOT_DIR set); an ordinary test run renders none (#15 item 11)."""
+    if not os.environ.get("SCREENSHOT_DIR"):
+        return True
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return widget.grab().save(str(SHOTS / name))
 
 
 @pytest.fixture(scope="session", autouse=True)

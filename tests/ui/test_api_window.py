@@ -24,7 +24,7 @@ from notifier_gui.ui.log.model import COL_DETAIL, AttemptLogModel
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.settings import SettingsDialog
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -63,8 +63,7 @@ def test_settings_page_switches_the_api_and_shows_copies_regenerates_the_token(
     qtbot.mouseClick(token.regenerate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: token.edit.text() not in ("", first), timeout=5000)
     assert keyring_backend.get_password(SERVICE, "api_token") == token.edit.text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dlg.grab().save(str(SHOTS / "settings-api.png"))
+    shot(dlg, "settings-api.png")
 
     dlg.bindings["NOTIFIER_API"].widget.setChecked(True)
     dlg.bindings["NOTIFIER_API_PORT"].widget.setValue(8123)
@@ -112,8 +111,7 @@ def test_status_bar_and_log_show_what_the_api_queued(qtbot, api_ctx: AppContext)
     qtbot.waitUntil(lambda: (nid, "delivered") in [(n, o) for n, o, _ in rows()], timeout=15_000)
     queued_row = [i for i in range(model.rowCount()) if model.outcome_at(i) == "queued"][0]
     assert model.data(model.index(queued_row, 2)) == "Анна"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "main-window-api.png"))
+    shot(window, "main-window-api.png")
     window.quit_for_real()
 
 

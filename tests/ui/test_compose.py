@@ -17,7 +17,7 @@ from notifier_gui.ui.compose import ComposeView, RecipientPicker
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.preview import PreviewPane
 
-from .conftest import SHOTS
+from .conftest import shot
 
 TIMEOUT = 5000
 # The offscreen platform says this whenever a top-level window is shown; it is not ours.
@@ -337,7 +337,7 @@ def test_preview_escapes_telegram_html(qtbot: QtBot, view: ComposeView, people: 
     assert first.fragment().charFormat().fontWeight() >= 700  # the subject: <b> rendered
     assert "&lt;b&gt;not bold&lt;/b&gt;" in document.toHtml()  # the operator's <b> stays literal text
     view.preview.tabs.setCurrentWidget(view.preview.telegram_text.parentWidget())
-    view.grab().save(str(SHOTS / "compose-telegram-preview.png"))
+    shot(view, "compose-telegram-preview.png")
     assert view.preview.telegram_summary.text().endswith("1 part · HTML")
 
 
@@ -408,5 +408,4 @@ def test_screenshot(ctx: AppContext, qtbot: QtBot, view: ComposeView, people: li
     view.show()
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: "Здравствуйте, Анна!" in view.preview.sms_text.toPlainText(), timeout=TIMEOUT)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert view.grab().save(str(SHOTS / "compose.png"))
+    assert shot(view, "compose.png")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 from tests.ui.test_main_window import window  # noqa: F401  (the shared fixture)
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -40,7 +40,7 @@ def test_clicking_a_recipient_row_does_not_change_the_audience(qtbot, ctx: AppCo
     assert compose.send_button.text() == "Send to 1 recipient"
 
     window.tabs.setCurrentIndex(1)
-    compose.grab().save(str(SHOTS / "compose-use-selection.png"))
+    shot(compose, "compose-use-selection.png")
     qtbot.mouseClick(compose.audience.use_selection_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sorted(compose.recipient_ids()) == sorted(ids))
     assert compose.send_button.text() == "Send to 3 recipients"

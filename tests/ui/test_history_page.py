@@ -12,7 +12,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import SettingsDialog
 
 from tests.test_retention import counts, history
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 
 def open_dialog(ctx: AppContext, qtbot) -> SettingsDialog:  # type: ignore[no-untyped-def]
@@ -45,8 +45,7 @@ def test_prune_now_archives_and_removes_with_progress(ctx: AppContext, qtbot, tm
     archive = tmp_path / "old.jsonl.gz"
     page._ask_archive = lambda: str(archive)
     page.prune_days.setValue(30)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert dlg.grab().save(str(SHOTS / "settings-history.png"))
+    assert shot(dlg, "settings-history.png")
     with qtbot.waitSignal(page.pruned, timeout=30_000) as done:
         page.prune_button.click()
         assert page.progress is not None and not page.prune_button.isEnabled()

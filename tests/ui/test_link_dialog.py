@@ -20,7 +20,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.link_dialog import POLL_SECONDS, TelegramLinkDialog
 
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -63,8 +63,7 @@ def test_link_qr_and_start_binds_the_chat(ctx: AppContext, qtbot, tg: FakeTelegr
     assert QGuiApplication.clipboard().text() == dlg.url
     assert tg.wait_for_pollers(1)  # the dialog is long-polling getUpdates
     assert dlg.polling and "Waiting for Ivan Petrov" in dlg.status_label.text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert dlg.grab().save(str(SHOTS / "link-dialog.png"))
+    assert shot(dlg, "link-dialog.png")
 
     with qtbot.waitSignal(dlg.linked, timeout=10_000) as blocker:
         tg.send_start(CHAT, payload_of(dlg), first_name="Ivan")
@@ -116,7 +115,7 @@ def test_not_configured_says_so(ctx: AppContext, qtbot, keyring_backend) -> None
     assert dlg.url is None and dlg.qr_label.pixmap().isNull() and dlg.retry_button.isVisible()
     assert dlg.qr_label.text() == "No link"  # not a "Preparing the link…" that looks stuck
     assert dlg.settings_button.isVisible()
-    dlg.grab().save(str(SHOTS / "link-dialog-no-token.png"))
+    shot(dlg, "link-dialog-no-token.png")
     with qtbot.waitSignal(dlg.settingsRequested, timeout=5000):
         qtbot.mouseClick(dlg.settings_button, Qt.MouseButton.LeftButton)
 

@@ -1,14 +1,12 @@
 """The whole window over a real core: compose, send in sandbox mode, watch the log."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 
 @pytest.fixture
@@ -119,6 +117,4 @@ def test_screenshot_main_window(qtbot, ctx: AppContext, window: MainWindow) -> N
     qtbot.waitUntil(lambda: window.failed_label.text().endswith(": 1"), timeout=5000)
     window.log.select_notification(4)
     qtbot.waitUntil(lambda: "#4" in window.log.details.toPlainText(), timeout=5000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path: Path = SHOTS / "main-window.png"
-    assert window.grab().save(str(path))
+    assert shot(window, "main-window.png")

@@ -12,7 +12,7 @@ from notifier_gui.ui.compose import ComposeView
 from notifier_gui.ui.context import AppContext
 
 from tests.cli_helpers import as_json, notifier
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -40,7 +40,7 @@ def test_window_warns_before_sending(qtbot, ctx: AppContext) -> None:  # type: i
     view.show()
     view.message.setPlainText("Hello {nmae}")
     qtbot.waitUntil(lambda: view.placeholder_warning.isVisible())
-    view.grab().save(str(SHOTS / "compose-unknown-placeholder.png"))
+    shot(view, "compose-unknown-placeholder.png")
     assert "{nmae}" in view.placeholder_warning.text() and "{name}, {email}, {phone}" in view.placeholder_warning.text()
     view.message.setPlainText("Hello {name}")
     qtbot.waitUntil(lambda: not view.placeholder_warning.isVisible())

@@ -13,7 +13,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.log.panel import LogPanel
 from notifier_gui.ui.main_window import MainWindow
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -101,7 +101,7 @@ def test_phone_region_is_a_setting(qtbot, ctx: AppContext) -> None:  # type: ign
     region = dlg.bindings["NOTIFIER_PHONE_REGION"].widget
     region.setCurrentIndex(region.findData("RU"))  # type: ignore[attr-defined]
     dlg.show_page("general")
-    dlg.grab().save(str(SHOTS / "settings-general-region.png"))
+    shot(dlg, "settings-general-region.png")
     with qtbot.waitSignal(dlg.saved, timeout=10_000):
         dlg.save()
     assert json.loads(ctx.runtime.settings.settings_file.read_text(encoding="utf-8"))["NOTIFIER_PHONE_REGION"] == "RU"

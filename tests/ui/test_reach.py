@@ -12,7 +12,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.recipients.model import Column
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -48,7 +48,7 @@ def test_only_configured_channels_count(qtbot, email_only: AppContext) -> None: 
         qtbot.waitUntil(lambda: not compose.audience.unreachable_note.isHidden())
         assert "1 of the 2" in compose.audience.unreachable_note.text() and "Boris" in compose.audience.unreachable_note.text()
         w.tabs.setCurrentIndex(1)
-        w.grab().save(str(SHOTS / "compose-unreachable.png"))
+        shot(w, "compose-unreachable.png")
         compose.set_recipients([anna])
         qtbot.waitUntil(lambda: compose.audience.unreachable_note.isHidden())
     finally:

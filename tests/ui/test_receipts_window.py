@@ -18,7 +18,7 @@ from notifier_gui.ui.main_window import MainWindow
 from tests.servers import twilio
 from tests.servers.telegram import FakeTelegram
 from tests.test_receipts import PHONE, dispatcher, fast, run, twilio_settings
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
@@ -75,8 +75,7 @@ def test_timeline_and_status_bar(qtbot, ctx: AppContext, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: "accepted →" in panel.details.toPlainText())
     text = panel.details.toPlainText()
     assert "accepted → undelivered after" in text and "30003" in text and "accepted by Telegram" in text
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    panel.grab().save(str(SHOTS / "log-receipts.png"))
+    shot(panel, "log-receipts.png")
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
@@ -112,7 +111,7 @@ def test_settings_sms_page_sets_the_confirmation_window(ctx: AppContext, qtbot, 
     spin.setValue(0)
     assert spin.text() == "don't wait (accepted counts as delivered)"
     dlg.resize(760, 560)
-    dlg.grab().save(str(SHOTS / "settings-sms-receipts.png"))
+    shot(dlg, "settings-sms-receipts.png")
     with qtbot.waitSignal(dlg.saved, timeout=10_000):
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert json.loads(settings_file(ctx).read_text(encoding="utf-8")) == {"SMS_CONFIRM_TIMEOUT": 0.0}

@@ -26,7 +26,7 @@ from notifier_gui.ui.recipients import (
 )
 from notifier_gui.ui.recipients.model import Column
 
-from .conftest import SHOTS
+from .conftest import SHOTS, shot
 
 # The offscreen platform plugin says this whenever a top-level window is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -465,7 +465,7 @@ def test_import_with_bad_rows_reports_line_numbers_and_imports_nothing(
     assert "expected 4 fields" in reasons[2]
     assert report.table.isVisible()
 
-    report.grab().save(str(SHOTS / "import-report-rejected.png"))
+    shot(report, "import-report-rejected.png")
     names = {r.name for r in ctx.runtime.store.list_recipients()}
     assert names == {"Анна Смирнова"}  # all or nothing: fix the lines, import the file again
     assert view.model.rowCount() == 1 and report.report.imported == []
@@ -553,8 +553,8 @@ def render_screenshots(qtbot: QtBot, ctx: AppContext, folder: Path) -> list[Path
     for field in ("email", "phone"):
         label = dialog.errors[field]
         assert label.height() >= label.heightForWidth(label.width())
-    shot = folder / "recipient-dialog.png"
-    assert dialog.grab().save(str(shot))
+    dialog_shot = folder / "recipient-dialog.png"
+    assert dialog.grab().save(str(dialog_shot))
     dialog.reject()
 
     csv_path = Path(tempfile.mkdtemp()) / "staff.csv"
@@ -573,7 +573,7 @@ def render_screenshots(qtbot: QtBot, ctx: AppContext, folder: Path) -> list[Path
     assert report.grab().save(str(report_shot))
     report.close()
     shutil.rmtree(csv_path.parent)
-    return [page, shot, report_shot]
+    return [page, dialog_shot, report_shot]
 
 
 def test_screenshots(qtbot: QtBot, ctx: AppContext) -> None:
@@ -615,7 +615,7 @@ def test_reimport_reports_duplicates_apart_and_errors_first(qtbot: QtBot, ctx: A
     assert [report.model.index(r, 1).data() for r in range(5)] == [
         report.model.index(r, 1).data() for r in range(5) if "already exists" not in report.model.index(r, 1).data()]
     assert report.copy_button.isVisible() and report.copy_button.text() == "&Copy lines with errors"
-    report.grab().save(str(SHOTS / "recipients-reimport-report.png"))
+    shot(report, "recipients-reimport-report.png")
     report.close()
 
 

@@ -22,7 +22,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 from notifier_gui.ui.settings import SettingsDialog
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -167,8 +167,7 @@ def test_main_window_in_russian(qtbot, ctx: AppContext, russian: None) -> None: 
         leftovers = _shown_texts(window) & _english_only()
         assert not leftovers, f"untranslated on screen: {sorted(leftovers)}"
 
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        assert window.grab().save(str(SHOTS / "main-window-ru.png"))
+        assert shot(window, "main-window-ru.png")
     finally:
         ctx.bridge.stop()
         window.quit_for_real(confirm=False)
@@ -186,6 +185,5 @@ def test_settings_dialog_in_russian(qtbot, ctx: AppContext, russian: None) -> No
     assert {p.button.text() for p in dialog.checks.values()} == {"Проверить подключение"}
     leftovers = _shown_texts(dialog) & _english_only()
     assert not leftovers, f"untranslated on screen: {sorted(leftovers)}"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert dialog.grab().save(str(SHOTS / "settings-ru.png"))
+    assert shot(dialog, "settings-ru.png")
     dialog.reject()

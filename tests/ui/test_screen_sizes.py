@@ -17,7 +17,7 @@ from notifier_gui.ui.log.model import COL_DETAIL
 from notifier_gui.ui.main_window import SMALL_SCREEN_HEIGHT, MainWindow, first_size, log_share
 from notifier_gui.ui.settings import SettingsDialog
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 from tests.ui.test_russian import _tools_i18n
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -85,9 +85,9 @@ def test_screenshot_main_window_at_small_sizes(qtbot, ctx: AppContext, language:
         page, log = w.splitter.sizes()
         assert log >= w.log.compact_height() - 1 and page >= log
         assert w.splitter.isCollapsible(1) == (available.height() < SMALL_SCREEN_HEIGHT)
-        w.grab().save(str(SHOTS / f"main-compose-{size}-{language}.png"))
+        shot(w, f"main-compose-{size}-{language}.png")
         w.tabs.setCurrentIndex(0)
-        w.grab().save(str(SHOTS / f"main-recipients-{size}-{language}.png"))
+        shot(w, f"main-recipients-{size}-{language}.png")
     finally:
         w.quit_for_real(confirm=False)
 
@@ -102,7 +102,7 @@ def test_screenshot_settings_at_small_sizes(qtbot, ctx: AppContext, language: st
     dlg.show()
     qtbot.waitUntil(lambda: all(f.status for f in dlg.secret_fields.values()), timeout=5000)
     assert dlg.save_button.isVisible()
-    dlg.grab().save(str(SHOTS / f"settings-{size}-{language}.png"))
+    shot(dlg, f"settings-{size}-{language}.png")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -123,7 +123,7 @@ def test_screenshot_settings_without_a_credential_store(qtbot, ctx: AppContext, 
         qtbot.waitUntil(lambda: dlg.store_panel.state == "file-new", timeout=5000)
         qtbot.waitUntil(lambda: all(f.status for f in dlg.secret_fields.values()), timeout=5000)
         assert dlg.save_button.isVisible() and dlg.store_panel.button.isVisible()
-        dlg.grab().save(str(SHOTS / f"settings-no-store-{size}-{language}.png"))
+        shot(dlg, f"settings-no-store-{size}-{language}.png")
     finally:
         keyring.set_keyring(before)
 

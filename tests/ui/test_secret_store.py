@@ -21,7 +21,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import SettingsDialog
 
 from tests.cli_helpers import env_for, notifier
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 FAIL = "keyring.backends.fail.Keyring"
@@ -106,7 +106,7 @@ def test_settings_offers_the_encrypted_file_and_then_saves_the_password(
     qtbot.waitUntil(lambda: panel.state == "file-new", timeout=5000)
     assert panel.isVisible() and "no credential store" in panel.text.text()
     qtbot.waitUntil(lambda: dlg.secret_fields["smtp_password"].status == "unreadable", timeout=5000)
-    dlg.grab().save(str(SHOTS / "settings-no-credential-store.png"))
+    shot(dlg, "settings-no-credential-store.png")
 
     qtbot.keyClicks(panel.passphrase, "correct horse")
     qtbot.keyClicks(panel.repeat, "other")
@@ -143,7 +143,7 @@ def test_main_window_asks_for_the_passphrase_of_a_locked_file(qtbot, ctx: AppCon
             w.show()
         panel = w.store_panel
         assert panel.isVisible() and panel.state == "file-locked" and not panel.repeat.isVisible()
-        w.grab().save(str(SHOTS / "main-window-secrets-locked.png"))
+        shot(w, "main-window-secrets-locked.png")
         qtbot.keyClicks(panel.passphrase, "correct horse")
         with qtbot.waitSignal(w.modeShown, timeout=10_000):  # unlocked: the mode is read again
             qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)

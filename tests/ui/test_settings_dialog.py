@@ -23,7 +23,7 @@ from notifier_gui.ui.tray import keep_running_in_tray
 
 from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer
 from tests.servers.telegram import DEFAULT_TOKEN, FakeTelegram
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 # The offscreen platform says so whenever a top-level window is shown; it is not our warning.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -112,7 +112,7 @@ def test_bounce_mailbox_settings_save_and_the_imap_password_goes_only_to_the_key
     assert dlg.bindings["IMAP_PORT"].widget.value() == 993
     assert dlg.bindings["IMAP_FOLDER"].widget.text() == "INBOX"
     dlg.resize(dlg.width(), 1000)
-    assert dlg.grab().save(str(SHOTS / "settings-email-imap.png"))
+    assert shot(dlg, "settings-email-imap.png")
     with qtbot.waitSignal(dlg.saved, timeout=10_000):
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     text = settings_file(ctx).read_text(encoding="utf-8")
@@ -220,8 +220,7 @@ def test_email_check_ok_in_place(ctx: AppContext, qtbot, smtp: SMTPServer, trust
     assert "1b7a2e" in panel.result.styleSheet()  # green
     assert smtp.handler.logins == [USER] and smtp.messages == []  # logged in, sent nothing
     assert keyring_backend.get_password(SERVICE, "smtp_password") is None  # a test saves nothing
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert dlg.grab().save(str(SHOTS / "settings-email.png"))
+    assert shot(dlg, "settings-email.png")
 
 
 def test_email_check_wrong_password_explains_535_without_the_password(  # type: ignore[no-untyped-def]
@@ -273,8 +272,7 @@ def test_dotenv_banner_moves_secrets_to_the_keyring(ctx: AppContext, qtbot, keyr
     assert "a .env file" in field.edit.placeholderText()
     assert "set in" in dlg.bindings["SMTP_HOST"].widget.parentWidget().findChildren(
         type(dlg.banner_text))[-1].text()  # the host's hint names the .env file
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dlg.grab().save(str(SHOTS / "settings-dotenv-banner.png"))
+    shot(dlg, "settings-dotenv-banner.png")
 
     qtbot.mouseClick(dlg.move_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Moved 1 secret" in dlg.banner_text.text(), timeout=10_000)

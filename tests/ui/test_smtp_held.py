@@ -8,7 +8,7 @@ from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.core_text import core_text
 from notifier_gui.ui.tray import TrayIcon
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 from tests.ui.test_russian import russian  # noqa: F401  (installs the Russian translation)
 
 REASON = ("credentials rejected — fix them in Settings (the SMTP login or password was not accepted: "
@@ -78,6 +78,5 @@ def test_the_log_shows_the_message_id_sent(qtbot, ctx: AppContext) -> None:  # t
     assert panel.select_notification(nid)
     qtbot.waitUntil(lambda: "Message id: <1.2@example.org>" in panel.details.toPlainText())
     assert "queued as 4F3x" in panel.details.toPlainText()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     panel.resize(900, 500)
-    assert panel.grab().save(str(SHOTS / "log-message-id.png"))
+    assert shot(panel, "log-message-id.png")

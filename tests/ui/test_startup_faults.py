@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from notifier_gui import app as app_module
 
 from tests.cli_helpers import newer_database
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 
 @pytest.mark.parametrize("case, words", [
@@ -45,12 +45,11 @@ def test_start_up_faults_are_one_dialog(qtbot: QtBot, tmp_path: Path, monkeypatc
         if isinstance(box, QMessageBox):
             seen.append(box.text())
             details.append(box.detailedText())
-            box.grab().save(str(SHOTS / f"startup-fault-{case.replace(' ', '-')}.png"))
+            shot(box, f"startup-fault-{case.replace(' ', '-')}.png")
             box.accept()
         else:
             QTimer.singleShot(20, close_box)
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     QTimer.singleShot(0, close_box)
     language = "ru" if case == "not sqlite" else "en"
     assert app_module.main(["--data-dir", str(data), "--language", language]) == 2
@@ -68,5 +67,4 @@ def test_withheld_secrets_are_told_without_blocking(qtbot: QtBot) -> None:
     qtbot.addWidget(box)
     assert box.isVisible() and not box.isModal()
     assert "would send stored secrets" in box.text() and "evil.example" in box.text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    box.grab().save(str(SHOTS / "withheld-secrets.png"))
+    shot(box, "withheld-secrets.png")

@@ -7,7 +7,7 @@ from notifier_gui.core.delivery.dispatcher import WorkerStatus
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
 
-from tests.ui.conftest import SHOTS
+from tests.ui.conftest import shot
 
 
 def test_full_disk_banner_follows_the_worker(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -20,8 +20,7 @@ def test_full_disk_banner_follows_the_worker(qtbot, ctx: AppContext) -> None:  #
         ctx.bridge.eventsReady.emit([WorkerStatus("storage_full", "the disk holding the database is full")])
         assert w.storage_banner.isVisibleTo(w)
         assert "disk" in w.storage_banner.text.text()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        w.grab().save(str(SHOTS / "storage-full.png"))
+        shot(w, "storage-full.png")
         ctx.bridge.eventsReady.emit([WorkerStatus("running")])
         assert not w.storage_banner.isVisibleTo(w)
     finally:
