@@ -63,7 +63,9 @@ def test_search_finds_words_in_the_name_or_detail_whatever_the_case(store: Store
     assert found("MAILBOX full") == [5, 15, 25, 35, 45, 55]
     assert found("смирнова") == list(range(1, 61, 3))  # Cyrillic, case-folded
     assert found("смирнова mailbox") == [25, 55]
-    assert found("cker 55") == [5, 35, 56]  # a substring of the name, a short word (552, 55)
+    assert found("cker") == list(range(2, 61, 3))  # a substring of the name
+    assert found("cker 55") == []  # a short word matches the name only: "SMTP 552 …" is no "55"
+    assert found("ck mailbox") == [5, 35]  # a short word in the name, a long one in the detail
     assert found(f"#{nids[7]}") == [8]
     assert found("nobody-has-this") == []
     assert found("50%") == []  # LIKE's wildcards are searched for, not obeyed
@@ -74,7 +76,7 @@ def test_search_finds_words_in_the_name_or_detail_whatever_the_case(store: Store
 def test_live_events_are_judged_like_the_sql(store: Store) -> None:
     fill(store)
     h = History(store.engine)
-    for text in ("mailbox", "смирнова full", "cker", "#7", "accepted 1"):
+    for text in ("mailbox", "смирнова full", "cker", "#7", "accepted 1", "cker 55", "ck", "5", "ANNA 52"):
         q = LogQuery.from_search(text)
         every = h.page(LogQuery(), 100)
         assert [r.id for r in every if q.matches(r.notification_id, r.recipient_name, r.channel, r.outcome,
@@ -249,28 +251,173 @@ def test_the_start_up_secret_sweep_reads_only_rows_holding_a_secret(tmp_path) ->
     assert plan == ["SEARCH notifications USING INDEX ix_notifications_secret_ref (smtp_secret_ref>?)"], plan
 
 
-def test_a_search_with_a_short_word_walks_the_text_index_newest_first_and_stops_at_the_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """"smirnova 55": the long word's FTS table hands out rowids newest first and the page's
-    LIMIT stops it; the short word is checked on each candidate through the primary keys —
-    no scan of attempts or notifications, no sort of the matches. (Its cost is the number of
-    candidates the long words match before a page is full: docs/PERFORMANCE.md.)"""
+# -- the search's two plans (migration 0007): name first, or the text index -------------------------
+PEOPLE = ("Anna Smirnova 10", "Anna Smirnova 1040", "anna smirnova 7", "Анна Смирнова 10", "АННА ПЕТРОВА 210",
+          "Boris Becker", "Clara")
+DETAILS = ("250 accepted", "552 mailbox full", "mailbox of anna.smirnova@example.org is full",
+           "code 10, try later", "Ёлка: chat not found")
+QUERIES = ("Anna Smirnova 10", "anna smirnova 1040", "анна смирнова 10", "АННА", "анна 10", "mailbox", "anna mailbox",
+           "smirnova full", "anna.smirnova", "becker anna", "10", "1", "a", "zz", "ёлка", "ЁЛКА becker", "chat 10",
+           "1040 mailbox", "petrova 21", "smirnova 7 accepted", "nobody-has-this")
+
+
+def fill_people(store: Store) -> None:
+    """Attempts of PEOPLE with DETAILS in every combination (35 notifications, 70 attempts)."""
+    rids = [store.add_recipient(name) for name in PEOPLE]
+    nids = store.enqueue([rids[i % len(rids)] for i in range(35)], "hello")
+    t0 = utcnow() - timedelta(days=3)
+    with store.engine.begin() as c:
+        c.execute(insert(ATTEMPTS), [
+            {"notification_id": nid, "channel": ("email", "sms")[k], "started_at": t0 + timedelta(minutes=i),
+             "finished_at": t0 + timedelta(minutes=i), "outcome": "transient" if k == 0 else "delivered",
+             "detail": DETAILS[(i + k * 2 + i // len(PEOPLE)) % len(DETAILS)], "round_no": 0, "try_no": 1}
+            for i, nid in enumerate(nids) for k in (0, 1)])
+
+
+def by_hand(h: History, q: LogQuery) -> list[int]:
+    """The rows LogQuery.matches (the live rows' test) picks out of every row."""
+    every = h.page(LogQuery(), 1000)
+    return [r.id for r in every if q.matches(r.notification_id, r.recipient_name, r.channel, r.outcome,
+                                             r.detail, r.started_at)]
+
+
+def test_both_plans_and_live_rows_answer_a_search_the_same(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every query, paged two rows at a time both ways, gives the same rows through the name-first
+    plan, through the text index's plan, and by LogQuery.matches: names in any case and
+    script, words only in the detail, short words (the name only), many names."""
+    from notifier_gui.core.storage import history
+
+    fill_people(store)
+    h = History(store.engine)
+
+    def pages(q: LogQuery) -> tuple[list[int], list[int]]:
+        newest: list[int] = []
+        before = None
+        while rows := h.page(q, 2, before=before):
+            newest = ids(rows) + newest
+            before = rows[0].id
+        oldest: list[int] = []
+        while rows := h.page(q, 2, after=oldest[-1] if oldest else 0):
+            oldest += ids(rows)
+        return newest, oldest
+
+    wanted = {text: by_hand(h, LogQuery.from_search(text)) for text in QUERIES}
+    name_first = 0
+    for text in QUERIES:  # as planned here: by name for most
+        q = LogQuery.from_search(text)
+        with h.connection() as c:
+            name_first += h._name_first(c, q) is not None
+        assert pages(q) == (wanted[text], wanted[text]), text
+        assert h.count(q) == len(wanted[text]), text
+    assert name_first >= len(QUERIES) - 3  # "mailbox", "smirnova full", "chat 10": words in many details
+    monkeypatch.setattr(history, "_RARE_IN_DETAILS", 0)  # no word is rare in the details: fewer by name
+    monkeypatch.setattr(history, "_NAME_FIRST_NAMES", 2)  # many names: the text index
+    for text in QUERIES:
+        assert pages(LogQuery.from_search(text)) == (wanted[text], wanted[text]), text
+    monkeypatch.setattr(History, "_name_first", lambda *_: None)  # the text index's plan alone
+    for text in QUERIES:
+        assert pages(LogQuery.from_search(text)) == (wanted[text], wanted[text]), text
+    # the answers themselves, for a few: the search is not just consistent but right
+    every = h.page(LogQuery(), 100)
+    found = {t: [every[i - 1].recipient_name for i in wanted[t]] for t in ("Anna Smirnova 10", "10", "chat 10", "anna.smirnova")}
+    tens = {"Anna Smirnova 10", "Anna Smirnova 1040", "Анна Смирнова 10", "АННА ПЕТРОВА 210"}
+    assert set(found["10"]) == tens  # "code 10, try later" in a detail is not enough
+    # the last two through "anna.smirnova@example.org" in the detail only
+    assert set(found["Anna Smirnova 10"]) == tens
+    assert found["Anna Smirnova 10"].count("Anna Smirnova 10") == 10 > found["Anna Smirnova 10"].count("Анна Смирнова 10")
+    assert set(found["chat 10"]) <= set(found["10"]) and found["chat 10"]
+    assert found["anna.smirnova"] and "Clara" in found["anna.smirnova"]  # in the detail only
+
+
+def plans(store: Store, q: LogQuery, *, name_first: bool) -> list[tuple[str, list[str]]]:
+    """Each statement a page of ``q`` runs that reads attempts, with its plan (SQLite's EXPLAIN
+    QUERY PLAN; PostgreSQL's EXPLAIN with sequential scans discouraged, as on a big table)."""
     from sqlalchemy import event
 
-    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
-    fill(store, 30)
+    h = History(store.engine)
     seen: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append((statement, params))
+        if "FROM attempts" in statement or "JOIN attempts" in statement:
+            seen.append((statement, params))
 
     event.listen(store.engine, "before_cursor_execute", capture)
-    rows = History(store.engine).page(LogQuery.from_search("смирнова 55"), 5)
+    with h.connection() as c:
+        assert (h._name_first(c, q) is not None) == name_first
+    h.page(q, 5)
     event.remove(store.engine, "before_cursor_execute", capture)
-    assert [r.id for r in rows] == [25]  # Анна Смирнова's attempt 25 has "SMTP 552 …"
-    (statement, params), = [(s, p) for s, p in seen if "attempts_fts" in s]
-    with store.engine.connect() as c:
-        plan = [str(r[-1]) for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]  # type: ignore[arg-type]
+    out = []
+    with h.connection() as c:
+        pg = store.engine.dialect.name == "postgresql"
+        if pg:
+            c.exec_driver_sql("SET enable_seqscan = off")
+        for statement, params in seen:
+            rows = c.exec_driver_sql(("EXPLAIN " if pg else "EXPLAIN QUERY PLAN ") + statement, params)  # type: ignore[arg-type]
+            out.append((statement, [str(r[-1]) for r in rows]))
+    return out
+
+
+def test_name_first_reads_the_names_and_the_details_index_never_the_history(store: Store) -> None:
+    """"Anna Smirnova 10": the names holding the words lead through ix_notifications_recipient_name
+    to their attempts; the rows where a word is only in the detail come from the details' own
+    index (SQLite: attempt_details_fts; PostgreSQL: the pg_trgm index on attempts.detail)."""
+    fill_people(store)
+    pg = store.engine.dialect.name == "postgresql"
+    seen = plans(store, LogQuery.from_search("Anna Smirnova 10"), name_first=True)
+    by_names = [p for s, p in seen if "recipient_name IN" in s and "LIMIT" in s and "ORDER BY" in s]
+    by_details = [p for s, p in seen if ("attempt_details_fts" in s or "detail ILIKE" in s) and "ORDER BY" in s]
+    assert len(by_names) == 1 and len(by_details) == 1, seen
+    assert any("ix_notifications_recipient_name" in line for line in by_names[0]), by_names
+    if pg:
+        assert any("ix_attempts_detail_trgm" in line for line in by_details[0]), by_details
+    else:
+        assert any("ix_attempts_notification_id" in line for line in by_names[0]), by_names
+        assert any("attempt_details_fts VIRTUAL TABLE" in line for line in by_details[0]), by_details
+        for statement, plan in seen:  # the history is never scanned, only searched by key
+            assert not any(line.startswith("SCAN") and ("attempts " in line + " " or "notifications" in line)
+                           for line in plan if "VIRTUAL TABLE" not in line), (statement, plan)
+
+
+def test_the_text_index_plan_walks_it_newest_first_and_stops_at_the_page(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """When many names match, the FTS table hands out rowids newest first and the page's LIMIT
+    stops it; a short word is checked on each candidate's name through the primary keys — no
+    scan of attempts or notifications, no sort of the matches."""
+    from notifier_gui.core.storage import history
+
+    store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+    fill_people(store)
+    monkeypatch.setattr(history, "_NAME_FIRST_ATTEMPTS", 0)  # as if these names had a year of attempts
+    seen = plans(store, LogQuery.from_search("smirnova 10"), name_first=False)
     store.engine.dispose()
+    (plan,) = [p for s, p in seen if "attempts_fts" in s]
     assert plan[0].startswith("SCAN") and "attempts_fts VIRTUAL TABLE" in plan[0], plan
     assert all(p.startswith("SEARCH") and "PRIMARY KEY" in p for p in plan[1:]), plan
     assert not any("TEMP B-TREE" in p for p in plan), plan
+
+
+def test_names_and_details_indexes_follow_every_write(store: Store) -> None:
+    """history_names gains a name when a notification is written or renamed; the details' index
+    follows attempts inserted, rewritten and deleted (SQLite: FTS5's own integrity check)."""
+    from sqlalchemy import delete, select, update
+
+    from notifier_gui.core.storage.schema import HISTORY_NAMES, NOTIFICATIONS
+
+    fill_people(store)
+    h = History(store.engine)
+
+    def names() -> set[str]:
+        with store.engine.connect() as c:
+            return set(c.execute(select(HISTORY_NAMES.c.name)).scalars())
+
+    assert names() == set(PEOPLE)
+    with store.engine.begin() as c:
+        c.execute(update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == 1).values(recipient_name="Zoe Quinn"))
+        c.execute(update(ATTEMPTS).where(ATTEMPTS.c.id == 4).values(detail="550 zebra unknown"))
+        c.execute(delete(ATTEMPTS).where(ATTEMPTS.c.id == 6))
+    assert names() == set(PEOPLE) | {"Zoe Quinn"}
+    assert ids(h.page(LogQuery.from_search("zoe"), 10)) == [1, 2]
+    assert ids(h.page(LogQuery.from_search("zebra"), 10)) == [4]
+    assert 6 not in ids(h.page(LogQuery(), 100))
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO attempt_details_fts(attempt_details_fts) VALUES ('integrity-check')")

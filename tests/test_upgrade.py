@@ -68,7 +68,8 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     assert current_revision(engine) == HEAD_REVISION
     assert snapshot(engine) == before  # nothing changed but the additions
     new_indexes = {i["name"] for i in inspect(engine).get_indexes("notifications")}
-    added = {"ix_notifications_finished", "ix_notifications_created_at", "ix_notifications_secret_ref"}
+    added = {"ix_notifications_finished", "ix_notifications_created_at", "ix_notifications_secret_ref",
+             "ix_notifications_recipient_name"}
     if engine.dialect.name == "postgresql":
         added.add("ix_notifications_recipient_name_trgm")
     assert new_indexes - old_indexes["notifications"] == added
@@ -77,6 +78,16 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     anna = [i for i in range(1000, N_ATTEMPTS + 1, 1000) if ((i - 1) % 4000 + 1) % 3 == 0]
     assert anna and [r.id for r in h.page(LogQuery.from_search("смирнова mailbox"), 100)] == anna
     assert h.recipient_ids_matching("becker") == [2]
+    # 0007: the names in the history, and (SQLite) the details' own index, filled for the old rows
+    with engine.connect() as c:
+        assert set(c.exec_driver_sql("SELECT name FROM history_names").scalars()) == set(NAMES)
+        if engine.dialect.name == "sqlite":
+            c.exec_driver_sql("INSERT INTO attempt_details_fts(attempt_details_fts) VALUES ('integrity-check')")
+    q = LogQuery.from_search("clara mailbox")
+    with h.connection() as c:
+        assert h._name_first(c, q) is not None  # "mailbox" is in few details: looked up there
+    clara = [i for i in range(1000, N_ATTEMPTS + 1, 1000) if ((i - 1) % 4000 + 1) % 3 == 2]
+    assert clara and [r.id for r in h.page(q, 100)] == clara
     # 0005 filled every existing row's name order key: the names sort as the window sorts them
     assert [r.name for r in h.recipients_page("", "name", False, 0, 10)] == sorted(NAMES, key=name_sort_key)
     if engine.dialect.name == "sqlite":

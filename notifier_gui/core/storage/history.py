@@ -2,21 +2,27 @@
 
 The delivery log is a window onto the ``attempts`` table: pages by keyset on the attempt id
 (newest first or oldest first), filters as SQL, text search through migration 0003's
-search objects (SQLite FTS5 trigram tables, PostgreSQL pg_trgm indexes; both answer "every
-word appears somewhere in the recipient's name or the detail, ignoring case"). The status
-bar's counts read only unfinished work and today's failures through indexes.
+search objects (SQLite FTS5 trigram tables, PostgreSQL pg_trgm indexes) and 0007's
+(the names in the history, a text index of the details alone). Both dialects answer "every
+word appears in the recipient's name, or, for a word of three characters or more, in the
+name or the detail, ignoring case" (a shorter word would match most details by chance, and
+no trigram index can look it up). The status bar's counts read only unfinished work and
+today's failures through indexes.
 
 Kept apart from :mod:`.repository` (the writers and the claim path): nothing here writes.
+(A little over 450 lines: the log's and the recipients' searches share their SQL helpers.)
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     Engine,
@@ -34,14 +40,26 @@ from sqlalchemy.exc import OperationalError
 
 from ..records import AttemptRow, RecipientData
 from .reads import recipient_from_row
-from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
+from .schema import ATTEMPTS, HISTORY_NAMES, NOTIFICATIONS, RECIPIENTS
 
 IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL
-_MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: they fall back to LIKE
+_MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: in the log they match the name only
+# History._name_first gathers and sorts the attempts of the names holding the words: only
+# while they are few. A word is looked up in the details' index while few attempts hold it.
+_NAME_FIRST_ATTEMPTS = 10_000
+_NAME_FIRST_NAMES = 2_000
+_RARE_IN_DETAILS = 5_000
 _ID_SEARCH = re.compile(r"#(\d{1,18})")
 
 _ATTEMPTS_FTS = table("attempts_fts", column("rowid"), column("attempts_fts"))
 _RECIPIENTS_FTS = table("recipients_fts", column("rowid"), column("recipients_fts"))
+_DETAILS_FTS = table("attempt_details_fts", column("rowid"), column("attempt_details_fts"))
+
+
+def _contains(text: str | None, word: str) -> bool:
+    """SQLite's ``notifier_contains``: ``word`` (case-folded) is in ``text`` ignoring case, as
+    :meth:`LogQuery.matches` tests a live row (SQLite's ``LIKE`` folds ASCII letters only)."""
+    return text is not None and word in text.casefold()
 
 
 class Cancelled(Exception):
@@ -54,7 +72,7 @@ class LogQuery:
 
     outcomes: frozenset[str] | None = None  # attempt outcomes; IN_FLIGHT: not finished yet
     channel: str | None = None
-    words: tuple[str, ...] = ()  # each must appear in the recipient's name or the detail
+    words: tuple[str, ...] = ()  # each in the recipient's name, or (3+ characters) in the name or the detail
     notification_id: int | None = None
     since: datetime | None = None  # started at or after
     until: datetime | None = None  # started before
@@ -95,8 +113,9 @@ class LogQuery:
         if self.until is not None and started >= self.until:
             return False
         if self.words:
-            hay = f"{recipient}\n{detail}".casefold()
-            return all(w in hay for w in self.words)
+            name = recipient.casefold()
+            hay = f"{name}\n{detail.casefold()}"
+            return all(w in (hay if len(w) >= _MIN_TRIGRAM else name) for w in self.words)
         return True
 
 
@@ -105,8 +124,8 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _fts_phrase(words: list[str]) -> str:
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+def _fts_phrase(words: list[str], op: str = "AND") -> str:
+    return f" {op} ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 class History:
@@ -116,9 +135,33 @@ class History:
         self.engine = engine
         self._pg = engine.dialect.name == "postgresql"
 
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A connection for the log's queries (on SQLite with ``notifier_contains`` registered)."""
+        with self.engine.connect() as conn:
+            if not self._pg:
+                raw: Any = conn.connection.dbapi_connection
+                raw.create_function("notifier_contains", 2, _contains, deterministic=True)
+            yield conn
+
     # -- the log's pages ------------------------------------------------------------------
-    def _filtered(self, q: LogQuery) -> tuple[Select[Any], Any]:
-        """The page query without order and limit, and the id column that orders it."""
+    def _in_name(self, word: str, name: Any = NOTIFICATIONS.c.recipient_name) -> ColumnElement[bool]:
+        if self._pg:
+            return name.ilike(_like(word), escape="\\")  # type: ignore[no-any-return]
+        return func.notifier_contains(name, word, type_=Boolean)
+
+    def _word(self, word: str) -> ColumnElement[bool]:
+        """One word of the search, tested on each row."""
+        if len(word) < _MIN_TRIGRAM:
+            return self._in_name(word)
+        detail = ATTEMPTS.c.detail
+        in_detail = (detail.ilike(_like(word), escape="\\") if self._pg
+                     else func.notifier_contains(detail, word, type_=Boolean))
+        return or_(in_detail, self._in_name(word))
+
+    def _filtered(self, q: LogQuery, start: Any = None) -> tuple[Select[Any], Any]:
+        """The page query without order and limit, and the id column that orders it (``start``:
+        a CTE of the attempt ids to read, PostgreSQL)."""
         A, N = ATTEMPTS, NOTIFICATIONS
         cols = (A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
                 A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail)
@@ -140,19 +183,9 @@ class History:
         if q.until is not None:
             conds.append(A.c.started_at < q.until)
         long_words = [w for w in q.words if len(w) >= _MIN_TRIGRAM]
-        short_words = [w for w in q.words if len(w) < _MIN_TRIGRAM]
-        if self._pg:
-            # pg_trgm answers ILIKE '%word%' from its GIN indexes, whatever the word's length
-            # (short ones just match more); both columns are indexed.
-            for w in q.words:
-                pattern = _like(w)
-                conds.append(or_(A.c.detail.ilike(pattern, escape="\\"),
-                                 N.c.recipient_name.ilike(pattern, escape="\\")))
-        else:
-            for w in short_words:
-                pattern = _like(w)
-                conds.append(or_(A.c.detail.like(pattern, escape="\\"),
-                                 N.c.recipient_name.like(pattern, escape="\\")))
+        # pg_trgm answers ILIKE '%word%' from its GIN indexes (name and detail); on SQLite the
+        # FTS table below answers the long words, and a short one is tested on the name.
+        conds.extend(self._word(w) for w in q.words if self._pg or len(w) < _MIN_TRIGRAM)
         if long_words and not self._pg:
             # The FTS table drives: it hands out matching rowids in rowid order and stops at
             # the page's LIMIT, instead of building the whole set of matches first.
@@ -161,7 +194,8 @@ class History:
                     .join(A, A.c.id == F.c.rowid).join(N, N.c.id == A.c.notification_id)
                     .where(F.c.attempts_fts.op("MATCH")(_fts_phrase(long_words)), *conds))
             return stmt, F.c.rowid
-        stmt = select(*cols).select_from(A).join(N, N.c.id == A.c.notification_id).where(*conds)
+        rows = A if start is None else start.join(A, A.c.id == start.c.id)
+        stmt = select(*cols).select_from(rows).join(N, N.c.id == A.c.notification_id).where(*conds)
         return stmt, A.c.id
 
     def page(self, q: LogQuery, limit: int, before: int | None = None, after: int | None = None,
@@ -171,18 +205,75 @@ class History:
 
         ``cancelled`` is polled while SQLite works; when it turns true the read stops and
         :class:`Cancelled` is raised (a newer filter replaced this one)."""
-        stmt, key = self._filtered(q)
-        if after is not None:
-            stmt = stmt.where(key > after).order_by(key.asc()).limit(limit)
+        found: dict[int, AttemptRow] = {}
+        with self.connection() as conn:
+            plan = self._name_first(conn, q)
+            for stmt, key in plan if plan is not None else [self._filtered(q)]:
+                if after is not None:
+                    stmt = stmt.where(key > after).order_by(key.asc()).limit(limit)
+                else:
+                    if before is not None:
+                        stmt = stmt.where(key < before)
+                    stmt = stmt.order_by(key.desc()).limit(limit)
+                found.update((r[0], AttemptRow(*r)) for r in self._execute(conn, stmt, cancelled))
+        rows = sorted(found.values(), key=lambda r: r.id)
+        return rows[:limit] if after is not None else rows[-limit:]
+
+    def _name_first(self, conn: Connection, q: LogQuery) -> list[tuple[Select[Any], Any]] | None:
+        """The page's statements with the words looked up by name first (None: the text index's
+        plan, :meth:`_filtered`, which walks the rows holding the long words newest first —
+        quick while matches are many, but "Anna Smirnova 10" walked every Anna Smirnova).
+
+        The long words few details hold (``rare``: at most _RARE_IN_DETAILS attempts in the
+        details' own index) and the short words are looked up in ``history_names``. A matching
+        row either holds them all in its name (an attempt of those names) or lacks a rare word
+        there, which its detail then holds (one of that word's few attempts in the details).
+        Both sets are read with the page's limit and checked for every word: the same rows as
+        the other plan. Chosen while those names have at most _NAME_FIRST_ATTEMPTS attempts."""
+        if not q.words:
+            return None
+        H, N, A = HISTORY_NAMES, NOTIFICATIONS, ATTEMPTS
+        long_words = [w for w in q.words if len(w) >= _MIN_TRIGRAM]
+        rare = [w for w in long_words if self._in_details(conn, w) <= _RARE_IN_DETAILS]
+        by_name = rare + [w for w in q.words if len(w) < _MIN_TRIGRAM]
+        if not by_name:
+            return None  # every word is in many details
+        names = list(conn.execute(select(H.c.name).where(*(self._in_name(w, H.c.name) for w in by_name))
+                                  .limit(_NAME_FIRST_NAMES + 1)).scalars())
+        if len(names) > _NAME_FIRST_NAMES:
+            return None
+        if names:
+            theirs = (select(literal(1)).select_from(N).join(A, A.c.notification_id == N.c.id)
+                      .where(N.c.recipient_name.in_(names)).limit(_NAME_FIRST_ATTEMPTS + 1))
+            if int(conn.execute(select(func.count()).select_from(theirs.subquery())).scalar_one()) > _NAME_FIRST_ATTEMPTS:
+                return None
+        base, key = self._filtered(replace(q, words=()))
+        out = []
+        if names:
+            out.append((base.where(N.c.recipient_name.in_(names),
+                                   *(self._word(w) for w in long_words if w not in rare)), key))
+        if rare:
+            if self._pg:  # from the ids the trigram index finds, not along the primary key
+                D = ATTEMPTS.alias("d")
+                holding = (select(D.c.id).where(or_(*(D.c.detail.ilike(_like(w), escape="\\") for w in rare)))
+                           .cte("holding").prefix_with("MATERIALIZED"))
+                base = self._filtered(replace(q, words=()), holding)[0]
+            else:
+                F = _DETAILS_FTS
+                base = base.where(A.c.id.in_(select(F.c.rowid).where(
+                    F.c.attempt_details_fts.op("MATCH")(_fts_phrase(rare, "OR")))))
+            out.append((base.where(*(self._word(w) for w in q.words)), key))
+        return out
+
+    def _in_details(self, conn: Connection, word: str) -> int:
+        """How many attempts hold ``word`` in their detail, counted up to _RARE_IN_DETAILS + 1."""
+        if self._pg:
+            holding = select(ATTEMPTS.c.id).where(ATTEMPTS.c.detail.ilike(_like(word), escape="\\"))
         else:
-            if before is not None:
-                stmt = stmt.where(key < before)
-            stmt = stmt.order_by(key.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            rows = [AttemptRow(*r) for r in self._execute(conn, stmt, cancelled)]
-        if after is None:
-            rows.reverse()
-        return rows
+            F = _DETAILS_FTS
+            holding = select(F.c.rowid).where(F.c.attempt_details_fts.op("MATCH")(_fts_phrase([word])))
+        limited = holding.limit(_RARE_IN_DETAILS + 1).subquery()
+        return int(conn.execute(select(func.count()).select_from(limited)).scalar_one())
 
     def _execute(self, conn: Connection, stmt: Select[Any], cancelled: Callable[[], bool] | None) -> list[Any]:
         if cancelled is None:
@@ -206,7 +297,7 @@ class History:
     def count(self, q: LogQuery) -> int:
         """How many attempts match (for an export's progress; a scan, so never per tick)."""
         stmt, _ = self._filtered(q)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
 
     def stream(self, q: LogQuery, batch: int = 2000,

@@ -142,6 +142,8 @@ NOTIFICATIONS = Table(
     # keyword is repeated here: a ``postgresql_*`` keyword makes SQLAlchemy import its whole
     # PostgreSQL dialect (~50-90 ms) in every process, also in a CLI that only lists users.
     Index("ix_notifications_secret_ref", "smtp_secret_ref", sqlite_where=text("smtp_secret_ref IS NOT NULL")),
+    # The log's name-first search: from the names holding the words to their notifications (0007).
+    Index("ix_notifications_recipient_name", "recipient_name"),
 )
 
 ATTEMPTS = Table(
@@ -187,9 +189,16 @@ POLLER_LEASES = Table(
     _col("owner", String(200)),
     _col("expires_at", UTCDateTime),
 )
-# Migration 0003's search objects, per dialect. They are not tables the program writes through
+# Every distinct notifications.recipient_name, added by triggers when a notification is written
+# or renamed (migration 0007): the log's search finds the names holding its words here. A name
+# whose notifications were pruned stays (it matches no rows).
+HISTORY_NAMES = Table(
+    "history_names", METADATA,
+    _col("name", String(200), primary_key=True),
+)
+# Migration 0003's (and 0007's detail index) search objects, per dialect. They are not tables the program writes through
 # (triggers keep them in step), so the schema-vs-migrations comparison leaves them out.
-SQLITE_FTS_TABLES = ("attempts_fts", "recipients_fts")
+SQLITE_FTS_TABLES = ("attempts_fts", "recipients_fts", "attempt_details_fts")
 PG_TRGM_INDEXES = ("ix_attempts_detail_trgm", "ix_notifications_recipient_name_trgm",
                    "ix_recipients_name_trgm", "ix_recipients_email_trgm", "ix_recipients_phone_trgm")
 SEARCH_OBJECTS = frozenset(SQLITE_FTS_TABLES + PG_TRGM_INDEXES)
