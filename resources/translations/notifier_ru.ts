@@ -2015,6 +2015,10 @@
         <translation>Фильтр по получателю, #id или подробностям…</translation>
     </message>
     <message>
+        <source>Every word in the recipient&apos;s name or the detail, ignoring case; a word shorter than three characters in the name only. #42: notification 42.</source>
+        <translation>Каждое слово — в имени получателя или в подробностях, без учёта регистра; слово короче трёх символов — только в имени. #42: уведомление 42.</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>С</translation>
     </message>

@@ -101,6 +101,8 @@ class LogPanel(QWidget):
             self.channel.addItem(label, key)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Filter by recipient, #id or detail…"))
+        self.search.setToolTip(self.tr("Every word in the recipient's name or the detail, ignoring case; "
+                                       "a word shorter than three characters in the name only. #42: notification 42."))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
