@@ -386,7 +386,7 @@ def test_the_text_index_plan_walks_it_newest_first_and_stops_at_the_page(tmp_pat
 
     store = Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
     fill_people(store)
-    monkeypatch.setattr(history, "_NAME_FIRST_ATTEMPTS", 0)  # as if these names had a year of attempts
+    monkeypatch.setattr(history, "_NAME_FIRST_NOTIFICATIONS", 0)  # as if these names had a year of attempts
     seen = plans(store, LogQuery.from_search("smirnova 10"), name_first=False)
     store.engine.dispose()
     (plan,) = [p for s, p in seen if "attempts_fts" in s]

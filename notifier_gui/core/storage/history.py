@@ -46,8 +46,8 @@ IN_FLIGHT = "sending"  # how a filter names attempts whose outcome is still NULL
 _MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: in the log they match the name only
 # History._name_first gathers and sorts the attempts of the names holding the words: only
 # while they are few. A word is looked up in the details' index while few attempts hold it.
-_NAME_FIRST_ATTEMPTS = 10_000
-_NAME_FIRST_NAMES = 2_000
+_NAME_FIRST_NOTIFICATIONS = 5_000
+_NAME_FIRST_NAMES = 1_000
 _RARE_IN_DETAILS = 5_000
 _ID_SEARCH = re.compile(r"#(\d{1,18})")
 
@@ -229,7 +229,7 @@ class History:
         row either holds them all in its name (an attempt of those names) or lacks a rare word
         there, which its detail then holds (one of that word's few attempts in the details).
         Both sets are read with the page's limit and checked for every word: the same rows as
-        the other plan. Chosen while those names have at most _NAME_FIRST_ATTEMPTS attempts."""
+        the other plan. Chosen while those names have at most _NAME_FIRST_NOTIFICATIONS."""
         if not q.words:
             return None
         H, N, A = HISTORY_NAMES, NOTIFICATIONS, ATTEMPTS
@@ -242,10 +242,9 @@ class History:
                                   .limit(_NAME_FIRST_NAMES + 1)).scalars())
         if len(names) > _NAME_FIRST_NAMES:
             return None
-        if names:
-            theirs = (select(literal(1)).select_from(N).join(A, A.c.notification_id == N.c.id)
-                      .where(N.c.recipient_name.in_(names)).limit(_NAME_FIRST_ATTEMPTS + 1))
-            if int(conn.execute(select(func.count()).select_from(theirs.subquery())).scalar_one()) > _NAME_FIRST_ATTEMPTS:
+        if names:  # counted in the name index alone, up to the budget
+            theirs = select(N.c.id).where(N.c.recipient_name.in_(names)).limit(_NAME_FIRST_NOTIFICATIONS + 1)
+            if int(conn.execute(select(func.count()).select_from(theirs.subquery())).scalar_one()) > _NAME_FIRST_NOTIFICATIONS:
                 return None
         base, key = self._filtered(replace(q, words=()))
         out = []
