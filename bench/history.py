@@ -204,6 +204,8 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
         "channel sms": LogQuery(channel="sms"),
         "text 'mailbox'": LogQuery.from_search("mailbox"),
         "recipient name": LogQuery.from_search(person),
+        "recipient name + a word of the detail": LogQuery.from_search(f"{person} mailbox"),
+        "a short word no name holds": LogQuery.from_search("zz"),
         "#id": LogQuery.from_search(f"#{a['nid']}"),
         "dates (one day)": LogQuery(since=datetime.fromisoformat(a["day"]).astimezone(),
                                     until=datetime.fromisoformat(a["day"]).astimezone() + timedelta(days=1)),
