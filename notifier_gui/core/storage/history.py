@@ -48,7 +48,7 @@ _MIN_TRIGRAM = 3  # shorter words cannot use a trigram index: in the log they ma
 # while they are few. A word is looked up in the details' index while few attempts hold it.
 _NAME_FIRST_NOTIFICATIONS = 5_000
 _NAME_FIRST_NAMES = 1_000
-_RARE_IN_DETAILS = 5_000
+_RARE_IN_DETAILS = 1_000
 _ID_SEARCH = re.compile(r"#(\d{1,18})")
 
 _ATTEMPTS_FTS = table("attempts_fts", column("rowid"), column("attempts_fts"))
