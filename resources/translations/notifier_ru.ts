@@ -849,7 +849,7 @@
     </message>
     <message>
         <source>temporary failure while {where}: {reply}</source>
-        <translation>временная ошибка при этапе «{where}»: {reply}</translation>
+        <translation>временная ошибка {where}: {reply}</translation>
     </message>
     <message>
         <source>STARTTLS was refused: {reply}</source>
@@ -857,15 +857,15 @@
     </message>
     <message>
         <source>the server rejected the message while {where}: {reply}</source>
-        <translation>сервер отклонил письмо при этапе «{where}»: {reply}</translation>
+        <translation>сервер отклонил письмо {where}: {reply}</translation>
     </message>
     <message>
         <source>SMTP error while {where}: {error}</source>
-        <translation>ошибка SMTP при этапе «{where}»: {error}</translation>
+        <translation>ошибка SMTP {where}: {error}</translation>
     </message>
     <message>
         <source>TLS failed while {where}: {reason}</source>
-        <translation>сбой TLS при этапе «{where}»: {reason}</translation>
+        <translation>сбой TLS {where}: {reason}</translation>
     </message>
     <message>
         <source>the message cannot be sent as written: {error}</source>
@@ -873,7 +873,7 @@
     </message>
     <message>
         <source>unexpected error while {where}: {error}</source>
-        <translation>непредвиденная ошибка при этапе «{where}»: {error}</translation>
+        <translation>непредвиденная ошибка {where}: {error}</translation>
     </message>
     <message>
         <source>the Telegram bot token contains spaces or URL characters; paste it again from @BotFather</source>
