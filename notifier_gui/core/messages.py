@@ -13,6 +13,14 @@ that has passed through a plain string (a database column, ``str(exc)``) can be 
 into a ``Msg`` with :meth:`Template.parse` by the template's own English, so a reworded
 template is one edit here and one translation in the window.
 
+A message that is stored (an attempt's detail: core/delivery/details.py) keeps its English
+in the text column and its code and parameters beside it (:func:`stored`: the parameters as
+the English shows them, a nested message as its own code and parameters, JSON text);
+:func:`from_stored` makes the message again, or reads a row stored before the codes back by
+its English. :meth:`Msg.redacted` redacts the parameters with the English, so a secret
+reaches neither. A template formats its values itself (no ``{x:g}``: pass ``f"{x:g}"``), so
+the parameters say exactly what the English says.
+
 Every template registers itself by code; a code is used by one template only.
 """
 from __future__ import annotations

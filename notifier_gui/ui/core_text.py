@@ -29,7 +29,6 @@ from typing import Any, cast
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..core import config, messages, secrets, setting_rules, validation
-from ..core.delivery import details
 from ..core.messages import Msg
 from .core_text_delivery import DELIVERY_TEXT
 from .core_text_english import CONTEXT, from_wording
@@ -38,7 +37,10 @@ from .setting_names import PLACES, place
 # The modules whose templates a plain text is read back by: imported here, so reading back
 # never depends on what else the window happened to import first. (settings_store, which the
 # window loads only with the Settings dialog, declares its messages in config and secrets.)
-TEMPLATE_MODULES = (config, secrets, setting_rules, validation, *details.TEMPLATE_MODULES)
+# The attempt details' templates (core/delivery/details.py: the channels, with requests) are
+# imported on the first read back (_templates_loaded), so importing this module (the compose
+# preview does) loads no channel code.
+TEMPLATE_MODULES = (config, secrets, setting_rules, validation)
 
 # Field values that are themselves fixed English words of the core (in plain-text messages).
 _WORDS = cast(dict[str, tuple[str, ...]], {
@@ -227,8 +229,16 @@ def _accepts(msg: Msg) -> bool:
     return all(params[n] in PLACES for n in _SETTING_PARAMS & params.keys())
 
 
+@functools.cache
+def _templates_loaded() -> bool:
+    from ..core.delivery import details  # noqa: F401  (registers every attempt detail's template)
+
+    return True
+
+
 @functools.lru_cache(maxsize=8192)
 def _translated(text: str, language_mark: str) -> str:
+    _templates_loaded()
     if language_mark == _LANGUAGE_MARK and not _NAMES.search(text):
         return text  # no translation installed: the core's English is the text, unless it names a variable
     # "field: message" first (as str(ValidationError) writes it), whose message would otherwise
