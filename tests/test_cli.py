@@ -96,7 +96,10 @@ def test_send_worker_show_in_sandbox(data_dir: Path) -> None:
     assert (two["state"], two["delivered_via"]) == ("delivered", "sms")
     assert [(a["channel"], a["outcome"]) for a in two["attempts"]] == [("email", "unavailable"), ("sms", "delivered")]
     assert set(two["attempts"][0]) == {"channel", "outcome", "detail", "provider_message_id", "started_at", "finished_at",
-                                       "receipt_at", "receipt_detail"}
+                                       "receipt_at", "receipt_detail", "detail_code", "detail_params", "receipt_code",
+                                       "receipt_params"}
+    assert (two["attempts"][0]["detail_code"], two["attempts"][0]["detail_params"]) == ("recipient.no_email", {})
+    assert two["attempts"][0]["detail"] == "the recipient has no email address"  # the English stays
     assert two["delivered_how"] == "accepted by the SMS provider"  # the outbox gives no delivery reports
     (eml,) = (data_dir / "outbox" / "email").glob("*.eml")
     assert b"anna@example.org" in eml.read_bytes()

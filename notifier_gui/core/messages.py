@@ -13,10 +13,19 @@ that has passed through a plain string (a database column, ``str(exc)``) can be 
 into a ``Msg`` with :meth:`Template.parse` by the template's own English, so a reworded
 template is one edit here and one translation in the window.
 
+A message that is stored (an attempt's detail: core/delivery/details.py) keeps its English
+in the text column and its code and parameters beside it (:func:`stored`: the parameters as
+the English shows them, a nested message as its own code and parameters, JSON text);
+:func:`from_stored` makes the message again, or reads a row stored before the codes back by
+its English. :meth:`Msg.redacted` redacts the parameters with the English, so a secret
+reaches neither. A template formats its values itself (no ``{x:g}``: pass ``f"{x:g}"``), so
+the parameters say exactly what the English says.
+
 Every template registers itself by code; a code is used by one template only.
 """
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -44,6 +53,8 @@ class Template:
         # field name -> conversion ("r" for {raw!r}, "" for none), in order of appearance
         self.fields: dict[str, str] = {name: conv or "" for _, name, _, conv in _FORMATTER.parse(english)
                                        if name is not None}
+        if any(spec for _, name, spec, _ in _FORMATTER.parse(english) if name is not None):
+            raise ValueError(f"message {code}: format the value before passing it, not in the template")
         self.literal_length = sum(len(literal) for literal, *_ in _FORMATTER.parse(english))
         self._pattern = None
         _REGISTRY[code] = self
@@ -105,8 +116,64 @@ class Msg(str):
             out[name] = value
         return out
 
+    def redacted(self, redact: Callable[[str], str]) -> Msg:
+        """This message with ``redact`` applied to its English *and* to every parameter (a
+        secret must reach neither the ``detail`` column nor the parameters stored beside it)."""
+        params: dict[str, Any] = {}
+        for name, value in self.shown_params().items():
+            params[name] = value.redacted(redact) if isinstance(value, Msg) else redact(str(value))
+        return Msg(self.template, params, redact(str(self)), shown=True)
+
+    def data(self) -> dict[str, Any]:
+        """Code and parameters as JSON-ready data (parameters as the English shows them; a
+        nested message as its own ``{"code", "params"}``)."""
+        return {"code": self.code, "params": {name: value.data() if isinstance(value, Msg) else value
+                                              for name, value in self.shown_params().items()}}
+
     def __reduce__(self) -> tuple[Any, ...]:  # pickles (process pools, copies) as the plain English
         return (str, (str(self),))
+
+
+def stored(text: str | None) -> tuple[str | None, str | None]:
+    """(code, parameters as JSON text) to store beside ``text``'s English; (None, None) for
+    plain text (read back by its English: :func:`from_stored`)."""
+    if not isinstance(text, Msg):
+        return None, None
+    data = text.data()
+    return data["code"], json.dumps(data["params"], ensure_ascii=False, separators=(",", ":"))
+
+
+def from_stored(english: str, code: str | None, params: str | Mapping[str, Any] | None) -> Msg:
+    """A stored text as a message again: by its code and parameters (JSON text, or already
+    read) where they were stored and the code is still known; otherwise (a row older than the
+    codes, a template since removed) read back by the English of the registered templates,
+    else as plain English."""
+    if code is not None and params is not None:
+        try:
+            found = _from_data(code, json.loads(params) if isinstance(params, str) else params, english)
+        except (ValueError, TypeError, AttributeError):
+            found = None
+        if found is not None:
+            return found
+    return as_msg(english) or PLAIN(text=english)
+
+
+def _from_data(code: str, params: Any, english: str | None = None) -> Msg | None:
+    template = _REGISTRY.get(code)
+    if template is None or not isinstance(params, dict) or template.fields.keys() - params.keys():
+        return None
+    shown: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, dict):
+            nested = _from_data(str(value.get("code")), value.get("params"))
+            if nested is None:
+                return None
+            value = nested
+        shown[name] = value if isinstance(value, Msg) else str(value)
+    if english is None:  # a nested message: its English from its template and shown parameters
+        english = "".join(literal + (str(shown[name]) if name is not None else "")
+                          for literal, name, _, _ in _FORMATTER.parse(template.english))
+    return Msg(template, shown, english, shown=True)
 
 
 def as_msg(text: str, accept: Callable[[Msg], bool] = lambda _msg: True) -> Msg | None:

@@ -5,6 +5,7 @@ the CLI show them. Nothing here imports SQLAlchemy, Qt or a channel.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,6 +102,12 @@ class AttemptRow:
     recipient_name: str = ""
     receipt_at: datetime | None = None
     receipt_detail: str | None = None
+    # What ``detail`` / ``receipt_detail`` were made from (core/messages.py): a template's code
+    # and its parameters as JSON text; None for plain text and rows older than the codes.
+    detail_code: str | None = None
+    detail_params: str | None = None
+    receipt_code: str | None = None
+    receipt_params: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +120,20 @@ class AttemptRow:
             "provider_message_id": self.provider_message_id,
             "receipt_at": self.receipt_at.isoformat() if self.receipt_at else None,
             "receipt_detail": self.receipt_detail,
+            **coded(self),
         }
+
+
+def coded(row: Any) -> dict[str, Any]:
+    """An attempt's ``detail_code``/``detail_params`` and ``receipt_code``/``receipt_params``
+    (parameters as an object) for JSON: what ``notifier show --json`` adds to the English."""
+    def params(text: str | None) -> Any:
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return None
+    return {"detail_code": row.detail_code, "detail_params": params(row.detail_params),
+            "receipt_code": row.receipt_code, "receipt_params": params(row.receipt_params)}
 
 
 @dataclass(frozen=True)

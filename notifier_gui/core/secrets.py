@@ -99,6 +99,8 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        if isinstance(text, Msg):  # its parameters too, and it keeps its code
+            return text.redacted(self)
         text = self._BOT_URL.sub(r"\1***", text)
         text = self._BASIC.sub(r"\1***", text)
         values = self._longest_first  # an immutable snapshot: no lock needed to read it

@@ -8,11 +8,17 @@ Settings (setting_names.py) rather than by the environment variable the CLI's us
 Rewording a core message is one edit in the core; changing what the window says is one
 template here and its translation.
 
-Text that reaches the window as a plain string is first read back by the English of the
-core's registered templates (``messages.as_msg``); what the core still writes as plain text
-(attempt details, check results: see core_text_english.py) falls back to recognising its
-wording there. tests/ui/test_core_text.py checks that every code the core declares has a
-template here, and that the templates use only the parameters the core gives.
+Attempt details are messages too (core/delivery/details.py: the channels', the receipts'
+and the state machine's templates); their window templates are in core_text_delivery.py.
+The log gives each row's stored code and parameters back as a ``Msg``; a row stored before
+the codes comes as plain English.
+
+Text that reaches the window as a plain string (such an old row, a notification's
+``last_error``, ``str(exc)``) is first read back by the English of the core's registered
+templates (``messages.as_msg``); what the core still writes as plain text (see
+core_text_english.py) falls back to recognising its wording there. tests/ui/test_core_text.py
+and tests/test_attempt_details.py check that every code the core declares has a template
+here, and that the templates use only the parameters the core gives.
 """
 from __future__ import annotations
 
@@ -24,12 +30,16 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..core import config, messages, secrets, setting_rules, validation
 from ..core.messages import Msg
-from .core_text_english import CONTEXT, TEMPLATES, from_wording
+from .core_text_delivery import DELIVERY_TEXT
+from .core_text_english import CONTEXT, from_wording
 from .setting_names import PLACES, place
 
 # The modules whose templates a plain text is read back by: imported here, so reading back
 # never depends on what else the window happened to import first. (settings_store, which the
 # window loads only with the Settings dialog, declares its messages in config and secrets.)
+# The attempt details' templates (core/delivery/details.py: the channels, with requests) are
+# imported on the first read back (_templates_loaded), so importing this module (the compose
+# preview does) loads no channel code.
 TEMPLATE_MODULES = (config, secrets, setting_rules, validation)
 
 # Field values that are themselves fixed English words of the core (in plain-text messages).
@@ -136,12 +146,17 @@ WINDOW_TEXT = cast(dict[str, str], {
     "settings.unknown": QT_TRANSLATE_NOOP("CoreMessage", "unknown or read-only setting {env}"),
     "settings.file_holds_secrets": QT_TRANSLATE_NOOP("CoreMessage", "{path} holds secrets; remove them from the file "
                                                                     "and enter them in Settings instead"),
+    **DELIVERY_TEXT,  # attempt details (core/delivery/details.py)
 })
+# A template with no word of its own: only braces, spaces and punctuation around its fields.
+_WORDLESS = re.compile(r"^(?:\{\w+(?:![rsa])?\}|[^\w{}])*$")
 _EMPTY_CHOICE = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "empty"))
 _EITHER = cast(str, QT_TRANSLATE_NOOP("CoreMessage", "{some} or {last}"))
 
 # Setting names left in a message's text or parameters: each becomes its place in Settings.
 _PLACED = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)) + r")\b")
+# A template whose translation stands for the window's language (see core_text()).
+_LANGUAGE_MARK = WINDOW_TEXT["value.empty"]
 # What marks a plain message worth rewording in the English window too: a variable or secret name.
 _NAMES = re.compile(r"[A-Z]{3,}_[A-Z_]{2,}|\bapi_id\b|" + _PLACED.pattern)
 
@@ -154,7 +169,7 @@ def core_text(text: str) -> str:
         return _PLACED.sub(_place, _rendered(text))
     # The translation of one template stands for the language: the cache stays right when
     # the translators change (the tests switch between Russian and English).
-    return _translated(text, QCoreApplication.translate(CONTEXT, TEMPLATES[0]))
+    return _translated(text, QCoreApplication.translate(CONTEXT, _LANGUAGE_MARK))
 
 
 def _place(m: re.Match[str]) -> str:
@@ -198,7 +213,7 @@ def _either(shown: list[str]) -> str:
 
 
 def _plain(text: str) -> str:
-    return _translated(text, QCoreApplication.translate(CONTEXT, TEMPLATES[0]))
+    return _translated(text, QCoreApplication.translate(CONTEXT, _LANGUAGE_MARK))
 
 
 def _accepts(msg: Msg) -> bool:
@@ -206,15 +221,25 @@ def _accepts(msg: Msg) -> bool:
     fields hold setting names."""
     if msg.code not in WINDOW_TEXT or msg.code == "plain":
         return False
+    if msg.code != "field" and _WORDLESS.search(msg.template.english):  # "{message} ({said})" would take any
+        return False  # text with a parenthesis: only a template with words of its own reads plain text back
     params = msg.params
     if "field" in params and msg.code == "field":
         return params["field"] in PLACES or params["field"] in _WORDS["field"]
     return all(params[n] in PLACES for n in _SETTING_PARAMS & params.keys())
 
 
+@functools.cache
+def _templates_loaded() -> bool:
+    from ..core.delivery import details  # noqa: F401  (registers every attempt detail's template)
+
+    return True
+
+
 @functools.lru_cache(maxsize=8192)
 def _translated(text: str, language_mark: str) -> str:
-    if language_mark == TEMPLATES[0] and not _NAMES.search(text):
+    _templates_loaded()
+    if language_mark == _LANGUAGE_MARK and not _NAMES.search(text):
         return text  # no translation installed: the core's English is the text, unless it names a variable
     # "field: message" first (as str(ValidationError) writes it), whose message would otherwise
     # be read as a whole by a template that begins with a value
@@ -230,6 +255,8 @@ def _rendered_plain(msg: Msg) -> str:
     """A message read back from its English: nested messages are plain text in turn."""
     params = dict(msg.params)
     for name, value in params.items():
+        if value in _WORDS.get(name, ()):  # a fixed word ("the Twilio auth token" is a {what}), not a message
+            continue
         if name in _NESTED or (msg.code == "field" and name == "message"):
             params[name] = messages.as_msg(value, accept=_accepts) or messages.PLAIN(text=value)
     return _rendered(Msg(msg.template, params, str(msg), shown=True))

@@ -568,14 +568,6 @@
         <translation>у получателя нет привязанного чата Telegram (сначала он должен нажать «Старт» в боте)</translation>
     </message>
     <message>
-        <source>email is not configured (SMTP_HOST is empty)</source>
-        <translation>эл. почта не настроена (SMTP_HOST пуст)</translation>
-    </message>
-    <message>
-        <source>SMS is not configured (SMS_PROVIDER is empty; choose {providers})</source>
-        <translation>SMS не настроены (SMS_PROVIDER пуст; выберите {providers})</translation>
-    </message>
-    <message>
         <source>Telegram is not configured: there is no bot token (create a bot with @BotFather and save its token)</source>
         <translation>Telegram не настроен: нет токена бота (создайте бота в @BotFather и сохраните его токен)</translation>
     </message>
@@ -640,10 +632,6 @@
         <translation>TLS-сертификату сервера нет доверия: {reason}</translation>
     </message>
     <message>
-        <source>the server offers no STARTTLS on this port; credentials will not be sent in clear (check SMTP_PORT / SMTP_USE_SSL)</source>
-        <translation>сервер не предлагает STARTTLS на этом порту; учётные данные не будут отправлены открытым текстом (проверьте SMTP_PORT / SMTP_USE_SSL)</translation>
-    </message>
-    <message>
         <source>the server refused the recipient for now: {reply}</source>
         <translation>сервер временно отклонил получателя: {reply}</translation>
     </message>
@@ -666,14 +654,6 @@
     <message>
         <source>credentials rejected — fix them in Settings ({message})</source>
         <translation>учётные данные отклонены — исправьте их в настройках ({message})</translation>
-    </message>
-    <message>
-        <source>port {port} expects implicit TLS (SMTP_USE_SSL=1)</source>
-        <translation>порт {port} ожидает TLS с самого начала (SMTP_USE_SSL=1)</translation>
-    </message>
-    <message>
-        <source>port {port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, SMTP_USE_TLS=1)</source>
-        <translation>порт {port} ожидает STARTTLS, а не TLS с самого начала (SMTP_USE_SSL=0, SMTP_USE_TLS=1)</translation>
     </message>
     <message>
         <source>the address has non-ASCII characters before the @ and needs SMTPUTF8, which the SMTP server does not offer</source>
@@ -716,18 +696,6 @@
         <translation>повтор позже</translation>
     </message>
     <message>
-        <source>no SMS gateway API at this address: check ANDROID_SMS_URL ({said})</source>
-        <translation>по этому адресу нет API SMS-шлюза: проверьте ANDROID_SMS_URL ({said})</translation>
-    </message>
-    <message>
-        <source>the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)</source>
-        <translation>для Android SMS-шлюза нужен его адрес (ANDROID_SMS_URL, например http://192.168.1.20:8080 или https://api.sms-gate.app/3rdparty/v1)</translation>
-    </message>
-    <message>
-        <source>the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)</source>
-        <translation>для Android SMS-шлюза нужно имя пользователя (ANDROID_SMS_USER, показано в приложении)</translation>
-    </message>
-    <message>
         <source>{message}; the server does not offer SMTPUTF8 (addresses with non-ASCII before the @ cannot be sent)</source>
         <translation>{message}; сервер не поддерживает SMTPUTF8 (адреса с не-ASCII символами до @ отправить нельзя)</translation>
     </message>
@@ -742,10 +710,6 @@
     <message>
         <source>Email is not configured: set SMTP_HOST</source>
         <translation>Эл. почта не настроена: задайте SMTP_HOST</translation>
-    </message>
-    <message>
-        <source>SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)</source>
-        <translation>SMTP_DEFAULT_USER задан, но пароля нет (секрет smtp_password)</translation>
     </message>
     <message>
         <source>Telegram is not configured: store the bot token (secret telegram_bot_token)</source>
@@ -770,6 +734,466 @@
     <message>
         <source>SMS.ru reports {id} delivered (SMS.ru {code})</source>
         <translation>SMS.ru сообщает: {id} доставлено (SMS.ru {code})</translation>
+    </message>
+    <message>
+        <source>{outcome} (reported after the chain moved on): {detail}</source>
+        <translation>{outcome} (сообщено после того, как цепочка пошла дальше): {detail}</translation>
+    </message>
+    <message>
+        <source>{outcome} (reported after the chain moved on)</source>
+        <translation>{outcome} (сообщено после того, как цепочка пошла дальше)</translation>
+    </message>
+    <message>
+        <source>{before}; {after}</source>
+        <translation>{before}; {after}</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>подтверждено</translation>
+    </message>
+    <message>
+        <source>undelivered</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <source>unknown channel {channel}</source>
+        <translation>неизвестный канал {channel}</translation>
+    </message>
+    <message>
+        <source>internal error in the {channel} channel ({error}); see the log</source>
+        <translation>внутренняя ошибка канала {channel} ({error}); подробности в журнале программы</translation>
+    </message>
+    <message>
+        <source>the IMAP server dropped the connection while logging in: {error}</source>
+        <translation>IMAP-сервер разорвал соединение при входе: {error}</translation>
+    </message>
+    <message>
+        <source>the IMAP folder {folder} cannot be read now: {error}</source>
+        <translation>папку IMAP {folder} сейчас не прочитать: {error}</translation>
+    </message>
+    <message>
+        <source>the IMAP folder cannot be read now: {error}</source>
+        <translation>папку IMAP сейчас не прочитать: {error}</translation>
+    </message>
+    <message>
+        <source>the IMAP server did not search the folder: {said}</source>
+        <translation>IMAP-сервер не выполнил поиск в папке: {said}</translation>
+    </message>
+    <message>
+        <source>the IMAP server did not return the messages: {said}</source>
+        <translation>IMAP-сервер не вернул письма: {said}</translation>
+    </message>
+    <message>
+        <source>the IMAP server did not mark the bounces: {said}</source>
+        <translation>IMAP-сервер не пометил возвраты: {said}</translation>
+    </message>
+    <message>
+        <source>the bounces could not be marked now: {error}</source>
+        <translation>возвраты сейчас не удалось пометить: {error}</translation>
+    </message>
+    <message>
+        <source>the per-send SMTP password is missing from the credential store</source>
+        <translation>пароля SMTP для этой отправки нет в хранилище учётных данных</translation>
+    </message>
+    <message>
+        <source>the message headers are invalid: an encoded word would add header lines or a body</source>
+        <translation>заголовки письма недопустимы: закодированное слово добавило бы строки заголовков или тело</translation>
+    </message>
+    <message>
+        <source>the message headers are invalid: {error}</source>
+        <translation>заголовки письма недопустимы: {error}</translation>
+    </message>
+    <message>
+        <source>the address {address} has a domain that cannot be written in ASCII ({error})</source>
+        <translation>домен адреса {address} нельзя записать в ASCII ({error})</translation>
+    </message>
+    <message>
+        <source>temporary authentication failure: {reply}</source>
+        <translation>временная ошибка входа: {reply}</translation>
+    </message>
+    <message>
+        <source>the server refused the sender for now: {reply}</source>
+        <translation>сервер пока отклонил отправителя: {reply}</translation>
+    </message>
+    <message>
+        <source>the server requires authentication or STARTTLS first: {reply}</source>
+        <translation>сервер требует сначала вход или STARTTLS: {reply}</translation>
+    </message>
+    <message>
+        <source>the server does not allow this From address: {reply}</source>
+        <translation>сервер не разрешает этот адрес отправителя: {reply}</translation>
+    </message>
+    <message>
+        <source>the server is not accepting connections now: {reply}</source>
+        <translation>сервер сейчас не принимает подключения: {reply}</translation>
+    </message>
+    <message>
+        <source>the host does not accept mail: {reply}</source>
+        <translation>этот сервер не принимает почту: {reply}</translation>
+    </message>
+    <message>
+        <source>the server refused our greeting for now: {reply}</source>
+        <translation>сервер пока отклонил наше приветствие: {reply}</translation>
+    </message>
+    <message>
+        <source>the server refused our greeting: {reply}</source>
+        <translation>сервер отклонил наше приветствие: {reply}</translation>
+    </message>
+    <message>
+        <source>the server does not offer AUTH here (login before STARTTLS, or the wrong port)</source>
+        <translation>сервер не предлагает здесь AUTH (вход до STARTTLS или не тот порт)</translation>
+    </message>
+    <message>
+        <source>the server cannot take this message: {error}</source>
+        <translation>сервер не может принять это письмо: {error}</translation>
+    </message>
+    <message>
+        <source>temporary failure while {where}: {reply}</source>
+        <translation>временная ошибка {where}: {reply}</translation>
+    </message>
+    <message>
+        <source>STARTTLS was refused: {reply}</source>
+        <translation>в STARTTLS отказано: {reply}</translation>
+    </message>
+    <message>
+        <source>the server rejected the message while {where}: {reply}</source>
+        <translation>сервер отклонил письмо {where}: {reply}</translation>
+    </message>
+    <message>
+        <source>SMTP error while {where}: {error}</source>
+        <translation>ошибка SMTP {where}: {error}</translation>
+    </message>
+    <message>
+        <source>TLS failed while {where}: {reason}</source>
+        <translation>сбой TLS {where}: {reason}</translation>
+    </message>
+    <message>
+        <source>the message cannot be sent as written: {error}</source>
+        <translation>письмо нельзя отправить в таком виде: {error}</translation>
+    </message>
+    <message>
+        <source>unexpected error while {where}: {error}</source>
+        <translation>непредвиденная ошибка {where}: {error}</translation>
+    </message>
+    <message>
+        <source>the Telegram bot token contains spaces or URL characters; paste it again from @BotFather</source>
+        <translation>токен бота Telegram содержит пробелы или символы URL; вставьте его заново из @BotFather</translation>
+    </message>
+    <message>
+        <source>the Telegram bot token cannot be read: {reason}</source>
+        <translation>токен бота Telegram не удаётся прочитать: {reason}</translation>
+    </message>
+    <message>
+        <source>could not connect to {host} within {seconds} s</source>
+        <translation>не удалось подключиться к {host} за {seconds} с</translation>
+    </message>
+    <message>
+        <source>{host} did not answer {method} within {seconds} s</source>
+        <translation>{host} не ответил на {method} за {seconds} с</translation>
+    </message>
+    <message>
+        <source>the request to {host} failed ({error})</source>
+        <translation>запрос к {host} не удался ({error})</translation>
+    </message>
+    <message>
+        <source>the connection was reset</source>
+        <translation>соединение сброшено</translation>
+    </message>
+    <message>
+        <source>the server closed the connection without answering</source>
+        <translation>сервер закрыл соединение, не ответив</translation>
+    </message>
+    <message>
+        <source>network error ({error})</source>
+        <translation>сетевая ошибка ({error})</translation>
+    </message>
+    <message>
+        <source>Telegram answered {method} with {code}: {said}</source>
+        <translation>Telegram ответил на {method} кодом {code}: {said}</translation>
+    </message>
+    <message>
+        <source>{message}; Telegram may already have delivered it, so a retry can send it twice</source>
+        <translation>{message}; Telegram мог уже доставить сообщение, повтор может отправить его дважды</translation>
+    </message>
+    <message>
+        <source>the local Bot API server is not set up for this bot: {said}</source>
+        <translation>локальный сервер Bot API не настроен для этого бота: {said}</translation>
+    </message>
+    <message>
+        <source>the bot is not allowed in that chat any more ({said}); add it back or link another chat</source>
+        <translation>бота больше нет в этом чате ({said}); добавьте его снова или привяжите другой чат</translation>
+    </message>
+    <message>
+        <source>Telegram refused to deliver ({said}); the person may need to press Start in the bot</source>
+        <translation>Telegram отказался доставить ({said}); возможно, получателю нужно нажать «Старт» в боте</translation>
+    </message>
+    <message>
+        <source>Telegram does not know this chat (400 chat not found): the chat id is wrong or the person never pressed Start in this bot; link them again</source>
+        <translation>Telegram не знает этот чат (400 chat not found): неверный id чата или получатель не нажимал «Старт» в этом боте; привяжите его заново</translation>
+    </message>
+    <message>
+        <source>Telegram says the message is too long (400); it should have been split (a bug)</source>
+        <translation>Telegram считает сообщение слишком длинным (400); его следовало разбить (ошибка программы)</translation>
+    </message>
+    <message>
+        <source>Telegram could not parse the message formatting: {said}</source>
+        <translation>Telegram не смог разобрать оформление сообщения: {said}</translation>
+    </message>
+    <message>
+        <source>Telegram rejected the request: {said}</source>
+        <translation>Telegram отклонил запрос: {said}</translation>
+    </message>
+    <message>
+        <source>Telegram reported a conflict: {said}</source>
+        <translation>Telegram сообщил о конфликте: {said}</translation>
+    </message>
+    <message>
+        <source>Telegram server error {code}: {said}</source>
+        <translation>ошибка сервера Telegram {code}: {said}</translation>
+    </message>
+    <message>
+        <source>Telegram rejected the request ({code}): {said}</source>
+        <translation>Telegram отклонил запрос ({code}): {said}</translation>
+    </message>
+    <message>
+        <source>Telegram pacing: the next free slot for this chat is in {seconds} s; the message waits in the queue meanwhile</source>
+        <translation>темп Telegram: следующее свободное окно для этого чата через {seconds} с; сообщение пока ждёт в очереди</translation>
+    </message>
+    <message>
+        <source>the group became a supergroup: chat id {old} is now {new}; update the recipient&apos;s Telegram chat id</source>
+        <translation>группа стала супергруппой: чат {old} теперь {new}; обновите id чата Telegram у получателя</translation>
+    </message>
+    <message>
+        <source>sent as plain text because Telegram could not parse the formatting ({said})</source>
+        <translation>отправлено простым текстом: Telegram не смог разобрать оформление ({said})</translation>
+    </message>
+    <message>
+        <source>delivered to Telegram chat {chat}</source>
+        <translation>доставлено в чат Telegram {chat}</translation>
+    </message>
+    <message>
+        <source>delivered to Telegram chat {chat} in {parts} parts</source>
+        <translation>доставлено в чат Telegram {chat} частями: {parts}</translation>
+    </message>
+    <message>
+        <source>delivered to Telegram chat {chat} in {parts} parts ({resumed} already sent by an earlier try)</source>
+        <translation>доставлено в чат Telegram {chat} частями: {parts} ({resumed} уже отправлены прошлой попыткой)</translation>
+    </message>
+    <message>
+        <source>{message}; {note}</source>
+        <translation>{message}; {note}</translation>
+    </message>
+    <message>
+        <source>the check failed unexpectedly ({error})</source>
+        <translation>проверка неожиданно не удалась ({error})</translation>
+    </message>
+    <message>
+        <source>internal error reading {title} delivery reports ({error}); see the log</source>
+        <translation>внутренняя ошибка при чтении отчётов о доставке {title} ({error}); подробности в журнале программы</translation>
+    </message>
+    <message>
+        <source>SMS rate limit: the next free slot is in {seconds} s; the message waits in the queue</source>
+        <translation>ограничение частоты SMS: следующее свободное окно через {seconds} с; сообщение ждёт в очереди</translation>
+    </message>
+    <message>
+        <source>internal error in the {title} SMS provider ({error}); see the log</source>
+        <translation>внутренняя ошибка SMS-провайдера {title} ({error}); подробности в журнале программы</translation>
+    </message>
+    <message>
+        <source>{message} [{segments} SMS, {encoding}]</source>
+        <translation>{message} [SMS: {segments}, {encoding}]</translation>
+    </message>
+    <message>
+        <source>[{segments} SMS, {encoding}]</source>
+        <translation>[SMS: {segments}, {encoding}]</translation>
+    </message>
+    <message>
+        <source>the text needs {segments} SMS segments ({units} {encoding} units); {title} accepts at most {most} segments (about {most_units} {encoding} units) — shorten the message</source>
+        <translation>тексту нужно SMS-сегментов: {segments} (единиц {encoding}: {units}); {title} принимает не больше {most} сегментов (около {most_units} единиц {encoding}) — сократите сообщение</translation>
+    </message>
+    <message>
+        <source>the text is {chars} characters ({segments} SMS segments, {encoding}); {title} accepts at most {most} characters — shorten the message</source>
+        <translation>в тексте {chars} символов (SMS-сегментов: {segments}, {encoding}); {title} принимает не больше {most} символов — сократите сообщение</translation>
+    </message>
+    <message>
+        <source>{what} cannot be read: {reason}</source>
+        <translation>не удаётся прочитать {what}: {reason}</translation>
+    </message>
+    <message>
+        <source>{title} ({at}) did not answer within {timeout} s.{maybe}</source>
+        <translation>{title} ({at}) не ответил за {timeout} с.{maybe}</translation>
+    </message>
+    <message>
+        <source>the {title} address is not a valid http(s) URL; check the API base setting</source>
+        <translation>адрес {title} — не допустимый http(s) URL; проверьте адрес API в настройках</translation>
+    </message>
+    <message>
+        <source>{title} ({at}) did not accept a connection within {timeout} s</source>
+        <translation>{title} ({at}) не принял подключение за {timeout} с</translation>
+    </message>
+    <message>
+        <source>the TLS certificate of {at} is not trusted; nothing was sent (a proxy intercepting HTTPS, or a wrong API base URL)</source>
+        <translation>сертификату TLS {at} нет доверия; ничего не отправлено (прокси перехватывает HTTPS или неверный адрес API)</translation>
+    </message>
+    <message>
+        <source>the TLS connection to {title} ({at}) failed</source>
+        <translation>TLS-соединение с {title} ({at}) не удалось</translation>
+    </message>
+    <message>
+        <source>the host name of {title} ({at}) cannot be resolved; check the network or the API base setting</source>
+        <translation>имя хоста {title} ({at}) не разрешается; проверьте сеть или адрес API в настройках</translation>
+    </message>
+    <message>
+        <source>{title} ({at}) refused the connection (wrong address or port, or the service is not running)</source>
+        <translation>{title} ({at}) отказал в подключении (неверный адрес или порт, или служба не запущена)</translation>
+    </message>
+    <message>
+        <source>network error talking to {title} ({at}): {reason}.{maybe}</source>
+        <translation>сетевая ошибка при обмене с {title} ({at}): {reason}.{maybe}</translation>
+    </message>
+    <message>
+        <source>the connection to {title} ({at}) failed or was dropped.{maybe}</source>
+        <translation>соединение с {title} ({at}) не удалось или оборвалось.{maybe}</translation>
+    </message>
+    <message>
+        <source>the {title} request cannot be built: {error}</source>
+        <translation>запрос к {title} не удаётся составить: {error}</translation>
+    </message>
+    <message>
+        <source> The message may have been accepted anyway; a retry can deliver it twice.</source>
+        <translation> Сообщение могло всё же быть принято; повтор может доставить его дважды.</translation>
+    </message>
+    <message>
+        <source>the Android SMS gateway needs its password (secret {secret})</source>
+        <translation>шлюзу Android SMS нужен пароль ({secret})</translation>
+    </message>
+    <message>
+        <source>the gateway rejected the message ({said})</source>
+        <translation>шлюз отклонил сообщение ({said})</translation>
+    </message>
+    <message>
+        <source>the gateway does not allow these credentials to send ({said})</source>
+        <translation>шлюз не разрешает отправку с этими учётными данными ({said})</translation>
+    </message>
+    <message>
+        <source>the gateway is rate-limiting requests ({said})</source>
+        <translation>шлюз ограничивает частоту запросов ({said})</translation>
+    </message>
+    <message>
+        <source>the gateway&apos;s queue is full or the phone is offline ({said})</source>
+        <translation>очередь шлюза заполнена или телефон не в сети ({said})</translation>
+    </message>
+    <message>
+        <source>the gateway had an internal error ({said})</source>
+        <translation>внутренняя ошибка шлюза ({said})</translation>
+    </message>
+    <message>
+        <source>the gateway refused the message ({said})</source>
+        <translation>шлюз отказался принять сообщение ({said})</translation>
+    </message>
+    <message>
+        <source>the phone has not answered {count} times in a row (is it on, in the same network, with the gateway app running?): {message}</source>
+        <translation>телефон не ответил {count} раз подряд (включён ли он, в той же ли сети, запущено ли приложение шлюза?): {message}</translation>
+    </message>
+    <message>
+        <source>the phone already had message {id} queued from an earlier try</source>
+        <translation>сообщение {id} уже стояло в очереди телефона после прошлой попытки</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>причина не указана</translation>
+    </message>
+    <message>
+        <source>the phone could not send the SMS: {error}</source>
+        <translation>телефон не смог отправить SMS: {error}</translation>
+    </message>
+    <message>
+        <source>queued on the phone as {id} (state {state})</source>
+        <translation>поставлено в очередь телефона как {id} (состояние {state})</translation>
+    </message>
+    <message>
+        <source>SMS.ru rejected the send time (time parameter)</source>
+        <translation>SMS.ru отклонил время отправки (параметр time)</translation>
+    </message>
+    <message>
+        <source>SMS.ru wants POST for this request (client bug)</source>
+        <translation>SMS.ru требует POST для этого запроса (ошибка программы)</translation>
+    </message>
+    <message>
+        <source>SMS.ru wants the text in UTF-8 (client bug)</source>
+        <translation>SMS.ru требует текст в UTF-8 (ошибка программы)</translation>
+    </message>
+    <message>
+        <source>more than 100 numbers in one request (client bug)</source>
+        <translation>больше 100 номеров в одном запросе (ошибка программы)</translation>
+    </message>
+    <message>
+        <source>SMS.ru refused {whose} with a code this program does not know (SMS.ru {said})</source>
+        <translation>SMS.ru отклонил {whose} с кодом, неизвестным программе (SMS.ru {said})</translation>
+    </message>
+    <message>
+        <source>the request</source>
+        <translation>запрос</translation>
+    </message>
+    <message>
+        <source>the number</source>
+        <translation>номер</translation>
+    </message>
+    <message>
+        <source>the status request</source>
+        <translation>запрос статуса</translation>
+    </message>
+    <message>
+        <source>the key</source>
+        <translation>ключ</translation>
+    </message>
+    <message>
+        <source>the balance request</source>
+        <translation>запрос баланса</translation>
+    </message>
+    <message>
+        <source>SMS.ru needs the api_id (secret smsru_api_id)</source>
+        <translation>SMS.ru нужен api_id (smsru_api_id)</translation>
+    </message>
+    <message>
+        <source>SMS.ru answered HTTP {status}.{maybe}</source>
+        <translation>SMS.ru ответил HTTP {status}.{maybe}</translation>
+    </message>
+    <message>
+        <source>SMS.ru answered HTTP {status}: {body}.{maybe}</source>
+        <translation>SMS.ru ответил HTTP {status}: {body}.{maybe}</translation>
+    </message>
+    <message>
+        <source>SMS.ru&apos;s answer is not JSON ({body}).{maybe}</source>
+        <translation>ответ SMS.ru — не JSON ({body}).{maybe}</translation>
+    </message>
+    <message>
+        <source>SMS.ru&apos;s answer has no status ({body}).{maybe}</source>
+        <translation>в ответе SMS.ru нет статуса ({body}).{maybe}</translation>
+    </message>
+    <message>
+        <source>the phone number {phone} is not in international format (+ and digits)</source>
+        <translation>номер телефона {phone} не в международном формате (+ и цифры)</translation>
+    </message>
+    <message>
+        <source>SMS.ru accepted the request but its answer has no result for the number; the message may have been accepted, a retry can deliver it twice</source>
+        <translation>SMS.ru принял запрос, но в ответе нет результата для номера; сообщение могло быть принято, повтор может доставить его дважды</translation>
+    </message>
+    <message>
+        <source>SMS.ru accepted the message{test}{balance}</source>
+        <translation>SMS.ru принял сообщение{test}{balance}</translation>
+    </message>
+    <message>
+        <source>SMS.ru accepted the message {id}{test}{balance}</source>
+        <translation>SMS.ru принял сообщение {id}{test}{balance}</translation>
+    </message>
+    <message>
+        <source> in test mode (nothing sent)</source>
+        <translation> в тестовом режиме (ничего не отправлено)</translation>
+    </message>
+    <message>
+        <source>; balance {amount} RUB</source>
+        <translation>; баланс {amount} руб.</translation>
     </message>
     <message>
         <source>SMS.ru reports {id} delivered and read (SMS.ru {code})</source>
@@ -816,12 +1240,96 @@
         <translation>не доставлено: нет маршрута до этого номера</translation>
     </message>
     <message>
+        <source>the Twilio account is not permitted to do this (suspended or closed?)</source>
+        <translation>учётной записи Twilio это не разрешено (приостановлена или закрыта?)</translation>
+    </message>
+    <message>
+        <source>Twilio is limiting concurrent requests; the request was not processed</source>
+        <translation>Twilio ограничивает одновременные запросы; запрос не обработан</translation>
+    </message>
+    <message>
+        <source>Twilio says the recipient&apos;s number is not a valid phone number</source>
+        <translation>Twilio считает номер получателя недопустимым</translation>
+    </message>
+    <message>
+        <source>sending SMS to this country is not enabled for the Twilio account (Messaging Geo Permissions in the Twilio Console)</source>
+        <translation>отправка SMS в эту страну не включена для учётной записи Twilio (Messaging Geo Permissions в консоли Twilio)</translation>
+    </message>
+    <message>
+        <source>the recipient&apos;s number is missing</source>
+        <translation>номер получателя не указан</translation>
+    </message>
+    <message>
+        <source>the number is not verified for this trial account (upgrade the account or verify the number)</source>
+        <translation>номер не подтверждён для пробной учётной записи (перейдите на платную или подтвердите номер)</translation>
+    </message>
+    <message>
+        <source>the recipient unsubscribed by replying STOP; they must send START before they can get SMS again</source>
+        <translation>получатель отписался, ответив STOP; чтобы снова получать SMS, он должен отправить START</translation>
+    </message>
+    <message>
+        <source>the sender&apos;s Twilio queue is full; slowing down</source>
+        <translation>очередь отправителя в Twilio заполнена; отправка замедляется</translation>
+    </message>
+    <message>
+        <source>Twilio cannot route SMS from this sender to this number</source>
+        <translation>Twilio не может доставить SMS от этого отправителя на этот номер</translation>
+    </message>
+    <message>
+        <source>the number cannot receive SMS (a landline or not a mobile number)</source>
+        <translation>номер не может принимать SMS (стационарный или не мобильный)</translation>
+    </message>
+    <message>
+        <source>the text is longer than Twilio&apos;s 1,600 characters</source>
+        <translation>текст длиннее 1600 символов, допустимых в Twilio</translation>
+    </message>
+    <message>
+        <source>{message} ({said})</source>
+        <translation>{message} ({said})</translation>
+    </message>
+    <message>
+        <source>Twilio is rate-limiting requests ({said})</source>
+        <translation>Twilio ограничивает частоту запросов ({said})</translation>
+    </message>
+    <message>
+        <source>Twilio had a server error ({said}).{maybe}</source>
+        <translation>ошибка сервера Twilio ({said}).{maybe}</translation>
+    </message>
+    <message>
+        <source> The message may or may not have been created; a retry can deliver it twice.</source>
+        <translation> Сообщение могло быть создано; повтор может доставить его дважды.</translation>
+    </message>
+    <message>
+        <source>Twilio refused the message ({said})</source>
+        <translation>Twilio отклонил сообщение ({said})</translation>
+    </message>
+    <message>
+        <source>delivery failed</source>
+        <translation>доставка не удалась</translation>
+    </message>
+    <message>
         <source>{message} (Twilio {code}, message {sid} {status})</source>
         <translation>{message} (Twilio {code}, сообщение {sid} {status})</translation>
     </message>
     <message>
-        <source>Twilio reports message {sid} delivered</source>
-        <translation>Twilio сообщает: сообщение {sid} доставлено</translation>
+        <source>{message} (message {sid} {status})</source>
+        <translation>{message} (сообщение {sid} {status})</translation>
+    </message>
+    <message>
+        <source>Twilio accepted the message (HTTP {status}) but its answer had no sid</source>
+        <translation>Twilio принял сообщение (HTTP {status}), но в ответе нет sid</translation>
+    </message>
+    <message>
+        <source>Twilio accepted the message {sid} (status {status})</source>
+        <translation>Twilio принял сообщение {sid} (статус {status})</translation>
+    </message>
+    <message>
+        <source>Twilio reports message {sid} {status}</source>
+        <translation>Twilio сообщает: сообщение {sid} — {status}</translation>
+    </message>
+    <message>
+        <source>Twilio needs the auth token (secret twilio_auth_token)</source>
+        <translation>Twilio нужен токен доступа (twilio_auth_token)</translation>
     </message>
     <message>
         <source>the message {sid} was canceled at Twilio</source>
@@ -876,10 +1384,6 @@
         <translation>{message} (SMS.ru {said})</translation>
     </message>
     <message>
-        <source>SMS.ru does not accept the api_id: check the smsru_api_id secret</source>
-        <translation>SMS.ru не принимает api_id: проверьте секрет smsru_api_id</translation>
-    </message>
-    <message>
         <source>the SMS.ru account has not enough money; top it up</source>
         <translation>на счёте SMS.ru недостаточно денег; пополните его</translation>
     </message>
@@ -890,10 +1394,6 @@
     <message>
         <source>the message has no text</source>
         <translation>в сообщении нет текста</translation>
-    </message>
-    <message>
-        <source>the sender name SMSRU_FROM is not approved by SMS.ru; clear it or get it approved</source>
-        <translation>имя отправителя SMSRU_FROM не согласовано в SMS.ru; очистите его или согласуйте</translation>
     </message>
     <message>
         <source>the message is too long for SMS.ru (more than 8 SMS)</source>
@@ -916,10 +1416,6 @@
         <translation>SMS.ru временно недоступен</translation>
     </message>
     <message>
-        <source>SMS.ru requires an approved alphabetic sender name before anything can be sent: create one in the SMS.ru senders panel and put it in SMSRU_FROM</source>
-        <translation>SMS.ru требует согласованное буквенное имя отправителя: создайте его в разделе отправителей SMS.ru и укажите в SMSRU_FROM</translation>
-    </message>
-    <message>
         <source>the daily limit of messages to this number is reached; it resets tomorrow</source>
         <translation>достигнут дневной лимит сообщений на этот номер; он сбросится завтра</translation>
     </message>
@@ -934,10 +1430,6 @@
     <message>
         <source>SMS.ru rejected the token (expired, or the IP address changed)</source>
         <translation>SMS.ru отклонил токен (истёк срок или сменился IP-адрес)</translation>
-    </message>
-    <message>
-        <source>SMS.ru does not accept the api_id (wrong key, or the user does not exist)</source>
-        <translation>SMS.ru не принимает api_id (неверный ключ или пользователь не существует)</translation>
     </message>
     <message>
         <source>the SMS.ru account is not confirmed yet; finish the registration</source>
@@ -1044,14 +1536,6 @@
         <translation>нет адреса отправителя: укажите DEFAULT_FROM_EMAIL (или адрес в SMTP_DEFAULT_USER)</translation>
     </message>
     <message>
-        <source>TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is STARTTLS: SMTP_USE_TLS=1)</source>
-        <translation>режим TLS не подходит к порту (465 — неявный TLS, 587 — STARTTLS): проверьте «Порт» и «Защита» в разделе Настройки → Email</translation>
-    </message>
-    <message>
-        <source>{what} is missing: store the secret {secret} in the settings (or set {env_name} for a headless run)</source>
-        <translation>не задан {what}: введите его — {secret}</translation>
-    </message>
-    <message>
         <source>Twilio needs an Account SID (TWILIO_ACCOUNT_SID)</source>
         <translation>для Twilio нужен Account SID (TWILIO_ACCOUNT_SID)</translation>
     </message>
@@ -1068,16 +1552,8 @@
         <translation>SMS.ru не знает этот метод: проверьте SMSRU_API_BASE</translation>
     </message>
     <message>
-        <source>Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the twilio_auth_token secret (or the API key), and that the account is not suspended</source>
-        <translation>Twilio отклонил учётные данные: проверьте TWILIO_ACCOUNT_SID и twilio_auth_token (или ключ API), а также не заблокирован ли аккаунт</translation>
-    </message>
-    <message>
         <source>Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and TWILIO_API_BASE</source>
         <translation>Twilio не знает этот аккаунт или адрес: проверьте TWILIO_ACCOUNT_SID и TWILIO_API_BASE</translation>
-    </message>
-    <message>
-        <source>the sender number TWILIO_FROM is not valid</source>
-        <translation>номер отправителя неверен: проверьте TWILIO_FROM</translation>
     </message>
     <message>
         <source>TWILIO_FROM is not an SMS-capable number of this Twilio account for this destination</source>
@@ -1086,10 +1562,6 @@
     <message>
         <source>{message} (Twilio {said})</source>
         <translation>{message} (Twilio {said})</translation>
-    </message>
-    <message>
-        <source>the gateway refused the username/password: check ANDROID_SMS_USER and the {secret} secret against the app ({said})</source>
-        <translation>шлюз отклонил имя пользователя или пароль: сверьте ANDROID_SMS_USER и {secret} с приложением ({said})</translation>
     </message>
     <message>
         <source>the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. https://api.telegram.org) and the bot token</source>
@@ -1234,10 +1706,6 @@
     <message>
         <source>the message has neither subject nor text; an empty SMS is not sent</source>
         <translation>у сообщения нет ни темы, ни текста; пустое SMS не отправляется</translation>
-    </message>
-    <message>
-        <source>{service} ({address}) refused the connection (wrong address or port, or the service is not running)</source>
-        <translation>{service} ({address}) отказал в подключении (неверный адрес или порт, или служба не запущена)</translation>
     </message>
     <message>
         <source>{value} is not a valid email address ({reason})</source>
@@ -1396,20 +1864,12 @@
         <translation>письмо вернулось: {report}</translation>
     </message>
     <message>
-        <source>the bounce mailbox needs IMAP_USER and its password (secret imap_password)</source>
-        <translation>для ящика возвратов нужны IMAP_USER и пароль (секрет imap_password)</translation>
-    </message>
-    <message>
         <source>the IMAP server refused the login for {user}: {said}</source>
         <translation>сервер IMAP отклонил вход для {user}: {said}</translation>
     </message>
     <message>
         <source>the IMAP server&apos;s certificate is not trusted: {error}</source>
         <translation>сертификату сервера IMAP нет доверия: {error}</translation>
-    </message>
-    <message>
-        <source>the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)</source>
-        <translation>папку IMAP {folder} не удаётся открыть (проверьте IMAP_FOLDER)</translation>
     </message>
     <message>
         <source>cannot connect to {address} over TLS: {error}</source>

@@ -22,7 +22,8 @@ from notifier_gui.core.secrets import Redactor
 from notifier_gui.core.setting_rules import Seconds
 
 from notifier_gui.ui.context import AppContext
-from notifier_gui.ui.core_text import TEMPLATES, core_text
+from notifier_gui.ui.core_text import core_text
+from notifier_gui.ui.core_text_english import TEMPLATES
 
 from tests.ui.test_russian import russian  # noqa: F401  (the fixture that installs the Russian translation)
 
@@ -91,11 +92,12 @@ def test_real_core_messages_are_shown_in_russian(ctx: AppContext, russian: None)
     assert core_text(money.detail) == ("на счёте SMS.ru недостаточно денег; пополните его "
                                        "(SMS.ru 201: Не хватает средств на лицевом счету)")
     odd = smsru.status_error({"status_code": 999}, "the number")
-    assert core_text(odd.detail) == odd.detail  # a code the program does not know: as written
+    assert core_text(odd.detail) == "SMS.ru отклонил номер с кодом, неизвестным программе (SMS.ru 999)"
 
     assert core_text("sandbox: written to /tmp/outbox/1.eml") == "песочница: записано в /tmp/outbox/1.eml"
-    unknown = "Telegram server error 502: Bad Gateway"
-    assert core_text(unknown) == unknown  # not in the table: shown as the core wrote it
+    assert core_text("Telegram server error 502: Bad Gateway") == "ошибка сервера Telegram 502: Bad Gateway"
+    unknown = "the relay said: 502 Bad Gateway"
+    assert core_text(unknown) == unknown  # no template of the core says this: shown as written
 
 
 def test_without_a_translation_messages_are_shown_as_written(qapp) -> None:  # type: ignore[no-untyped-def]
@@ -290,8 +292,10 @@ def _channel_messages(tmp_path: Path) -> list[str]:
     from notifier_gui.core.delivery.channels.sms import smsru, twilio
     from notifier_gui.core.delivery.channels.telegram import BotApi
 
-    out = [f"{meaning} (Twilio {code}: said)" for code, (_, meaning) in twilio.CODES.items()]
-    out += [f"{meaning} (SMS.ru {code}: said)" for code, (_, meaning) in smsru.CODES.items()]
+    out: list[str] = [twilio.SAID(message=meaning(), said=f"Twilio {code}: said") for code, (_, meaning)
+                      in twilio.CODES.items()]
+    out += [smsru.SAID(message=meaning(), said=f"{code}: said") for code, (_, meaning) in smsru.CODES.items()]
+    out += [str(m) for m in out]  # and as a row stored before the codes holds them: plain English
     api = BotApi(Settings(data_dir=tmp_path, telegram_api_base="http://127.0.0.1:1"), Redactor())
     out += [f"cannot connect to {api.host}: {api._why(ConnectionRefusedError())}",
             f"cannot connect to {api.host}: {api._why(OSError('Name or service not known'))}"]
@@ -442,7 +446,8 @@ def test_plain_core_text_is_read_back_with_nothing_else_imported() -> None:
     import sys
 
     code = ("from notifier_gui.core import messages\n"
-            "from notifier_gui.ui.core_text import WINDOW_TEXT\n"
+            "from notifier_gui.ui.core_text import WINDOW_TEXT, core_text\n"
+            "core_text('some plain words')\n"  # the first read back loads the attempt details' templates
             "known = {t.code for t in messages._REGISTRY.values()}\n"
             "print(sorted(set(WINDOW_TEXT) - known))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

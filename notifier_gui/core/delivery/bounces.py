@@ -30,6 +30,7 @@ import ssl
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ..messages import Template
 from .channels.base import FailureClass, MailReport, Receipt
 from .errors import DeliveryError, Transient, Unavailable
 
@@ -39,6 +40,24 @@ KEYWORD = "$NotifierProcessed"
 KEY = re.compile(r"notifier\.\d+\.[0-9a-f]{16}")  # the left part of our Message-IDs (the ENVID)
 FETCH_BATCH = 50  # messages per FETCH
 READ_MOST = 500  # messages looked at per read; the rest the next time
+
+
+# -- messages: what a bounce and the bounce mailbox say (core/messages.py)
+BOUNCED = Template("bounce.report", "bounced: {report}")
+BOUNCED_HARD = Template("bounce.hard", "bounced (hard): {addresses}")
+BOUNCED_SOFT = Template("bounce.soft", "bounced (soft): {addresses}")
+NO_LOGIN = Template("imap.no_login", "the bounce mailbox needs IMAP_USER and its password (secret imap_password)")
+UNTRUSTED = Template("imap.untrusted", "the IMAP server's certificate is not trusted: {error}")
+NO_TLS = Template("imap.no_tls", "cannot connect to {address} over TLS: {error}")
+LOGIN_REFUSED = Template("imap.login_refused", "the IMAP server refused the login for {user}: {said}")
+DROPPED = Template("imap.dropped", "the IMAP server dropped the connection while logging in: {error}")
+NO_FOLDER = Template("imap.no_folder", "the IMAP folder {folder} cannot be opened (check IMAP_FOLDER)")
+FOLDER_LATER = Template("imap.folder_later", "the IMAP folder {folder} cannot be read now: {error}")
+READ_LATER = Template("imap.read_later", "the IMAP folder cannot be read now: {error}")
+NO_SEARCH = Template("imap.no_search", "the IMAP server did not search the folder: {said}")
+NO_FETCH = Template("imap.no_fetch", "the IMAP server did not return the messages: {said}")
+NO_MARK = Template("imap.no_mark", "the IMAP server did not mark the bounces: {said}")
+MARK_LATER = Template("imap.mark_later", "the bounces could not be marked now: {error}")
 
 
 @dataclass(frozen=True)
@@ -160,13 +179,11 @@ def parse_bounce(raw: bytes) -> Bounce | None:
             if diagnostic:
                 text += f" ({diagnostic})"
             parts.append(text)
-        detail = "bounced: " + "; ".join(parts)
+        detail = BOUNCED(report=_cut("; ".join(parts), 500 - len("bounced: ")))
     else:
         cls = "permanent" if permanent else "transient"
-        who = ", ".join(sorted(a.decode("utf-8", "replace") for a in (permanent or temporary)))
-        detail = f"bounced (hard): {who}" if permanent else f"bounced (soft): {who}"
-    if len(detail) > 500:
-        detail = detail[:497] + "..."
+        who = _cut(", ".join(sorted(a.decode("utf-8", "replace") for a in (permanent or temporary))), 480)
+        detail = BOUNCED_HARD(addresses=who) if permanent else BOUNCED_SOFT(addresses=who)
     return Bounce(frozenset(keys), Receipt("undelivered", detail, cls))
 
 
@@ -195,33 +212,33 @@ class BounceMailbox:
             return self._conn
         password = self._password()
         if not self.user or not password:
-            raise Unavailable("the bounce mailbox needs IMAP_USER and its password (secret imap_password)")
+            raise Unavailable(NO_LOGIN())
         ctx = self._ctx or ssl.create_default_context()
         try:
             conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ctx, timeout=self.timeout)
         except ssl.SSLCertVerificationError as exc:
-            raise Unavailable(f"the IMAP server's certificate is not trusted: {exc.verify_message}") from None
+            raise Unavailable(UNTRUSTED(error=str(exc.verify_message))) from None
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise Transient(self._redact(f"cannot connect to {self.host}:{self.port} over TLS: {exc}")) from None
+            raise Transient(self._redact(NO_TLS(address=f"{self.host}:{self.port}", error=str(exc)))) from None
         try:
             conn.login(self.user, password)
         except imaplib.IMAP4.error as exc:
             _logout(conn)
-            raise Unavailable(self._redact(f"the IMAP server refused the login for {self.user}: {_text_of(exc)}")) from None
+            raise Unavailable(self._redact(LOGIN_REFUSED(user=self.user, said=_text_of(exc)))) from None
         except OSError as exc:
             _logout(conn)
-            raise Transient(self._redact(f"the IMAP server dropped the connection while logging in: {exc}")) from None
+            raise Transient(self._redact(DROPPED(error=str(exc)))) from None
         try:
             typ, _ = conn.select(_quoted(self.folder))
             if typ != "OK":
-                raise Unavailable(f"the IMAP folder {self.folder} cannot be opened (check IMAP_FOLDER)")
+                raise Unavailable(NO_FOLDER(folder=self.folder))
             flags = b" ".join(x for x in (conn.untagged_responses.get("PERMANENTFLAGS") or []) if isinstance(x, bytes))
             self._keywords = b"\\*" in flags or KEYWORD.encode() in flags
             validity_list = conn.untagged_responses.get("UIDVALIDITY") or []
             validity = validity_list[0] if validity_list and isinstance(validity_list[0], bytes) else None
         except (OSError, imaplib.IMAP4.error) as exc:
             _logout(conn)
-            raise Transient(self._redact(f"the IMAP folder {self.folder} cannot be read now: {exc}")) from None
+            raise Transient(self._redact(FOLDER_LATER(folder=self.folder, error=str(exc)))) from None
         except DeliveryError:
             _logout(conn)
             raise
@@ -244,7 +261,7 @@ class BounceMailbox:
             count = len(data[0].split()) if typ == "OK" and data and data[0] else 0
         except (OSError, imaplib.IMAP4.error) as exc:
             self.close()
-            raise Transient(self._redact(f"the IMAP folder cannot be read now: {exc}")) from None
+            raise Transient(self._redact(READ_LATER(error=str(exc)))) from None
         finally:
             self.close()
         return count
@@ -268,7 +285,7 @@ class BounceMailbox:
             criteria = ("UNKEYWORD", KEYWORD) if self._keywords else ("UNSEEN",)
             typ, data = conn.uid("SEARCH", *criteria)
             if typ != "OK":
-                raise Transient(f"the IMAP server did not search the folder: {_text_of(data)}")
+                raise Transient(NO_SEARCH(said=_text_of(data)))
             # the newest first: after a restart, new bounces are not kept waiting behind old mail
             uids = sorted((int(u) for u in (data[0] or b"").split() if int(u) not in self._looked),
                           reverse=True)[:READ_MOST]
@@ -277,7 +294,7 @@ class BounceMailbox:
                 batch = uids[start:start + FETCH_BATCH]
                 typ, data = conn.uid("FETCH", ",".join(map(str, batch)), "(UID BODY.PEEK[])")
                 if typ != "OK":
-                    raise Transient(f"the IMAP server did not return the messages: {_text_of(data)}")
+                    raise Transient(NO_FETCH(said=_text_of(data)))
                 for uid, raw in _fetched(data):
                     self._looked.add(uid)
                     try:
@@ -292,7 +309,7 @@ class BounceMailbox:
             return reports
         except (OSError, imaplib.IMAP4.error) as exc:
             self.close()
-            raise Transient(self._redact(f"the IMAP folder cannot be read now: {exc}")) from None
+            raise Transient(self._redact(READ_LATER(error=str(exc)))) from None
 
     def mark(self, tokens: Iterable[str]) -> None:
         """Mark processed bounces (never deleted). Raises DeliveryError."""
@@ -305,10 +322,10 @@ class BounceMailbox:
             for start in range(0, len(uids), FETCH_BATCH):
                 typ, data = conn.uid("STORE", ",".join(map(str, uids[start:start + FETCH_BATCH])), "+FLAGS.SILENT", flags)
                 if typ != "OK":
-                    raise Transient(f"the IMAP server did not mark the bounces: {_text_of(data)}")
+                    raise Transient(NO_MARK(said=_text_of(data)))
         except (OSError, imaplib.IMAP4.error) as exc:
             self.close()
-            raise Transient(self._redact(f"the bounces could not be marked now: {exc}")) from None
+            raise Transient(self._redact(MARK_LATER(error=str(exc)))) from None
 
 
 def _fetched(data: Sequence[object]) -> list[tuple[int, bytes]]:
@@ -323,6 +340,11 @@ def _fetched(data: Sequence[object]) -> list[tuple[int, bytes]]:
 
 def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters (a bounce may name hundreds of addresses)."""
+    return text if len(text) <= most else text[:most - 3] + "..."
 
 
 def _text_of(value: object) -> str:

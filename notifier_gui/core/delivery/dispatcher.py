@@ -29,6 +29,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from ..messages import Template
 from ..records import LeaseLost, Work
 from ..secrets import CredentialStore, SecretStoreError
 from ..storage.repository import Store
@@ -51,6 +52,7 @@ from .receipts import ReceiptPoller, final_report
 from .smtp_guard import HOLD_RECHECK
 from .states import (
     FINISHED,
+    INTERRUPTED,
     Awaiting,
     Continue,
     Delivered,
@@ -68,6 +70,10 @@ __all__ = ["AttemptFinished", "AttemptStarted", "ChannelHeld", "Dispatcher", "Ev
            "NotificationUpdated", "WorkerStatus", "storage_full"]
 
 log = logging.getLogger("notifier.dispatcher")
+
+# -- messages: the dispatcher's own attempt details (core/messages.py)
+UNKNOWN_CHANNEL = Template("dispatcher.unknown_channel", "unknown channel {channel}")
+CHANNEL_CRASHED = Template("dispatcher.channel_crashed", "internal error in the {channel} channel ({error}); see the log")
 
 
 class Dispatcher:
@@ -306,7 +312,7 @@ class Dispatcher:
         while True:
             channel_name = work.channels[work.cursor.channel_index]
             channel = channels.get(channel_name)
-            reason = channel.unavailable_reason(msg) if channel else f"unknown channel {channel_name}"
+            reason = channel.unavailable_reason(msg) if channel else UNKNOWN_CHANNEL(channel=channel_name)
             if channel is not None and not reason and self._held(work, channel, msg):
                 return
             attempt_id: int | None = None
@@ -333,7 +339,7 @@ class Dispatcher:
                         held = ChannelHeld(channel_name, self.secrets.redactor(exc.detail), isinstance(exc, Held))
                 except Exception as exc:  # a bug in a channel must not lose the notification
                     log.exception("channel %s crashed on notification %d", channel_name, work.id)
-                    outcome, detail = "transient", f"internal error in the {channel_name} channel ({type(exc).__name__}); see the log"
+                    outcome, detail = "transient", CHANNEL_CRASHED(channel=channel_name, error=type(exc).__name__)
             detail = self.secrets.redactor(detail)
             with self._rng_lock:
                 step, recorded = after_send(
@@ -362,7 +368,7 @@ class Dispatcher:
         now = self.store.clock()
         for aid, ch in work.open_attempts:
             self.on_event(AttemptFinished(aid, work.id, work.recipient.name, ch, "interrupted",
-                                          "the worker stopped during this attempt", now, now))
+                                          INTERRUPTED(), now, now))
         with self._rng_lock:
             step, _ = after_send(self.policy, work.channels, work.cursor, "interrupted", self.store.clock(),
                                  work.queued_at, self.rng)

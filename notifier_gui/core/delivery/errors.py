@@ -1,12 +1,16 @@
 """The three ways a channel can fail (DESIGN.md "Error classes").
 
 A channel raises one of these; nothing else may escape a channel's ``send``. ``detail`` is
-shown to operators and stored, so it must already be redacted and human.
+shown to operators and stored, so it must already be redacted and human: a
+:class:`~notifier_gui.core.messages.Msg` made from one of the channel's templates (its code
+and parameters are stored beside the English, and the window renders it by code).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Self
+
+from ..messages import Msg
 
 
 class DeliveryError(Exception):
@@ -18,8 +22,9 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
     def redacted(self, redact: Callable[[str], str]) -> Self:
-        """This error with ``redact`` applied to its detail *and* its args (which ``str()`` shows)."""
-        self.detail = redact(self.detail)
+        """This error with ``redact`` applied to its detail (a message: its parameters too) *and*
+        its args (which ``str()`` shows)."""
+        self.detail = self.detail.redacted(redact) if isinstance(self.detail, Msg) else redact(self.detail)
         self.args = (self.detail,)
         return self
 

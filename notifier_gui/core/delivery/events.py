@@ -28,7 +28,7 @@ class AttemptFinished:
     recipient: str
     channel: str
     outcome: Outcome
-    detail: str
+    detail: str  # a Msg (core/messages.py): the English, with the code and parameters the window renders
     started_at: datetime
     finished_at: datetime
 

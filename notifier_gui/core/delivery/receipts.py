@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..messages import Template
 from ..records import Outstanding, Work
 from ..storage.repository import Store
 from .bounces import notification_of
@@ -44,6 +45,12 @@ POLLING = "receipts"  # the name of the polling lease
 IDLE_LOOK = 300.0  # seconds between looks into a bounce mailbox while no email waits
 RECENT = 60.0  # seconds: an attempt started this long before a read and accepted after it is still found
 # (a send ends within its timeout, SMS_TIMEOUT 15 s; one that takes longer is found by the next full read)
+
+
+# -- messages: a report nobody sent (the window ended; core/messages.py)
+NO_BOUNCE_READ = Template("receipt.no_bounce_read", "no bounce read within {seconds} s: {reason}")
+NO_BOUNCE = Template("receipt.no_bounce", "no bounce within {seconds} s")
+NO_REPORT = Template("receipt.no_report", "no delivery report within {seconds} s of acceptance")
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,9 @@ def final_report(store: Store, work: Work, channel: Channel | None, window: floa
     if channel is not None and channel.silence_confirms:
         problem = channel.reports_problem()
         if problem:  # accepted counts as delivered, as without receipts; but say nobody looked
-            return Report("confirmed", "confirmed", f"no bounce read within {window:g} s: {problem}", accepted_at)
-        return Report("confirmed", "confirmed", f"no bounce within {window:g} s", accepted_at)
-    return Report("undelivered", "timeout", f"no delivery report within {window:g} s of acceptance", accepted_at)
+            return Report("confirmed", "confirmed", NO_BOUNCE_READ(seconds=f"{window:g}", reason=problem), accepted_at)
+        return Report("confirmed", "confirmed", NO_BOUNCE(seconds=f"{window:g}"), accepted_at)
+    return Report("undelivered", "timeout", NO_REPORT(seconds=f"{window:g}"), accepted_at)
 
 
 class ReceiptPoller:

@@ -38,7 +38,24 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from ..messages import Template
 from .policy import FREE_THROTTLE_WAIT, Policy, backoff_wait, longest_wait, round_wait
+
+# -- messages: what the machine says about a notification or an attempt (core/messages.py)
+ALL_FAILED_OR_UNAVAILABLE = Template("chain.all_failed_or_unavailable", "every channel failed or is unavailable")
+ALL_FAILED = Template("chain.all_failed", "every channel failed")
+GAVE_UP = Template("chain.gave_up", "gave up after {rounds} rounds: lifetime of {seconds} s reached")
+HELD_TO_THE_END = Template("chain.held_to_the_end", "{message}; held until its lifetime of {seconds} s ended")
+INTERRUPTED = Template("attempt.interrupted", "the worker stopped during this attempt")
+INTERRUPTED_UNKNOWN = Template("attempt.interrupted_unknown", "the worker stopped during this attempt; the message "
+                                                              "may or may not have gone out")
+# A delivery report that came after the chain moved on, added to the attempt's receipt detail.
+LATE = "reported after the chain moved on"
+LATE_REPORT = Template("receipt.late", "{outcome} (reported after the chain moved on): {detail}")
+LATE_REPORT_BARE = Template("receipt.late_bare", "{outcome} (reported after the chain moved on)")
+AND_THEN = Template("receipt.and_then", "{before}; {after}")
+SETTLED_WORDS = {"confirmed": Template("receipt.outcome.confirmed", "confirmed"),
+                 "undelivered": Template("receipt.outcome.undelivered", "undelivered")}
 
 State = Literal["queued", "sending", "delivered", "failed", "cancelled"]
 STATES: tuple[State, ...] = ("queued", "sending", "delivered", "failed", "cancelled")
@@ -231,13 +248,13 @@ def _move_on(policy: Policy, channels: tuple[str, ...], c: Cursor, now: datetime
 
     # End of the round.
     if not c.round_transient:
-        return Failed("every channel failed or is unavailable")
+        return Failed(ALL_FAILED_OR_UNAVAILABLE())
     first = _next_live(channels, 0, c.dead)
     if first is None:  # pragma: no cover - a transient channel is never dead
-        return Failed("every channel failed")
+        return Failed(ALL_FAILED())
     at = now + timedelta(seconds=round_wait(policy, c.round_no, rng))
     if at > deadline:
-        return Failed(f"gave up after {c.round_no + 1} rounds: lifetime of {policy.lifetime:g} s reached")
+        return Failed(GAVE_UP(rounds=c.round_no + 1, seconds=f"{policy.lifetime:g}"))
     return Retry(Cursor(channel_index=first, tries=0, round_no=c.round_no + 1, round_transient=False, dead=c.dead), at)
 
 
@@ -309,5 +326,5 @@ def hold(policy: Policy, cursor: Cursor, now: datetime, created_at: datetime, wa
     """
     at = now + timedelta(seconds=max(wait, 0.0))
     if at > created_at + timedelta(seconds=policy.lifetime):
-        return Failed(f"{reason}; held until its lifetime of {policy.lifetime:g} s ended")  # reason: a core message
+        return Failed(HELD_TO_THE_END(message=reason, seconds=f"{policy.lifetime:g}"))  # reason: a core message
     return Retry(cursor, at)

@@ -11,18 +11,44 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..delivery.states import FINISHED, Continue, Outcome, ReceiptClass, Settled, Step, row_values
+from ..delivery.states import (
+    AND_THEN,
+    FINISHED,
+    INTERRUPTED_UNKNOWN,
+    LATE,
+    LATE_REPORT,
+    LATE_REPORT_BARE,
+    SETTLED_WORDS,
+    Continue,
+    Outcome,
+    ReceiptClass,
+    Settled,
+    Step,
+    row_values,
+)
+from ..messages import from_stored, stored
 from ..records import LeaseLost, Outstanding, Work
 from .base import StoreBase
 from .schema import ATTEMPTS, NOTIFICATIONS, POLLER_LEASES
-
-LATE = "reported after the chain moved on"  # in the receipt detail of a late report
 
 # Statements of the hot path, built once (see StoreBase._owned_update).
 _INSERT_ATTEMPT = insert(ATTEMPTS)
 _INSERT_ATTEMPT_RETURNING = insert(ATTEMPTS).returning(ATTEMPTS.c.id)
 _FINISH_ATTEMPT = update(ATTEMPTS).where(ATTEMPTS.c.id == bindparam("a_id")).values(
-    {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "provider_message_id")})
+    {k: bindparam(f"v_{k}") for k in ("finished_at", "outcome", "detail", "detail_code", "detail_params",
+                                       "provider_message_id")})
+
+
+def _detail(text: str) -> dict[str, str | None]:
+    """An attempt's detail: its English and, if it is a message of the core, its code and parameters."""
+    code, params = stored(text)
+    return {"detail": text, "detail_code": code, "detail_params": params}
+
+
+def _receipt(text: str) -> dict[str, str | None]:
+    """A receipt detail likewise (see :func:`_detail`)."""
+    code, params = stored(text)
+    return {"receipt_detail": text, "receipt_code": code, "receipt_params": params}
 
 
 class Attempts(StoreBase):
@@ -80,12 +106,13 @@ class Attempts(StoreBase):
             if attempt_id is None:
                 conn.execute(_INSERT_ATTEMPT, {
                     "notification_id": work.id, "channel": channel, "started_at": now, "finished_at": now,
-                    "outcome": outcome, "detail": detail, "provider_message_id": None,
+                    "outcome": outcome, **_detail(detail), "provider_message_id": None,
                     "round_no": work.cursor.round_no, "try_no": work.cursor.tries + 1, "worker": work.owner,
                 })
             else:
                 conn.execute(_FINISH_ATTEMPT, {"a_id": attempt_id, "v_finished_at": now, "v_outcome": outcome,
-                                                         "v_detail": detail, "v_provider_message_id": provider_message_id})
+                                               **{f"v_{k}": v for k, v in _detail(detail).items()},
+                                               "v_provider_message_id": provider_message_id})
             return True
 
         if not self._grouped(op):
@@ -98,8 +125,7 @@ class Attempts(StoreBase):
             self._renew(s, work, now, 60)
             s.execute(update(ATTEMPTS)
                       .where(ATTEMPTS.c.notification_id == work.id, ATTEMPTS.c.outcome.is_(None))
-                      .values(outcome="interrupted", finished_at=now,
-                              detail="the worker stopped during this attempt; the message may or may not have gone out"))
+                      .values(outcome="interrupted", finished_at=now, **_detail(INTERRUPTED_UNKNOWN())))
 
     def save_step(self, work: Work, step: Step) -> None:
         """Save the notification's next step (no attempt: an interrupted one was closed, or
@@ -141,7 +167,7 @@ class Attempts(StoreBase):
         with self._tx() as conn:
             for aid, outcome, cls, detail in reports:
                 res = conn.execute(update(A).where(A.c.id == aid, A.c.outcome == "accepted").values(
-                    outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
+                    outcome=outcome, receipt_class=cls, **_receipt(detail), receipt_at=now))
                 if not res.rowcount:
                     self._late_report(conn, aid, outcome, detail)
                     continue
@@ -153,12 +179,14 @@ class Attempts(StoreBase):
     @staticmethod
     def _late_report(conn: Connection, attempt_id: int, outcome: Settled, detail: str) -> None:
         A = ATTEMPTS
-        row = conn.execute(select(A.c.outcome, A.c.receipt_detail).where(A.c.id == attempt_id)).first()
+        row = conn.execute(select(A.c.outcome, A.c.receipt_detail, A.c.receipt_code, A.c.receipt_params)
+                           .where(A.c.id == attempt_id)).first()
         if row is None or row[0] not in ("confirmed", "undelivered") or LATE in (row[1] or ""):
             return  # still in flight, never accepted, or already told
-        note = f"{outcome} ({LATE}): {detail}" if detail else f"{outcome} ({LATE})"
+        word = SETTLED_WORDS[outcome]()
+        note = LATE_REPORT(outcome=word, detail=detail) if detail else LATE_REPORT_BARE(outcome=word)
         conn.execute(update(A).where(A.c.id == attempt_id).values(
-            receipt_detail=f"{row[1]}; {note}" if row[1] else note))
+            **_receipt(AND_THEN(before=from_stored(row[1], row[2], row[3]), after=note) if row[1] else note)))
 
     def sent_attempts(self, notification_id: int, channel: str) -> list[tuple[int, str]]:
         """(attempt id, provider message id) of ``notification_id``'s attempts on ``channel``
@@ -170,12 +198,17 @@ class Attempts(StoreBase):
                 A.c.provider_message_id.is_not(None)).order_by(A.c.id))]
 
     def receipt_of(self, attempt_id: int) -> tuple[Outcome | None, str | None, str | None, str | None, datetime | None]:
-        """(outcome, receipt class, receipt detail, provider message id, accepted at) of an attempt."""
+        """(outcome, receipt class, receipt detail, provider message id, accepted at) of an attempt;
+        the receipt detail as the message it was made from, where its code was stored."""
         A = ATTEMPTS
         with self._read() as s:
             row = s.execute(select(A.c.outcome, A.c.receipt_class, A.c.receipt_detail, A.c.provider_message_id,
-                                   A.c.finished_at).where(A.c.id == attempt_id)).first()
-        return (row[0], row[1], row[2], row[3], row[4]) if row else (None, None, None, None, None)
+                                   A.c.finished_at, A.c.receipt_code, A.c.receipt_params)
+                            .where(A.c.id == attempt_id)).first()
+        if row is None:
+            return None, None, None, None, None
+        detail = from_stored(row[2], row[5], row[6]) if row[2] and row[5] else row[2]
+        return row[0], row[1], detail, row[3], row[4]
 
     def settle_receipt(self, work: Work, outcome: Settled, cls: ReceiptClass | None, detail: str, step: Step,
                        lease_seconds: float = 120.0) -> datetime | None:
@@ -195,7 +228,7 @@ class Attempts(StoreBase):
             current = conn.execute(select(A.c.outcome).where(A.c.id == work.awaiting_attempt_id)).scalar()
             if current == "accepted":
                 conn.execute(update(A).where(A.c.id == work.awaiting_attempt_id).values(
-                    outcome=outcome, receipt_class=cls, receipt_detail=detail, receipt_at=now))
+                    outcome=outcome, receipt_class=cls, **_receipt(detail), receipt_at=now))
             elif current != outcome:
                 return None
             res = conn.execute(update(N).where(self._owned(work)).values(values), self._times(now, lease=lease_seconds))

@@ -164,7 +164,8 @@ class History:
         a CTE of the attempt ids to read, PostgreSQL)."""
         A, N = ATTEMPTS, NOTIFICATIONS
         cols = (A.c.id, A.c.notification_id, A.c.channel, A.c.outcome, A.c.detail, A.c.started_at,
-                A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail)
+                A.c.finished_at, A.c.provider_message_id, N.c.recipient_name, A.c.receipt_at, A.c.receipt_detail,
+                A.c.detail_code, A.c.detail_params, A.c.receipt_code, A.c.receipt_params)
         conds: list[ColumnElement[bool]] = []
         if q.outcomes is not None:
             finished = [o for o in q.outcomes if o != IN_FLIGHT]

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..delivery.policy import delivered_how
 from ..delivery.states import STATES, UNFINISHED
-from ..records import RecipientData
+from ..records import RecipientData, coded
 from ..validation import ValidationError
 from .base import StoreBase
 from .schema import ATTEMPTS, NOTIFICATIONS, RECIPIENTS
@@ -205,7 +205,7 @@ class Reads(StoreBase):
                      "started_at": a.started_at.isoformat(),
                      "finished_at": a.finished_at.isoformat() if a.finished_at else None,
                      "receipt_at": a.receipt_at.isoformat() if a.receipt_at else None,
-                     "receipt_detail": a.receipt_detail}
+                     "receipt_detail": a.receipt_detail, **coded(a)}
                     for a in attempts
                 ],
                 "awaiting_receipt": bool(n.awaiting_attempt_id) and n.state == "queued",

@@ -164,6 +164,12 @@ ATTEMPTS = Table(
     _col("receipt_at", UTCDateTime, null=True),
     _col("receipt_detail", Text, null=True),
     _col("receipt_class", String(16), null=True),  # undelivered: transient, permanent, unavailable or timeout
+    # What ``detail`` / ``receipt_detail`` were made from (core/messages.py): a template's code
+    # and its parameters as JSON text, for the window to render by code; NULL: plain text.
+    _col("detail_code", String(64), null=True),
+    _col("detail_params", Text, null=True),
+    _col("receipt_code", String(64), null=True),
+    _col("receipt_params", Text, null=True),
     # The status bar's confirmation rates read today's reports only, through this.
     # (Partial on PostgreSQL too, in the migration: naming postgresql_where here would import
     # SQLAlchemy's PostgreSQL dialect in every process, CLI start-up included.)

@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ...core.delivery.details import attempt_detail
 from ...core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from ...core.records import AttemptRow
 from ...core.sending import Queued
@@ -68,7 +69,8 @@ OUTCOME_GROUPS: dict[str, frozenset[str]] = {
 
 
 def _intern(text: str) -> str:
-    return sys.intern(text) if len(text) < 256 else text
+    """Plain text interned; a message of the core (a ``Msg``, rendered by its code) kept as it is."""
+    return sys.intern(text) if type(text) is str and len(text) < 256 else text
 
 
 STAND_IN_STEP = 2.0 ** -20  # exact in a double for ids below 2**32
@@ -141,7 +143,7 @@ def _columns(rows: Sequence[AttemptRow]) -> _Columns:
         end = a.receipt_at or a.finished_at  # a delivery report: its time and reason, as live
         finished = end.timestamp() if end else math.nan
         out.append(float(a.id), a.notification_id, a.recipient_name, a.channel, a.outcome or SENDING,
-                   a.receipt_detail or a.detail, a.started_at.timestamp(), finished)
+                   attempt_detail(a, "receipt") or attempt_detail(a), a.started_at.timestamp(), finished)
     return out
 
 
@@ -263,7 +265,7 @@ class AttemptLogModel(QAbstractTableModel):
         number of seconds."""
         dur = "" if a.finished_at is None else f"{max((a.finished_at - a.started_at).total_seconds(), 0.0):.3f}"
         return [to_local(a.started_at).strftime("%Y-%m-%d %H:%M:%S"), f"#{a.notification_id}", a.recipient_name,
-                a.channel, self.outcome_name(a.outcome or SENDING), core_text(a.detail), dur]
+                a.channel, self.outcome_name(a.outcome or SENDING), core_text(attempt_detail(a)), dur]
 
     def row_for_notification(self, nid: int) -> int | None:
         """The shown row of the newest attempt of notification ``nid`` in the window."""

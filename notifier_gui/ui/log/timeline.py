@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from ...core.delivery.details import attempt_detail
 from ..core_text import core_text
 from ..timefmt import format_datetime, format_time
 
@@ -38,7 +39,7 @@ class Timeline(QObject):
             outcome = self._outcome_name(a["outcome"] or "sending")
             lines.append(f"{format_time(a['started_at'])}  {a['channel']:<9} {outcome}")
             if a["detail"]:
-                lines.append(f"          {core_text(a['detail'])}")
+                lines.append(f"          {core_text(attempt_detail(a))}")
             if a.get("provider_message_id"):  # what the operator searches for in the server's log
                 lines.append("          " + self.tr("Message id: %1").replace("%1", a["provider_message_id"]))
             if a.get("receipt_at"):  # the second stage: accepted -> confirmed / undelivered
@@ -67,5 +68,5 @@ class Timeline(QObject):
                 .replace("%2", self._outcome_name(a["outcome"]))
                 .replace("%3", f"{took:.0f}"))
         if a.get("receipt_detail"):
-            text += "\n          " + core_text(a["receipt_detail"])
+            text += "\n          " + core_text(attempt_detail(a, "receipt"))
         return text

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from ...messages import Template
 from ...records import RecipientData
+
+# -- messages: why a recipient cannot be reached on a channel (core/messages.py)
+NO_EMAIL = Template("recipient.no_email", "the recipient has no email address")
+NO_PHONE = Template("recipient.no_phone", "the recipient has no phone number")
+NO_CHAT = Template("recipient.no_chat", "the recipient has no linked Telegram chat (they must press Start in the bot "
+                                       "first)")
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,11 @@ def address_reason(channel: str, msg: Message) -> str | None:
     """The recipient has no address for ``channel``: that makes the channel unavailable."""
     r = msg.recipient
     if channel == "email" and not r.email:
-        return "the recipient has no email address"
+        return NO_EMAIL()
     if channel == "sms" and not r.phone:
-        return "the recipient has no phone number"
+        return NO_PHONE()
     if channel == "telegram" and not r.telegram_chat_id:
-        return "the recipient has no linked Telegram chat (they must press Start in the bot first)"
+        return NO_CHAT()
     return None
 
 

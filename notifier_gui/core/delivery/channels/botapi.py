@@ -20,13 +20,67 @@ from urllib.parse import urlsplit
 import requests
 
 from ...config import Settings
+from ...messages import Template
 from ...secrets import Redactor
 from ..errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from .transport import connection_fault, transport_fault
 
 _TOKEN_IN_URL = re.compile(r"/bot(\d+:[A-Za-z0-9_-]+)")
 _TOKEN_BAD_CHARS = re.compile(r"[\s/?#%]")
-_BAD_URL = "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. https://api.telegram.org) and the bot token"
+
+# -- messages: what a failed Bot API call says (core/messages.py); {said} is Telegram's own description
+BAD_URL = Template("telegram.bad_url", "the Bot API URL is invalid: check TELEGRAM_API_BASE (e.g. "
+                                       "https://api.telegram.org) and the bot token")
+NO_TOKEN = Template("telegram.no_token", "Telegram is not configured: there is no bot token (create a bot with "
+                                         "@BotFather and save its token)")
+TOKEN_CHARS = Template("telegram.token_chars", "the Telegram bot token contains spaces or URL characters; paste it "
+                                               "again from @BotFather")
+TOKEN_UNREADABLE = Template("telegram.token_unreadable", "the Telegram bot token cannot be read: {reason}")
+UNTRUSTED = Template("telegram.untrusted", "the TLS certificate of {host} is not trusted (check TELEGRAM_API_BASE or "
+                                           "a proxy intercepting HTTPS)")
+CONNECT_TIMEOUT = Template("telegram.connect_timeout", "could not connect to {host} within {seconds} s")
+READ_TIMEOUT = Template("telegram.read_timeout", "{host} did not answer {method} within {seconds} s")
+CANNOT_CONNECT = Template("telegram.cannot_connect", "cannot connect to {host}: {reason}")
+REQUEST_FAILED = Template("telegram.request_failed", "the request to {host} failed ({error})")
+REFUSED = Template("telegram.refused", "connection refused (is the server running, is TELEGRAM_API_BASE right?)")
+NO_DNS = Template("telegram.no_dns", "the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)")
+RESET = Template("telegram.reset", "the connection was reset")
+DROPPED = Template("telegram.dropped", "the server closed the connection without answering")
+NETWORK = Template("telegram.network", "network error ({error})")
+NOT_BOT_API = Template("telegram.not_bot_api", "{host} answered {method} with HTTP {status} and a body that is not "
+                                               "Bot API JSON (a proxy or the wrong TELEGRAM_API_BASE?)")
+ANSWERED = Template("telegram.answered", "Telegram answered {method} with {code}: {said}")
+MAY_BE_DELIVERED = Template("telegram.may_be_delivered", "{message}; Telegram may already have delivered it, so a "
+                                                         "retry can send it twice")
+TOKEN_REJECTED = Template("telegram.token_rejected", "the bot token was rejected by Telegram (401 Unauthorized): it "
+                                                     "is wrong or was revoked; copy it again from @BotFather")
+NOT_FOUND = Template("telegram.not_found", "the Bot API answered 404 Not Found: the bot token is malformed or "
+                                           "TELEGRAM_API_BASE is wrong{where}")
+LOCAL_SERVER = Template("telegram.local_server", "the local Bot API server is not set up for this bot: {said}")
+RATE_LIMIT = Template("telegram.rate_limit", "Telegram rate limit (429 Too Many Requests): {when}")
+RETRY_AFTER = Template("telegram.retry_after", "retry after {seconds} s")
+RETRY_LATER = Template("telegram.retry_later", "retry later")
+BLOCKED = Template("telegram.blocked", "the person blocked the bot (403); they must unblock it and press Start in "
+                                       "the bot before Telegram messages can reach them")
+NOT_STARTED = Template("telegram.not_started", "the person has not started a chat with the bot (403); they must open "
+                                               "the bot in Telegram and press Start (send them the link from the "
+                                               "recipient dialog)")
+DEACTIVATED = Template("telegram.deactivated", "the person's Telegram account was deleted (403 user is deactivated)")
+KICKED = Template("telegram.kicked", "the bot is not allowed in that chat any more ({said}); add it back or link "
+                                     "another chat")
+FORBIDDEN = Template("telegram.forbidden", "Telegram refused to deliver ({said}); the person may need to press "
+                                           "Start in the bot")
+CHAT_NOT_FOUND = Template("telegram.chat_not_found", "Telegram does not know this chat (400 chat not found): the chat "
+                                                     "id is wrong or the person never pressed Start in this bot; link "
+                                                     "them again")
+TOO_LONG = Template("telegram.too_long", "Telegram says the message is too long (400); it should have been split "
+                                         "(a bug)")
+CANNOT_PARSE = Template("telegram.cannot_parse", "Telegram could not parse the message formatting: {said}")
+EMPTY = Template("telegram.empty", "the message is empty; Telegram cannot deliver an empty text")
+BAD_REQUEST = Template("telegram.bad_request", "Telegram rejected the request: {said}")
+CONFLICT = Template("telegram.conflict", "Telegram reported a conflict: {said}")
+SERVER_ERROR = Template("telegram.server_error", "Telegram server error {code}: {said}")
+REJECTED = Template("telegram.rejected", "Telegram rejected the request ({code}): {said}")
 
 TokenSource = Callable[[], "str | None"]
 
@@ -65,9 +119,9 @@ def remember_token(redactor: Redactor, token: str) -> None:
 def token_problem(token: str) -> str | None:
     """Why ``token`` cannot be used in a URL at all (without saying what it is), or None."""
     if not token:
-        return "Telegram is not configured: there is no bot token (create a bot with @BotFather and save its token)"
+        return NO_TOKEN()
     if _TOKEN_BAD_CHARS.search(token):
-        return "the Telegram bot token contains spaces or URL characters; paste it again from @BotFather"
+        return TOKEN_CHARS()
     return None
 
 
@@ -85,7 +139,7 @@ def usable_token(source: TokenSource | str | None, redactor: Redactor) -> str:
     try:
         raw = source() if callable(source) else source
     except Exception as exc:  # keyring trouble: the message never contains the value
-        raise TokenError(redactor(f"the Telegram bot token cannot be read: {exc}")) from None
+        raise TokenError(redactor(TOKEN_UNREADABLE(reason=str(exc)))) from None
     token = normalize_token(raw)
     remember_token(redactor, token)
     problem = token_problem(token)
@@ -184,7 +238,7 @@ class BotApi:
         except requests.exceptions.RequestException as exc:
             failure = self._network_failure(exc, method, connect_timeout, read)
         except ValueError:  # e.g. a URL requests cannot even parse
-            failure = self._fail("config", _BAD_URL)
+            failure = self._fail("config", BAD_URL())
         else:
             return self._result(resp, method)
         # Raised outside the except block on purpose: the requests exception, whose text
@@ -195,29 +249,21 @@ class BotApi:
                          connect_timeout: float, read: float) -> ApiFailure:
         kind = transport_fault(exc).kind
         if kind in ("tls", "tls_untrusted"):
-            return self._fail("tls", f"the TLS certificate of {self.host} is not trusted "
-                                     "(check TELEGRAM_API_BASE or a proxy intercepting HTTPS)")
+            return self._fail("tls", UNTRUSTED(host=self.host))
         if kind == "connect_timeout":
-            return self._fail("connect", f"could not connect to {self.host} within {connect_timeout:g} s")
+            return self._fail("connect", CONNECT_TIMEOUT(host=self.host, seconds=f"{connect_timeout:g}"))
         if kind == "read_timeout":
-            return self._fail("timeout", f"{self.host} did not answer {method} within {read:g} s")
+            return self._fail("timeout", READ_TIMEOUT(host=self.host, method=method, seconds=f"{read:g}"))
         if isinstance(exc, requests.exceptions.ConnectionError):
-            return self._fail("connect", f"cannot connect to {self.host}: {self._why(exc)}")
+            return self._fail("connect", CANNOT_CONNECT(host=self.host, reason=self._why(exc)))
         if kind in ("invalid_url", "invalid_header"):
-            return self._fail("config", _BAD_URL)
-        return self._fail("connect", f"the request to {self.host} failed ({type(exc).__name__})")
+            return self._fail("config", BAD_URL())
+        return self._fail("connect", REQUEST_FAILED(host=self.host, error=type(exc).__name__))
 
     def _why(self, exc: BaseException) -> str:
         fault = connection_fault(exc)
-        if fault.kind == "refused":
-            return "connection refused (is the server running, is TELEGRAM_API_BASE right?)"
-        if fault.kind == "dns":
-            return "the host name cannot be resolved (no network, or a typo in TELEGRAM_API_BASE)"
-        if fault.kind == "reset":
-            return "the connection was reset"
-        if fault.kind == "dropped":
-            return "the server closed the connection without answering"
-        return f"network error ({type(fault.root or exc).__name__})"
+        said = {"refused": REFUSED, "dns": NO_DNS, "reset": RESET, "dropped": DROPPED}.get(fault.kind)
+        return said() if said is not None else NETWORK(error=type(fault.root or exc).__name__)
 
     def _result(self, resp: requests.Response, method: str) -> Any:
         status = resp.status_code
@@ -228,8 +274,7 @@ class BotApi:
         if not isinstance(body, dict) or not isinstance(body.get("ok"), bool):
             raise self._fail(
                 "bad_response",
-                f"{self.host} answered {method} with HTTP {status} and a body that is not Bot API JSON "
-                "(a proxy or the wrong TELEGRAM_API_BASE?)",
+                NOT_BOT_API(host=self.host, method=method, status=status),
                 error_code=status,
                 retry_after=_retry_after({}, resp.headers),
             )
@@ -243,7 +288,7 @@ class BotApi:
         parameters: dict[str, Any] = raw_parameters if isinstance(raw_parameters, dict) else {}
         raise self._fail(
             "api",
-            f"Telegram answered {method} with {code}: {description}",
+            ANSWERED(method=method, code=code, said=description),
             error_code=code,
             description=description,
             retry_after=_retry_after(parameters, resp.headers),
@@ -261,47 +306,43 @@ def classify(failure: ApiFailure, api_base: str = "") -> DeliveryError:
     if kind == "connect":
         return Transient(failure.detail)
     if kind == "timeout":
-        return Transient(f"{failure.detail}; Telegram may already have delivered it, so a retry can send it twice")
+        return Transient(MAY_BE_DELIVERED(message=failure.detail))
     if code == 401:
-        return Unavailable("the bot token was rejected by Telegram (401 Unauthorized): it is wrong or was revoked; "
-                           "copy it again from @BotFather")
+        return Unavailable(TOKEN_REJECTED())
     if code == 404:
-        return Unavailable(f"the Bot API answered 404 Not Found: the bot token is malformed or TELEGRAM_API_BASE is wrong{where}")
+        return Unavailable(NOT_FOUND(where=where))
     if code == 421:
-        return Unavailable(f"the local Bot API server is not set up for this bot: {d or 'Misdirected Request'}")
+        return Unavailable(LOCAL_SERVER(said=d or "Misdirected Request"))
     if code == 429:
         wait = failure.retry_after
-        when = f"retry after {wait:g} s" if wait is not None else "retry later"
-        return Throttled(f"Telegram rate limit (429 Too Many Requests): {when}", retry_after=wait)
+        when = RETRY_AFTER(seconds=f"{wait:g}") if wait is not None else RETRY_LATER()
+        return Throttled(RATE_LIMIT(when=when), retry_after=wait)
     if kind == "bad_response":
         return Transient(failure.detail, retry_after=failure.retry_after)
     if code == 403:
         if "blocked by the user" in low:
-            return Permanent("the person blocked the bot (403); they must unblock it and press Start in the bot "
-                             "before Telegram messages can reach them")
+            return Permanent(BLOCKED())
         if "can't initiate conversation" in low or "cant initiate conversation" in low:
-            return Permanent("the person has not started a chat with the bot (403); they must open the bot in "
-                             "Telegram and press Start (send them the link from the recipient dialog)")
+            return Permanent(NOT_STARTED())
         if "deactivated" in low:
-            return Permanent("the person's Telegram account was deleted (403 user is deactivated)")
+            return Permanent(DEACTIVATED())
         if "kicked" in low or "not a member" in low:
-            return Permanent(f"the bot is not allowed in that chat any more ({d}); add it back or link another chat")
-        return Permanent(f"Telegram refused to deliver ({d}); the person may need to press Start in the bot")
+            return Permanent(KICKED(said=d))
+        return Permanent(FORBIDDEN(said=d))
     if code == 400:
         if "chat not found" in low:
-            return Permanent("Telegram does not know this chat (400 chat not found): the chat id is wrong or the "
-                             "person never pressed Start in this bot; link them again")
+            return Permanent(CHAT_NOT_FOUND())
         if "message is too long" in low:
-            return Permanent("Telegram says the message is too long (400); it should have been split (a bug)")
+            return Permanent(TOO_LONG())
         if "can't parse entities" in low:
-            return Permanent(f"Telegram could not parse the message formatting: {d}")
+            return Permanent(CANNOT_PARSE(said=d))
         if "text is empty" in low:
-            return Permanent("the message is empty; Telegram cannot deliver an empty text")
-        return Permanent(f"Telegram rejected the request: {d}")
+            return Permanent(EMPTY())
+        return Permanent(BAD_REQUEST(said=d))
     if code == 409:
-        return Unavailable(f"Telegram reported a conflict: {d}")
+        return Unavailable(CONFLICT(said=d))
     if code is not None and code >= 500:
-        return Transient(f"Telegram server error {code}: {d}")
+        return Transient(SERVER_ERROR(code=code, said=d))
     if code is not None and 400 <= code < 500:
-        return Permanent(f"Telegram rejected the request ({code}): {d}")
+        return Permanent(REJECTED(code=code, said=d))
     return Transient(failure.detail)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from ...config import Settings
+from ...messages import Template
 from ...secrets import Redactor
 from ..bounces import BounceMailbox, key_of
 from ..errors import CredentialsRejected, DeliveryError, Held, Throttled, Unavailable
@@ -52,6 +53,19 @@ __all__ = ["EmailChannel", "POLICY", "build_email", "check_headers", "classify",
 
 log = logging.getLogger("notifier.email")
 
+# -- messages: the email channel's attempt details (core/messages.py; smtp_transport has the SMTP steps')
+NOT_CONFIGURED = Template("email.not_configured", "email is not configured (SMTP_HOST is empty)")
+NO_SEND_PASSWORD = Template("email.no_send_password", "the per-send SMTP password is missing from the credential store")
+NO_PASSWORD = Template("email.no_password", "SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)")
+EXPECTS_TLS = Template("email.port_expects_tls", "port {port} expects implicit TLS (SMTP_USE_SSL=1)")
+EXPECTS_STARTTLS = Template("email.port_expects_starttls", "port {port} expects STARTTLS, not implicit TLS "
+                                                           "(SMTP_USE_SSL=0, SMTP_USE_TLS=1)")
+WAITING = Template("email.waiting_for_connection", "waiting for a free SMTP connection (the server allows {count})")
+FEWER = Template("email.fewer_connections", "the SMTP server allows fewer connections (now {count})")
+REJECTED = Template("email.credentials_rejected", "credentials rejected — fix them in Settings ({message})")
+ACCEPTED = Template("email.accepted", "accepted by {host}")
+ACCEPTED_QUEUED = Template("email.accepted_queued", "accepted by {host}, queued as {queue_id}")
+
 IDLE_CHECK_SECONDS = 10.0
 GATE_WAIT = 5.0  # seconds a worker waits for a free connection before the message waits in the queue
 
@@ -86,7 +100,7 @@ class EmailChannel(Channel):
 
     def unavailable_reason(self, msg: Message) -> str | None:
         if not self.settings.smtp_host:
-            return "email is not configured (SMTP_HOST is empty)"
+            return NOT_CONFIGURED()
         reason = address_reason("email", msg)
         if reason is None and self.settings.smtp_auth_failure == "next":
             reason = self.held_reason(msg)
@@ -113,14 +127,14 @@ class EmailChannel(Channel):
     def _credentials(self, msg: Message) -> tuple[str | None, str | None]:
         if msg.smtp_user:
             if not msg.smtp_password:
-                raise Unavailable("the per-send SMTP password is missing from the credential store")
+                raise Unavailable(NO_SEND_PASSWORD())
             return msg.smtp_user, msg.smtp_password
         user = self.settings.smtp_user or None
         if not user:
             return None, None
         password = self._password()
         if not password:
-            raise Unavailable("SMTP_DEFAULT_USER is set but there is no password (secret smtp_password)")
+            raise Unavailable(NO_PASSWORD())
         return user, password
 
     def open(self, user: str | None, password: str | None) -> smtplib.SMTP:
@@ -157,11 +171,11 @@ class EmailChannel(Channel):
     def _classify_open(self, exc: BaseException, stage: str) -> DeliveryError:
         s = self.settings
         if isinstance(exc, _ImplicitTLSPort):
-            return Unavailable(f"port {s.smtp_port} expects implicit TLS (SMTP_USE_SSL=1)")
+            return Unavailable(EXPECTS_TLS(port=s.smtp_port))
         if (stage == "connect" and s.smtp_use_ssl and isinstance(exc, ssl.SSLError)
                 and not isinstance(exc, ssl.SSLCertVerificationError)
                 and _greets_in_clear(s.smtp_host, s.smtp_port, min(_SMTP.probe, s.smtp_timeout))):
-            return Unavailable(f"port {s.smtp_port} expects STARTTLS, not implicit TLS (SMTP_USE_SSL=0, SMTP_USE_TLS=1)")
+            return Unavailable(EXPECTS_STARTTLS(port=s.smtp_port))
         return classify(exc, stage)
 
     def _clean(self, err: DeliveryError) -> DeliveryError:
@@ -178,7 +192,7 @@ class EmailChannel(Channel):
         while True:
             item, ok = gate.checkout(key, GATE_WAIT)
             if not ok:
-                raise Throttled(f"waiting for a free SMTP connection (the server allows {gate.limit})", retry_after=2.0)
+                raise Throttled(WAITING(count=gate.limit), retry_after=2.0)
             if item is not None:
                 conn, _, last = item
                 if time.monotonic() - last < IDLE_CHECK_SECONDS:
@@ -204,7 +218,7 @@ class EmailChannel(Channel):
                     continue
                 if self._too_many(cause, siblings):
                     gate.throttle()
-                    raise Throttled(f"the SMTP server allows fewer connections (now {gate.limit})", retry_after=2.0) from None
+                    raise Throttled(FEWER(count=gate.limit), retry_after=2.0) from None
                 if err.outcome == "unavailable" and isinstance(cause, smtplib.SMTPAuthenticationError):
                     raise self._hold(key, err) from None
                 raise
@@ -231,7 +245,7 @@ class EmailChannel(Channel):
         return siblings > 0 and isinstance(cause, _REFUSALS)
 
     def _hold(self, key: str, err: DeliveryError) -> DeliveryError:
-        reason = f"credentials rejected — fix them in Settings ({err.detail})"
+        reason = REJECTED(message=err.detail)
         first = self._guard.breaker.trip(key, reason)
         if first:
             log.warning("SMTP credentials rejected; email is held for them until they change or you retry: %s",
@@ -281,7 +295,7 @@ class EmailChannel(Channel):
         qid = queue_id(reply)
         host = self.settings.smtp_host
         return Sent(provider_message_id=message_id,
-                    detail=f"accepted by {host}, queued as {qid}" if qid else f"accepted by {host}")
+                    detail=ACCEPTED_QUEUED(host=host, queue_id=qid) if qid else ACCEPTED(host=host))
 
     def close(self) -> None:
         """Close the idle pooled connections (QUIT) and the bounce mailbox. Called when a worker stops."""

@@ -12,10 +12,20 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 
 from ...config import Settings
+from ...messages import Template
 from ..errors import Permanent, Unavailable
-from .base import Message
+from .base import NO_EMAIL, Message
 
 POLICY = email.policy.SMTP.clone(cte_type="7bit")  # no raw 8-bit bodies to servers without 8BITMIME
+
+# -- messages: why an email cannot be written (core/messages.py)
+NO_SENDER = Template("email.no_sender", "no sender address: set DEFAULT_FROM_EMAIL (or SMTP_DEFAULT_USER as an "
+                                        "address)")
+INJECTED = Template("email.injected", "the message headers are invalid: an encoded word would add header lines or a "
+                                      "body")
+BAD_HEADERS = Template("email.bad_headers", "the message headers are invalid: {error}")
+NOT_ASCII_DOMAIN = Template("email.not_ascii_domain", "the address {address!r} has a domain that cannot be written "
+                                                      "in ASCII ({error})")
 
 
 def sender(settings: Settings, smtp_user: str | None = None) -> Address:
@@ -23,13 +33,12 @@ def sender(settings: Settings, smtp_user: str | None = None) -> Address:
     raw = settings.from_email or smtp_user or settings.smtp_user
     display, addr = parseaddr(raw)
     if not addr or "@" not in addr:
-        raise Unavailable("no sender address: set DEFAULT_FROM_EMAIL (or SMTP_DEFAULT_USER as an address)")
+        raise Unavailable(NO_SENDER())
     return Address(display_name=settings.from_name or display, addr_spec=addr)
 
 
 _HEADER_NAMES = frozenset({"subject", "from", "to", "date", "message-id", "x-notifier-notification-id",
                            "mime-version", "content-type", "content-transfer-encoding"})
-INJECTED = "the message headers are invalid: an encoded word would add header lines or a body"
 
 
 def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False) -> None:
@@ -44,7 +53,7 @@ def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False)
     head, blank, _ = wire.partition(b"\r\n\r\n")
     if fragment:
         if blank or not wire.endswith(b"\r\n"):
-            raise Permanent(INJECTED)
+            raise Permanent(INJECTED())
         head = wire[:-2]
     seen: set[str] = set()
     for line in head.split(b"\r\n"):
@@ -53,10 +62,10 @@ def check_headers(wire: bytes, required: frozenset[str], fragment: bool = False)
         name, colon, _ = line.partition(b":")
         key = name.decode("ascii", "replace").lower()
         if not colon or key not in _HEADER_NAMES or key in seen:
-            raise Permanent(INJECTED)
+            raise Permanent(INJECTED())
         seen.add(key)
     if not required <= seen:
-        raise Permanent(INJECTED)
+        raise Permanent(INJECTED())
 
 
 def new_message_id(notification_id: int, domain: str) -> str:
@@ -80,7 +89,7 @@ def xtext(value: str) -> str:
 
 def build_email(settings: Settings, msg: Message) -> EmailMessage:
     if not msg.recipient.email:
-        raise Unavailable("the recipient has no email address")
+        raise Unavailable(NO_EMAIL())
     from_addr = sender(settings, msg.smtp_user)
     em = EmailMessage(policy=POLICY)
     try:
@@ -88,7 +97,7 @@ def build_email(settings: Settings, msg: Message) -> EmailMessage:
         em["From"] = from_addr
         em["To"] = Address(display_name=msg.recipient.name, addr_spec=msg.recipient.email)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
-        raise Permanent(f"the message headers are invalid: {exc}") from None
+        raise Permanent(BAD_HEADERS(error=str(exc))) from None
     em["Date"] = formatdate(localtime=True)
     em["Message-ID"] = new_message_id(msg.notification_id, from_addr.domain)
     em["X-Notifier-Notification-Id"] = str(msg.notification_id)
@@ -160,7 +169,7 @@ def wire_address(addr: str) -> tuple[str, bool]:
         try:
             domain = idna.encode(domain, uts46=True).decode("ascii")
         except idna.IDNAError as exc:
-            raise Permanent(f"the address {addr!r} has a domain that cannot be written in ASCII ({exc})") from None
+            raise Permanent(NOT_ASCII_DOMAIN(address=addr, error=str(exc))) from None
     return f"{local}@{domain}", not local.isascii()
 
 
@@ -193,7 +202,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
     template plus the per-recipient headers.
     """
     if not msg.recipient.email:
-        raise Unavailable("the recipient has no email address")
+        raise Unavailable(NO_EMAIL())
     from_addr = sender(settings, msg.smtp_user)
     mail_from, utf8_from = wire_address(from_addr.addr_spec)
     rcpt_to, utf8_to = wire_address(msg.recipient.email)
@@ -207,7 +216,7 @@ def render_email(settings: Settings, msg: Message) -> tuple[str, str, bytes, str
             to = _to_header(msg.recipient.name, rcpt_to)
         check_headers(to, frozenset({"to"}), fragment=True)
     except (ValueError, IndexError) as exc:  # line breaks or an unparsable address
-        raise Permanent(f"the message headers are invalid: {exc}") from None
+        raise Permanent(BAD_HEADERS(error=str(exc))) from None
     message_id = new_message_id(msg.notification_id, mail_from.rpartition("@")[2])
     head = (f"Date: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
             f"X-Notifier-Notification-Id: {msg.notification_id}\r\n").encode("ascii")

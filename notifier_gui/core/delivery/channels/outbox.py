@@ -13,8 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from ...config import Settings
+from ...messages import Template
 from .base import Channel, Message, Sent, address_reason
 from .email import build_email
+
+WRITTEN = Template("sandbox.written", "sandbox: written to {path}")  # the attempt's detail (core/messages.py)
 
 
 class OutboxChannel(Channel):
@@ -55,4 +58,4 @@ class OutboxChannel(Channel):
                 "text": msg.body,
             }
             path = self._write(msg, ".json", json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))
-        return Sent(provider_message_id=path.name, detail=f"sandbox: written to {path}")
+        return Sent(provider_message_id=path.name, detail=WRITTEN(path=str(path)))

@@ -12,10 +12,49 @@ import socket
 import ssl
 from collections.abc import Callable
 
+from ...messages import Template
 from ..errors import DeliveryError, Permanent, Transient, Unavailable
 from .email_message import xtext
 
 log = logging.getLogger("notifier.email")
+
+# -- messages: what a failed SMTP step says (core/messages.py); {reply} is the server's own
+WHERE = {"connect": Template("smtp.where.connect", "connecting"), "tls": Template("smtp.where.tls", "starting TLS"),
+         "login": Template("smtp.where.login", "logging in"), "send": Template("smtp.where.send", "sending")}
+RECIPIENT_LATER = Template("smtp.recipient_later", "the server refused the recipient for now: {reply}")
+RECIPIENT_REFUSED = Template("smtp.recipient_refused", "the server refused the recipient: {reply}")
+AUTH_LATER = Template("smtp.auth_later", "temporary authentication failure: {reply}")
+APP_PASSWORD = Template("smtp.app_password", "the server wants an app password (2-step verification is on): {reply}")
+LOGIN_REFUSED = Template("smtp.login_refused", "the SMTP login or password was not accepted: {reply}")
+SENDER_LATER = Template("smtp.sender_later", "the server refused the sender for now: {reply}")
+AUTH_FIRST = Template("smtp.auth_first", "the server requires authentication or STARTTLS first: {reply}")
+TOO_LARGE = Template("smtp.too_large", "the message is larger than the server accepts: {reply}")
+SENDER_REFUSED = Template("smtp.sender_refused", "the server does not allow this From address: {reply}")
+CONNECT_LATER = Template("smtp.connect_later", "the server is not accepting connections now: {reply}")
+NO_MAIL = Template("smtp.no_mail", "the host does not accept mail: {reply}")
+GREETING_LATER = Template("smtp.greeting_later", "the server refused our greeting for now: {reply}")
+GREETING_REFUSED = Template("smtp.greeting_refused", "the server refused our greeting: {reply}")
+NO_STARTTLS = Template("smtp.no_starttls", "the server offers no STARTTLS on this port; credentials will not be sent "
+                                           "in clear (check SMTP_PORT / SMTP_USE_SSL)")
+NO_AUTH = Template("smtp.no_auth", "the server does not offer AUTH here (login before STARTTLS, or the wrong port)")
+CANNOT_TAKE = Template("smtp.cannot_take", "the server cannot take this message: {error}")
+LATER_WHILE = Template("smtp.later_while", "temporary failure while {where}: {reply}")
+STARTTLS_REFUSED = Template("smtp.starttls_refused", "STARTTLS was refused: {reply}")
+REJECTED_WHILE = Template("smtp.rejected_while", "the server rejected the message while {where}: {reply}")
+NO_ANSWER = Template("smtp.no_answer", "the SMTP server did not answer in time while {where}")
+CLOSED = Template("smtp.closed", "the server closed the connection while {where}")
+SMTP_ERROR = Template("smtp.error", "SMTP error while {where}: {error}")
+UNTRUSTED = Template("smtp.untrusted", "the server's TLS certificate is not trusted: {reason}")
+TLS_MODE = Template("smtp.tls_mode", "TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is "
+                                     "STARTTLS: SMTP_USE_TLS=1)")
+TLS_FAILED = Template("smtp.tls_failed", "TLS failed while {where}: {reason}")
+NO_HOST = Template("smtp.no_host", "the SMTP host name cannot be resolved ({reason})")
+REFUSED = Template("smtp.refused", "the SMTP server refused the connection (is it running, is the port right?)")
+NETWORK = Template("smtp.network", "network error while {where}: {reason}")
+NOT_AS_WRITTEN = Template("smtp.not_as_written", "the message cannot be sent as written: {error}")
+UNEXPECTED = Template("smtp.unexpected", "unexpected error while {where}: {error}")
+NEEDS_SMTPUTF8 = Template("smtp.needs_smtputf8", "the address has non-ASCII characters before the @ and needs "
+                                                 "SMTPUTF8, which the SMTP server does not offer")
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:
     text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
@@ -24,72 +63,72 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 
 def classify(exc: BaseException, stage: str) -> DeliveryError:
     """Map an smtplib/socket/ssl failure at ``stage`` (connect, tls, login, send) to a class."""
-    where = {"connect": "connecting", "tls": "starting TLS", "login": "logging in", "send": "sending"}[stage]
+    where = WHERE[stage]()
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()))
         reply = f"{code} {' '.join(text.decode('utf-8', 'replace').split())}"
         if 400 <= code < 500:
-            return Transient(f"the server refused the recipient for now: {reply}")
-        return Permanent(f"the server refused the recipient: {reply}")
+            return Transient(RECIPIENT_LATER(reply=reply))
+        return Permanent(RECIPIENT_REFUSED(reply=reply))
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         if 400 <= exc.smtp_code < 500:
-            return Transient(f"temporary authentication failure: {_reply(exc)}")
+            return Transient(AUTH_LATER(reply=_reply(exc)))
         if exc.smtp_code == 534:
-            return Unavailable(f"the server wants an app password (2-step verification is on): {_reply(exc)}")
-        return Unavailable(f"the SMTP login or password was not accepted: {_reply(exc)}")
+            return Unavailable(APP_PASSWORD(reply=_reply(exc)))
+        return Unavailable(LOGIN_REFUSED(reply=_reply(exc)))
     if isinstance(exc, smtplib.SMTPSenderRefused):
         code = exc.smtp_code
         if 400 <= code < 500:
-            return Transient(f"the server refused the sender for now: {_reply(exc)}")
+            return Transient(SENDER_LATER(reply=_reply(exc)))
         if code == 530:
-            return Unavailable(f"the server requires authentication or STARTTLS first: {_reply(exc)}")
+            return Unavailable(AUTH_FIRST(reply=_reply(exc)))
         if code == 552:
-            return Permanent(f"the message is larger than the server accepts: {_reply(exc)}")
-        return Unavailable(f"the server does not allow this From address: {_reply(exc)}")
+            return Permanent(TOO_LARGE(reply=_reply(exc)))
+        return Unavailable(SENDER_REFUSED(reply=_reply(exc)))
     if isinstance(exc, smtplib.SMTPConnectError):
         if 400 <= exc.smtp_code < 500:
-            return Transient(f"the server is not accepting connections now: {_reply(exc)}")
-        return Unavailable(f"the host does not accept mail: {_reply(exc)}")
+            return Transient(CONNECT_LATER(reply=_reply(exc)))
+        return Unavailable(NO_MAIL(reply=_reply(exc)))
     if isinstance(exc, smtplib.SMTPHeloError):
         if 400 <= exc.smtp_code < 500:
-            return Transient(f"the server refused our greeting for now: {_reply(exc)}")
-        return Unavailable(f"the server refused our greeting: {_reply(exc)}")
+            return Transient(GREETING_LATER(reply=_reply(exc)))
+        return Unavailable(GREETING_REFUSED(reply=_reply(exc)))
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         if stage == "tls":
-            return Unavailable("the server offers no STARTTLS on this port; credentials will not be sent in clear (check SMTP_PORT / SMTP_USE_SSL)")
+            return Unavailable(NO_STARTTLS())
         if stage == "login":
-            return Unavailable("the server does not offer AUTH here (login before STARTTLS, or the wrong port)")
-        return Permanent(f"the server cannot take this message: {exc}")
+            return Unavailable(NO_AUTH())
+        return Permanent(CANNOT_TAKE(error=str(exc)))
     if isinstance(exc, smtplib.SMTPResponseException):
         code = exc.smtp_code
         if 400 <= code < 500:
-            return Transient(f"temporary failure while {where}: {_reply(exc)}")
+            return Transient(LATER_WHILE(where=where, reply=_reply(exc)))
         if stage == "tls":
-            return Unavailable(f"STARTTLS was refused: {_reply(exc)}")
-        return Permanent(f"the server rejected the message while {where}: {_reply(exc)}")
+            return Unavailable(STARTTLS_REFUSED(reply=_reply(exc)))
+        return Permanent(REJECTED_WHILE(where=where, reply=_reply(exc)))
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         if "timed out" in str(exc):  # smtplib wraps a read timeout into "unexpectedly closed"
-            return Transient(f"the SMTP server did not answer in time while {where}")
-        return Transient(f"the server closed the connection while {where}")
+            return Transient(NO_ANSWER(where=where))
+        return Transient(CLOSED(where=where))
     if isinstance(exc, smtplib.SMTPException):
-        return Unavailable(f"SMTP error while {where}: {exc}")
+        return Unavailable(SMTP_ERROR(where=where, error=str(exc)))
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return Unavailable(f"the server's TLS certificate is not trusted: {exc.verify_message}")
+        return Unavailable(UNTRUSTED(reason=str(exc.verify_message)))
     if isinstance(exc, ssl.SSLError):
         if "WRONG_VERSION_NUMBER" in str(exc) or "wrong version number" in str(exc):
-            return Unavailable("TLS mode does not match the port (465 is implicit TLS: SMTP_USE_SSL=1; 587 is STARTTLS: SMTP_USE_TLS=1)")
-        return Transient(f"TLS failed while {where}: {exc.reason or exc}")
+            return Unavailable(TLS_MODE())
+        return Transient(TLS_FAILED(where=where, reason=str(exc.reason or exc)))
     if isinstance(exc, socket.gaierror):
-        return Transient(f"the SMTP host name cannot be resolved ({exc.strerror})")
+        return Transient(NO_HOST(reason=str(exc.strerror)))
     if isinstance(exc, ConnectionRefusedError):
-        return Transient("the SMTP server refused the connection (is it running, is the port right?)")
+        return Transient(REFUSED())
     if isinstance(exc, TimeoutError):
-        return Transient(f"the SMTP server did not answer in time while {where}")
+        return Transient(NO_ANSWER(where=where))
     if isinstance(exc, OSError):
-        return Transient(f"network error while {where}: {exc.strerror or exc}")
+        return Transient(NETWORK(where=where, reason=str(exc.strerror or exc)))
     if isinstance(exc, (ValueError, UnicodeError)):
-        return Permanent(f"the message cannot be sent as written: {exc}")
-    return Transient(f"unexpected error while {where}: {type(exc).__name__}")
+        return Permanent(NOT_AS_WRITTEN(error=str(exc)))
+    return Transient(UNEXPECTED(where=where, error=type(exc).__name__))
 
 
 class _ImplicitTLSPort(Exception):
@@ -206,8 +245,7 @@ def _transfer(conn: smtplib.SMTP, mail_from: str, rcpt_to: str, raw: bytes, utf8
     if utf8:
         if not conn.has_extn("smtputf8"):
             conn._notifier_ok = True  # type: ignore[attr-defined]
-            raise Permanent("the address has non-ASCII characters before the @ and needs SMTPUTF8, "
-                            "which the SMTP server does not offer")
+            raise Permanent(NEEDS_SMTPUTF8())
         options.append("SMTPUTF8")
         if conn.has_extn("8bitmime"):
             options.append("BODY=8BITMIME")

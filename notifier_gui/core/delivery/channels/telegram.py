@@ -25,15 +25,35 @@ from typing import Any
 import requests
 
 from ...config import Settings
+from ...messages import Msg, Template
 from ...secrets import CredentialStore, Redactor
 from ..checks_base import CheckResult
 from ..errors import DeliveryError, Permanent, Throttled, Unavailable
 from ..pacing import Pacers, RateLimiter, Saturated
 from .base import Channel, Message, Sent, address_reason
-from .botapi import ApiFailure, BotApi, TokenError, TokenSource, classify, usable_token
+from .botapi import EMPTY, ApiFailure, BotApi, TokenError, TokenSource, classify, usable_token
 from .telegram_text import Part, format_parts
 
 log = logging.getLogger("notifier.telegram")
+
+# -- messages: the Telegram channel's details and check results (core/messages.py; botapi has the API's)
+PACING = Template("telegram.pacing", "Telegram pacing: the next free slot for this chat is in {seconds} s; the "
+                                     "message waits in the queue meanwhile")
+MIGRATED = Template("telegram.migrated", "the group became a supergroup: chat id {old} is now {new}; update the "
+                                         "recipient's Telegram chat id")
+SENT_PLAIN = Template("telegram.sent_plain", "sent as plain text because Telegram could not parse the formatting "
+                                             "({said})")
+NO_CHAT = Template("telegram.no_chat", "the recipient has no linked Telegram chat")
+DELIVERED = Template("telegram.delivered", "delivered to Telegram chat {chat}")
+DELIVERED_PARTS = Template("telegram.delivered_parts", "delivered to Telegram chat {chat} in {parts} parts")
+DELIVERED_RESUMED = Template("telegram.delivered_resumed", "delivered to Telegram chat {chat} in {parts} parts "
+                                                           "({resumed} already sent by an earlier try)")
+WITH_NOTE = Template("telegram.with_note", "{message}; {note}")
+NO_BOT_NAME = Template("telegram.no_bot_name", "{host} answered getMe without a bot user name; is TELEGRAM_API_BASE "
+                                               "a Bot API server?")
+USER_ACCOUNT = Template("telegram.user_account", "this token belongs to a user account, not a bot")
+CONNECTED = Template("telegram.connected", "connected as @{name}")
+CHECK_FAILED = Template("telegram.check_failed", "the check failed unexpectedly ({error})")
 
 
 # ----------------------------------------------------------------------------------------
@@ -77,7 +97,7 @@ _PROGRESS = _PartProgress()
 @dataclass
 class _SendState:
     chat_id: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
 
 class TelegramChannel(Channel):
@@ -133,11 +153,7 @@ class TelegramChannel(Channel):
         try:
             self._limiter.acquire(chat_id, max_wait=max_wait)
         except Saturated as exc:
-            raise Throttled(
-                f"Telegram pacing: the next free slot for this chat is in {exc.wait:.1f} s; "
-                "the message waits in the queue meanwhile",
-                retry_after=exc.wait,
-            ) from None
+            raise Throttled(PACING(seconds=f"{exc.wait:.1f}"), retry_after=exc.wait) from None
 
     def _payload(self, chat_id: int, text: str, parse_mode: str) -> dict[str, Any]:
         payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
@@ -170,8 +186,7 @@ class TelegramChannel(Channel):
         if first.error_code == 400 and isinstance(new_chat, int) and new_chat != state.chat_id:
             old = state.chat_id
             state.chat_id = new_chat
-            state.notes.append(f"the group became a supergroup: chat id {old} is now {new_chat}; "
-                               "update the recipient's Telegram chat id")
+            state.notes.append(MIGRATED(old=old, new=new_chat))
             if self._on_chat_migrated is not None:
                 try:
                     self._on_chat_migrated(msg.recipient.id, old, new_chat)
@@ -185,7 +200,7 @@ class TelegramChannel(Channel):
         if first.error_code == 400 and "can't parse entities" in low and parse_mode:
             # Our escaping should make this impossible; if it happens anyway, the person
             # still gets the words (the fallback the reference suggests), without markup.
-            state.notes.append(f"sent as plain text because Telegram could not parse the formatting ({first.description})")
+            state.notes.append(SENT_PLAIN(said=first.description))
             self._pace(state.chat_id, follow_up=True)
             try:
                 return self._post(token, self._payload(state.chat_id, part.plain, ""))
@@ -197,10 +212,10 @@ class TelegramChannel(Channel):
         token = self._token()
         chat_id = msg.recipient.telegram_chat_id
         if not chat_id:
-            raise Unavailable(address_reason("telegram", msg) or "the recipient has no linked Telegram chat")
+            raise Unavailable(address_reason("telegram", msg) or NO_CHAT())
         parts = format_parts(msg.subject, msg.body, self.settings.telegram_parse_mode)
         if not parts:
-            raise Permanent("the message is empty; Telegram cannot deliver an empty text")
+            raise Permanent(EMPTY())
         digest = hashlib.sha256("\x00".join(p.text for p in parts).encode("utf-8", "surrogatepass")).hexdigest()
         key = (msg.notification_id, chat_id, digest)
         ids = _PROGRESS.get(key) if len(parts) > 1 else []
@@ -218,13 +233,14 @@ class TelegramChannel(Channel):
         provider_id = ",".join(known) if known else None
         if provider_id and len(provider_id) > 200:
             provider_id = f"{known[0]}..{known[-1]}"
-        detail = f"delivered to Telegram chat {state.chat_id}"
-        if len(parts) > 1:
-            detail += f" in {len(parts)} parts"
-            if resumed:
-                detail += f" ({resumed} already sent by an earlier try)"
-        if state.notes:
-            detail += "; " + "; ".join(state.notes)
+        if len(parts) == 1:
+            detail = DELIVERED(chat=state.chat_id)
+        elif resumed:
+            detail = DELIVERED_RESUMED(chat=state.chat_id, parts=len(parts), resumed=resumed)
+        else:
+            detail = DELIVERED_PARTS(chat=state.chat_id, parts=len(parts))
+        for note in state.notes:
+            detail = WITH_NOTE(message=detail, note=note)
         return Sent(provider_message_id=provider_id, detail=self._redact(detail))
 
     def close(self) -> None:
@@ -249,12 +265,12 @@ def check_telegram(settings: Settings, token: str | None, redactor: Redactor) ->
         finally:
             api.close()
         if not isinstance(me, dict) or not me.get("username"):
-            return CheckResult(False, f"{api.host} answered getMe without a bot user name; is TELEGRAM_API_BASE a Bot API server?")
+            return CheckResult(False, NO_BOT_NAME(host=api.host))
         if me.get("is_bot") is False:
-            return CheckResult(False, "this token belongs to a user account, not a bot")
-        return CheckResult(True, redactor(f"connected as @{me['username']}"))
+            return CheckResult(False, USER_ACCOUNT())
+        return CheckResult(True, redactor(CONNECTED(name=me["username"])))
     except Exception as exc:  # a check must never take the settings dialog down
-        return CheckResult(False, redactor(f"the check failed unexpectedly ({type(exc).__name__})"))
+        return CheckResult(False, redactor(CHECK_FAILED(error=type(exc).__name__)))
 
 
 def build_telegram(settings: Settings, secrets: CredentialStore, pacers: Pacers,

@@ -22,6 +22,7 @@ import requests
 
 from .... import sms_providers as registry
 from ....config import Settings
+from ....messages import Template
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
@@ -46,6 +47,32 @@ def message_id(ref: str, phone: str, text: str, prefix: str = "ntf") -> str:
     return out if len(out) <= MAX_ID else f"{prefix}-{digest[:MAX_ID - len(prefix) - 1]}"
 
 
+
+# -- messages: what the gateway's answers and the phone say (core/messages.py); {said} is the gateway's HTTP status and text
+NEEDS_PASSWORD = Template("android.needs_password", "the Android SMS gateway needs its password (secret {secret})")
+NEEDS_ADDRESS = Template("android.needs_address", "the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. "
+                                                  "http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)")
+NEEDS_USER = Template("android.needs_user", "the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in "
+                                            "the app)")
+REJECTED = Template("android.rejected", "the gateway rejected the message ({said})")
+BAD_LOGIN = Template("android.bad_login", "the gateway refused the username/password: check ANDROID_SMS_USER and the "
+                                          "{secret} secret against the app ({said})")
+NOT_ALLOWED = Template("android.not_allowed", "the gateway does not allow these credentials to send ({said})")
+NO_API = Template("android.no_api", "no SMS gateway API at this address: check ANDROID_SMS_URL ({said})")
+RATE_LIMITED = Template("android.rate_limited", "the gateway is rate-limiting requests ({said})")
+QUEUE_FULL = Template("android.queue_full", "the gateway's queue is full or the phone is offline ({said})")
+INTERNAL = Template("android.internal", "the gateway had an internal error ({said})")
+REFUSED = Template("android.refused", "the gateway refused the message ({said})")
+UNREACHABLE = Template("android.unreachable", "the phone has not answered {count} times in a row (is it on, in the "
+                                              "same network, with the gateway app running?): {message}")
+ALREADY_QUEUED = Template("android.already_queued", "the phone already had message {id} queued from an earlier try")
+NO_REASON = Template("android.no_reason", "no reason given")
+NOT_SENT = Template("android.not_sent", "the phone could not send the SMS: {error}")
+QUEUED = Template("android.queued", "queued on the phone as {id} (state {state})")
+DELIVERED = Template("android.delivered", "the phone reports message {id} delivered")
+NOT_DELIVERED = Template("android.not_delivered", "the phone could not deliver message {id}: {error}")
+CANCELLED = Template("android.cancelled", "message {id} was cancelled on the phone")
+
 class AndroidGatewayProvider(HttpProvider):
     name = SPEC.name
     title = SPEC.title
@@ -65,7 +92,7 @@ class AndroidGatewayProvider(HttpProvider):
         """``sim_number``: 1-based SIM slot, 0 = the phone's default."""
         require_settings(base_url, username)
         if not password:
-            raise ProviderConfigError(f"the Android SMS gateway needs its password (secret {SECRET})")
+            raise ProviderConfigError(NEEDS_PASSWORD(secret=SECRET))
         super().__init__(base_url, timeout, redactor, auth=(username, password))
         self.sim_number = sim_number
         self.unreachable_after = unreachable_after
@@ -79,24 +106,23 @@ class AndroidGatewayProvider(HttpProvider):
         said = f"HTTP {resp.status_code}" + (f": {text}" if text else "")
         status = resp.status_code
         if status == 400:
-            err: DeliveryError = Permanent(f"the gateway rejected the message ({said})")
+            err: DeliveryError = Permanent(REJECTED(said=said))
         elif status == 401:
-            err = Unavailable(f"the gateway refused the username/password: check ANDROID_SMS_USER and the "
-                              f"{SECRET} secret against the app ({said})")
+            err = Unavailable(BAD_LOGIN(secret=SECRET, said=said))
         elif status == 403:
-            err = Unavailable(f"the gateway does not allow these credentials to send ({said})")
+            err = Unavailable(NOT_ALLOWED(said=said))
         elif status == 404:
-            err = Unavailable(f"no SMS gateway API at this address: check ANDROID_SMS_URL ({said})")
+            err = Unavailable(NO_API(said=said))
         elif status == 429:
-            err = Throttled(f"the gateway is rate-limiting requests ({said})",
+            err = Throttled(RATE_LIMITED(said=said),
                             retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
         elif status == 503:
-            err = Transient(f"the gateway's queue is full or the phone is offline ({said})",
+            err = Transient(QUEUE_FULL(said=said),
                             retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
         elif status >= 500:
-            err = Transient(f"the gateway had an internal error ({said})")
+            err = Transient(INTERNAL(said=said))
         else:
-            err = Permanent(f"the gateway refused the message ({said})")
+            err = Permanent(REFUSED(said=said))
         return self.clean(err)
 
     def _reach(self, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -106,9 +132,7 @@ class AndroidGatewayProvider(HttpProvider):
         except Transient as exc:
             self.failures_in_row += 1
             if self.failures_in_row >= self.unreachable_after:
-                raise self.clean(Unavailable(
-                    f"the phone has not answered {self.failures_in_row} times in a row "
-                    f"(is it on, in the same network, with the gateway app running?): {exc.detail}")) from None
+                raise self.clean(Unavailable(UNREACHABLE(count=self.failures_in_row, message=exc.detail))) from None
             raise
         self.failures_in_row = 0
         return resp
@@ -121,16 +145,16 @@ class AndroidGatewayProvider(HttpProvider):
             payload["simNumber"] = self.sim_number
         resp = self._reach("POST", "/message", json=payload, ambiguous=True)
         if resp.status_code == 409 and ref:  # an earlier try already queued this very message
-            return Sent(payload["id"], f"the phone already had message {payload['id']} queued from an earlier try")
+            return Sent(payload["id"], ALREADY_QUEUED(id=payload["id"]))
         if not 200 <= resp.status_code < 300:
             raise self.error_from(resp)
         body: Any = json_body(resp) or {}
         mid = body.get("id") if isinstance(body.get("id"), str) else payload.get("id")
         for r in body.get("recipients") or []:
             if isinstance(r, dict) and r.get("state") == "Failed":
-                raise self.clean(Transient(f"the phone could not send the SMS: {r.get('error') or 'no reason given'}"))
+                raise self.clean(Transient(NOT_SENT(error=str(r.get("error") or "") or NO_REASON())))
         state = str(body.get("state") or "Pending")
-        return Sent(mid, self.redact(f"queued on the phone as {mid or '?'} (state {state})"))
+        return Sent(mid, self.redact(QUEUED(id=mid or "?", state=state)))
 
     # -- delivery reports: GET /message/{id}, one message per request
 
@@ -150,15 +174,15 @@ class AndroidGatewayProvider(HttpProvider):
             states = [r for r in body.get("recipients") or [] if isinstance(r, dict)]
             state = str((states[0].get("state") if states else None) or body.get("state") or "")
             if state == "Delivered":
-                out[mid] = Receipt("confirmed", f"the phone reports message {mid} delivered")
+                out[mid] = Receipt("confirmed", DELIVERED(id=mid))
             elif state == "Failed":
                 # The error text comes from Android, with no stable code list (reference):
                 # transient, so a later round may try SMS again.
-                error = next((str(r.get("error")) for r in states if r.get("error")), "no reason given")
-                out[mid] = Receipt("undelivered", self.redact(f"the phone could not deliver message {mid}: {error}"),
+                error = next((str(r.get("error")) for r in states if r.get("error")), None) or NO_REASON()
+                out[mid] = Receipt("undelivered", self.redact(NOT_DELIVERED(id=mid, error=error)),
                                    "transient")
             elif state == "Cancelled":
-                out[mid] = Receipt("undelivered", f"message {mid} was cancelled on the phone", "permanent")
+                out[mid] = Receipt("undelivered", CANCELLED(id=mid), "permanent")
             else:
                 out[mid] = Receipt("pending", state)
         return out
@@ -193,10 +217,9 @@ class AndroidGatewayProvider(HttpProvider):
 
 def require_settings(base_url: str, username: str) -> None:
     if not base_url:
-        raise ProviderConfigError("the Android SMS gateway needs its address (ANDROID_SMS_URL, e.g. "
-                                  "http://192.168.1.20:8080 or https://api.sms-gate.app/3rdparty/v1)")
+        raise ProviderConfigError(NEEDS_ADDRESS())
     if not username:
-        raise ProviderConfigError("the Android SMS gateway needs its username (ANDROID_SMS_USER, shown in the app)")
+        raise ProviderConfigError(NEEDS_USER())
 
 
 def build(settings: Settings, secrets: CredentialStore) -> AndroidGatewayProvider:

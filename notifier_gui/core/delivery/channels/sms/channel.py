@@ -14,6 +14,7 @@ from typing import cast
 
 from .... import sms_providers as registry
 from ....config import Settings
+from ....messages import Template
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
@@ -47,8 +48,7 @@ class SmsChannel(Channel):
             raise exc.redacted(self.redact) from None
         except Exception as exc:  # a provider bug must not stop the polling
             log.exception("unexpected error reading %s delivery reports", self.provider.name)
-            raise Transient(f"internal error reading {self.provider.title} delivery reports "
-                            f"({type(exc).__name__}); see the log") from None
+            raise Transient(REPORTS_CRASHED(title=self.provider.title, error=type(exc).__name__)) from None
 
     def unavailable_reason(self, msg: Message) -> str | None:
         return address_reason("sms", msg) or self.provider.unavailable_reason()
@@ -60,15 +60,14 @@ class SmsChannel(Channel):
         phone = msg.recipient.phone or ""
         text = compose_text(msg.subject, msg.body)
         if not text.strip():
-            raise Permanent("the message has neither subject nor text; an empty SMS is not sent")
+            raise Permanent(EMPTY())
         problem = self.provider.length_problem(text)
         if problem:
             raise Permanent(problem)
         try:
             self.limiter.acquire(max_wait=self.max_wait)
         except Saturated as exc:
-            raise Throttled(f"SMS rate limit: the next free slot is in {exc.wait:.0f} s; "
-                            "the message waits in the queue", retry_after=exc.wait) from None
+            raise Throttled(RATE_LIMIT(seconds=f"{exc.wait:.0f}"), retry_after=exc.wait) from None
         try:
             sent = self.provider.send(phone, text, ref=str(msg.notification_id))
         except Throttled as exc:
@@ -79,10 +78,10 @@ class SmsChannel(Channel):
             raise exc.redacted(self.redact) from None
         except Exception as exc:  # a provider bug must not escape as anything but a DeliveryError
             log.exception("unexpected error in SMS provider %s", self.provider.name)
-            raise Transient(f"internal error in the {self.provider.title} SMS provider "
-                            f"({type(exc).__name__}); see the log") from None
+            raise Transient(PROVIDER_CRASHED(title=self.provider.title, error=type(exc).__name__)) from None
         info = seg.count(text)
-        detail = f"{sent.detail} [{info.segments} SMS, {info.encoding}]" if sent.detail else f"[{info.segments} SMS, {info.encoding}]"
+        detail = (SENT(message=sent.detail, segments=info.segments, encoding=info.encoding) if sent.detail
+                  else SENT_BARE(segments=info.segments, encoding=info.encoding))
         return Sent(sent.provider_message_id, self.redact(detail))
 
     def close(self) -> None:
@@ -90,6 +89,18 @@ class SmsChannel(Channel):
             self.provider.close()
         except Exception:  # closing must never fail a worker
             log.debug("closing the SMS provider failed", exc_info=True)
+
+
+# -- messages: the SMS channel's own attempt details (core/messages.py; the providers have theirs)
+REPORTS_CRASHED = Template("sms.reports_crashed", "internal error reading {title} delivery reports ({error}); see the "
+                                                  "log")
+EMPTY = Template("sms.empty", "the message has neither subject nor text; an empty SMS is not sent")
+RATE_LIMIT = Template("sms.rate_limit", "SMS rate limit: the next free slot is in {seconds} s; the message waits in "
+                                        "the queue")
+PROVIDER_CRASHED = Template("sms.provider_crashed", "internal error in the {title} SMS provider ({error}); see the log")
+SENT = Template("sms.sent", "{message} [{segments} SMS, {encoding}]")
+SENT_BARE = Template("sms.sent_bare", "[{segments} SMS, {encoding}]")
+NOT_CONFIGURED = Template("sms.not_configured", "SMS is not configured (SMS_PROVIDER is empty; choose {providers})")
 
 
 class _Builders(Mapping[str, ProviderBuilder]):
@@ -112,7 +123,7 @@ PROVIDERS: Mapping[str, ProviderBuilder] = _Builders()
 
 def _off_reason(settings: Settings) -> str | None:
     if not settings.sms_provider:
-        return f"SMS is not configured (SMS_PROVIDER is empty; choose {', '.join(sorted(registry.names()))})"
+        return NOT_CONFIGURED(providers=", ".join(sorted(registry.names())))
     return registry.unknown(settings.sms_provider)
 
 
@@ -129,7 +140,7 @@ def build_sms(settings: Settings, secrets: CredentialStore, pacers: Pacers) -> C
     try:
         provider = build_provider(settings, secrets)
     except ProviderConfigError as exc:
-        return NotConfigured("sms", secrets.redactor(str(exc)))
+        return NotConfigured("sms", secrets.redactor(exc.message))
     return SmsChannel(provider, pacers.sms, secrets.redactor)
 
 
@@ -138,7 +149,7 @@ def check_sms(settings: Settings, secrets: CredentialStore) -> CheckResult:
     try:
         provider = build_provider(settings, secrets)
     except ProviderConfigError as exc:
-        return CheckResult(False, secrets.redactor(str(exc)))
+        return CheckResult(False, secrets.redactor(exc.message))
     except Exception as exc:
         log.exception("building the SMS provider failed")
         return CheckResult(False, secrets.redactor(f"the SMS provider cannot be set up: {type(exc).__name__}"))

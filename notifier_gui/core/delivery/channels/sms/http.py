@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ....messages import Msg, Template
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Transient, Unavailable
 from ..transport import FaultKind, transport_fault
@@ -30,19 +31,35 @@ def where(url: str) -> str:
         return "?"
 
 
-_NO_ANSWER = "{title} ({at}) did not answer within {timeout:g} s.{maybe}"
-# What the operator reads for each kind of transport failure (see channels/transport.py).
-_WORDS: dict[FaultKind, tuple[type[DeliveryError], str]] = {
-    "invalid_url": (Unavailable, "the {title} address is not a valid http(s) URL; check the API base setting"),
-    "connect_timeout": (Transient, "{title} ({at}) did not accept a connection within {timeout:g} s"),
+# -- messages: what the operator reads for each kind of transport failure (see channels/transport.py)
+_NO_ANSWER = Template("sms.no_answer", "{title} ({at}) did not answer within {timeout} s.{maybe}")
+_WORDS: dict[FaultKind, tuple[type[DeliveryError], Template]] = {
+    "invalid_url": (Unavailable, Template("sms.invalid_url", "the {title} address is not a valid http(s) URL; check "
+                                                             "the API base setting")),
+    "connect_timeout": (Transient, Template("sms.connect_timeout", "{title} ({at}) did not accept a connection within "
+                                                                   "{timeout} s")),
     "read_timeout": (Transient, _NO_ANSWER),
     "timeout": (Transient, _NO_ANSWER),
-    "tls_untrusted": (Unavailable, "the TLS certificate of {at} is not trusted; nothing was sent "
-                                   "(a proxy intercepting HTTPS, or a wrong API base URL)"),
-    "tls": (Transient, "the TLS connection to {title} ({at}) failed"),
-    "dns": (Transient, "the host name of {title} ({at}) cannot be resolved; check the network or the API base setting"),
-    "refused": (Transient, "{title} ({at}) refused the connection (wrong address or port, or the service is not running)"),
+    "tls_untrusted": (Unavailable, Template("sms.untrusted", "the TLS certificate of {at} is not trusted; nothing was "
+                                                             "sent (a proxy intercepting HTTPS, or a wrong API base "
+                                                             "URL)")),
+    "tls": (Transient, Template("sms.tls", "the TLS connection to {title} ({at}) failed")),
+    "dns": (Transient, Template("sms.no_dns", "the host name of {title} ({at}) cannot be resolved; check the network "
+                                              "or the API base setting")),
+    "refused": (Transient, Template("sms.refused", "{title} ({at}) refused the connection (wrong address or port, or "
+                                                   "the service is not running)")),
 }
+NETWORK = Template("sms.network", "network error talking to {title} ({at}): {reason}.{maybe}")
+DROPPED = Template("sms.dropped", "the connection to {title} ({at}) failed or was dropped.{maybe}")
+CANNOT_BUILD = Template("sms.cannot_build", "the {title} request cannot be built: {error}")
+# The sentence added where a lost answer leaves it open whether the provider took the message.
+MAYBE_ACCEPTED = Template("sms.maybe_accepted", " The message may have been accepted anyway; a retry can deliver it "
+                                                "twice.")
+NOTHING = Template("sms.nothing", "")
+
+
+def maybe_accepted(ambiguous: bool) -> Msg:
+    return MAYBE_ACCEPTED() if ambiguous else NOTHING()
 
 
 def transport_error(exc: requests.RequestException, title: str, url: str, timeout: float,
@@ -52,17 +69,17 @@ def transport_error(exc: requests.RequestException, title: str, url: str, timeou
     ``ambiguous``: the request may have reached the provider (a send whose answer was lost).
     """
     at = where(url)
-    maybe = (" The message may have been accepted anyway; a retry can deliver it twice."
-             if ambiguous else "")
+    maybe = maybe_accepted(ambiguous)
     fault = transport_fault(exc)
     if fault.kind in _WORDS:
         cls, words = _WORDS[fault.kind]
-        return cls(words.format(title=title, at=at, timeout=timeout, maybe=maybe))
+        params = {"title": title, "at": at, "timeout": f"{timeout:g}", "maybe": maybe}
+        return cls(words(**{k: v for k, v in params.items() if k in words.fields}))
     if fault.kind in ("reset", "dropped", "connection"):
         if fault.root is not None and fault.root.strerror:
-            return Transient(f"network error talking to {title} ({at}): {fault.root.strerror}.{maybe}")
-        return Transient(f"the connection to {title} ({at}) failed or was dropped.{maybe}")
-    return Transient(f"network error talking to {title} ({at}): {type(exc).__name__}.{maybe}")
+            return Transient(NETWORK(title=title, at=at, reason=fault.root.strerror, maybe=maybe))
+        return Transient(DROPPED(title=title, at=at, maybe=maybe))
+    return Transient(NETWORK(title=title, at=at, reason=type(exc).__name__, maybe=maybe))
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -159,7 +176,7 @@ class HttpProvider(SmsProvider):
             log.info("%s transport failure: %s", self.name, self.redact(f"{type(exc).__name__}: {exc}"))
             raise self.clean(err) from None
         except (ValueError, UnicodeError) as exc:  # e.g. a header value requests cannot encode
-            raise self.clean(Unavailable(f"the {self.title} request cannot be built: {type(exc).__name__}")) from None
+            raise self.clean(Unavailable(CANNOT_BUILD(title=self.title, error=type(exc).__name__))) from None
 
     def close(self) -> None:
         if self._session is not None:

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from .... import sms_providers as registry
 from ....config import Settings
+from ....messages import Template
 from ....secrets import CredentialStore, SecretStoreError
 from ....sms_providers import SmsLimits
 from ...checks_base import CheckResult
@@ -23,7 +24,24 @@ Redact = Callable[[str], str]
 
 
 class ProviderConfigError(Exception):
-    """Settings or credentials for the chosen provider are missing; the text says which."""
+    """Settings or credentials for the chosen provider are missing; ``message`` (a core
+    message) says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- messages: what the SMS channel says about the text and a provider's secrets (core/messages.py)
+TOO_MANY_SEGMENTS = Template("sms.too_many_segments", "the text needs {segments} SMS segments ({units} {encoding} "
+                                                      "units); {title} accepts at most {most} segments (about "
+                                                      "{most_units} {encoding} units) — shorten the message")
+TOO_MANY_CHARS = Template("sms.too_many_chars", "the text is {chars} characters ({segments} SMS segments, "
+                                                "{encoding}); {title} accepts at most {most} characters — shorten "
+                                                "the message")
+SECRET_UNREADABLE = Template("sms.secret_unreadable", "{what} cannot be read: {reason}")
+SECRET_MISSING = Template("sms.secret_missing", "{what} is missing: store the secret {secret} in the settings (or "
+                                                "set {env_name} for a headless run)")
 
 
 def compose_text(subject: str, body: str) -> str:
@@ -36,12 +54,11 @@ def length_problem(text: str, limits: SmsLimits, title: str) -> str | None:
     info = seg.count(text)
     if limits.max_segments is not None and info.segments > limits.max_segments:
         most = seg.max_units(info.encoding, limits.max_segments)
-        return (f"the text needs {info.segments} SMS segments ({info.units} {info.encoding} units); "
-                f"{title} accepts at most {limits.max_segments} segments (about {most} {info.encoding} units) "
-                "— shorten the message")
+        return TOO_MANY_SEGMENTS(segments=info.segments, units=info.units, encoding=info.encoding, title=title,
+                                 most=limits.max_segments, most_units=most)
     if limits.max_chars is not None and len(text) > limits.max_chars:
-        return (f"the text is {len(text):,} characters ({info.segments} SMS segments, {info.encoding}); "
-                f"{title} accepts at most {limits.max_chars:,} characters — shorten the message")
+        return TOO_MANY_CHARS(chars=f"{len(text):,}", segments=info.segments, encoding=info.encoding, title=title,
+                              most=f"{limits.max_chars:,}")
     return None
 
 
@@ -58,10 +75,9 @@ def secret(secrets: CredentialStore, name: str, env_name: str, what: str) -> str
     try:
         value = secrets.get(name)
     except SecretStoreError as exc:
-        raise ProviderConfigError(f"{what} cannot be read: {exc}") from None
+        raise ProviderConfigError(SECRET_UNREADABLE(what=what, reason=str(exc))) from None
     if not value:
-        raise ProviderConfigError(f"{what} is missing: store the secret {name} in the settings "
-                                  f"(or set {env_name} for a headless run)")
+        raise ProviderConfigError(SECRET_MISSING(what=what, secret=name, env_name=env_name))
     return value
 
 

@@ -14,11 +14,12 @@ import requests
 
 from .... import sms_providers as registry
 from ....config import Settings
+from ....messages import Template
 from ....secrets import CredentialStore
 from ...checks_base import CheckResult
 from ...errors import DeliveryError, Permanent, Throttled, Transient, Unavailable
 from ..base import Receipt, Sent
-from .http import HttpProvider, check_failure, json_body, retry_after_seconds, snippet
+from .http import NOTHING, HttpProvider, check_failure, json_body, retry_after_seconds, snippet
 from .provider import ProviderConfigError, Redact, secret
 
 SPEC = registry.spec("twilio")
@@ -26,48 +27,66 @@ SPEC = registry.spec("twilio")
 API = "/2010-04-01"
 
 # code -> (class, what it means for the operator). Sources: the reference's tables.
-CODES: dict[int, tuple[type[DeliveryError], str]] = {
-    20003: (Unavailable, "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the "
-                         "twilio_auth_token secret (or the API key), and that the account is not suspended"),
-    20403: (Unavailable, "the Twilio account is not permitted to do this (suspended or closed?)"),
-    20404: (Unavailable, "Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and TWILIO_API_BASE"),
-    20429: (Throttled, "Twilio is limiting concurrent requests; the request was not processed"),
-    21211: (Permanent, "Twilio says the recipient's number is not a valid phone number"),
-    21212: (Unavailable, "the sender number TWILIO_FROM is not valid"),
-    21408: (Unavailable, "sending SMS to this country is not enabled for the Twilio account "
-                         "(Messaging Geo Permissions in the Twilio Console)"),
-    21602: (Permanent, "the message has no text"),
-    21604: (Permanent, "the recipient's number is missing"),
-    21606: (Unavailable, "TWILIO_FROM is not an SMS-capable number of this Twilio account for this destination"),
-    21608: (Unavailable, "the number is not verified for this trial account (upgrade the account or verify the number)"),
-    21610: (Permanent, "the recipient unsubscribed by replying STOP; they must send START before they can get SMS again"),
-    21611: (Transient, "the sender's Twilio queue is full; slowing down"),
-    21612: (Permanent, "Twilio cannot route SMS from this sender to this number"),
-    21614: (Permanent, "the number cannot receive SMS (a landline or not a mobile number)"),
-    21617: (Permanent, "the text is longer than Twilio's 1,600 characters"),
-    21619: (Permanent, "the message has no text"),
+CODES: dict[int, tuple[type[DeliveryError], Template]] = {
+    20003: (Unavailable, Template("twilio.error.20003", "Twilio rejected the credentials: check TWILIO_ACCOUNT_SID and the "
+                         "twilio_auth_token secret (or the API key), and that the account is not suspended")),
+    20403: (Unavailable, Template("twilio.error.20403", "the Twilio account is not permitted to do this (suspended or closed?)")),
+    20404: (Unavailable, Template("twilio.error.20404", "Twilio does not know this account or address: check TWILIO_ACCOUNT_SID and TWILIO_API_BASE")),
+    20429: (Throttled, Template("twilio.error.20429", "Twilio is limiting concurrent requests; the request was not processed")),
+    21211: (Permanent, Template("twilio.error.21211", "Twilio says the recipient's number is not a valid phone number")),
+    21212: (Unavailable, Template("twilio.error.21212", "the sender number TWILIO_FROM is not valid")),
+    21408: (Unavailable, Template("twilio.error.21408", "sending SMS to this country is not enabled for the Twilio account "
+                         "(Messaging Geo Permissions in the Twilio Console)")),
+    21602: (Permanent, Template("twilio.error.21602", "the message has no text")),
+    21604: (Permanent, Template("twilio.error.21604", "the recipient's number is missing")),
+    21606: (Unavailable, Template("twilio.error.21606", "TWILIO_FROM is not an SMS-capable number of this Twilio account for this destination")),
+    21608: (Unavailable, Template("twilio.error.21608", "the number is not verified for this trial account (upgrade the account or verify the number)")),
+    21610: (Permanent, Template("twilio.error.21610", "the recipient unsubscribed by replying STOP; they must send START before they can get SMS again")),
+    21611: (Transient, Template("twilio.error.21611", "the sender's Twilio queue is full; slowing down")),
+    21612: (Permanent, Template("twilio.error.21612", "Twilio cannot route SMS from this sender to this number")),
+    21614: (Permanent, Template("twilio.error.21614", "the number cannot receive SMS (a landline or not a mobile number)")),
+    21617: (Permanent, Template("twilio.error.21617", "the text is longer than Twilio's 1,600 characters")),
+    21619: (Permanent, Template("twilio.error.21619", "the message has no text")),
 }
 
 # Errors reported later in the Message resource (status failed/undelivered, error_code 30xxx).
-DELIVERY_CODES: dict[int, tuple[type[DeliveryError], str]] = {
-    30001: (Transient, "Twilio's queue overflowed"),
-    30002: (Unavailable, "the Twilio account is suspended"),
-    30003: (Transient, "the handset is unreachable (off, no signal)"),
-    30004: (Permanent, "the message is blocked for this destination"),
-    30005: (Permanent, "the number does not exist"),
-    30006: (Permanent, "the number is a landline or the carrier is unreachable"),
-    30007: (Permanent, "the carrier filtered the message"),
-    30008: (Transient, "unknown delivery error"),
+DELIVERY_CODES: dict[int, tuple[type[DeliveryError], Template]] = {
+    30001: (Transient, Template("twilio.delivery.30001", "Twilio's queue overflowed")),
+    30002: (Unavailable, Template("twilio.delivery.30002", "the Twilio account is suspended")),
+    30003: (Transient, Template("twilio.delivery.30003", "the handset is unreachable (off, no signal)")),
+    30004: (Permanent, Template("twilio.delivery.30004", "the message is blocked for this destination")),
+    30005: (Permanent, Template("twilio.delivery.30005", "the number does not exist")),
+    30006: (Permanent, Template("twilio.delivery.30006", "the number is a landline or the carrier is unreachable")),
+    30007: (Permanent, Template("twilio.delivery.30007", "the carrier filtered the message")),
+    30008: (Transient, Template("twilio.delivery.30008", "unknown delivery error")),
 }
+
+# -- messages: the rest of what Twilio's answers say (core/messages.py); {said} is Twilio's code and text
+SAID = Template("twilio.said", "{message} ({said})")
+RATE_LIMITED = Template("twilio.rate_limited", "Twilio is rate-limiting requests ({said})")
+SERVER_ERROR = Template("twilio.server_error", "Twilio had a server error ({said}).{maybe}")
+MAYBE_CREATED = Template("twilio.maybe_created", " The message may or may not have been created; a retry can deliver "
+                                                 "it twice.")
+REFUSED = Template("twilio.refused", "Twilio refused the message ({said})")
+DELIVERY_FAILED = Template("twilio.delivery_failed", "delivery failed")
+FAILED = Template("twilio.failed", "{message} (Twilio {code}, message {sid} {status})")
+FAILED_BARE = Template("twilio.failed_bare", "{message} (message {sid} {status})")
+NO_SID = Template("twilio.no_sid", "Twilio accepted the message (HTTP {status}) but its answer had no sid")
+ACCEPTED = Template("twilio.accepted", "Twilio accepted the message {sid} (status {status})")
+REPORTS = Template("twilio.reports", "Twilio reports message {sid} {status}")
+CANCELED = Template("twilio.canceled", "the message {sid} was canceled at Twilio")
+NEEDS_SID = Template("twilio.needs_sid", "Twilio needs an Account SID (TWILIO_ACCOUNT_SID)")
+NEEDS_SENDER = Template("twilio.needs_sender", "Twilio needs a sender: TWILIO_FROM (a number you own, E.164) or "
+                                               "TWILIO_MESSAGING_SERVICE_SID")
+NEEDS_TOKEN = Template("twilio.needs_token", "Twilio needs the auth token (secret twilio_auth_token)")
 
 
 def require_settings(account_sid: str, from_number: str, messaging_service_sid: str) -> None:
     """Raise ProviderConfigError naming the first missing non-secret setting."""
     if not account_sid:
-        raise ProviderConfigError("Twilio needs an Account SID (TWILIO_ACCOUNT_SID)")
+        raise ProviderConfigError(NEEDS_SID())
     if not (from_number or messaging_service_sid):
-        raise ProviderConfigError("Twilio needs a sender: TWILIO_FROM (a number you own, E.164) "
-                                  "or TWILIO_MESSAGING_SERVICE_SID")
+        raise ProviderConfigError(NEEDS_SENDER())
 
 
 class TwilioProvider(HttpProvider):
@@ -89,7 +108,7 @@ class TwilioProvider(HttpProvider):
         """``api_key_sid`` (SK…): authenticate with an API key; ``auth_token`` is then its secret."""
         require_settings(account_sid, from_number, messaging_service_sid)
         if not auth_token:
-            raise ProviderConfigError("Twilio needs the auth token (secret twilio_auth_token)")
+            raise ProviderConfigError(NEEDS_TOKEN())
         user = api_key_sid or account_sid
         super().__init__(api_base, timeout, redactor, auth=(user, auth_token))
         self.account_sid = account_sid
@@ -117,20 +136,20 @@ class TwilioProvider(HttpProvider):
         retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
         if code in CODES:
             cls, meaning = CODES[code]
-            return self.clean(cls(f"{meaning} ({said})",
+            return self.clean(cls(SAID(message=meaning(), said=said),
                                   retry_after=retry_after if issubclass(cls, Transient) else None))
         if status == 429:
-            return self.clean(Throttled(f"Twilio is rate-limiting requests ({said})", retry_after=retry_after))
+            return self.clean(Throttled(RATE_LIMITED(said=said), retry_after=retry_after))
         if status >= 500:
-            maybe = " The message may or may not have been created; a retry can deliver it twice." if sending else ""
-            return self.clean(Transient(f"Twilio had a server error ({said}).{maybe}", retry_after=retry_after))
+            maybe = MAYBE_CREATED() if sending else NOTHING()
+            return self.clean(Transient(SERVER_ERROR(said=said, maybe=maybe), retry_after=retry_after))
         if status == 401:
-            return self.clean(Unavailable(f"{CODES[20003][1]} ({said})"))
+            return self.clean(Unavailable(SAID(message=CODES[20003][1](), said=said)))
         if status == 403:
-            return self.clean(Unavailable(f"{CODES[20403][1]} ({said})"))
+            return self.clean(Unavailable(SAID(message=CODES[20403][1](), said=said)))
         if status == 404:
-            return self.clean(Unavailable(f"{CODES[20404][1]} ({said})"))
-        return self.clean(Permanent(f"Twilio refused the message ({said})"))
+            return self.clean(Unavailable(SAID(message=CODES[20404][1](), said=said)))
+        return self.clean(Permanent(REFUSED(said=said)))
 
     # -- sending
 
@@ -149,13 +168,13 @@ class TwilioProvider(HttpProvider):
         error_code = body.get("error_code")
         if status in ("failed", "undelivered") and error_code is not None:
             try:
-                cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, "delivery failed"))
+                cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, DELIVERY_FAILED))
             except (TypeError, ValueError):
-                cls, meaning = Transient, "delivery failed"
-            raise self.clean(cls(f"{meaning} (Twilio {error_code}, message {sid or '?'} {status})"))
+                cls, meaning = Transient, DELIVERY_FAILED
+            raise self.clean(cls(FAILED(message=meaning(), code=error_code, sid=sid or "?", status=status)))
         if sid is None:  # 2xx means accepted; do not resend because the body is odd
-            return Sent(None, f"Twilio accepted the message (HTTP {resp.status_code}) but its answer had no sid")
-        return Sent(sid, self.redact(f"Twilio accepted the message {sid} (status {status or 'unknown'})"))
+            return Sent(None, NO_SID(status=resp.status_code))
+        return Sent(sid, self.redact(ACCEPTED(sid=sid, status=status or "unknown")))
 
     # -- delivery reports: GET .../Messages/{Sid}.json, one message per request
 
@@ -182,18 +201,18 @@ class TwilioProvider(HttpProvider):
         "Delivery errors reported later")."""
         status = str(body.get("status") or "")
         if status in ("delivered", "read"):
-            return Receipt("confirmed", self.redact(f"Twilio reports message {sid} {status}"))
+            return Receipt("confirmed", self.redact(REPORTS(sid=sid, status=status)))
         if status in ("failed", "undelivered"):
             error_code = body.get("error_code")
             try:
-                cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, "delivery failed"))
+                cls, meaning = DELIVERY_CODES.get(int(error_code), (Transient, DELIVERY_FAILED))
             except (TypeError, ValueError):
-                cls, meaning = Transient, "delivery failed"
-            text = (f"{meaning} (Twilio {error_code}, message {sid} {status})" if error_code is not None
-                    else f"{meaning} (message {sid} {status})")
+                cls, meaning = Transient, DELIVERY_FAILED
+            text = (FAILED(message=meaning(), code=error_code, sid=sid, status=status) if error_code is not None
+                    else FAILED_BARE(message=meaning(), sid=sid, status=status))
             return Receipt("undelivered", self.redact(text), cls.outcome)  # type: ignore[arg-type]
         if status == "canceled":
-            return Receipt("undelivered", f"the message {sid} was canceled at Twilio", "permanent")
+            return Receipt("undelivered", CANCELED(sid=sid), "permanent")
         return Receipt("pending", status)
 
     # -- "Test connection"
