@@ -3,10 +3,12 @@
 With the REST API taking 500 requests a second and the delivery worker sending each of
 them, the window's process runs seven busy Python threads besides the GUI thread, and on
 a machine with few cores the GUI thread's largest stalls were mostly time spent *ready to
-run but waiting for a core* (Linux's per-thread scheduler statistics: e.g. 132 ms of a
-219 ms gap), not time spent waiting for the GIL or working. So the threads that deliver
+run but waiting for a core* (Linux's per-thread scheduler statistics: e.g. 72 ms of a
+138 ms gap), more than waiting for the GIL or working. So the threads that deliver
 and serve lower their own scheduling priority: when the cores are busy the GUI thread
-runs first; when they are idle nothing changes. See docs/PERFORMANCE.md, "The window".
+runs first; when they are idle nothing changes. See docs/PERFORMANCE.md, "The window"
+(it helps the median and the worst runs on a shared machine; it does not meet the 50 ms
+target there, and a lower-priority thread holding the GIL can make a rare gap longer).
 
 Linux only: there a thread's nice value is its own, and a thread inherits its creator's,
 so lowering the worker's thread and the API's thread covers the delivery threads, the
