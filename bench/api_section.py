@@ -195,7 +195,7 @@ def _window_stall(bench: Any, seconds: float) -> None:
             runs.append(res)
             load = res.get("load") or {}
             bench_log(f"api window run {r + 1} ({label}): largest stall {res.get('max_gap_ms')} ms, "
-                      f"p99 gap {res.get('p99_gap_ms')} ms; API p99 {load.get('p99_ms') or 0:.1f} ms, "
+                      f"p99 gap {res.get('p99_gap_ms')} ms, {_slow(res)}; API p99 {load.get('p99_ms') or 0:.1f} ms, "
                       f"statuses {load.get('statuses')}{'' if res.get('ok') else ' FAILED ' + str(res)[:500]}")
         bench.raw.setdefault("api_window", {})[str(worker)] = runs
         ok = [x for x in runs if x.get("ok")]
@@ -204,7 +204,15 @@ def _window_stall(bench: Any, seconds: float) -> None:
         bench.row("api", f"window: largest GUI event-loop stall at {OPEN_RATE} req/s to its API, {label}", "ms", gaps,
                   target=f"< {TARGET_P99_MS}", met=(med < TARGET_P99_MS) if med is not None else None,
                   note=f"5 ms ticker; p99 gap {statistics.median([x['p99_gap_ms'] for x in ok]):.0f} ms; API p99 "
-                       f"{statistics.median([x['load']['p99_ms'] for x in ok]):.0f} ms" if ok else "")
+                       f"{statistics.median([x['load']['p99_ms'] for x in ok]):.0f} ms; load average "
+                       f"{min(x['loadavg'] for x in ok):.1f}–{max(x['loadavg'] for x in ok):.1f}" if ok else "")
+
+
+def _slow(res: dict[str, Any]) -> str:
+    """The gaps over 30 ms and how much of them the GUI thread waited for a core (Linux)."""
+    n, total, queued = res.get("slow_gaps", 0), res.get("slow_gaps_ms", 0), res.get("slow_gaps_run_queue_ms", 0)
+    share = f", {100 * queued / total:.0f} % of it waiting for a core" if total else ""
+    return f"{n} gaps over 30 ms ({total} ms{share}), load average {res.get('loadavg', 0):.1f}"
 
 
 def bench_log(msg: str) -> None:

@@ -15,6 +15,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -105,8 +106,12 @@ def bind(host: str, port: int, allow_remote: bool) -> socket.socket:
 class ApiServer:
     """Uvicorn on its own thread: ``start()`` returns once it accepts connections."""
 
-    def __init__(self, ctx: ApiContext, host: str, port: int, allow_remote: bool = False) -> None:
+    def __init__(self, ctx: ApiContext, host: str, port: int, allow_remote: bool = False,
+                 thread_setup: Callable[[], object] | None = None) -> None:
+        """``thread_setup``: called first on the server's thread (the window lowers that
+        thread's priority there; the threads it starts, the writer and the pool, inherit it)."""
         self.ctx = ctx
+        self.thread_setup = thread_setup
         self.host, self.port, self.allow_remote = host, port, allow_remote
         self._server: Any = None
         self._app: Any = None
@@ -145,8 +150,7 @@ class ApiServer:
                                 proxy_headers=False)
         server = uvicorn.Server(config)
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                        name="notifier-api", daemon=True)
+        self._thread = threading.Thread(target=self._serve, args=(server, sock), name="notifier-api", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not server.started:  # a start-up poll: Uvicorn offers no event to wait on
@@ -157,6 +161,11 @@ class ApiServer:
         if self.warning:
             log.warning(self.warning)
         log.info("API listening on http://%s/api/", self.address)
+
+    def _serve(self, server: Any, sock: socket.socket) -> None:
+        if self.thread_setup is not None:
+            self.thread_setup()
+        server.run(sockets=[sock])
 
     def stop(self, timeout: float = 10.0) -> None:
         if self._server is not None:

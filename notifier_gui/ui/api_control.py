@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..core.runtime import Runtime
 from ..core.sending import Queued
 from .tasks import Tasks, alive
+from .thread_priority import lower_this_thread
 from .worker import WorkerBridge
 
 log = logging.getLogger("notifier.ui.api")
@@ -99,7 +100,8 @@ class ApiControl(QObject):
 
         ctx = ApiContext(self.runtime, self.tokens(), worker_running=lambda: self.bridge.state == "running",
                          on_queued=self._queued, rate=rate)
-        server = ApiServer(ctx, host, port, allow_remote)
+        # Its threads yield the CPU to the GUI thread (thread_priority: the window's stall).
+        server = ApiServer(ctx, host, port, allow_remote, thread_setup=lower_this_thread)
         server.start()
         return server
 

@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core.delivery.dispatcher import Dispatcher, Event
+from .thread_priority import lower_this_thread
 
 log = logging.getLogger("notifier.ui.worker")
 
@@ -40,6 +41,7 @@ class DispatcherWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        lower_this_thread()  # the delivery threads it starts inherit it (ui/thread_priority.py)
         try:
             self.dispatcher.run(self.stop)
         except Exception:

@@ -3,6 +3,9 @@ rows of requests that queued something. A real server on an ephemeral loopback p
 from __future__ import annotations
 
 import json
+import os
+import sys
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
@@ -159,3 +162,46 @@ def test_the_queued_row_keeps_its_source_whichever_event_arrives_first(order: st
     shown = sorted((model.notification_at(i), model.outcome_at(i), model.data(model.index(i, COL_DETAIL)))
                    for i in range(model.rowCount()))
     assert shown == [(7, "delivered", "sandbox: written"), (7, "queued", "API 127.0.0.1")]
+
+
+def _nice(thread: threading.Thread) -> int:
+    assert thread.native_id is not None
+    return os.getpriority(os.PRIO_PROCESS, thread.native_id)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are lowered on Linux only")
+def test_the_windows_api_and_delivery_threads_yield_the_cpu_to_the_gui_thread(
+        qtbot, api_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """ui/thread_priority.py: the threads that serve and deliver run at a lower priority
+    than the GUI thread (they and the threads they start); ``notifier serve``'s do not."""
+    ctx = api_ctx
+    assert ctx.api is not None
+    with qtbot.waitSignal(ctx.api.stateChanged, timeout=10_000):
+        ctx.api.apply()
+    assert ctx.api.address
+    rid = ctx.runtime.store.add_recipient("Анна", email="anna@example.org")
+    ctx.bridge.start()
+    token = ctx.api.tokens().get()
+    with httpx.Client(base_url=f"http://{ctx.api.address}", headers={"Authorization": f"Token {token}"}) as c:
+        assert c.post("/api/notifications/", json={"user_id": rid, "message": "Hello"}).status_code == 201
+    gui = _nice(threading.main_thread())
+
+    def busy() -> dict[str, int]:
+        return {t.name: _nice(t) for t in threading.enumerate()
+                if t.name.startswith(("notifier-worker-", "notifier-api"))}
+
+    qtbot.waitUntil(lambda: {"notifier-api", "notifier-api-writer", "notifier-worker-0"} <= set(busy()), timeout=10_000)
+    assert all(n > gui for n in busy().values()), (gui, busy())
+    ctx.api.stop()
+    ctx.bridge.stop()
+
+    # Headless (notifier serve): the same server without thread_setup keeps its priority.
+    from notifier_gui.api import ApiContext, ApiServer, TokenSource
+
+    server = ApiServer(ApiContext(ctx.runtime, TokenSource(ctx.runtime.secrets)), "127.0.0.1", 0)
+    server.start()
+    try:
+        api_thread = [t for t in threading.enumerate() if t.name == "notifier-api"]
+        assert len(api_thread) == 1 and _nice(api_thread[0]) == gui
+    finally:
+        server.stop()
