@@ -57,7 +57,7 @@ def test_settings_declare_their_rules() -> None:
     declared = {env for env, _ in DECLARED}
     assert {"SMTP_TIMEOUT", "NOTIFIER_LIFETIME", "SMS_RATE", "SMTP_PORT", "NOTIFIER_API_PORT", "SMS_PROVIDER",
             "SMTP_HOST", "TELEGRAM_API_BASE", "TWILIO_API_BASE", "SMSRU_API_BASE", "NOTIFIER_CHANNELS",
-            "DEFAULT_FROM_EMAIL", "NOTIFIER_KEEP_DAYS", "IMAP_FOLDER"} <= declared
+            "DEFAULT_FROM_EMAIL", "NOTIFIER_KEEP_DAYS", "IMAP_FOLDER", "ANDROID_SMS_URL"} <= declared
     assert len(DECLARED) > 40
 
 
@@ -164,3 +164,13 @@ def test_where_a_secret_is_sent_is_declared_by_the_setting() -> None:
         assert f.metadata["host"] in ("", *config.option_names()), f.name
     assert config.SECRET_ENDPOINTS["smtp_password"] == ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL")
     assert config.SECRET_ENDPOINTS["twilio_auth_token"] == ("TWILIO_API_BASE",)
+
+
+def test_the_android_gateway_address_is_an_http_address_or_empty(tmp_path: Path) -> None:
+    """It was never checked: "192.168.1.5:8080" (no scheme) was saved and every SMS then failed."""
+    base = Settings(data_dir=tmp_path)
+    for bad in ("192.168.1.5:8080", "ftp://192.168.1.5", "http://phone .lan:8080"):
+        problems = settings_store.validate(base, {"ANDROID_SMS_URL": bad})
+        assert list(problems) == ["ANDROID_SMS_URL"] and problems["ANDROID_SMS_URL"].code == "settings.http_url"
+    for good in ("", "http://192.168.1.5:8080", "https://gateway.example.org/api/3rdparty/v1"):
+        assert settings_store.validate(base, {"ANDROID_SMS_URL": good}) == {}

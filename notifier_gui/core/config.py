@@ -82,6 +82,7 @@ _HEADER = r.HeaderSafe()
 _POSITIVE = r.Seconds(positive=True)
 _NOT_NEGATIVE = r.Seconds(positive=False)
 _URL = r.HttpUrl()
+_URL_OR_EMPTY = r.HttpUrl(optional=True)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class Settings:
     smsru_from: str = field(default="", metadata=_opt("SMSRU_FROM", "SMS.ru sender name", _HEADER))
     smsru_api_base: str = field(default="https://sms.ru", metadata=_opt("SMSRU_API_BASE", "SMS.ru API base URL", _URL, sends="smsru_api_id"))
     twilio_api_key_sid: str = field(default="", metadata=_opt("TWILIO_API_KEY_SID", "Twilio API key SID (SK…); the auth token then holds the key's secret"))
-    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL", sends="android_sms_password", host="ANDROID_SMS_URL"))
+    android_sms_url: str = field(default="", metadata=_opt("ANDROID_SMS_URL", "Android SMS gateway base URL", _URL_OR_EMPTY, sends="android_sms_password", host="ANDROID_SMS_URL"))
     android_sms_user: str = field(default="", metadata=_opt("ANDROID_SMS_USER", "Android SMS gateway user name"))
     android_sms_sim: int = field(default=0, metadata=_opt("ANDROID_SMS_SIM", "SIM slot on the gateway phone (0: default)"))
     sms_timeout: float = field(default=15.0, metadata=_opt("SMS_TIMEOUT", "Seconds to wait for the SMS provider", _POSITIVE))

@@ -197,9 +197,12 @@ class Host(Rule):
 @dataclass(frozen=True)
 class HttpUrl(Rule):
     on_load = False
+    optional: bool = False  # True: empty means "not set up" (the Android gateway's address)
 
     def check(self, env: str, value: Any, editing: bool) -> Msg | None:
         url = str(value or "")
+        if self.optional and not url.strip():
+            return None
         parts = urlsplit(url.strip())
         if parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url):
             return None
