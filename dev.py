@@ -23,6 +23,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / (".venv" if sys.version_info[:2] == (3, 11) else f".venv-{sys.version_info[0]}.{sys.version_info[1]}")
@@ -90,17 +91,14 @@ DURATIONS = ROOT / "tests" / "durations.json"  # seconds per test file (tools/te
 REPORTS = ROOT / ".test-reports"  # each process's JUnit XML, the input of tools/test_durations.py
 
 
-def _lower_priority() -> None:
-    os.nice(5)
-
-
 def test_in_shards(py: Path, shards: int = SHARDS) -> int:
     """The whole suite as ``shards`` pytest processes at once, each given whole test files,
     balanced by the times in tests/durations.json (longest first, each to the least loaded
-    process). The Qt tests (tests/ui) stay together in one process, in file order: one
-    QApplication (pytest-xdist's workers crashed inside Qt here, twice in two runs); it is the
-    longest, so it runs at normal priority and the others at a lower one. Each process's
-    report is printed when it ends, then one line per process and the verdict."""
+    process). The Qt tests (tests/ui) stay together in a process of their own, in file order:
+    one QApplication (pytest-xdist's workers crashed inside Qt here, twice in two runs; a Qt
+    process given other test files too segfaulted in a QMainWindow() twice in four runs, cause
+    not found). Each process's report is printed when it ends, then one line per process and
+    the verdict."""
     import json
     import tempfile
     import time
@@ -112,9 +110,12 @@ def test_in_shards(py: Path, shards: int = SHARDS) -> int:
         units.setdefault("tests/ui" if name.startswith("tests/ui/") else name, []).append(name)
     default = 2.0  # a file not timed yet
     weight = {u: sum(known.get(f, default) for f in files) for u, files in units.items()}
-    loads = [[0.0, i, []] for i in range(min(shards, len(units)))]  # [seconds, index, units]
-    for unit in sorted(units, key=lambda u: (-weight[u], u)):
-        least = min(loads)
+    # [seconds, index, units]: the Qt process holds tests/ui alone (nothing else in the process
+    # that owns the QApplication), the others share the rest.
+    loads: list[list[Any]] = [[weight.pop("tests/ui"), 0, ["tests/ui"]]]
+    loads += [[0.0, i, []] for i in range(1, min(shards, len(units)))]
+    for unit in sorted(weight, key=lambda u: (-weight[u], u)):
+        least = min(loads[1:])
         least[0] += weight[unit]
         least[2].append(unit)
     REPORTS.mkdir(exist_ok=True)
@@ -126,11 +127,7 @@ def test_in_shards(py: Path, shards: int = SHARDS) -> int:
         for _, i, chosen in loads:
             out = open(Path(tmp) / f"shard{i}.txt", "w+", encoding="utf-8")
             cmd = [str(py), "-m", "pytest", "-q", f"--junitxml={REPORTS / f'shard-{i}.xml'}", *chosen]
-            # The Qt process is the longest and the one that works most (the others mostly wait):
-            # it goes first for the CPU, the others a little behind it (POSIX nice 5).
-            behind = "tests/ui" not in chosen and hasattr(os, "nice")
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                    preexec_fn=_lower_priority if behind else None)
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             running[proc] = (i, chosen, out)
         print(f"== {len(running)} pytest processes at once: tests/ui in one, the other test files "
               f"spread by tests/durations.json ==", flush=True)
