@@ -3,6 +3,7 @@ AppContext over a real core in a temporary data dir (sandbox mode: nothing confi
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 import qasync  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from notifier_gui.core.runtime import Runtime  # noqa: E402
@@ -47,6 +48,20 @@ def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MainWindow, "_ask_quit", lambda self, pending: True)
 
 
+@pytest.fixture(autouse=True)
+def widgets_destroyed_at_the_end(qapp: QApplication) -> Iterator[None]:
+    """The widgets a test showed are destroyed at its end, here: their C++ objects first, then the
+    Python cycles that held them. pytest-qt closes them with deleteLater(), which Qt carries out
+    at the next qWait, in some later test; meanwhile the GUI-thread collector below could clear
+    a cycle holding their wrappers (their attributes gone) while the C++ objects lived on. Qt
+    then called Python methods of half-cleared objects ("'RecipientsModel' object has no
+    attribute '_count'" in a later test), and under load the Qt process segfaulted when a later
+    test made a window (a dead QScreen in QWidget::screen() inside QDialog())."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
     """As in the program: cyclic garbage (with Qt objects in it) is collected on the GUI thread."""
@@ -59,8 +74,6 @@ def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
     collector = GuiThreadGarbageCollector(restore_automatic=False)
     yield
     collector.stop()
-    import gc
-
     gc.collect()
 
 
