@@ -60,6 +60,7 @@ def widgets_destroyed_at_the_end(qapp: QApplication) -> Iterator[None]:
     yield
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
+    gc.freeze()  # what outlives a test (caches, the session's objects) is not walked again
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,7 +74,8 @@ def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
     # a hang after the last test). One collection on this thread instead.
     collector = GuiThreadGarbageCollector(restore_automatic=False)
     # As app.py does once the window is built: what exists now (every module the tests import)
-    # is left out of later collections, so the full one after each test costs milliseconds.
+    # is left out of later collections, so the full one after each test walks only what that
+    # test made.
     gc.collect()
     gc.freeze()
     yield
