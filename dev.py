@@ -5,9 +5,10 @@
     python3 dev.py test     # create .venv, install with test extras, ruff, then the whole test suite
     python3 dev.py build    # PyInstaller one-folder bundle in dist/Notifier, then its frozen self-tests
 
-Without arguments `test` runs the suite as two pytest processes at once (the window tests
-and the rest); extra arguments after `test` go to one pytest instead. ruff checks the whole
-tree first either way; the run fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
+Without arguments `test` runs the whole suite as several pytest processes at once (twice as
+many as there are cores, and one: the tests mostly wait), the Qt tests in one of them; extra arguments
+after `test` go to one pytest instead. ruff checks the whole tree first either way; the run
+fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
 (a stamp file records its hash), so repeated runs start fast. It is `.venv` under Python
 3.11 (CI's first Python/Qt pair) and `.venv-3.N` under any other, so the second pair
 (`python3.12 dev.py test`: Python 3.12 with PySide6 6.12, what the Windows build ships)
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / (".venv" if sys.version_info[:2] == (3, 11) else f".venv-{sys.version_info[0]}.{sys.version_info[1]}")
@@ -70,7 +72,7 @@ def main(argv: list[str]) -> int:
                   flush=True)
         if rest:
             return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT) or lint
-        return test_in_two_halves(py) or lint
+        return test_in_shards(py) or lint
     if command == "build":
         return build(py)
     if sys.platform.startswith("linux"):
@@ -82,30 +84,75 @@ def main(argv: list[str]) -> int:
     return subprocess.call([str(py), "-m", "notifier_gui", *rest], cwd=ROOT)
 
 
-def test_in_two_halves(py: Path) -> int:
-    """The whole suite on two cores: two pytest processes at once, the Qt tests (tests/ui, one
-    QApplication, in file order) with some others in one, the rest in the other; each one's
-    report is printed when it ends. (pytest-xdist's workers crashed inside Qt here, twice in
-    two runs, so the split is by hand.)"""
-    import tempfile
+# The whole suite is mostly waiting (servers that answer slowly on purpose, leases, real
+# processes), so it runs as more pytest processes than there are cores.
+SHARDS = max(2, min(8, 2 * (os.cpu_count() or 1) + 1))
+DURATIONS = ROOT / "tests" / "durations.json"  # seconds per test file (tools/test_durations.py)
+REPORTS = ROOT / ".test-reports"  # each process's JUnit XML, the input of tools/test_durations.py
 
-    first = ["tests/ui", "tests/api", "tests/test_chain.py", "tests/test_storage.py"]  # about half the time
-    halves = (("the window, API, chain and storage tests", first),
-              ("the rest", [f"--ignore={path}" for path in first]))
+
+def test_in_shards(py: Path, shards: int = SHARDS) -> int:
+    """The whole suite as ``shards`` pytest processes at once, each given whole test files,
+    balanced by the times in tests/durations.json (longest first, each to the least loaded
+    process). The Qt tests (tests/ui) stay together in a process of their own, in file order:
+    one QApplication (pytest-xdist's workers crashed inside Qt here, twice in two runs; a Qt
+    process given other test files too segfaulted in a QMainWindow() twice in four runs, cause
+    not found). Each process's report is printed when it ends, then one line per process and
+    the verdict."""
+    import json
+    import tempfile
+    import time
+
+    known: dict[str, float] = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    units: dict[str, list[str]] = {}  # a unit runs in one process: a test file, or all of tests/ui
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        units.setdefault("tests/ui" if name.startswith("tests/ui/") else name, []).append(name)
+    default = 2.0  # a file not timed yet
+    weight = {u: sum(known.get(f, default) for f in files) for u, files in units.items()}
+    # [seconds, index, units]: the Qt process holds tests/ui alone (nothing else in the process
+    # that owns the QApplication), the others share the rest.
+    loads: list[list[Any]] = [[weight.pop("tests/ui"), 0, ["tests/ui"]]]
+    loads += [[0.0, i, []] for i in range(1, min(shards, len(units)))]
+    for unit in sorted(weight, key=lambda u: (-weight[u], u)):
+        least = min(loads[1:])
+        least[0] += weight[unit]
+        least[2].append(unit)
+    REPORTS.mkdir(exist_ok=True)
+    for old in REPORTS.glob("shard-*.xml"):
+        old.unlink()
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        runs = []
-        for i, (label, args) in enumerate(halves):
-            out = open(Path(tmp) / f"half{i}.txt", "w+", encoding="utf-8")
-            runs.append((label, out, subprocess.Popen([str(py), "-m", "pytest", "-q", *args], cwd=ROOT,
-                                                      stdout=out, stderr=subprocess.STDOUT)))
-        status = 0
-        for label, out, proc in runs:
-            code = proc.wait()
+        running = {}
+        for _, i, chosen in loads:
+            out = open(Path(tmp) / f"shard{i}.txt", "w+", encoding="utf-8")
+            cmd = [str(py), "-m", "pytest", "-q", f"--junitxml={REPORTS / f'shard-{i}.xml'}", *chosen]
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            running[proc] = (i, chosen, out)
+        print(f"== {len(running)} pytest processes at once: tests/ui in one, the other test files "
+              f"spread by tests/durations.json ==", flush=True)
+        results = []
+        while running:
+            proc = next((p for p in running if p.poll() is not None), None)
+            if proc is None:
+                time.sleep(0.2)
+                continue
+            i, chosen, out = running.pop(proc)
             out.seek(0)
-            print(f"== {label}: {'passed' if code == 0 else 'FAILED'} ==\n{out.read()}", flush=True)
+            report = out.read()
             out.close()
-            status = status or code
-    return status
+            last = (report.strip().splitlines() or ["(no output)"])[-1].strip("= ")
+            verdict = "passed" if proc.returncode == 0 else f"FAILED (exit status {proc.returncode})"
+            results.append((i, proc.returncode, last))
+            print(f"== process {i + 1} {verdict} after {time.monotonic() - started:.0f} s: "
+                  f"{' '.join(chosen)} ==\n{report}", flush=True)
+    failed = [i for i, code, _ in results if code]
+    for i, code, last in sorted(results):
+        print(f"process {i + 1}: {'passed' if code == 0 else 'FAILED'}: {last}", flush=True)
+    total = f"{time.monotonic() - started:.0f} s"
+    print(f"== the whole suite {'FAILED in process ' + ', '.join(str(i + 1) for i in failed) if failed else 'passed'}"
+          f" ({len(results)} processes, {total}) ==", flush=True)
+    return 1 if failed else 0
 
 
 def build(py: Path) -> int:

@@ -319,3 +319,45 @@ def test_hold_costs_no_try_and_fails_with_its_reason_at_the_lifetime() -> None:
     assert step == Retry(cursor, t0 + timedelta(seconds=70))  # same channel, same tries
     late = hold(FAST, cursor, t0 + timedelta(seconds=590), t0, 60, "credentials rejected")
     assert isinstance(late, Failed) and late.reason.startswith("credentials rejected; held until its lifetime")
+
+
+def test_a_refused_login_holds_the_credentials_before_the_next_worker_tries(
+        ca: trustme.CA, trust_ca: Path, store: Store, tmp_path: Path) -> None:
+    """The breaker trips while the first login's turn is still held: a worker descheduled
+    between the refusal and the trip (a busy machine; here a slow ``_hold``) must not let
+    the next worker in line log in again with the same wrong password (CI saw two logins)."""
+    import time
+
+    with SMTPServer(ca) as server:
+        h = server.handler
+        tripped: list[bool] = []
+
+        class SlowToHold(EmailChannel):
+            def _hold(self, key: str, err: Any) -> Any:
+                time.sleep(0.3)  # widens the gap a descheduled thread leaves; not a synchronisation
+                held = super()._hold(key, err)
+                with h.received:
+                    tripped.append(True)
+                    h.received.notify_all()
+                return held
+
+        rids = [store.add_recipient(f"R{i}", email=f"r{i}@example.net") for i in range(8)]
+        store.enqueue(rids, "hello", channels=["email"])
+        settings = settings_for(server.port, tmp_path)
+        guard = EmailGuard(hold_recheck=0.05, recover_after=3600)
+
+        def channels() -> dict[str, Channel]:
+            return {"email": SlowToHold(settings, lambda: WRONG, Redactor([WRONG]), guard=guard),
+                    "sms": OutboxChannel("sms", settings), "telegram": OutboxChannel("telegram", settings)}
+
+        stop = threading.Event()
+        d = Dispatcher(store, channels, CredentialStore({}), FAST, concurrency=4, rng=random.Random(3), poll_interval=0.02)
+        t = threading.Thread(target=d.run, args=(stop,))
+        t.start()
+        try:
+            with h.received:  # tripped, and no login still under way
+                assert h.received.wait_for(lambda: bool(tripped) and h.active == 0, 30)
+        finally:
+            stop.set()
+            t.join(10)
+        assert h.logins == [USER]

@@ -285,12 +285,10 @@ def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
 
 
 _START_AT_THE_SIGNAL = """
-import sys, time
-from pathlib import Path
+import os, sys
 from notifier_gui.core.storage.engine import open_database
-go = Path(sys.argv[2])
-while not go.exists():
-    time.sleep(0.005)
+print("ready", flush=True)
+os.read(int(sys.argv[2]), 1)  # returns when the test closes the pipe's other end
 open_database(sys.argv[1]).dispose()
 """
 
@@ -299,18 +297,22 @@ def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str,
     """Ten processes, imports done, released at one signal on an empty PostgreSQL database:
     an advisory lock serialises the migrations and every start succeeds (without it most
     died on a duplicate key in PostgreSQL's catalog)."""
+    import os
     import subprocess
     import sys
 
     from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision
 
-    go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", _START_AT_THE_SIGNAL, postgres_url, str(go)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(10)]
-    import time
-
-    time.sleep(3)  # not synchronisation: only gives the children time to finish importing
-    go.touch()
+    go_read, go_write = os.pipe()  # the signal: its end, seen by every child at once
+    try:
+        procs = [subprocess.Popen([sys.executable, "-c", _START_AT_THE_SIGNAL, postgres_url, str(go_read)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=[go_read])
+                 for _ in range(10)]
+        os.close(go_read)
+        for p in procs:  # each has its imports done and waits
+            assert p.stdout is not None and p.stdout.readline() == "ready\n", p.communicate()[1]
+    finally:
+        os.close(go_write)
     results = [(p.wait(120), p.communicate()[1]) for p in procs]
     assert [code for code, _ in results] == [0] * 10, [err.strip().splitlines()[-1] for code, err in results if code]
     engine = create(postgres_url)

@@ -18,6 +18,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def binary() -> str | None:
     return shutil.which("dovecot") or next((p for p in ("/usr/sbin/dovecot",) if os.path.exists(p)), None)
 
 
+class _PortTaken(Exception):
+    pass
+
+
+def _end(proc: subprocess.Popen[bytes] | None, shared: Path | None) -> None:
+    if proc is not None:
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    if shared is not None:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
 class Dovecot:
     def __init__(self, ca: trustme.CA, workdir: Path) -> None:
         self.ca = ca
@@ -42,8 +58,19 @@ class Dovecot:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = workdir / "dovecot.log"
         self._shared: Path | None = None
+        self._stopping: threading.Thread | None = None
 
     def start(self) -> Dovecot:
+        """Start on ``self.port``. The port was free when chosen, but another process may bind
+        it before Dovecot does (another pytest process of the same run): then a new port."""
+        for _ in range(5):
+            try:
+                return self._start()
+            except _PortTaken:
+                self.port = free_port()
+        raise RuntimeError(f"dovecot found no free port: {self.log_text()[-2000:]}")
+
+    def _start(self) -> Dovecot:
         exe = binary()
         assert exe, "dovecot is not installed"
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -59,7 +86,7 @@ class Dovecot:
             mail_user = pwd.getpwuid(os.getuid())
             login_user = internal_user = mail_user.pw_name
         home = base / "home"
-        home.mkdir()
+        home.mkdir(exist_ok=True)
         os.chown(home, mail_user.pw_uid, mail_user.pw_gid)
         cert = self.ca.issue_cert("localhost", "127.0.0.1")
         cert.private_key_pem.write_to_path(str(self.workdir / "key.pem"))
@@ -107,14 +134,33 @@ service imap-login {{
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if f"{self.port}) failed: Address already in use" in self.log_text():
+                    self.log.unlink(missing_ok=True)
+                    if self._shared is not None:
+                        shutil.rmtree(self._shared, ignore_errors=True)
+                    raise _PortTaken
                 raise RuntimeError(f"dovecot stopped at start: {self.log_text()[-2000:]}")
-            try:
-                socket.create_connection((self.host, self.port), timeout=1).close()
+            if self._greets():
                 return self
-            except OSError:
-                time.sleep(0.05)  # polling for the listening port (no event to await from another process)
+            time.sleep(0.05)  # polling for the listening port (no event to await from another process)
         self.stop()
+        self.wait_stopped()
         raise RuntimeError(f"dovecot did not listen on {self.port}: {self.log_text()[-2000:]}")
+
+    def _greets(self) -> bool:
+        """Whether Dovecot answers on the port: its IMAP greeting over TLS, not just any listener
+        (another process may hold the port; Dovecot then stops at start, seen above)."""
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2) as raw, \
+                    self._tls().wrap_socket(raw, server_hostname=self.host) as conn:
+                return conn.recv(64).startswith(b"* OK")
+        except OSError:
+            return False
+
+    def _tls(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(cafile=None)
+        ctx.load_verify_locations(cadata=self.ca.cert_pem.bytes().decode())
+        return ctx
 
     def log_text(self) -> str:
         parts = [p.read_text(encoding="utf-8", errors="replace") for p in
@@ -122,15 +168,16 @@ service imap-login {{
         return "\n".join(parts)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if self._shared is not None:
-            shutil.rmtree(self._shared, ignore_errors=True)
+        """SIGTERM now; the wait for Dovecot's end and the removal of its folder in a thread."""
+        proc, shared = self.proc, self._shared
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+        self._stopping = threading.Thread(target=_end, args=(proc, shared), name=f"dovecot-stop-{self.port}")
+        self._stopping.start()
+
+    def wait_stopped(self) -> None:
+        if self._stopping is not None:
+            self._stopping.join()
 
     def __enter__(self) -> Dovecot:
         return self.start()
@@ -140,9 +187,7 @@ service imap-login {{
 
     # -- the mailbox, as a second client -----------------------------------------------------
     def client(self) -> imaplib.IMAP4_SSL:
-        ctx = ssl.create_default_context(cafile=None)
-        ctx.load_verify_locations(cadata=self.ca.cert_pem.bytes().decode())
-        conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ctx, timeout=10)
+        conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=self._tls(), timeout=10)
         # AUTHENTICATE PLAIN, not LOGIN: a failing test's traceback then shows no password argument.
         conn.authenticate("PLAIN", lambda _: f"\0{USER}\0{PASSWORD}".encode())
         return conn

@@ -37,7 +37,8 @@ PASSWORD = "s3cret-Pa55-word-for-tests"
 
 
 def free_port() -> int:
-    # aiosmtpd cannot bind port 0 (aio-libs/aiosmtpd#388): ask the OS for one and release it.
+    """A port nothing listens on now: the OS picks one, which is released at once (for servers
+    that cannot be given port 0, and for a port where a connection is refused)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -200,6 +201,17 @@ class _Controller(Controller):
     def factory(self) -> AioSMTP:
         return _LimitedSMTP(self.handler, self._limit, **self.SMTP_kwargs)
 
+    def _create_server(self) -> Any:
+        """Listens on the port the OS picks for port 0, and learns which it is: aiosmtpd passes
+        the port on as given and never reads it back (aio-libs/aiosmtpd#388). A port chosen
+        beforehand and released could be taken by another process before the server binds it."""
+        async def create() -> asyncio.AbstractServer:
+            server = await super(_Controller, self)._create_server()
+            self.port = int(server.sockets[0].getsockname()[1])
+            return server
+
+        return create()
+
 
 class SMTPServer:
     def __init__(self, ca: trustme.CA, tls: str = "starttls", auth: bool = True, script: Script | None = None,
@@ -210,7 +222,7 @@ class SMTPServer:
         self.ca = ca
         self.script = script or Script()
         self.handler = Handler(self.script)
-        self.port = port or free_port()
+        self.port = port or 0  # 0: the OS picks one as the server starts (start() sets it)
         self.host = "localhost"
         cert = ca.issue_cert("localhost", "127.0.0.1")
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -245,6 +257,7 @@ class SMTPServer:
 
     def start(self) -> SMTPServer:
         self.controller.start()
+        self.port = self.controller.port
         # Controller.start() makes a connection of its own to see the server is up: wait for
         # it to end, then count only the client's connections.
         h = self.handler

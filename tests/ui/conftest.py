@@ -3,6 +3,7 @@ AppContext over a real core in a temporary data dir (sandbox mode: nothing confi
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 import qasync  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from notifier_gui.core.runtime import Runtime  # noqa: E402
@@ -47,6 +48,21 @@ def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MainWindow, "_ask_quit", lambda self, pending: True)
 
 
+@pytest.fixture(autouse=True)
+def widgets_destroyed_at_the_end(qapp: QApplication) -> Iterator[None]:
+    """The widgets a test showed are destroyed at its end, here: their C++ objects first, then the
+    Python cycles that held them. pytest-qt closes them with deleteLater(), which Qt carries out
+    at the next qWait, in some later test; meanwhile the GUI-thread collector below could clear
+    a cycle holding their wrappers (their attributes gone) while the C++ objects lived on. Qt
+    then called Python methods of half-cleared objects ("'RecipientsModel' object has no
+    attribute '_count'" in a later test), and under load the Qt process segfaulted when a later
+    test made a window (a dead QScreen in QWidget::screen() inside QDialog())."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    gc.freeze()  # what outlives a test (caches, the session's objects) is not walked again
+
+
 @pytest.fixture(scope="session", autouse=True)
 def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
     """As in the program: cyclic garbage (with Qt objects in it) is collected on the GUI thread."""
@@ -57,10 +73,14 @@ def gui_thread_gc(qapp: QApplication) -> Iterator[None]:
     # destroyed another one there, which waits for the signal mutex the first holds (seen as
     # a hang after the last test). One collection on this thread instead.
     collector = GuiThreadGarbageCollector(restore_automatic=False)
+    # As app.py does once the window is built: what exists now (every module the tests import)
+    # is left out of later collections, so the full one after each test walks only what that
+    # test made.
+    gc.collect()
+    gc.freeze()
     yield
     collector.stop()
-    import gc
-
+    gc.unfreeze()
     gc.collect()
 
 

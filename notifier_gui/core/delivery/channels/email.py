@@ -234,7 +234,12 @@ class EmailChannel(Channel):
             held = breaker.reason(key)
             if held:
                 raise self._held_error(held, first=False)
-            conn = self.open(user, password)
+            try:
+                conn = self.open(user, password)
+            except DeliveryError as err:  # held before the next worker in line looks (else: a 2nd login)
+                if err.outcome == "unavailable" and isinstance(err.__context__, smtplib.SMTPAuthenticationError):
+                    raise self._hold(key, err) from None
+                raise
             breaker.accepted(key)
             return conn
 
