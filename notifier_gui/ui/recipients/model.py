@@ -97,6 +97,12 @@ class RecipientsModel(QAbstractTableModel):
     loaded = Signal(object)
     pageLoaded = Signal(int, int)
 
+    # What Qt's calls read (rowCount, data) answers "empty" even from an object whose instance
+    # attributes are gone: a cycle collected with its view clears this wrapper's attributes
+    # while the C++ model still answers the view's teardown ("no attribute '_count'", seen
+    # under load in the UI tests). The instance sets its own in __init__.
+    _count = 0
+
     def __init__(self, tasks: Tasks, history: History, parent: QObject | None = None,
                  page_size: int = 200, budget: int = 2000) -> None:
         super().__init__(parent)
