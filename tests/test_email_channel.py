@@ -18,10 +18,18 @@ from notifier_gui.core.secrets import Redactor
 from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer, free_port
 
 
+_OPEN: list[EmailChannel] = []  # channels made by channel(), closed before the server stops
+
+
 @pytest.fixture
 def server(ca: trustme.CA) -> Iterator[SMTPServer]:
     s = SMTPServer(ca).start()
     yield s
+    # A channel keeps its connection for the next message (also after a refused recipient).
+    # Python 3.12's asyncio waits for every open connection when a server stops, so a test
+    # that leaves one open waited out the 30 s there (aiosmtpd's stop).
+    while _OPEN:
+        _OPEN.pop().close()
     s.stop()
 
 
@@ -33,7 +41,9 @@ def settings_for(port: int, tmp_path: Path, **kw: object) -> Settings:
 
 
 def channel(settings: Settings, password: str | None = PASSWORD) -> EmailChannel:
-    return EmailChannel(settings, lambda: password, Redactor([PASSWORD]))
+    ch = EmailChannel(settings, lambda: password, Redactor([PASSWORD]))
+    _OPEN.append(ch)
+    return ch
 
 
 def message(n: int = 1, email: str = "anna@example.net", **kw: object) -> Message:
