@@ -17,7 +17,6 @@ from notifier_gui.core.secrets import Redactor
 
 from tests.servers.smtp import PASSWORD, USER, HangingServer, SMTPServer, free_port
 
-
 _OPEN: list[EmailChannel] = []  # channels made by channel(), closed before the server stops
 
 

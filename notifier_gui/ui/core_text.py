@@ -236,6 +236,13 @@ def _templates_loaded() -> bool:
     return True
 
 
+def load_templates() -> None:
+    """Import the modules whose templates read plain text back (the channels, with requests:
+    ~0.7 s cold). The log calls this on a worker thread before its first page, so the GUI
+    thread never pays it when it first shows a detail stored before the codes."""
+    _templates_loaded()
+
+
 @functools.lru_cache(maxsize=8192)
 def _translated(text: str, language_mark: str) -> str:
     _templates_loaded()

@@ -383,3 +383,18 @@ def test_an_event_without_an_attempt_id_never_doubles_its_database_row() -> None
     assert model.rowCount() == 1
     model.apply([AttemptFinished(None, 4, "Д", "sms", "unavailable", "no phone", t, t)])  # a new one
     assert model.rowCount() == 2
+
+
+def test_the_message_templates_load_on_a_worker_before_the_first_page(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Reading back a detail stored before the codes imports every channel's templates (with
+    requests: ~0.7 s cold); the log has that done on a worker thread, not on the GUI thread."""
+    import notifier_gui.ui.log.panel as panel_module
+
+    threads: list[threading.Thread] = []
+    real = panel_module.load_templates
+    monkeypatch.setattr(panel_module, "load_templates", lambda: (threads.append(threading.current_thread()), real()))
+    panel = LogPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.load_history()
+    qtbot.waitUntil(lambda: panel.history_loaded, timeout=10_000)
+    assert threads and all(t is not threading.main_thread() for t in threads)

@@ -34,12 +34,21 @@ from PySide6.QtWidgets import (
 from ...core.storage.history import Cancelled, History, LogQuery
 from ...core.storage.repository import Store
 from ..context import AppContext
+from ..core_text import load_templates
 from ..tasks import alive
 from .details import DetailsPane
 from .export import LogExport
 from .model import COL_DETAIL, COL_TIME, AttemptLogModel
 from .proxy import LogFilter
 from .shown import ShownRows
+
+
+def _first_read(history: History, query: LogQuery, size: int, newest: bool, stale: Callable[[], bool]) -> Any:
+    """On the worker: a page, after the core's message templates are loaded (once; their
+    import would otherwise stall the GUI thread when the first old detail is shown)."""
+    load_templates()
+    return history.page(query, size, None, None if newest else 0, stale)
+
 
 # Column widths at start (Time shows the time only for today: timefmt.py; resizable for older dates).
 DEFAULT_WIDTHS = ((COL_TIME, 105), (1, 90), (2, 170), (3, 80), (4, 100), (6, 80))
@@ -297,7 +306,7 @@ class LogPanel(QWidget):
         size = self.model.page_size
         stale = self._stale(generation)
         try:
-            rows = await self.ctx.tasks.run(self.history.page, query, size, None, None if newest else 0, stale)
+            rows = await self.ctx.tasks.run(_first_read, self.history, query, size, newest, stale)
         except Cancelled:
             return  # a newer read replaces this one (and applies what was held)
         except Exception:
