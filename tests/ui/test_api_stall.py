@@ -22,6 +22,7 @@ from sqlalchemy import event
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableWidget
 
 from notifier_gui.core.delivery.dispatcher import AttemptFinished, AttemptStarted
 from notifier_gui.core.sending import Queued
@@ -192,7 +193,8 @@ def test_one_out_of_order_attempt_does_not_split_a_tick_into_row_by_row_inserts(
     assert keys == sorted(keys) and ids[0] == 60 and ids[-1] == 1
 
 
-def _shown_equals_model(shown: ShownRows) -> None:
+def _shown_equals_model(qtbot, shown: ShownRows) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: shown.pending == 0)  # the texts are copied by a budget per tick
     source, copy = shown.source, shown.model
     assert copy.rowCount() == source.rowCount()
     for row in range(source.rowCount()):
@@ -206,28 +208,30 @@ def _shown_equals_model(shown: ShownRows) -> None:
         assert (copy.data(copy.index(row, COL_DETAIL), Qt.ItemDataRole.ToolTipRole) or None) == tip, row
 
 
-def test_the_tables_copy_follows_the_model_through_inserts_updates_trims_and_resets() -> None:
+def test_the_tables_copy_follows_the_model_through_inserts_updates_trims_and_resets(qtbot) -> None:  # type: ignore[no-untyped-def]
     model = reset_live(AttemptLogModel())
     model.budget = 40
-    shown = ShownRows(model)
+    table = QTableWidget()
+    qtbot.addWidget(table)
+    shown = ShownRows(model, table)
     assert [shown.model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == \
            [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
     started = [e for e in events(30) if isinstance(e, AttemptStarted)]
     finished = [e for e in events(30) if isinstance(e, AttemptFinished)]
     model.apply(started[:20])
-    _shown_equals_model(shown)
+    _shown_equals_model(qtbot, shown)
     model.apply(finished[:10] + started[20:] + _queued_events(5, 100))  # updates + new rows together
-    _shown_equals_model(shown)
+    _shown_equals_model(qtbot, shown)
     model.apply(finished[10:] + [AttemptFinished(None, 200, "Anna", "sms", "unavailable", "no phone", T0, T0)])
-    _shown_equals_model(shown)
+    _shown_equals_model(qtbot, shown)
     model.apply(events(30, start_id=31))  # past the budget: the oldest rows go
     assert model.rowCount() == 40
-    _shown_equals_model(shown)
+    _shown_equals_model(qtbot, shown)
     model.newest_first = False
     model.reset(model.query, [], at_newest=True, at_oldest=True)
     assert shown.model.rowCount() == 0
     model.apply(events(5, start_id=100))
-    _shown_equals_model(shown)
+    _shown_equals_model(qtbot, shown)
 
 
 class CountingModel(AttemptLogModel):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
-    QTableView,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -79,9 +79,6 @@ class LogPanel(QWidget):
         self._ask_save_path = ask_save_path or self._default_save_path
         self.history = History(self.store.engine)
         self.model = AttemptLogModel(self)
-        # The table shows a C++ copy of the model's rows: painting never calls into Python
-        # (shown.py says why); the panel reads and changes ``self.model`` only.
-        self.shown = ShownRows(self.model, self)
         self.filter = LogFilter()
         self._follow = True
         self._selected: int | None = None
@@ -139,8 +136,10 @@ class LogPanel(QWidget):
         when.addWidget(self.oldest_button)
         when.addWidget(self.follow_label, 1)
 
-        self.table = QTableView()
-        self.table.setModel(self.shown.model)
+        # The table shows a C++ copy of the model's rows: painting never calls into Python
+        # (shown.py says why); the panel reads and changes ``self.model`` only.
+        self.table = QTableWidget()
+        self.shown = ShownRows(self.model, self.table, self._visible_rows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # a log, read-only
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # value = first row
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -202,6 +201,7 @@ class LogPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize:
             self._fit_columns()
+            self.shown.fill_visible()
         return super().eventFilter(watched, event)
 
     @Slot(int, int, int)
@@ -397,9 +397,16 @@ class LogPanel(QWidget):
         if self._keeps_position(first):
             bar.setValue(max(bar.value() - (last - first + 1), 0))
 
+    def _visible_rows(self) -> range:
+        """The rows the table shows now (scrolling is per row: the bar's value is the first)."""
+        first = self.table.verticalScrollBar().value()
+        height = max(self.table.verticalHeader().defaultSectionSize(), 1)
+        return range(first, first + self.table.viewport().height() // height + 2)
+
     # -- follow new rows unless the operator scrolled away from the newest -------------------
     @Slot(int)
     def _scrolled(self, value: int) -> None:
+        self.shown.fill_visible()
         bar = self.table.verticalScrollBar()
         at_newest_end = value <= bar.minimum() if self.model.newest_first else value >= bar.maximum()
         follow = at_newest_end and self.model.at_newest
