@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
 
 # The whole suite is mostly waiting (servers that answer slowly on purpose, leases, real
 # processes), so it runs as more pytest processes than there are cores.
-SHARDS = max(2, min(8, 2 * (os.cpu_count() or 1) + 1))
+SHARDS = max(2, min(9, 2 * (os.cpu_count() or 1) + 2))
 DURATIONS = ROOT / "tests" / "durations.json"  # seconds per test file (tools/test_durations.py)
 REPORTS = ROOT / ".test-reports"  # each process's JUnit XML, the input of tools/test_durations.py
 
@@ -94,7 +94,7 @@ REPORTS = ROOT / ".test-reports"  # each process's JUnit XML, the input of tools
 def test_in_shards(py: Path, shards: int = SHARDS) -> int:
     """The whole suite as ``shards`` pytest processes at once, each given whole test files,
     balanced by the times in tests/durations.json (longest first, each to the least loaded
-    process). The Qt tests (tests/ui) stay together in a process of their own, in file order:
+    process). The Qt tests (tests/ui) run in processes of their own, each in file order:
     one QApplication (pytest-xdist's workers crashed inside Qt here, twice in two runs; a Qt
     process given other test files too segfaulted in a QMainWindow() twice in four runs, cause
     not found). Each process's report is printed when it ends, then one line per process and
@@ -104,20 +104,32 @@ def test_in_shards(py: Path, shards: int = SHARDS) -> int:
     import time
 
     known: dict[str, float] = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
-    units: dict[str, list[str]] = {}  # a unit runs in one process: a test file, or all of tests/ui
+    default = 2.0  # a file not timed yet
+    qt: list[str] = []  # the Qt test files: only in Qt processes
+    weight: dict[str, float] = {}  # every other test file: its own unit
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
         name = path.relative_to(ROOT).as_posix()
-        units.setdefault("tests/ui" if name.startswith("tests/ui/") else name, []).append(name)
-    default = 2.0  # a file not timed yet
-    weight = {u: sum(known.get(f, default) for f in files) for u, files in units.items()}
-    # [seconds, index, units]: the Qt process holds tests/ui alone (nothing else in the process
-    # that owns the QApplication), the others share the rest.
-    loads: list[list[Any]] = [[weight.pop("tests/ui"), 0, ["tests/ui"]]]
-    loads += [[0.0, i, []] for i in range(1, min(shards, len(units)))]
+        if name.startswith("tests/ui/"):
+            qt.append(name)
+        else:
+            weight[name] = known.get(name, default)
+    # [seconds, index, files]: the Qt files in Qt processes of their own (nothing else in a
+    # process that owns a QApplication), two of them when there are processes enough (the Qt
+    # files alone were the longest process, 105 s of a 110 s suite), the rest shared out.
+    qt_processes = 2 if shards >= 5 else 1
+    loads: list[list[Any]] = [[0.0, i, []] for i in range(qt_processes)]
+    for name in sorted(qt, key=lambda f: (-known.get(f, default), f)):
+        least = min(loads)
+        least[0] += known.get(name, default)
+        least[2].append(name)
+    for load in loads:
+        load[2].sort()  # each Qt process runs its files in file order
+    others = [[0.0, i, []] for i in range(qt_processes, max(shards, qt_processes + 1))]
     for unit in sorted(weight, key=lambda u: (-weight[u], u)):
-        least = min(loads[1:])
+        least = min(others)
         least[0] += weight[unit]
         least[2].append(unit)
+    loads += [load for load in others if load[2]]
     REPORTS.mkdir(exist_ok=True)
     for old in REPORTS.glob("shard-*.xml"):
         old.unlink()
@@ -129,8 +141,8 @@ def test_in_shards(py: Path, shards: int = SHARDS) -> int:
             cmd = [str(py), "-m", "pytest", "-q", f"--junitxml={REPORTS / f'shard-{i}.xml'}", *chosen]
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             running[proc] = (i, chosen, out)
-        print(f"== {len(running)} pytest processes at once: tests/ui in one, the other test files "
-              f"spread by tests/durations.json ==", flush=True)
+        print(f"== {len(running)} pytest processes at once: tests/ui in {qt_processes}, the other test "
+              f"files spread by tests/durations.json ==", flush=True)
         results = []
         while running:
             proc = next((p for p in running if p.poll() is not None), None)
