@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(cannot, file=sys.stderr)
             return 2
     app = cast(QApplication, QApplication.instance()) or QApplication([sys.argv[0], *qt_args])
+    from .ui.thread_priority import raise_gui_thread
+
+    raise_gui_thread()  # Windows: before every thread the program starts (ui/thread_priority.py)
     app.setApplicationName("Notifier")
     app.setOrganizationName("notifier-gui")
     if args.self_test:

@@ -26,6 +26,11 @@ def qt_check(app: QApplication, icon_path: Path | None) -> str:
         raise RuntimeError("the Russian translation does not load")
     if icon_path is None or QIcon(str(icon_path)).isNull():
         raise RuntimeError("the application icon is missing")
+    from .thread_priority import THREAD_PRIORITY_ABOVE_NORMAL, windows_thread_priority
+
+    priority = windows_thread_priority()  # raised at start on Windows (ui/thread_priority.py)
+    if priority is not None and priority != THREAD_PRIORITY_ABOVE_NORMAL:
+        raise RuntimeError(f"the GUI thread runs at Windows priority {priority}, not above normal")
 
     from .context import AppContext
     from .main_window import MainWindow
@@ -61,4 +66,5 @@ def qt_check(app: QApplication, icon_path: Path | None) -> str:
             bridge.stop()
             tasks.shutdown()
             rt.close()
-    return f"Qt {app.platformName()}; main window shows the recipients view; translations and icon present"
+    gui = "; GUI thread above normal priority" if priority is not None else ""
+    return f"Qt {app.platformName()}; main window shows the recipients view; translations and icon present{gui}"
