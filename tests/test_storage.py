@@ -425,3 +425,41 @@ def test_a_wait_longer_than_any_policy_asks_is_cut(store: Store) -> None:
     assert store.heartbeat([], 60, 4320).capped == 1
     due = store.next_due()
     assert due is not None and abs((due - (now + timedelta(seconds=4320))).total_seconds()) < 5
+
+
+def test_the_sqlite_insert_stores_exactly_what_sqlalchemys_insert_stores(sqlite_store: Store) -> None:
+    """queue._insert_sqlite (a plain multi-row INSERT, each column's bind processing applied
+    once per distinct value) stores every column as SQLAlchemy's own insert does, gives the
+    ids in the rows' order, and leaves rows without a defaulted column to SQLAlchemy."""
+    from sqlalchemy import insert
+
+    from notifier_gui.core.delivery.states import Cursor, cursor_values
+    from notifier_gui.core.storage.queue import _insert_sqlite
+    from notifier_gui.core.storage.schema import NOTIFICATIONS
+
+    a = sqlite_store.add_recipient("Анна", email="a@example.org")
+    now = utcnow()
+
+    def row(n: int) -> dict[str, object]:  # rows n and n + 3 differ only in their dedupe key
+        m = n % 3
+        return {"recipient_id": a, "recipient_name": "Анна", "subject": "s", "body": f"тело {m}",
+                "html_body": None, "channels": "sms,email", "state": "queued", "next_attempt_at": now,
+                "created_at": now, "queued_at": now + timedelta(microseconds=m), "queued_by": "test",
+                "smtp_user": None, "smtp_secret_ref": None, "dedupe_key": f"k{n}", **cursor_values(Cursor())}
+
+    rows = [row(n) for n in range(3)]
+    with sqlite_store.engine.begin() as c:
+        fast = _insert_sqlite(c, rows)
+        slow = [c.execute(insert(NOTIFICATIONS), row(n)).inserted_primary_key[0] for n in range(3, 6)]
+        partial = {k: v for k, v in row(6).items() if k not in ("state", "cursor_tries")}  # defaulted columns left out
+        (defaulted,) = _insert_sqlite(c, [partial])
+    assert fast == [slow[0] - 3, slow[0] - 2, slow[0] - 1]
+    columns = [col.name for col in NOTIFICATIONS.c if col.name not in ("id", "dedupe_key")]
+    raw = ", ".join(f"typeof({name}), {name}" for name in columns)
+    with sqlite_store.engine.connect() as c:
+        stored = {r[0]: r[1:] for r in c.exec_driver_sql(f"SELECT id, {raw} FROM notifications")}
+    for i in range(3):
+        assert stored[fast[i]] == stored[slow[i]]
+    assert len({stored[n] for n in fast}) == 3  # the varying values were each processed
+    got = sqlite_store.notification(defaulted)
+    assert got is not None and got["state"] == "queued"

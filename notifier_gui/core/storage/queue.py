@@ -24,6 +24,56 @@ _ENQUEUE_SLICE = 5000  # rows per INSERT of one enqueue (all slices share one tr
 CLOCK_STEP_TOLERANCE = 2.0  # seconds the queue clock may seem to go back before it counts as a step
 
 
+_SQLITE_VARIABLES = 32766  # SQLite's bound-parameter limit since 3.32 (999 before: see engine.py)
+_DEFAULTED = frozenset(c.name for c in NOTIFICATIONS.c if c.default is not None)
+
+
+def _insert_sqlite(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert notification rows on SQLite; their ids in the rows' order.
+
+    One ``executemany`` of a plain ``INSERT`` with each column's bind processing applied once
+    per distinct value (a send's rows share their timestamps and most texts): SQLAlchemy's
+    own insert processed every parameter of every row and built multi-row ``VALUES … RETURNING``
+    statements, 0.19 s of the 0.49 s that queuing one text to 5,000 people took on the bench's
+    1,000,000-notification database. Under BEGIN IMMEDIATE nobody else inserts, and SQLite
+    gives each new row max(rowid)+1, so the ids are the ``len(rows)`` below the new maximum,
+    in parameter order. Rows that leave out a column with a default take SQLAlchemy's insert
+    (a plain ``INSERT`` would store NULL there)."""
+    N = NOTIFICATIONS
+    names = list(rows[0])
+    if not _DEFAULTED <= set(names):
+        return sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), rows))
+    processors = [N.c[name].type.bind_processor(conn.dialect) for name in names]
+    done: list[dict[Any, Any]] = [{} for _ in names]
+
+    def processed(i: int, value: Any) -> Any:
+        seen = done[i]
+        if value not in seen:
+            process = processors[i]
+            seen[value] = process(value) if process is not None and value is not None else value
+        return seen[value]
+
+    constant = [all(r[name] is rows[0][name] for r in rows) for name in names]
+    first = [processed(i, rows[0][name]) for i, name in enumerate(names)]
+    varying = [(i, name, processors[i]) for i, name in enumerate(names) if not constant[i]]
+    params = []
+    for r in rows:
+        values = list(first)
+        for i, name, process in varying:
+            v = r[name]
+            values[i] = v if process is None or v is None else processed(i, v)
+        params.append(tuple(values))
+    quote = conn.dialect.identifier_preparer.quote
+    head = f"INSERT INTO {quote(N.name)} ({', '.join(quote(n) for n in names)}) VALUES "
+    one = f"({', '.join('?' * len(names))})"
+    per = max(1, _SQLITE_VARIABLES // len(names))  # rows per statement: multi-row VALUES
+    for start in range(0, len(params), per):
+        chunk = params[start:start + per]
+        conn.exec_driver_sql(head + ", ".join([one] * len(chunk)), tuple(v for row in chunk for v in row))
+    last = int(conn.exec_driver_sql(f"SELECT max(id) FROM {quote(N.name)}").scalar_one())
+    return list(range(last - len(rows) + 1, last + 1))
+
+
 class UnknownRecipients(ValidationError):
     """An enqueue named recipients that do not exist (any more); nothing of it was written."""
 
@@ -148,11 +198,7 @@ class Queue(StoreBase):
                 result = conn.execute(insert(N).returning(N.c.id, sort_by_parameter_order=True), part)
                 ids.extend(r[0] for r in result)
             else:
-                # Without a sentinel column SQLAlchemy would insert row by row to keep
-                # RETURNING in parameter order. Under BEGIN IMMEDIATE nobody else
-                # inserts, and SQLite gives each new row max(rowid)+1, so ascending
-                # ids are parameter order.
-                ids.extend(sorted(r[0] for r in conn.execute(insert(N).returning(N.c.id), part)))
+                ids.extend(_insert_sqlite(conn, part))
         return ids
 
     def _enqueue_op(self, r: EnqueueRequest) -> _EnqueueOp:
