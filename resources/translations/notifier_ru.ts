@@ -2799,8 +2799,20 @@
         <translation>Получателей пока нет. Сначала добавьте их на вкладке «Получатели».</translation>
     </message>
     <message>
+        <source>No one matches “%1”.</source>
+        <translation>Никто не подходит под «%1».</translation>
+    </message>
+    <message>
         <source>Everyone is already chosen.</source>
         <translation>Все получатели уже выбраны.</translation>
+    </message>
+    <message>
+        <source>Everyone who matches is already chosen.</source>
+        <translation>Все подходящие получатели уже выбраны.</translation>
+    </message>
+    <message>
+        <source>Showing the first %1 of %2 people: type to narrow the search (to choose more at once, select them on the Recipients tab).</source>
+        <translation>Показаны первые %1 из %2: уточните поиск (чтобы выбрать больше сразу, выделите их на вкладке «Получатели»).</translation>
     </message>
     <message>
         <source>Select all shown</source>

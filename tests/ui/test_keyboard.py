@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from notifier_gui.core.storage.history import History
+
 from notifier_gui.ui.compose import ComposeView, RecipientPicker
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.main_window import MainWindow
@@ -29,11 +31,13 @@ def test_tab_leaves_the_message_box(qtbot, ctx: AppContext) -> None:  # type: ig
 def test_enter_in_the_picker_adds_the_person_found(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     store = ctx.runtime.store
     ids = [store.add_recipient(n, email=f"{n.lower()}@example.org") for n in ("Anna", "Boris", "Clara")]
-    picker = RecipientPicker(store.list_recipients())
+    picker = RecipientPicker(ctx.tasks, History(store.engine))
     qtbot.addWidget(picker)
     picker.show()
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 3)
     picker.search.setFocus()
     qtbot.keyClicks(picker.search, "bor")
+    # Enter at once, before the search is answered: it waits for the answer, then adds.
     with qtbot.waitSignal(picker.accepted, timeout=5000):
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     assert picker.selected_ids() == [ids[1]]

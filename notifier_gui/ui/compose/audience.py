@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.records import RecipientData
+from ...core.storage.history import History
 from ..context import AppContext
 from ..keyboard import select_with_keys
 from ..reach import reachable
@@ -203,18 +204,8 @@ class RecipientsBox(QWidget):
     # -- Add… ---------------------------------------------------------------------------------
     @Slot()
     def open_picker(self) -> None:
-        self.add_button.setEnabled(False)
-        self.ctx.tasks.start(self._open_picker())
-
-    async def _open_picker(self) -> None:
-        try:
-            people = await self.ctx.tasks.run(self.ctx.runtime.store.list_recipients)
-        finally:
-            if alive(self):
-                self.add_button.setEnabled(True)
-        if not alive(self):
-            return
-        self.picker = RecipientPicker(people, self._ids, self)
+        """The picker reads its people itself, a search at a time (compose/picker.py)."""
+        self.picker = RecipientPicker(self.ctx.tasks, History(self.ctx.runtime.store.engine), self._ids, self)
         self.picker.accepted.connect(self._picker_accepted)
         self.picker.finished.connect(self.picker.deleteLater)
         self.picker.open()
