@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from notifier_gui.core.retention import ArchiveMismatch, Pruner, prune
+from notifier_gui.core.storage.checkpoint import WalCheckpointer
 from notifier_gui.core.storage.engine import open_database
 from notifier_gui.core.storage.history import History, LogQuery
 from notifier_gui.core.storage.repository import Store
@@ -100,7 +101,9 @@ def test_prune_without_archive_and_space_given_back(tmp_path: Path) -> None:
     history(store, old=400)
     with store.engine.begin() as c:  # make the rows weigh something
         c.execute(update(ATTEMPTS).values(detail="x" * 2000))
+    WalCheckpointer(store.engine).checkpoint()  # the rows into the file (a commit leaves them in the WAL)
     size = (tmp_path / "n.db").stat().st_size
+    assert size > 400 * 2000
     result = prune(store, 30)
     assert result.notifications == 400
     with store.engine.connect() as c:

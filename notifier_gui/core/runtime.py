@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the delivery machinery is imported when delivering, not by 
     from .delivery.dispatcher import Dispatcher, EventSink
 from .delivery.policy import Policy
 from .secrets import SECRETS_FILE, CredentialStore
+from .storage.checkpoint import WalCheckpointer
 from .storage.engine import open_database, os_problem
 from .storage.repository import Store
 
@@ -60,6 +61,7 @@ class Runtime:
     log_path: Path
     pacers: Pacers
     load_args: tuple[Mapping[str, str] | None, Path | None, Mapping[str, Any] | None] = (None, None, None)
+    checkpointer: WalCheckpointer | None = None
 
 
     @property
@@ -95,7 +97,9 @@ class Runtime:
             raise StartupError(os_problem(exc, f"the data folder {s.data_dir}")) from None
         engine = open_database(s.effective_database_url, upgrade_progress)
         pacers = Pacers(s.telegram_rate, s.telegram_chat_rate, s.sms_rate)
-        return cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
+        rt = cls(cfg, store_secrets, engine, Store(engine), log_path, pacers, (environ, cwd, overrides))
+        rt.checkpointer = WalCheckpointer(engine).start()  # off the commits' path (storage/checkpoint.py)
+        return rt
 
     def reload(self) -> None:
         """Re-read the configuration after the settings changed (the database stays)."""
@@ -150,4 +154,6 @@ class Runtime:
         )
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()

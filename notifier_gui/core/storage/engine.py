@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from ..config import StartupError
 from ..permissions import create_private_file, private_dir, private_file
+from .checkpoint import BACKSTOP_PAGES
 
 log = logging.getLogger("notifier.storage")
 
@@ -58,6 +59,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
+        # Checkpoints run on a thread of their own (checkpoint.py); a commit does one only
+        # when the WAL has grown past this, e.g. in a process without that thread.
+        cur.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
     finally:
         cur.close()
 
