@@ -261,6 +261,60 @@ def task_queue(a: dict[str, Any]) -> dict[str, Any]:
     return {"plan_s": planned, "total_s": total, "queued": len(queued)}
 
 
+def task_picker(a: dict[str, Any]) -> dict[str, Any]:
+    """Compose's Add… over ``data``'s people: opened until its first list is in, then each of
+    ``words`` typed until its answer is shown (the 150 ms pause after typing included); the
+    GUI thread's largest stall throughout (5 ms ticker)."""
+    app, ctx = window_context(a["data"])
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from notifier_gui.core.storage.history import History
+
+    from notifier_gui.ui.compose import RecipientPicker
+
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[float] = []
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(tick)
+    ticker.start()
+
+    def wait(cond: Any, limit: float = 60.0) -> None:
+        t = time.perf_counter()
+        while not cond():
+            app.processEvents()
+            time.sleep(0.0005)
+            if time.perf_counter() - t > limit:
+                raise TimeoutError("waited too long")
+
+    t = time.perf_counter()
+    picker = RecipientPicker(ctx.tasks, History(ctx.runtime.store.engine))
+    picker.show()
+    wait(lambda: not picker.loading)
+    out: dict[str, Any] = {"open_ms": (time.perf_counter() - t) * 1000, "rows": picker.model.rowCount()}
+    searches = {}
+    for word in a["words"]:
+        t = time.perf_counter()
+        picker.search.setText(word)
+        wait(lambda: not picker.loading)
+        searches[word] = (time.perf_counter() - t) * 1000
+    out["search_ms"] = searches
+    out["max_gap_ms"] = max(gaps) if gaps else 0.0
+    ticker.stop()
+    picker.close()
+    ctx.tasks.shutdown()
+    ctx.runtime.close()
+    return out
+
+
 def task_recipients(a: dict[str, Any]) -> dict[str, Any]:
     """The recipients page over ``recipients`` people: shown (counts + first page read on the
     worker, then painted), a search typed into it until its first page is in, a jump deep
