@@ -84,3 +84,26 @@ def test_scrolling_to_rows_not_copied_yet_shows_them_at_once(qtbot, ctx: AppCont
     for row in visible:  # no event processed since the scroll: copied by the scroll itself
         assert _texts(panel.shown, row) == _model_texts(panel.model, row)
     assert panel.shown.pending > 0
+
+
+def test_a_copy_asked_for_in_the_middle_of_a_change_of_rows_waits_for_its_end(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The view may ask for the rows on screen while rows are being removed or inserted (a
+    scroll bar moved by the change): the copy then waits, rather than copying a row of the
+    model into a row of the table that is about to go."""
+    model = AttemptLogModel(newest_first=False)  # oldest first: the trim is above the rows on screen
+    reset_live(model)
+    model.budget = 60
+    shown = _copy(qtbot, model, range(10, 20))
+    table_model = shown.table.model()
+    asked: list[int] = []
+
+    def ask(*_: object) -> None:
+        asked.append(shown.pending)
+        shown.fill_visible()
+
+    table_model.rowsAboutToBeRemoved.connect(ask)
+    table_model.rowsAboutToBeInserted.connect(ask)
+    model.apply([e for e in events(50) if isinstance(e, AttemptStarted)])
+    model.apply([e for e in events(40, start_id=100) if isinstance(e, AttemptStarted)])  # 30 trimmed above
+    assert any(asked)  # asked in the middle of changes, with rows still to copy
+    _shown_equals_model(qtbot, shown)

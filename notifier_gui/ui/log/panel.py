@@ -4,6 +4,9 @@ notification, and the operator's actions on it (retry, cancel, copy, export).
 The table is a window onto the database (see :mod:`.model`): the panel loads a page at
 whichever end the operator scrolls to, runs every filter as SQL off the GUI thread (a newer
 filter cancels the older one), and exports by streaming pages from SQL.
+
+(A little over 450 lines: paging at both ends, keeping the view still while rows come and go
+and following new rows are one piece with the table they move.)
 """
 from __future__ import annotations
 

@@ -90,6 +90,7 @@ class ShownRows(QObject):
     @Slot()
     def _reset(self) -> None:
         n = self.source.rowCount()
+        self._stale, self._pending = [], 0
         self.table.setRowCount(0)
         self.table.setRowCount(n)
         self._stale = [True] * n
@@ -134,9 +135,9 @@ class ShownRows(QObject):
     def fill_visible(self) -> None:
         """Copy the rows on screen that are not copied yet (called when the view scrolls, so
         the operator never sees an empty row)."""
-        if not self._pending:
-            return
         stale = self._stale
+        if not self._pending or len(stale) != self.table.rowCount():
+            return  # nothing to copy, or called from inside a change of the rows (copied after it)
         for row in self.visible():
             if 0 <= row < len(stale) and stale[row]:
                 self._copy(row)
