@@ -133,10 +133,49 @@ def window_context(data: str) -> tuple[Any, Any]:
     return app, ctx
 
 
+class GuiTicker:
+    """A 5 ms timer on the GUI thread that records the gaps between its ticks (the event
+    loop's stalls), and a wait that keeps the loop turning until a condition holds."""
+
+    def __init__(self, app: Any) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.app = app
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.gaps: list[float] = []
+        self._last = self.clock.elapsed()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def restart(self) -> None:
+        """Forget the gaps so far (what comes next is measured)."""
+        self._last = self.clock.elapsed()
+        self.gaps.clear()
+
+    def largest(self) -> float:
+        return max(self.gaps) if self.gaps else 0.0
+
+    def wait(self, cond: Any, limit: float = 120.0) -> float:
+        """Turn the event loop until ``cond()``; the milliseconds it took."""
+        t = time.perf_counter()
+        while not cond():
+            self.app.processEvents()
+            time.sleep(0.0005)
+            if time.perf_counter() - t > limit:
+                raise TimeoutError("waited too long")
+        return (time.perf_counter() - t) * 1000
+
+
 def task_log(a: dict[str, Any]) -> dict[str, Any]:
     app, ctx = window_context(a["data"])
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
     from notifier_gui.ui.log.panel import LogPanel
 
     rt, tasks = ctx.runtime, ctx.tasks
@@ -145,29 +184,8 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
     panel.show()
     app.processEvents()
     rss0 = rss_mb()
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[float] = []
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(5)
-    ticker.timeout.connect(tick)
-    ticker.start()
-
-    def wait(cond: Any, limit: float = 120.0) -> float:
-        t = time.perf_counter()
-        while not cond():
-            app.processEvents()
-            time.sleep(0.0005)
-            if time.perf_counter() - t > limit:
-                raise TimeoutError("waited too long")
-        return (time.perf_counter() - t) * 1000
+    ticker = GuiTicker(app)
+    wait = ticker.wait
 
     def shown(q: Any) -> float:
         t = time.perf_counter()
@@ -181,8 +199,7 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
     wait(lambda: panel.history_loaded)
     out["first_page_ms"] = (time.perf_counter() - t) * 1000
     out["rss_after_first_page_mb"] = rss_mb()
-    last[0] = clock.elapsed()
-    gaps.clear()
+    ticker.restart()
     # Scroll to the oldest row and back (the jump buttons, then a drag up through a few pages).
     t = time.perf_counter()
     panel.go_oldest()
@@ -216,8 +233,8 @@ def task_log(a: dict[str, Any]) -> dict[str, Any]:
     shown(LogQuery())
     out["rss_end_mb"] = rss_mb()
     out["rss_start_mb"] = rss0
-    out["max_gap_ms"] = max(gaps) if gaps else 0.0
-    ticker.stop()
+    out["max_gap_ms"] = ticker.largest()
+    ticker.timer.stop()
     tasks.shutdown()
     rt.close()
     return out
@@ -266,34 +283,12 @@ def task_picker(a: dict[str, Any]) -> dict[str, Any]:
     ``words`` typed until its answer is shown (the 150 ms pause after typing included); the
     GUI thread's largest stall throughout (5 ms ticker)."""
     app, ctx = window_context(a["data"])
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
     from notifier_gui.core.storage.history import History
 
     from notifier_gui.ui.compose import RecipientPicker
 
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[float] = []
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(5)
-    ticker.timeout.connect(tick)
-    ticker.start()
-
-    def wait(cond: Any, limit: float = 60.0) -> None:
-        t = time.perf_counter()
-        while not cond():
-            app.processEvents()
-            time.sleep(0.0005)
-            if time.perf_counter() - t > limit:
-                raise TimeoutError("waited too long")
+    ticker = GuiTicker(app)
+    wait = ticker.wait
 
     t = time.perf_counter()
     picker = RecipientPicker(ctx.tasks, History(ctx.runtime.store.engine))
@@ -307,8 +302,8 @@ def task_picker(a: dict[str, Any]) -> dict[str, Any]:
         wait(lambda: not picker.loading)
         searches[word] = (time.perf_counter() - t) * 1000
     out["search_ms"] = searches
-    out["max_gap_ms"] = max(gaps) if gaps else 0.0
-    ticker.stop()
+    out["max_gap_ms"] = ticker.largest()
+    ticker.timer.stop()
     picker.close()
     ctx.tasks.shutdown()
     ctx.runtime.close()
