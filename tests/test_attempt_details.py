@@ -114,7 +114,7 @@ def test_no_secret_reaches_the_stored_parameters_even_from_a_careless_channel(st
     policy = Policy(max_tries=1, backoff=(0.01,), jitter=0, round_delay=0.01, round_delay_max=0.01, lifetime=0.05)
     seen: list[Any] = []
     d = Dispatcher(store, lambda: {"email": _LeakyChannel()}, secrets, policy, concurrency=1,
-                   on_event=seen.append, rng=random.Random(1), poll_interval=0.01, data_dir=tmp_path)
+                   on_event=seen.append, rng=random.Random(1), poll_interval=0.1, data_dir=tmp_path)
     stop = threading.Event()
     d.run(stop, until_done=True, max_seconds=20)
     with store.engine.connect() as c:
@@ -148,10 +148,10 @@ def test_a_late_report_keeps_both_messages(store: Store) -> None:
                          "on): the SMTP server did not answer in time while sending")
 
 
-def test_a_0006_database_with_attempts_upgrades_and_keeps_their_details(db_url: str) -> None:
+def test_a_0006_database_with_attempts_upgrades_and_keeps_their_details(empty_db_url: str) -> None:
     from alembic import command
 
-    engine = create(db_url)
+    engine = create(empty_db_url)
     command.upgrade(migrations_config(engine), "0006")
     t0 = datetime(2025, 1, 1)
     with engine.begin() as c:  # raw rows: the 0006 schema, not the program's current one
@@ -166,7 +166,7 @@ def test_a_0006_database_with_attempts_upgrades_and_keeps_their_details(db_url: 
             "try_no, receipt_detail) VALUES (1, 1, 'email', :t, :t, 'delivered', :d, 0, 1, :r)"),
             {"t": t0, "d": "the recipient has no email address", "r": "no bounce within 600 s"})
     engine.dispose()
-    store = Store(open_database(db_url))
+    store = Store(open_database(empty_db_url))
     try:
         assert current_revision(store.engine) == HEAD_REVISION
         (row,) = History(store.engine).page(LogQuery(), 10)

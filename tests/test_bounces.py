@@ -33,8 +33,8 @@ PHONE = "+79161234567"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(open_database(f"sqlite:///{(tmp_path / 'n.db').as_posix()}"))
+def store(sqlite_db: Path) -> Iterator[Store]:
+    s = Store(open_database(f"sqlite:///{sqlite_db.as_posix()}"))
     yield s
     s.engine.dispose()
 
@@ -97,7 +97,7 @@ class Running:
 
         self.channels = lambda: build_channels(settings, creds, False, pacers)
         self.dispatcher = Dispatcher(store, self.channels, creds,
-                                     policy(window), concurrency=2, rng=random.Random(1), poll_interval=0.02,
+                                     policy(window), concurrency=2, rng=random.Random(1), poll_interval=0.1,
                                      on_event=on_event, receipt_sweep=0.05, receipt_first_gap=0.05)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.dispatcher.run, args=(self.stop,), kwargs={"until_done": True})

@@ -52,8 +52,8 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+def store(sqlite_db: Path) -> Store:
+    return Store(open_database(f"sqlite:///{sqlite_db}"))
 
 
 def run_chain(store: Store, settings: Settings, policy: Policy = FAST) -> None:
@@ -61,7 +61,7 @@ def run_chain(store: Store, settings: Settings, policy: Policy = FAST) -> None:
                                "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN})
     pacers = Pacers(settings.telegram_rate, settings.telegram_chat_rate, settings.sms_rate)
     d = Dispatcher(store, lambda: build_channels(settings, secrets, False, pacers), secrets, policy,
-                   concurrency=2, rng=random.Random(1), poll_interval=0.02)
+                   concurrency=2, rng=random.Random(1), poll_interval=0.1)
     stop = threading.Event()
     t = threading.Thread(target=d.run, args=(stop,), kwargs={"until_done": True})
     t.start()

@@ -39,8 +39,8 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    engine = open_database("sqlite:///" + str(tmp_path / "t.db"))
+def store(sqlite_db: Path) -> Store:
+    engine = open_database(f"sqlite:///{sqlite_db}")
     return Store(engine)
 
 

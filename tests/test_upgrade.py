@@ -54,8 +54,8 @@ def snapshot(engine: Engine) -> dict[str, list[Any]]:
 ORIGINAL_COLUMNS: dict[str, set[str]] = {}
 
 
-def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
-    old = make_0001(db_url)
+def test_a_0001_database_with_data_upgrades_in_place(empty_db_url: str) -> None:
+    old = make_0001(empty_db_url)
     ORIGINAL_COLUMNS.update({t: {c["name"] for c in inspect(old).get_columns(t)}
                              for t in ("recipients", "notifications", "attempts")})
     assert current_revision(old) == "0001"
@@ -64,7 +64,7 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     old.dispose()
 
     progress: list[tuple[int, int]] = []
-    engine = open_database(db_url, lambda done, total: progress.append((done, total)))
+    engine = open_database(empty_db_url, lambda done, total: progress.append((done, total)))
     assert current_revision(engine) == HEAD_REVISION
     assert snapshot(engine) == before  # nothing changed but the additions
     new_indexes = {i["name"] for i in inspect(engine).get_indexes("notifications")}
@@ -93,6 +93,6 @@ def test_a_0001_database_with_data_upgrades_in_place(db_url: str) -> None:
     if engine.dialect.name == "sqlite":
         assert progress and progress[-1] == (N_ATTEMPTS, N_ATTEMPTS)
     engine.dispose()
-    again = open_database(db_url)  # a second start: nothing to do
+    again = open_database(empty_db_url)  # a second start: nothing to do
     assert snapshot(again) == before
     again.dispose()

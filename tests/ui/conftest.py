@@ -23,6 +23,8 @@ from notifier_gui.ui.context import AppContext  # noqa: E402
 from notifier_gui.ui.tasks import Tasks  # noqa: E402
 from notifier_gui.ui.worker import WorkerBridge  # noqa: E402
 
+from tests.databases import copy_sqlite_template  # noqa: E402
+
 # Screenshots go to a scratch folder during normal runs (so tests never modify tracked
 # files); tools/screenshots.py points this at docs/screenshots to refresh the README's.
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "notifier-screenshots")
@@ -97,7 +99,10 @@ def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture
-def runtime(data_dir: Path) -> Iterator[Runtime]:
+def runtime(data_dir: Path, sqlite_template: Path) -> Iterator[Runtime]:
+    """The program's runtime over a database at the head revision (a copy of the process's
+    template: tests/conftest.py); tests of a first start use ``data_dir`` alone."""
+    copy_sqlite_template(sqlite_template, data_dir / "notifier.db")
     rt = Runtime.open()
     yield rt
     rt.close()
