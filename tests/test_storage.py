@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -17,8 +19,8 @@ from notifier_gui.core.validation import ValidationError
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Store:
-    return Store(open_database(f"sqlite:///{tmp_path / 'n.db'}"))
+def sqlite_store(sqlite_db: Path) -> Store:
+    return Store(open_database(f"sqlite:///{sqlite_db}"))
 
 
 @pytest.fixture
@@ -274,8 +276,16 @@ def test_recent_repeats_finds_a_double_send(store: Store) -> None:
     assert store.recent_repeats([(a, "s", "hello")], within_seconds=-1) == set()
 
 
-def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
-    rids = store.add_recipients({"name": f"R{i}", "email": f"r{i}@example.org"} for i in range(2500))
+def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small slices and statements, so that 250 rows cross all of them (the sizes themselves are
+    SQLite's limit and the bench's business): slices of 100, SQLite statements of ~40 rows,
+    PostgreSQL's multi-row inserts of 40."""
+    from notifier_gui.core.storage import queue
+
+    monkeypatch.setattr(queue, "_ENQUEUE_SLICE", 100)
+    monkeypatch.setattr(queue, "_SQLITE_VARIABLES", 40 * len(queue.NOTIFICATIONS.c))
+    store.engine.update_execution_options(insertmanyvalues_page_size=40)
+    rids = store.add_recipients({"name": f"R{i}", "email": f"r{i}@example.org"} for i in range(250))
     order = list(reversed(rids))  # recipient ids not in insertion order, across several batches
     ids = store.enqueue(order, "x", bodies=[f"text {r}" for r in order])
     with store.engine.connect() as c:
@@ -284,40 +294,51 @@ def test_bulk_enqueue_returns_ids_in_parameter_order(store: Store) -> None:
 
 
 
-_START_AT_THE_SIGNAL = """
-import os, sys
-from notifier_gui.core.storage.engine import open_database
-print("ready", flush=True)
-os.read(int(sys.argv[2]), 1)  # returns when the test closes the pipe's other end
-open_database(sys.argv[1]).dispose()
-"""
+STARTS = 3
 
 
-def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str, tmp_path: Path) -> None:
-    """Ten processes, imports done, released at one signal on an empty PostgreSQL database:
-    an advisory lock serialises the migrations and every start succeeds (without it most
-    died on a duplicate key in PostgreSQL's catalog)."""
-    import os
+def test_migrations_started_together_on_postgresql_apply_once(postgres_url: str) -> None:
+    """Three first starts on an empty PostgreSQL database at once: each waits for the
+    migrations' advisory lock (held here until all three wait for it), then one migrates and
+    the others find the schema at head; every start succeeds. Without the lock, most of 15
+    simultaneous starts died on a duplicate key in PostgreSQL's catalog; the race itself
+    cannot be forced from outside, the wait for the lock can."""
     import subprocess
     import sys
 
-    from notifier_gui.core.storage.engine import HEAD_REVISION, create, current_revision
+    from notifier_gui.core.storage.engine import HEAD_REVISION, MIGRATION_LOCK_KEY, create, current_revision
 
-    go_read, go_write = os.pipe()  # the signal: its end, seen by every child at once
-    try:
-        procs = [subprocess.Popen([sys.executable, "-c", _START_AT_THE_SIGNAL, postgres_url, str(go_read)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=[go_read])
-                 for _ in range(10)]
-        os.close(go_read)
-        for p in procs:  # each has its imports done and waits
-            assert p.stdout is not None and p.stdout.readline() == "ready\n", p.communicate()[1]
-    finally:
-        os.close(go_write)
-    results = [(p.wait(120), p.communicate()[1]) for p in procs]
-    assert [code for code, _ in results] == [0] * 10, [err.strip().splitlines()[-1] for code, err in results if code]
     engine = create(postgres_url)
-    assert current_revision(engine) == HEAD_REVISION
-    engine.dispose()
+    try:
+        with engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            procs = [subprocess.Popen([sys.executable, "-c", _START, postgres_url],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(STARTS)]
+            try:
+                deadline = time.monotonic() + 120
+                while _waiting_for_advisory_locks(holder) < STARTS:
+                    finished = [p.communicate()[1] for p in procs if p.poll() is not None]
+                    assert not finished, f"a start went on without waiting for the lock: {finished}"
+                    assert time.monotonic() < deadline, "the starts never waited for the migrations' lock"
+                    time.sleep(0.05)
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                holder.commit()
+            results = [(p.wait(120), p.communicate()[1]) for p in procs]
+        assert [code for code, _ in results] == [0] * STARTS, [err.strip().splitlines()[-1] for code, err in results if code]
+        assert current_revision(engine) == HEAD_REVISION
+    finally:
+        engine.dispose()
+
+
+_START = "import sys; from notifier_gui.core.storage.engine import open_database; open_database(sys.argv[1]).dispose()"
+
+
+def _waiting_for_advisory_locks(c: Any) -> int:
+    return int(c.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                              "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+               .scalar_one())
 
 
 def test_upgrade_from_0001_keeps_the_queue(tmp_path: Path) -> None:

@@ -46,6 +46,9 @@ BUSY_TIMEOUT_MS = 10_000
 # The newest migration. A database already there skips Alembic entirely (it costs ~0.2 s of
 # imports at every start); tests check this matches the migration scripts.
 HEAD_REVISION = "0008"
+# Any fixed 64-bit number, the same in every copy of the program: the key of the
+# PostgreSQL advisory lock that serialises migrations ("notifier" in ASCII; migrations/env.py).
+MIGRATION_LOCK_KEY = 0x6E6F746966696572
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -4,11 +4,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
+from notifier_gui.core.storage.engine import MIGRATION_LOCK_KEY
 from notifier_gui.core.storage.schema import METADATA, compared
-
-# Any fixed 64-bit number, the same in every copy of the program: the key of the
-# PostgreSQL advisory lock that serialises migrations ("notifier" in ASCII).
-MIGRATION_LOCK_KEY = 0x6E6F746966696572
 
 engine = context.config.attributes["engine"]
 # Take the write lock before reading the version table, so two programs starting at
