@@ -74,7 +74,7 @@ def dispatcher(store: Store, settings: Settings, policy: Policy, concurrency: in
     secrets = CredentialStore(SECRETS)
     pacers = Pacers(settings.telegram_rate, settings.telegram_chat_rate, settings.sms_rate)
     return Dispatcher(store, lambda: build_channels(settings, secrets, False, pacers), secrets, policy,
-                      concurrency=concurrency, rng=random.Random(1), poll_interval=0.02,
+                      concurrency=concurrency, rng=random.Random(1), poll_interval=0.1,
                       on_event=events.append if events is not None else None,
                       receipt_sweep=0.05, receipt_first_gap=0.05)
 
@@ -194,23 +194,29 @@ def test_waiting_holds_no_worker(store: Store, tmp_path: Path, tw: twilio.Twilio
 # -- SMS.ru and the Android gateway: batched and paced -------------------------------------
 
 
-def test_smsru_reports_are_batched(store: Store, tmp_path: Path) -> None:
+def test_smsru_reports_are_batched(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 8 here (the program asks for 100 at a time), so that 25 messages need several;
+    and 20 requests a second instead of 1 (pacing has its own test below)."""
+    from notifier_gui.core.delivery.channels.sms.smsru import SmsRuProvider
+
+    monkeypatch.setattr(SmsRuProvider, "receipt_batch", 8)
+    monkeypatch.setattr(SmsRuProvider, "receipt_rate", 20.0)
     with smsru.SmsRuServer(balance=10_000) as server:
-        phones = [f"+7916{i:07d}" for i in range(150)]
-        for p in phones[:140]:
+        phones = [f"+7916{i:07d}" for i in range(25)]
+        for p in phones[:22]:
             server.reports.set(p, "delivered", after=0.2)
-        for p in phones[140:]:
+        for p in phones[22:]:
             server.reports.set(p, "undelivered", after=0.2, code=108)  # rejected: permanent
         ids = store.add_recipients({"name": p, "phone": p} for p in phones)
         nids = store.enqueue(ids, "hello", channels=["sms"])
         settings = Settings(data_dir=tmp_path, sms_provider="smsru", smsru_api_base=server.base_url, sms_rate=1000)
         run(dispatcher(store, settings, fast(60), concurrency=4), seconds=60)
         outcomes = [store.notification(n)["attempts"][0]["outcome"] for n in nids]  # type: ignore[index]
-        assert outcomes == ["confirmed"] * 140 + ["undelivered"] * 10
+        assert outcomes == ["confirmed"] * 22 + ["undelivered"] * 3
         assert "rejected" in store.notification(nids[-1])["attempts"][0]["receipt_detail"]  # type: ignore[index]
         calls = server.status_requests
-        assert all(len(c) <= 100 for c in calls) and max(len(c) for c in calls) > 1
-        assert sum(len(c) for c in calls) < 150 * 3  # asked in batches, not once per message per sweep
+        assert all(len(c) <= 8 for c in calls) and max(len(c) for c in calls) > 1
+        assert sum(len(c) for c in calls) < 25 * 3  # asked in batches, not once per message per sweep
 
 
 def test_android_polls_are_paced(store: Store, tmp_path: Path) -> None:

@@ -1,9 +1,13 @@
-"""The Recipients page over 100,000 people: a window onto the database, not a copy of it.
+"""The Recipients page over 20,000 people: a window onto the database, not a copy of it.
+
+Twenty thousand is ten times the rows the model may hold and a hundred of its pages: every
+path that drops and reads pages again runs here. The 100,000 people of the issue are the
+bench's (``bench/history.py``); writing them cost this suite 10 s of CPU.
 
 Rows are written straight into the table (the store's bulk path is for CSV files), with the
 name order key the store keeps; the page reads them through ``History`` on a worker thread.
-The 100,000 rows are written once for the module, into a database of their own, and copied
-into each test's database by SQL (a second of work instead of eight).
+The rows are written once for the module, into a database of their own, and copied
+into each test's database by SQL (cheaper than writing them for each test).
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from notifier_gui.ui.recipients.model import Column
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
-N = 100_000
+N = 20_000
 
 
 def person(i: int) -> str:
@@ -89,7 +93,7 @@ def copy_people(ctx: AppContext, people: Path) -> None:
 
 
 def settle(qtbot: QtBot, view: RecipientsView | RecipientsModel) -> None:
-    qtbot.waitUntil(lambda: not view.loading, timeout=60_000)  # 100,000 rows on a busy machine
+    qtbot.waitUntil(lambda: not view.loading, timeout=60_000)  # a busy machine
 
 
 def show(qtbot: QtBot, view: RecipientsView, row: int) -> None:
@@ -119,7 +123,7 @@ def test_the_model_holds_at_most_its_budget_wherever_the_operator_scrolls_or_sor
     assert model.rows_held <= model.page_size  # only the first page was read
     assert model.index(0, 0).data() == "Person 1"
     held = []
-    for row in (N - 1, N // 2, 0, 73_123, N - 1, 10, N // 3):
+    for row in (N - 1, N // 2, 0, 14_623, N - 1, 10, N // 3):
         show(qtbot, view, row)
         assert model.index(row, 0).data() == person(row + 1)  # the right page, in name order
         held.append(model.rows_held)
@@ -145,18 +149,18 @@ def test_the_model_holds_at_most_its_budget_wherever_the_operator_scrolls_or_sor
 
 def test_selection_survives_pages_leaving_memory(qtbot: QtBot, view: RecipientsView) -> None:
     model, table = view.model, view.table
-    far = next(r.id for r in History(view.ctx.runtime.store.engine).recipients_page("", "name", False, 50_000, 1))
+    far = next(r.id for r in History(view.ctx.runtime.store.engine).recipients_page("", "name", False, N // 2, 1))
     view.select_ids([far])
     settle(qtbot, view)
-    assert model.row_of(far) == 50_000  # the answer read its page and showed it
-    assert [i.row() for i in table.selectionModel().selectedRows()] == [50_000]
+    assert model.row_of(far) == N // 2  # the answer read its page and showed it
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [N // 2]
     show(qtbot, view, 0)  # scrolled away (the rows on screen stay held)...
     for row in range(0, N, N // 25):  # ...and far more pages read than the budget: its page leaves memory
         model.index(row, 0).data()
         settle(qtbot, view)
     assert model.row_of(far) is None and view.selected_ids() == [far]
-    show(qtbot, view, 50_000)  # back again: the row is selected when its page arrives
-    assert [i.row() for i in table.selectionModel().selectedRows()] == [50_000]
+    show(qtbot, view, N // 2)  # back again: the row is selected when its page arrives
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [N // 2]
 
     # Ctrl+click adds a row; the one far away stays selected whether or not it is held
     show(qtbot, view, 3)
