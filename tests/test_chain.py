@@ -62,7 +62,7 @@ class Harness:
             }
 
         self.dispatcher = Dispatcher(store, channels, secrets, policy, concurrency=concurrency,
-                                     on_event=self._on_event, rng=random.Random(7), poll_interval=0.02,
+                                     on_event=self._on_event, rng=random.Random(7), poll_interval=0.1,
                                      **dispatcher)
 
     def _on_event(self, e: Event) -> None:

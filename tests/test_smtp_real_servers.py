@@ -70,7 +70,7 @@ class Desk:
 
         secrets = CredentialStore({})
         self.dispatcher = Dispatcher(store, channels, secrets, FAST, concurrency=concurrency,
-                                     on_event=self._on_event, rng=random.Random(3), poll_interval=0.02)
+                                     on_event=self._on_event, rng=random.Random(3), poll_interval=0.1)
         self.dispatcher.hold_recheck = recheck
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.dispatcher.run, args=(self.stop,), kwargs={"until_done": True})
@@ -351,7 +351,7 @@ def test_a_refused_login_holds_the_credentials_before_the_next_worker_tries(
                     "sms": OutboxChannel("sms", settings), "telegram": OutboxChannel("telegram", settings)}
 
         stop = threading.Event()
-        d = Dispatcher(store, channels, CredentialStore({}), FAST, concurrency=4, rng=random.Random(3), poll_interval=0.02)
+        d = Dispatcher(store, channels, CredentialStore({}), FAST, concurrency=4, rng=random.Random(3), poll_interval=0.1)
         t = threading.Thread(target=d.run, args=(stop,))
         t.start()
         try:
