@@ -147,3 +147,14 @@ def test_the_command_as_a_real_process(data_dir: Path) -> None:
     broken = notifier_process(data_dir, "users", "list", env=env_for(data_dir, NOTIFIER_CONCURRENCY="lots"))
     assert broken.returncode == 2 and "NOTIFIER_CONCURRENCY" in broken.stderr and "Traceback" not in broken.stderr
     assert count(data_dir, "recipients") == 1
+
+
+def test_send_refuses_unknown_placeholders(data_dir: Path) -> None:
+    rid = as_json(notifier(data_dir, "users", "add", "--name", "Anna", "--email", "anna@example.org", "--json"))["id"]
+    r = notifier(data_dir, "send", "--user", str(rid), "--message", "Hello {nmae}", "--subject", "{Name}")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "notifier: unknown placeholder {Name}, {nmae}; known: {name}, {email}, {phone}"]
+    r = notifier(data_dir, "show", "1")
+    assert r.returncode == 2  # nothing was queued
+    assert notifier(data_dir, "send", "--user", str(rid), "--message", "Hello {name}").returncode == 0

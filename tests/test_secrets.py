@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from notifier_gui.core.secrets import SERVICE, CredentialStore, Redactor, SecretStoreError
+
+from tests.cli_helpers import env_for, notifier
 
 
 def test_backend_is_the_one_named_in_the_environment(keyring_backend) -> None:  # type: ignore[no-untyped-def]
@@ -62,3 +65,18 @@ def test_redactor_learns_values_later_and_replaces_the_longest_first() -> None:
     r.add("abcd")
     r.add("abcd-efgh-1234")  # contains the shorter one: replacing that first would leave "-efgh-1234"
     assert r("token abcd-efgh-1234, pin abcd") == "token ***, pin ***"
+
+
+CLI_SECRET = "s3cret-smtp-password"
+
+
+def test_cli_secrets_set_explains_then_works_with_a_passphrase(data_dir: Path) -> None:
+    env = env_for(data_dir, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")  # no credential store
+    r = notifier(data_dir, "secrets", "set", "smtp_password", stdin=CLI_SECRET + "\n", env=env)
+    assert r.returncode == 1
+    assert "no credential store" in r.stderr and "NoKeyringError" not in r.stderr and CLI_SECRET not in r.stderr
+    env["NOTIFIER_SECRETS_PASSPHRASE"] = "correct horse"
+    r = notifier(data_dir, "secrets", "set", "smtp_password", stdin=CLI_SECRET + "\n", env=env)
+    assert r.returncode == 0, r.stderr
+    r = notifier(data_dir, "secrets", "status", "--json", env=env)
+    assert '"smtp_password": "keyring"' in r.stdout

@@ -2,8 +2,6 @@
 and warned about in the window before sending (#13 item 6)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from notifier_gui.core.templates import unknown_placeholders
@@ -11,7 +9,6 @@ from notifier_gui.core.templates import unknown_placeholders
 from notifier_gui.ui.compose import ComposeView
 from notifier_gui.ui.context import AppContext
 
-from tests.cli_helpers import as_json, notifier
 from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -20,17 +17,6 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 def test_unknown_placeholders_are_found_but_braces_in_text_are_not() -> None:
     assert unknown_placeholders("Hi {nmae}, {Name}!", "{name} {phone} {email}") == ["{nmae}", "{Name}"]
     assert unknown_placeholders('JSON {"a": 1}, set {1, 2}, {}', "{ name }") == []
-
-
-def test_cli_send_refuses_unknown_placeholders(data_dir: Path) -> None:
-    rid = as_json(notifier(data_dir, "users", "add", "--name", "Anna", "--email", "anna@example.org", "--json"))["id"]
-    r = notifier(data_dir, "send", "--user", str(rid), "--message", "Hello {nmae}", "--subject", "{Name}")
-    assert r.returncode == 2
-    assert r.stderr.strip().splitlines() == [
-        "notifier: unknown placeholder {Name}, {nmae}; known: {name}, {email}, {phone}"]
-    r = notifier(data_dir, "show", "1")
-    assert r.returncode == 2  # nothing was queued
-    assert notifier(data_dir, "send", "--user", str(rid), "--message", "Hello {name}").returncode == 0
 
 
 def test_window_warns_before_sending(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

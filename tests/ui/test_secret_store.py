@@ -1,6 +1,6 @@
 """No OS credential store (keyring's fail backend, as on Linux without a Secret Service):
 the cause in words, and a passphrase-encrypted secrets file that works instead — from the
-window (Settings) and headless (NOTIFIER_SECRETS_PASSPHRASE, the CLI)."""
+window (Settings) and headless (NOTIFIER_SECRETS_PASSPHRASE, the CLI: tests/test_secrets.py)."""
 from __future__ import annotations
 
 import stat
@@ -20,7 +20,6 @@ from notifier_gui.core.secrets import SECRETS_FILE, SecretStoreError
 from notifier_gui.ui.context import AppContext
 from notifier_gui.ui.settings import SettingsDialog
 
-from tests.cli_helpers import env_for, notifier
 from tests.ui.conftest import shot
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -82,18 +81,6 @@ def test_encrypted_file_keeps_secrets_and_stays_locked_without_the_passphrase(
         assert rt.secrets.get("smtp_password") == SECRET
     finally:
         rt.close()
-
-
-def test_cli_secrets_set_explains_then_works_with_a_passphrase(data_dir: Path) -> None:
-    env = env_for(data_dir, PYTHON_KEYRING_BACKEND=FAIL)
-    r = notifier(data_dir, "secrets", "set", "smtp_password", stdin=SECRET + "\n", env=env)
-    assert r.returncode == 1
-    assert "no credential store" in r.stderr and "NoKeyringError" not in r.stderr and SECRET not in r.stderr
-    env["NOTIFIER_SECRETS_PASSPHRASE"] = "correct horse"
-    r = notifier(data_dir, "secrets", "set", "smtp_password", stdin=SECRET + "\n", env=env)
-    assert r.returncode == 0, r.stderr
-    r = notifier(data_dir, "secrets", "status", "--json", env=env)
-    assert '"smtp_password": "keyring"' in r.stdout
 
 
 def test_settings_offers_the_encrypted_file_and_then_saves_the_password(
