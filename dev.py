@@ -7,7 +7,7 @@
 
 Without arguments `test` runs the whole suite as several pytest processes at once (twice as
 many as there are cores, and two), the Qt tests in two of them; extra arguments after `test`
-go to one pytest instead. Bytecode is cached in the user's cache folder (test_environment). ruff checks the whole tree first either way; the run
+go to one pytest instead. Test processes write bytecode (test_environment). ruff checks the whole tree first either way; the run
 fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
 (a stamp file records its hash), so repeated runs start fast. It is `.venv` under Python
 3.11 (CI's first Python/Qt pair) and `.venv-3.N` under any other, so the second pair
@@ -87,25 +87,15 @@ def main(argv: list[str]) -> int:
     return subprocess.call([str(py), "-m", "notifier_gui", *rest], cwd=ROOT)
 
 
-def user_cache() -> Path:
-    """This user's cache folder for the project's tools (platformdirs' user_cache_path
-    ("notifier-dev"), written with the standard library: nothing is installed yet here)."""
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "notifier-dev" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "notifier-dev"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notifier-dev"
-
-
 def test_environment() -> dict[str, str]:
-    """The test processes' environment: Python's bytecode is written, to the user's cache folder
-    (PYTHONPYCACHEPREFIX; the checkout gets no __pycache__), even where PYTHONDONTWRITEBYTECODE
-    is set. Without it every program a test starts compiled the program's modules again, and
-    every pytest process its test files (assertion rewriting): 8 s of CPU to collect the
-    suite instead of 3, the suite's CPU being what its time is made of on two cores."""
+    """The test processes' environment: Python writes bytecode (to __pycache__, git-ignored)
+    even where PYTHONDONTWRITEBYTECODE is set. Without it every program a test starts compiled
+    the program's modules again, and every pytest process its test files (assertion
+    rewriting): 8 s of CPU to collect the suite instead of 3, and the suite's CPU is what its
+    time is made of on two cores. (Not PYTHONPYCACHEPREFIX: Python then ignores every
+    __pycache__ beside the sources, and a fresh clone compiled its whole .venv again.)"""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(user_cache() / "pycache"))
     return env
 
 

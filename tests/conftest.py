@@ -26,10 +26,11 @@ _HOME = Path(tempfile.mkdtemp(prefix="notifier-tests-home-"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "xdg-config")
-# Never let a developer's real settings leak into tests. (NOTIFIER_TEST_POSTGRES stays, for
-# any process a test starts that runs tests or reads it.)
+# Never let a developer's real settings leak into tests. (The test suite's own settings stay,
+# for the tests and any process a test starts that runs tests or reads them.)
+_SUITE_SETTINGS = {"NOTIFIER_TEST_POSTGRES", "NOTIFIER_MYPY_CACHE"}
 for _name in list(os.environ):
-    if _name != "NOTIFIER_TEST_POSTGRES" and _name.startswith(env_prefixes()):
+    if _name not in _SUITE_SETTINGS and _name.startswith(env_prefixes()):
         del os.environ[_name]
 
 
