@@ -282,7 +282,7 @@ def by_hand(h: History, q: LogQuery) -> list[int]:
 
 
 def test_both_plans_and_live_rows_answer_a_search_the_same(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every query, paged two rows at a time both ways, gives the same rows through the name-first
+    """Every query, paged three rows at a time both ways, gives the same rows through the name-first
     plan, through the text index's plan, and by LogQuery.matches: names in any case and
     script, words only in the detail, short words (the name only), many names."""
     from notifier_gui.core.storage import history
@@ -293,11 +293,11 @@ def test_both_plans_and_live_rows_answer_a_search_the_same(store: Store, monkeyp
     def pages(q: LogQuery) -> tuple[list[int], list[int]]:
         newest: list[int] = []
         before = None
-        while rows := h.page(q, 2, before=before):
+        while rows := h.page(q, 3, before=before):
             newest = ids(rows) + newest
             before = rows[0].id
         oldest: list[int] = []
-        while rows := h.page(q, 2, after=oldest[-1] if oldest else 0):
+        while rows := h.page(q, 3, after=oldest[-1] if oldest else 0):
             oldest += ids(rows)
         return newest, oldest
 

@@ -96,7 +96,7 @@ def test_two_workers_claim_each_notification_once(data_dir: Path, server: SMTPSe
     try:
         for w in workers:
             wait_line(w, "worker started")
-        ids = fill(data_dir, 300)
+        ids = fill(data_dir, 150)
         assert server.handler.wait_for(len(ids), timeout=90)
     finally:
         for w in workers:

@@ -12,6 +12,8 @@ from notifier_gui.core.runtime import Runtime
 
 from notifier_gui.api import ApiContext, ApiServer, TokenSource
 
+from tests.databases import copy_sqlite_template
+
 
 @dataclass
 class Api:
@@ -39,7 +41,9 @@ def start_api(data_dir: Path, rate: float = 0, **env: str) -> Api:
 
 
 @pytest.fixture
-def api(data_dir: Path, keyring_backend: object) -> Iterator[Api]:
+def api(data_dir: Path, keyring_backend: object, sqlite_template: Path) -> Iterator[Api]:
+    """The API over a database at the head revision (a copy: tests/conftest.py)."""
+    copy_sqlite_template(sqlite_template, data_dir / "notifier.db")
     a = start_api(data_dir)
     yield a
     a.server.stop()

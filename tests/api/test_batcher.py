@@ -20,6 +20,7 @@ from notifier_gui.core.validation import ValidationError
 from notifier_gui.api.batcher import Batcher, Missing, QueuedSend, Send
 
 from .conftest import Api
+from tests.databases import copy_sqlite_template
 
 
 def _count_commits(store: Store) -> list[int]:
@@ -68,7 +69,8 @@ def test_a_failing_send_in_a_batch_fails_alone(db_url: str) -> None:
 
 
 @pytest.fixture
-def runtime(data_dir: Path, keyring_backend: object) -> Iterator[Runtime]:
+def runtime(data_dir: Path, keyring_backend: object, sqlite_template: Path) -> Iterator[Runtime]:
+    copy_sqlite_template(sqlite_template, data_dir / "notifier.db")
     rt = Runtime.open(environ={"NOTIFIER_DATA_DIR": str(data_dir), "NOTIFIER_SANDBOX": "1"}, cwd=data_dir)
     yield rt
     rt.close()
