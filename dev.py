@@ -6,7 +6,7 @@
     python3 dev.py build    # PyInstaller one-folder bundle in dist/Notifier, then its frozen self-tests
 
 Without arguments `test` runs the whole suite as several pytest processes at once (twice as
-many as there are cores, and two), the Qt tests in two of them; extra arguments after `test`
+many as there are cores, and four), the Qt tests in two of them; extra arguments after `test`
 go to one pytest instead. Test processes write bytecode (test_environment). ruff checks the whole tree first either way; the run
 fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
 (a stamp file records its hash), so repeated runs start fast. It is `.venv` under Python
@@ -101,7 +101,7 @@ def test_environment() -> dict[str, str]:
 
 # The whole suite is mostly waiting (servers that answer slowly on purpose, leases, real
 # processes), so it runs as more pytest processes than there are cores.
-SHARDS = max(2, min(9, 2 * (os.cpu_count() or 1) + 3))
+SHARDS = max(2, min(9, 2 * (os.cpu_count() or 1) + 4))
 DURATIONS = ROOT / "tests" / "durations.json"  # seconds per test file (tools/test_durations.py)
 REPORTS = ROOT / ".test-reports"  # each process's JUnit XML, the input of tools/test_durations.py
 

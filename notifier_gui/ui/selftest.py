@@ -65,6 +65,11 @@ def qt_check(app: QApplication, icon_path: Path | None) -> str:
         finally:
             bridge.stop()
             tasks.shutdown()
+            # The window's reads, cancelled above, finish cancelling on this loop (a task left
+            # pending is reported as "Task was destroyed but it is pending!" at exit).
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             rt.close()
     gui = "; GUI thread above normal priority" if priority is not None else ""
     return f"Qt {app.platformName()}; main window shows the recipients view; translations and icon present{gui}"

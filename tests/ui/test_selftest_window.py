@@ -23,9 +23,11 @@ def test_window_check_releases_every_file_before_removing_its_folder(
             detail = qt_check(qapp, _icon_path())
         finally:
             own = asyncio.get_event_loop_policy().get_event_loop()  # the check installs a loop of its own
+            left = [t for t in asyncio.all_tasks(own) if not t.done()]
             if own is not qasync_loop:
                 own.close()
             asyncio.set_event_loop(qasync_loop)
     assert "main window shows the recipients view" in detail
+    assert left == []  # the window's reads ended with the check, not destroyed pending at exit
     assert len(seen) == 1
     assert seen == {folder: [] for folder in seen}
