@@ -107,17 +107,19 @@ def cmd_users_list(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_users_search(rt: Runtime, a: argparse.Namespace, out: TextIO) -> int:
-    """Case-blind substring over name, email, phone (digits as typed or E.164) and chat id."""
-    needle = a.text.strip().casefold()
-    if not needle:
+    """The window's search (every word, ignoring case, in the name, email or phone: History),
+    and for a number also the people whose Telegram chat id contains it."""
+    from .core.storage.history import History
+
+    text = a.text.strip()
+    if not text:
         raise BadInput("search text is empty")
-    digits = "".join(ch for ch in needle if ch.isdigit())
-
-    def hit(r: RecipientData) -> bool:
-        fields = (r.name, r.email or "", r.phone or "", str(r.telegram_chat_id or ""))
-        return any(needle in f.casefold() for f in fields) or bool(digits and r.phone and digits in r.phone)
-
-    _write_people(out, a.json, [r for r in rt.store.list_recipients() if hit(r)])
+    h = History(rt.store.engine)
+    ids = set(h.recipient_ids_matching(text))
+    if text.lstrip("-").isdigit():
+        ids.update(h.recipient_ids_with_chat_id(text))
+    people = rt.store.recipients_by_id(sorted(ids))
+    _write_people(out, a.json, [people[i] for i in sorted(ids) if i in people])
     return 0
 
 
@@ -540,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete = users.add_parser("delete", help="delete a recipient (refused while messages to them are queued)")
     delete.add_argument("id", type=int)
     delete.add_argument("--json", action="store_true")
-    search = users.add_parser("search", help="recipients whose name, email, phone or chat id contains TEXT")
+    search = users.add_parser("search", help="recipients with every word of TEXT in their name, email or phone (any case); a number also matches chat ids")
     search.add_argument("text")
     search.add_argument("--json", action="store_true")
     imp = users.add_parser("import", help="import recipients from CSV (name,email,phone,telegram_chat_id)")

@@ -37,12 +37,18 @@ def test_search_and_delete(data_dir: Path) -> None:
     assert [p["id"] for p in as_json(notifier(data_dir, "users", "search", "916 123", "--json"))] == [anna]
     assert [p["id"] for p in as_json(notifier(data_dir, "users", "search", "9161234567", "--json"))] == [anna]
     assert "Boris" in notifier(data_dir, "users", "search", "example").stdout
+    # the window's search (every word, any script's case) and, for a number, chat ids
+    edited = notifier(data_dir, "users", "edit", str(anna), "--name", "Анна Смирнова", "--telegram-chat-id", "-100777")
+    assert edited.returncode == 0, edited.stderr
+    for text in ("смирнова АН", "-100777", "777", "anna@ 9161"):
+        assert [p["id"] for p in as_json(notifier(data_dir, "users", "search", text, "--json"))] == [anna], text
+    assert as_json(notifier(data_dir, "users", "search", "boris anna", "--json")) == []
 
     as_json(notifier(data_dir, "send", "--user", str(boris), "--message", "hi", "--json"))
     held = notifier(data_dir, "users", "delete", str(boris))
     assert held.returncode == 2 and "still queued" in held.stderr
     r = notifier(data_dir, "users", "delete", str(anna))
-    assert r.returncode == 0 and r.stdout == f"deleted recipient {anna} (Anna)\n"
+    assert r.returncode == 0 and r.stdout == f"deleted recipient {anna} (Анна Смирнова)\n"
     assert [p["id"] for p in as_json(notifier(data_dir, "users", "list", "--json"))] == [boris]
 
 

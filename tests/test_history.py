@@ -102,6 +102,11 @@ def test_recipient_search(store: Store) -> None:
     store.update_recipient(3, name="Clara Schumann")
     assert h.recipient_ids_matching("schumann") == [3]
     assert h.recipient_ids_matching("") == [1, 2, 3]
+    # words shorter than the text index's three letters, in any script and case
+    assert h.recipient_ids_matching("ан") == [1] and h.recipient_ids_matching("АН СМ") == [1]
+    assert h.recipients_count("ан") == 1 and [r.id for r in h.recipients_page("aН", "name", False, 0, 5)] == []
+    assert h.recipient_ids_page("см", "name", False, 0, 5) == [1] and h.recipients_among("ан", [1, 2]) == [1]
+    assert h.recipient_position("ан", "name", False, 1) == 0
 
 
 

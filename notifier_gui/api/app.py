@@ -30,6 +30,7 @@ from ..core.records import RecipientData
 from ..core.runtime import Runtime
 from ..core.sending import enqueue_send, plan_send
 from ..core.storage import listing
+from ..core.storage.history import History
 from ..core.storage.schema import STATES
 from . import docs
 from .batcher import Batcher, Missing, QueuedSend, Send
@@ -211,7 +212,11 @@ def build_app(ctx: ApiContext) -> Any:
     @app.get("/api/users/", tags=["users"], dependencies=authed, summary="People (search, pages)")
     def list_users(request: Request, search: str = "", page: Annotated[int, Query(ge=1)] = 1,
                    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50) -> dict[str, Any]:
-        count, people = listing.recipients_page(rt.store, search.strip(), page_size, (page - 1) * page_size)
+        # Every word of the search, ignoring case, in the name, email or phone: the window's
+        # search (History), as DRF's SearchFilter matched every term.
+        people_found = History(rt.store.engine)
+        count = people_found.recipients_count(search)
+        people = people_found.recipients_page(search, "id", False, (page - 1) * page_size, page_size)
         nxt, prev = _page_links(request, page, page_size, count)
         return {"count": count, "next": nxt, "previous": prev, "results": [user_json(p) for p in people]}
 

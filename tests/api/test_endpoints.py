@@ -58,6 +58,13 @@ def test_users_list_search_and_pages(client: httpx.Client) -> None:
     found = client.get("/api/users/", params={"search": "zoe"}).json()
     assert [u["email"] for u in found["results"]] == ["other@example.org"]
     assert client.get("/api/users/", params={"search": "%"}).json()["count"] == 0  # a literal, not a wildcard
+    # the window's search: every word, in any order, ignoring case in any script (as DRF's
+    # SearchFilter matched every term); words shorter than three letters too
+    anna = add_user(client, email="anna@example.ru", name="Анна Смирнова", phone="+79161234567")
+    for text in ("смирнова АННА", "ан см", "example.ru 916", "Анна +7916"):
+        found = client.get("/api/users/", params={"search": text}).json()
+        assert [u["id"] for u in found["results"]] == [anna["id"]] and found["count"] == 1, text
+    assert client.get("/api/users/", params={"search": "anna zoe"}).json()["count"] == 0
 
 
 def test_get_patch_delete_user(client: httpx.Client, api: Api) -> None:

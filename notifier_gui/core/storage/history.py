@@ -27,8 +27,10 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
     and_,
     case,
+    cast,
     column,
     func,
     literal,
@@ -340,10 +342,12 @@ class History:
         long_words = [w for w in words if len(w) >= _MIN_TRIGRAM]
         for w in words:
             if self._pg or len(w) < _MIN_TRIGRAM:
-                pattern = _like(w)
+                # Words too short for the text index: on SQLite through notifier_contains, which
+                # folds every script's case (SQLite's LIKE folds ASCII letters only: "ан" did not
+                # find "Анна"). The read must use self.connection(), which registers it.
                 fields = (R.c.name, R.c.email, R.c.phone)
-                conds.append(or_(*(c.ilike(pattern, escape="\\") if self._pg else c.like(pattern, escape="\\")
-                                   for c in fields)))
+                conds.append(or_(*(c.ilike(_like(w), escape="\\") if self._pg
+                                   else func.notifier_contains(c, w, type_=Boolean) for c in fields)))
         if long_words and not self._pg:
             F = _RECIPIENTS_FTS
             return (select(*cols).select_from(F).join(R, R.c.id == F.c.rowid)
@@ -355,7 +359,16 @@ class History:
         stmt = self._recipients_where(text, RECIPIENTS.c.id).order_by(RECIPIENTS.c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
+            return [int(i) for i in conn.execute(stmt).scalars()]
+
+    def recipient_ids_with_chat_id(self, digits: str) -> list[int]:
+        """Recipients whose Telegram chat id, written out, contains ``digits`` (the CLI's
+        search adds these for a number)."""
+        R = RECIPIENTS
+        stmt = (select(R.c.id).where(cast(R.c.telegram_chat_id, String).like(_like(digits), escape="\\"))
+                .order_by(R.c.id))
+        with self.connection() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
 
     def recipients_count(self, text: str = "") -> int:
@@ -364,11 +377,11 @@ class History:
         if words and not self._pg and all(len(w) >= _MIN_TRIGRAM for w in words):
             # every word is in the FTS index: count its matches there, without the join
             F = _RECIPIENTS_FTS
-            with self.engine.connect() as conn:
+            with self.connection() as conn:
                 return int(conn.execute(select(func.count()).select_from(F).where(
                     F.c.recipients_fts.op("MATCH")(_fts_phrase(words)))).scalar() or 0)
         stmt = self._recipients_where(text, RECIPIENTS.c.id)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
 
     def _recipients_order(self, sort: str, descending: bool, configured: Sequence[str] | None) -> tuple[Any, ...]:
@@ -398,7 +411,7 @@ class History:
         stmt = (self._recipients_where(text, R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
                                        R.c.channels, R.c.notes)
                 .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return [recipient_from_row(r) for r in self._execute(conn, stmt, cancelled)]
 
     def recipient_ids_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
@@ -408,7 +421,7 @@ class History:
         R = RECIPIENTS
         stmt = (self._recipients_where(text, R.c.id)
                 .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
 
     def recipients_among(self, text: str, ids: Sequence[int]) -> list[int]:
@@ -420,7 +433,7 @@ class History:
             found = set(self.recipient_ids_matching(text))
             return [i for i in ids if i in found]
         found = set()
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             for i in range(0, len(ids), 500):
                 chunk = list(ids[i:i + 500])
                 found.update(int(r) for r in conn.execute(
@@ -433,7 +446,7 @@ class History:
         not match). Sorted by name it is one count over the index; other orders count a scan."""
         R = RECIPIENTS
         order = self._recipients_order(sort, descending, configured)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             if conn.execute(self._recipients_where(text, R.c.id).where(R.c.id == recipient_id)).first() is None:
                 return None
             if sort == "name":

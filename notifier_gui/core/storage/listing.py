@@ -1,4 +1,5 @@
-"""Paged, filtered reads for the list endpoints of the HTTP API.
+"""Paged, filtered reads for the list endpoints of the HTTP API (people are searched and
+paged by :class:`~.history.History`, as in the window and the CLI).
 
 Each answers exactly one page (``LIMIT``/``OFFSET`` plus one ``COUNT``), never the whole table.
 """
@@ -7,26 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from ..records import RecipientData
-from .reads import _RECIPIENT_COLUMNS, recipient_from_row
 from .repository import Store
-from .schema import NOTIFICATIONS, RECIPIENTS
-
-
-def recipients_page(store: Store, search: str, limit: int, offset: int) -> tuple[int, list[RecipientData]]:
-    """Recipients whose name, email or phone contains ``search`` (case-blind for ASCII)."""
-    R = RECIPIENTS
-    where = []
-    if search:
-        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(R.c.name.ilike(like, escape="\\"), R.c.email.ilike(like, escape="\\"),
-                         R.c.phone.like(like, escape="\\")))
-    with store.engine.connect() as s:
-        count = int(s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
-        rows = s.execute(select(*_RECIPIENT_COLUMNS).where(*where).order_by(R.c.id).limit(limit).offset(offset))
-        return count, [recipient_from_row(r) for r in rows]
+from .schema import NOTIFICATIONS
 
 
 def notifications_page(store: Store, state: str | None, recipient_id: int | None,
