@@ -15,6 +15,7 @@ whose settings are trusted: a data folder named by ``./.env`` is trusted no more
 
 Secrets are *not* settings: they live in the keyring (see :mod:`secrets`). Their
 environment names are listed in ``SECRET_ENV_NAMES`` so the settings file refuses them.
+(Just over 450 lines: the one declaration of every setting is most of it.)
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ newest attempt, and only when they match the filter.
 Rows are kept column-wise (arrays of numbers, interned strings), internally in ascending
 id order; :attr:`newest_first` flips how they are shown. A batch of events becomes one
 ``beginInsertRows`` plus one ``dataChanged`` range — never a signal per row.
+(Just over 450 lines: the row store, paging at both ends and live rows belong together.)
 """
 from __future__ import annotations
 
