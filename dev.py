@@ -7,8 +7,8 @@
 
 Without arguments `test` runs the whole suite as several pytest processes at once (twice as
 many as there are cores, and four), the Qt tests in two of them; extra arguments after `test`
-go to one pytest instead. Test processes write bytecode (test_environment). ruff checks the whole tree first either way; the run
-fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
+go to one pytest instead. Test processes write bytecode (test_environment). ruff checks the
+whole tree first either way; the run fails if either fails. The virtual environment is rebuilt only when pyproject.toml changes
 (a stamp file records its hash), so repeated runs start fast. It is `.venv` under Python
 3.11 (CI's first Python/Qt pair) and `.venv-3.N` under any other, so the second pair
 (`python3.12 dev.py test`: Python 3.12 with PySide6 6.12, what the Windows build ships)

@@ -105,6 +105,7 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Path:
 def postgres_template() -> Iterator[str]:
     """The name of a PostgreSQL database at the head revision, made by ``open_database`` (for
     this test process; templates that a killed run left behind are dropped first)."""
+    import psutil
     from sqlalchemy.engine import make_url
 
     from notifier_gui.core.storage.engine import open_database
@@ -115,7 +116,7 @@ def postgres_template() -> Iterator[str]:
         with admin.connect() as c:
             for (old,) in c.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                             (_TEMPLATE_PREFIX + "%",)).all():
-                if not _process_alive(int(old.removeprefix(_TEMPLATE_PREFIX))):
+                if not psutil.pid_exists(int(old.removeprefix(_TEMPLATE_PREFIX))):
                     c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
             c.exec_driver_sql(f'CREATE DATABASE "{name}"')
         open_database(make_url(_POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)).dispose()
@@ -124,12 +125,6 @@ def postgres_template() -> Iterator[str]:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
-
-
-def _process_alive(pid: int) -> bool:
-    import psutil
-
-    return bool(psutil.pid_exists(pid))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

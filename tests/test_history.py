@@ -98,6 +98,7 @@ def test_recipient_search(store: Store) -> None:
     assert h.recipient_ids_matching("смир") == [1]
     assert h.recipient_ids_matching("ANNA@example") == [1]
     assert h.recipient_ids_matching("916123") == [2]
+    assert h.recipient_ids_matching("(916) 123") == [2]  # a phone as people write it: its digits
     assert h.recipient_ids_matching("r") == [1, 2, 3]
     store.update_recipient(3, name="Clara Schumann")
     assert h.recipient_ids_matching("schumann") == [3]

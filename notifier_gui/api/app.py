@@ -215,9 +215,9 @@ def build_app(ctx: ApiContext) -> Any:
                    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50) -> dict[str, Any]:
         # Every word of the search, ignoring case, in the name, email or phone: the window's
         # search (History), as DRF's SearchFilter matched every term.
-        people_found = History(rt.store.engine)
-        count = people_found.recipients_count(search)
-        people = people_found.recipients_page(search, "id", False, (page - 1) * page_size, page_size)
+        history = History(rt.store.engine)
+        count = history.recipients_count(search)
+        people = history.recipients_page(search, "id", False, (page - 1) * page_size, page_size)
         nxt, prev = _page_links(request, page, page_size, count)
         return {"count": count, "next": nxt, "previous": prev, "results": [user_json(p) for p in people]}
 

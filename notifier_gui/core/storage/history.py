@@ -127,6 +127,18 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+_PHONE_LIKE = re.compile(r"[\d\s()+\-.]*\d[\d\s()+\-.]*")
+
+
+def recipient_search_words(text: str) -> list[str]:
+    """The words a recipients' search looks for, case-folded; text that looks like a phone
+    number as people write it ("+7 (916) 123-45") is its digits, one word (phones are
+    stored E.164). The window, the API and the CLI all search through this."""
+    if _PHONE_LIKE.fullmatch(text.strip()):
+        return ["".join(c for c in text if c.isdigit())]
+    return [w.casefold() for w in text.split()]
+
+
 def _case_variants(word: str) -> list[str]:
     """Every way of writing ``word``'s letters in upper or lower case (for a short word)."""
     return sorted({"".join(p) for p in itertools.product(*({ch.lower(), ch.upper()} for ch in word))})
@@ -343,7 +355,7 @@ class History:
     def _recipients_where(self, text: str, *cols: Any) -> Select[Any]:
         """``cols`` of the recipients whose name, email or phone contains every word of ``text``."""
         R = RECIPIENTS
-        words = [w.casefold() for w in text.split()]
+        words = recipient_search_words(text)
         conds: list[ColumnElement[bool]] = []
         long_words = [w for w in words if len(w) >= _MIN_TRIGRAM]
         for w in words:
@@ -371,7 +383,7 @@ class History:
         stmt = self._recipients_where(text, RECIPIENTS.c.id).order_by(RECIPIENTS.c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
 
     def recipient_ids_with_chat_id(self, digits: str) -> list[int]:
@@ -380,20 +392,20 @@ class History:
         R = RECIPIENTS
         stmt = (select(R.c.id).where(cast(R.c.telegram_chat_id, String).like(_like(digits), escape="\\"))
                 .order_by(R.c.id))
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
 
     def recipients_count(self, text: str = "") -> int:
         """How many recipients :meth:`recipients_page` pages through for this search."""
-        words = [w.casefold() for w in text.split()]
+        words = recipient_search_words(text)
         if words and not self._pg and all(len(w) >= _MIN_TRIGRAM for w in words):
             # every word is in the FTS index: count its matches there, without the join
             F = _RECIPIENTS_FTS
-            with self.connection() as conn:
+            with self.engine.connect() as conn:
                 return int(conn.execute(select(func.count()).select_from(F).where(
                     F.c.recipients_fts.op("MATCH")(_fts_phrase(words)))).scalar() or 0)
         stmt = self._recipients_where(text, RECIPIENTS.c.id)
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
 
     def _recipients_order(self, sort: str, descending: bool, configured: Sequence[str] | None) -> tuple[Any, ...]:
@@ -423,7 +435,7 @@ class History:
         stmt = (self._recipients_where(text, R.c.id, R.c.name, R.c.email, R.c.phone, R.c.telegram_chat_id,
                                        R.c.channels, R.c.notes)
                 .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             return [recipient_from_row(r) for r in self._execute(conn, stmt, cancelled)]
 
     def recipient_ids_page(self, text: str, sort: str, descending: bool, offset: int, limit: int,
@@ -433,19 +445,19 @@ class History:
         R = RECIPIENTS
         stmt = (self._recipients_where(text, R.c.id)
                 .order_by(*self._recipients_order(sort, descending, configured)).offset(offset).limit(limit))
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
 
     def recipients_among(self, text: str, ids: Sequence[int]) -> list[int]:
         """Those of ``ids`` that still exist and match the search ``text`` (in the order given)."""
         found: set[int]
         R = RECIPIENTS
-        if text.split() and len(ids) > 500:
+        if recipient_search_words(text) and len(ids) > 500:
             # many ids (Ctrl+A): one pass over the search's matches, not a search per chunk
             found = set(self.recipient_ids_matching(text))
             return [i for i in ids if i in found]
         found = set()
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 chunk = list(ids[i:i + 500])
                 found.update(int(r) for r in conn.execute(
@@ -458,7 +470,7 @@ class History:
         not match). Sorted by name it is one count over the index; other orders count a scan."""
         R = RECIPIENTS
         order = self._recipients_order(sort, descending, configured)
-        with self.connection() as conn:
+        with self.engine.connect() as conn:
             if conn.execute(self._recipients_where(text, R.c.id).where(R.c.id == recipient_id)).first() is None:
                 return None
             if sort == "name":

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from ...core.records import RecipientData
 from ...core.storage.history import Cancelled, History
-from ..recipients.model import search_terms
 from ..tasks import Tasks, alive
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -53,12 +52,11 @@ class Matches:
 
 def read_matches(history: History, text: str, limit: int, cancelled: Callable[[], bool]) -> Matches:
     """On the worker: the first ``limit`` people matching ``text`` by name, and the counts."""
-    terms = search_terms(text)
     stored = history.recipients_count("")
-    count = history.recipients_count(terms) if terms.strip() else stored
+    count = history.recipients_count(text) if text.strip() else stored
     if cancelled():
         raise Cancelled
-    return Matches(history.recipients_page(terms, "name", False, 0, limit, cancelled), count, stored)
+    return Matches(history.recipients_page(text, "name", False, 0, limit, cancelled), count, stored)
 
 
 class RecipientPicker(QDialog):

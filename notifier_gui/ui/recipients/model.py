@@ -17,7 +17,6 @@ via" tip and colour), so ``data()`` is a lookup.
 from __future__ import annotations
 
 import functools
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -39,7 +38,6 @@ IdRole = int(Qt.ItemDataRole.UserRole) + 3
 
 _Index = QModelIndex | QPersistentModelIndex
 _MISSING_COLOR = QColor("#b3261e")  # readable on light and dark bases
-_PHONE_LIKE = re.compile(r"[\d\s()+\-.]*\d[\d\s()+\-.]*")
 
 
 class Column(IntEnum):
@@ -52,14 +50,6 @@ class Column(IntEnum):
 
 SQL_SORT = {Column.NAME: "name", Column.EMAIL: "email", Column.PHONE: "phone",
             Column.TELEGRAM: "telegram_chat_id", Column.REACHABLE: "reach"}
-
-
-def search_terms(text: str) -> str:
-    """What the search box's text asks SQL for: its words, or, for text that looks like a
-    phone number as people write it ("916 123-45"), its digits (phones are stored E.164)."""
-    if _PHONE_LIKE.fullmatch(text.strip()):
-        return "".join(c for c in text if c.isdigit())
-    return text
 
 
 @dataclass(frozen=True)
@@ -173,7 +163,7 @@ class RecipientsModel(QAbstractTableModel):
 
     # -- reading ------------------------------------------------------------------------
     def _query(self) -> tuple[str, str, bool]:
-        return (search_terms(self._text), SQL_SORT[Column(self._sort_column)],
+        return (self._text, SQL_SORT[Column(self._sort_column)],
                 self._sort_order == Qt.SortOrder.DescendingOrder)
 
     def reload(self, keep: Sequence[int] = (), focus: int | None = None, new_order: bool = False) -> None:
